@@ -1,0 +1,515 @@
+"""The typed model of a whole mentoring-program design.
+
+A design is everything the design phase decides (``shared/domain.md`` section 2):
+strategic purposes with measurable objectives, focus areas, the mentoring model, who
+takes part, roles and the confidentiality boundary, the six program components,
+evaluation, matching, policies, resources, risks and approvals. Every decision is
+optional so that an unfinished design is still a valid design: ``None`` or an empty
+value means *not decided yet*, and the charter marks it as to be decided.
+
+The file format is YAML written in the field order below, so a design reads top to
+bottom like the workbook's steps and diffs cleanly in version control. Unknown fields
+are refused rather than dropped so that a typo in a hand edit is reported, not lost.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from workbook.errors import DesignError, Problem
+
+SCHEMA_VERSION = 1
+"""Bumped whenever a saved file would not load in the previous version."""
+
+
+class _Model(BaseModel):
+    """Shared settings: refuse unknown fields, validate on assignment, trim text."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        validate_assignment=True,
+        str_strip_whitespace=True,
+        use_attribute_docstrings=True,
+    )
+
+
+# --------------------------------------------------------------------------- program
+
+
+class Program(_Model):
+    """Who runs the program and why it exists."""
+
+    name: str = ""
+    """The program's name as stakeholders will know it."""
+    organisation: str = ""
+    sponsor: str = ""
+    """The executive who owns the program's results (a role or a name)."""
+    owner: str = ""
+    """Who maintains this design and the charter (usually the coordinator's team)."""
+    problem_statement: str = ""
+    """The organisational problem the program addresses, in one or two paragraphs."""
+
+
+# --------------------------------------------------------------------------- fit check
+
+
+class RankedOption(_Model):
+    """One development relationship with its fit score (0 to 100)."""
+
+    relationship: str
+    score: float
+
+
+class FitReason(_Model):
+    """Why the fit check ranked as it did: one answer, one relationship, one source."""
+
+    relationship: str
+    text: str
+    question: str = ""
+    answer: str = ""
+    source: str = ""
+
+
+class FitResult(_Model):
+    """The outcome of the fit check, saved so the charter can say why mentoring."""
+
+    ranking: list[RankedOption] = Field(default_factory=list)
+    recommended: list[str] = Field(default_factory=list)
+    """Relationship keys; more than one for a mixed result (mentoring with coaching)."""
+    reasons: list[FitReason] = Field(default_factory=list)
+    summary: str = ""
+
+
+class FitCheck(_Model):
+    """The answers to "is mentoring the right tool?" and the result they gave."""
+
+    answers: dict[str, str] = Field(default_factory=dict)
+    """Question key -> option key, as defined in the knowledge base."""
+    preset: str | None = None
+    result: FitResult | None = None
+
+
+# --------------------------------------------------------------------------- purposes
+
+
+class Objective(_Model):
+    """A measurable objective: metric, baseline, target and date (rule R7).
+
+    Example: first-year retention of graduates, 78 -> 88 (%) by 2027-12-31, measured
+    from the HRIS by the People team.
+    """
+
+    description: str = ""
+    metric: str = ""
+    unit: str = ""
+    baseline: float | None = None
+    target: float | None = None
+    due: dt.date | None = None
+    data_source: str = ""
+    owner: str = ""
+
+    @model_validator(mode="after")
+    def _finite(self) -> Objective:
+        for name in ("baseline", "target"):
+            value = getattr(self, name)
+            if value is not None and not math.isfinite(value):
+                raise ValueError(f"{name} must be a finite number")
+        return self
+
+    def missing(self) -> list[str]:
+        """The parts that keep this objective from being measurable (empty when it is)."""
+        parts = {
+            "metric": self.metric,
+            "baseline": self.baseline,
+            "target": self.target,
+            "due": self.due,
+        }
+        return [k for k, v in parts.items() if v is None or v == ""]
+
+
+class Purpose(_Model):
+    """A strategic purpose, from the catalogue (its key) or written in by the designer."""
+
+    key: str = Field(min_length=1)
+    """Catalogue key such as ``succession``, or a slug for a written-in purpose."""
+    title: str = ""
+    """Shown instead of the catalogue title; required for written-in purposes."""
+    objectives: list[Objective] = Field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- focus areas
+
+Priority = Literal["high", "medium", "low"]
+
+
+class FocusArea(_Model):
+    """A focus of the mentoring relationship, linked to the purposes it serves."""
+
+    key: str = Field(min_length=1)
+    priority: Priority = "medium"
+    purposes: list[str] = Field(default_factory=list)
+    note: str = ""
+
+
+# --------------------------------------------------------------------------- model
+
+Format = Literal["one_to_one", "group", "peer", "reverse", "team", "flash", "virtual"]
+Intake = Literal["cohort", "rolling"]
+Cadence = Literal["weekly", "fortnightly", "monthly", "as_needed"]
+MeetingMode = Literal["in_person", "virtual", "hybrid"]
+
+
+class Milestone(_Model):
+    """A point in every relationship's life, counted in months from its start."""
+
+    name: str = Field(min_length=1)
+    month: float = Field(ge=0)
+    description: str = ""
+
+
+class MentoringModel(_Model):
+    """The shape of the relationships: format, intake, duration, cadence, milestones."""
+
+    format: Format | None = None
+    intake: Intake | None = None
+    start_date: dt.date | None = None
+    """When the first cohort (or rolling intake) starts; the charter's timeline uses it."""
+    duration_months: int | None = Field(default=None, ge=1, le=60)
+    """9 to 12 months by default (rule R6)."""
+    cadence: Cadence | None = None
+    meeting_mode: MeetingMode | None = None
+    meeting_minutes: int | None = Field(default=None, ge=5, le=480)
+    group_size: int | None = Field(default=None, ge=2, le=50)
+    """Mentees per group, for group and team formats."""
+    milestones: list[Milestone] = Field(default_factory=list)
+
+
+class Participation(_Model):
+    """Who takes part and how they enrol."""
+
+    mentee_eligibility: str = ""
+    mentor_eligibility: str = ""
+    voluntary: bool | None = None
+    """Both sides enrol of their own will (rule R4)."""
+    both_roles_allowed: bool | None = None
+    """A person may be a mentor and a mentee at once (rule R8)."""
+    expected_mentees: int | None = Field(default=None, ge=0)
+    expected_mentors: int | None = Field(default=None, ge=0)
+    mentor_capacity: int | None = Field(default=None, ge=0, le=50)
+    """Default number of mentees a mentor takes; a roster can override it per person."""
+    mentor_recognition: str = ""
+    """How mentors are thanked and recognised (they are hard to attract, source 003)."""
+
+
+class Roles(_Model):
+    """Responsibilities of each party, one short sentence per item."""
+
+    mentee: list[str] = Field(default_factory=list)
+    mentor: list[str] = Field(default_factory=list)
+    manager: list[str] = Field(default_factory=list)
+    """The mentee's manager: indirect, never the mentor (rules R1, R2)."""
+    coordinator: list[str] = Field(default_factory=list)
+    sponsor: list[str] = Field(default_factory=list)
+    steering_group: list[str] = Field(default_factory=list)
+    steering_group_members: list[str] = Field(default_factory=list)
+    """Roles represented on the steering group (not people's names)."""
+
+
+class Confidentiality(_Model):
+    """The boundary between the relationship and the line (rules R2 and R3)."""
+
+    statement: str = ""
+    manager_hears_goals: bool | None = None
+    manager_receives_progress: bool | None = None
+    manager_directs_learning: bool | None = None
+    feeds_performance_review: bool | None = None
+
+
+# --------------------------------------------------------------------------- components
+
+
+class ComponentPlan(_Model):
+    """The plan for one of the six standards of effective practice."""
+
+    plan: str = ""
+    activities: list[str] = Field(default_factory=list)
+    owner: str = ""
+    timing: str = ""
+
+
+class Components(_Model):
+    """MENTOR's six standards: the components that guide every relationship."""
+
+    recruitment: ComponentPlan = Field(default_factory=ComponentPlan)
+    screening: ComponentPlan = Field(default_factory=ComponentPlan)
+    training: ComponentPlan = Field(default_factory=ComponentPlan)
+    matching_initiating: ComponentPlan = Field(default_factory=ComponentPlan)
+    monitoring_support: ComponentPlan = Field(default_factory=ComponentPlan)
+    closure: ComponentPlan = Field(default_factory=ComponentPlan)
+
+
+class EffectivenessMeasure(_Model):
+    """How one objective is measured: what, when and by whom."""
+
+    objective: str = Field(min_length=1)
+    """The objective's metric, as written in the purposes."""
+    method: str = ""
+    when: str = ""
+    who: str = ""
+
+
+class Evaluation(_Model):
+    """Effectiveness against the objectives, quality against a standard (rule R7)."""
+
+    effectiveness: list[EffectivenessMeasure] = Field(default_factory=list)
+    quality_standard: str | None = None
+    """Knowledge-base key of the standard the program is checked against."""
+    quality_checklist: dict[str, bool] = Field(default_factory=dict)
+    """Benchmark key -> whether the design meets it."""
+
+
+# --------------------------------------------------------------------------- matching
+
+MatchMethod = Literal["algorithm", "coordinator", "committee", "mentee_choice"]
+MenteeSay = Literal["none", "preferences", "shortlist", "choice"]
+MatchObjective = Literal["coverage", "quality", "fairness"]
+SameOrDifferent = Literal["same", "different", "either"]
+
+
+class Weights(_Model):
+    """Relative weight of each matching criterion; 0 switches a criterion off."""
+
+    skills: float = Field(default=1.0, ge=0)
+    """Skills the mentee wants against skills the mentor offers (source 003)."""
+    goals: float = Field(default=0.0, ge=0)
+    seniority: float = Field(default=0.0, ge=0)
+    department: float = Field(default=0.0, ge=0)
+    timezone: float = Field(default=0.0, ge=0)
+    language: float = Field(default=0.0, ge=0)
+    preferences: float = Field(default=0.0, ge=0)
+    """The mentee's own ranked choices (the mentee directs the learning, rule R5)."""
+
+
+class ExtraCriterion(_Model):
+    """A roster column used as a criterion: reward the same value or a different one."""
+
+    mode: Literal["same", "different"] = "same"
+    weight: float = Field(default=1.0, ge=0)
+
+
+class MatchingResults(_Model):
+    """Aggregates of the last matching run; never names, emails or ids (privacy)."""
+
+    run_at: dt.datetime | None = None
+    objective: MatchObjective | None = None
+    mentees: int = Field(default=0, ge=0)
+    mentors: int = Field(default=0, ge=0)
+    matched: int = Field(default=0, ge=0)
+    unmatched: int = Field(default=0, ge=0)
+    total_score: float = 0.0
+    min_score: float | None = None
+    mean_score: float | None = None
+    score_quartiles: list[float] = Field(default_factory=list)
+    optimal: bool | None = None
+
+
+class Matching(_Model):
+    """How mentors and mentees are matched: method, criteria, constraints, review."""
+
+    method: MatchMethod | None = None
+    mentee_say: MenteeSay | None = None
+    objective: MatchObjective = "coverage"
+    weights: Weights = Field(default_factory=Weights)
+    seniority_min_gap: int | None = 1
+    """Mentor at least this many levels above the mentee; ignored for reverse and peer."""
+    seniority_max_gap: int | None = None
+    department: SameOrDifferent = "either"
+    max_timezone_hours: float | None = Field(default=None, ge=0, le=24)
+    reporting_line_depth: int | None = Field(default=None, ge=1)
+    """Levels above the mentee that may not mentor them; ``None`` is the whole line (R1)."""
+    min_score: float = Field(default=0.0, ge=0)
+    avoid_repeat_pairs: bool = False
+    column_map: dict[str, str] = Field(default_factory=dict)
+    """Roster column name -> canonical column name."""
+    extra_criteria: dict[str, ExtraCriterion] = Field(default_factory=dict)
+    review: str = ""
+    """How the coordinator reviews proposed matches before they are announced."""
+    rematching: str = ""
+    """What happens when a match does not work out (no-fault rematch)."""
+    results: MatchingResults | None = None
+
+
+# --------------------------------------------------------------------------- the rest
+
+
+class Policies(_Model):
+    confidentiality: str = ""
+    code_of_conduct: str = ""
+    data_privacy: str = ""
+    no_fault_exit: str = ""
+
+
+class Resources(_Model):
+    budget: str = ""
+    coordinator_time: str = ""
+    tools: list[str] = Field(default_factory=list)
+    notes: str = ""
+
+
+class Risk(_Model):
+    risk: str = Field(min_length=1)
+    mitigation: str = ""
+    owner: str = ""
+
+
+class Approval(_Model):
+    """A sign-off line in the charter: a role, and the name and date once signed."""
+
+    role: str = Field(min_length=1)
+    name: str = ""
+    date: dt.date | None = None
+
+
+class Design(_Model):
+    """A whole program design, as saved in one YAML file."""
+
+    schema_version: int = SCHEMA_VERSION
+    revision: int = Field(default=0, ge=0)
+    """Incremented by every save; the charter shows it as its version."""
+    updated: dt.datetime | None = None
+    program: Program = Field(default_factory=Program)
+    fit: FitCheck = Field(default_factory=FitCheck)
+    purposes: list[Purpose] = Field(default_factory=list)
+    focus_areas: list[FocusArea] = Field(default_factory=list)
+    model: MentoringModel = Field(default_factory=MentoringModel)
+    participation: Participation = Field(default_factory=Participation)
+    roles: Roles = Field(default_factory=Roles)
+    confidentiality: Confidentiality = Field(default_factory=Confidentiality)
+    components: Components = Field(default_factory=Components)
+    evaluation: Evaluation = Field(default_factory=Evaluation)
+    matching: Matching = Field(default_factory=Matching)
+    policies: Policies = Field(default_factory=Policies)
+    resources: Resources = Field(default_factory=Resources)
+    risks: list[Risk] = Field(default_factory=list)
+    approvals: list[Approval] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Design:
+        keys = [p.key for p in self.purposes]
+        dupes = sorted({k for k in keys if keys.count(k) > 1})
+        if dupes:
+            raise ValueError(f"purpose {dupes[0]!r} is listed twice; keep one entry per purpose")
+        for area in self.focus_areas:
+            for key in area.purposes:
+                if key not in keys:
+                    raise ValueError(
+                        f"focus area {area.key!r} serves purpose {key!r}, which is not one of "
+                        "the design's purposes; add the purpose or remove the link"
+                    )
+        return self
+
+    def purpose(self, key: str) -> Purpose | None:
+        """The purpose with this key, if the design has it."""
+        return next((p for p in self.purposes if p.key == key), None)
+
+    def objectives(self) -> list[tuple[Purpose, Objective]]:
+        """Every objective with the purpose it belongs to, in design order."""
+        return [(p, o) for p in self.purposes for o in p.objectives]
+
+
+def new_design(name: str = "") -> Design:
+    """A blank design: every decision undecided, so the charter lists them all as open."""
+    return Design(program=Program(name=name))
+
+
+# --------------------------------------------------------------------------- validation
+
+_MESSAGES: dict[str, tuple[str, str]] = {
+    "extra_forbidden": ("unknown field", "remove it or correct its spelling"),
+    "missing": ("is required", "add it"),
+    "int_parsing": ("must be a whole number", "write a number such as 12"),
+    "int_from_float": ("must be a whole number", "write a number without decimals"),
+    "float_parsing": ("must be a number", "write a number such as 78.5"),
+    "bool_parsing": ("must be true or false", "write true or false"),
+    "date_from_datetime_parsing": ("must be a date", "write it as YYYY-MM-DD"),
+    "date_parsing": ("must be a date", "write it as YYYY-MM-DD"),
+    "list_type": ("must be a list", "write one item per line, each starting with '- '"),
+    "dict_type": ("must be a section of fields", "indent its fields under it"),
+    "model_type": ("must be a section of fields", "indent its fields under it"),
+    "string_type": ("must be text", "put the value in quotes"),
+    "literal_error": ("is not one of the allowed values", ""),
+    "greater_than_equal": ("is too small", ""),
+    "less_than_equal": ("is too large", ""),
+    "string_too_short": ("must not be empty", "fill it in or remove the entry"),
+}
+
+
+def problems_from_validation(exc: ValidationError, file: str | None = None) -> list[Problem]:
+    """Turn pydantic's errors into the workbook's problems, one per field.
+
+    The field path is dotted (``purposes.0.objectives.1.target``) so a person can find
+    it in the YAML file, and each problem says how to fix it.
+    """
+    problems = []
+    for err in exc.errors(include_url=False):
+        loc = ".".join(str(p) for p in err["loc"])
+        kind = err["type"]
+        message, fix = _MESSAGES.get(kind, (err["msg"], ""))
+        if kind == "literal_error":
+            fix = err["msg"].replace("Input should be", "use")
+        elif kind in ("greater_than_equal", "less_than_equal"):
+            fix = err["msg"].replace("Input should be", "it must be")
+        elif kind == "value_error":
+            message = str(err["msg"]).removeprefix("Value error, ")
+        value = None
+        if kind not in ("missing", "model_type", "dict_type") and not isinstance(
+            err.get("input"), dict | list
+        ):
+            value = str(err.get("input"))
+        problems.append(Problem(message, fix, file=file, field=loc or None, value=value))
+    return problems
+
+
+def parse_design(data: Any, file: str | None = None) -> Design:
+    """Validate raw data (as read from YAML) into a :class:`Design`.
+
+    Raises:
+        SchemaVersionError: the file was written by a newer workbook.
+        DesignError: the data is not a design; every problem is listed.
+    """
+    from workbook.errors import SchemaVersionError
+
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise DesignError(
+            Problem(
+                "is not a design: the top level must be a set of fields such as 'program:'",
+                "start from `workbook new` and copy your content into it",
+                file=file,
+            )
+        )
+    version = data.get("schema_version", SCHEMA_VERSION)
+    if isinstance(version, int) and version > SCHEMA_VERSION:
+        raise SchemaVersionError(
+            Problem(
+                f"was written by a newer workbook (schema {version}; this one reads up to "
+                f"{SCHEMA_VERSION})",
+                "upgrade the workbook (pip install -U mentoring-workbook) to open it",
+                file=file,
+                field="schema_version",
+            )
+        )
+    try:
+        return Design.model_validate(data)
+    except ValidationError as exc:
+        raise DesignError(problems_from_validation(exc, file)) from None
+
+
+def design_to_data(design: Design) -> dict[str, Any]:
+    """The plain data written to YAML: every field, in model order, JSON-safe values."""
+    return design.model_dump(mode="json")

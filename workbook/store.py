@@ -1,0 +1,299 @@
+"""Load and save design files without ever losing anyone's work.
+
+Three promises, each tested:
+
+* **Atomic saves.** A save writes a temporary file beside the design, fsyncs it and
+  renames it over the old one, so a crash or a full disk mid-write leaves the previous
+  file intact.
+* **History.** The file being replaced is first copied to ``<stem>.history/`` next to
+  the design (``design.yaml`` -> ``design.history/r0003-20261123T101500Z.yaml``), so
+  every earlier revision can be recovered by hand.
+* **Conflict detection.** :func:`load` returns a :class:`Snapshot` that remembers the
+  bytes it read. :func:`save` refuses to replace a file whose bytes changed since
+  (someone else saved, or it was edited by hand): it keeps your version in the history
+  folder and raises :class:`~workbook.errors.ConflictError` naming both files.
+
+Checking and replacing happen under an advisory lock on the history folder, so two
+processes on one machine cannot both pass the check.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import os
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from workbook.design import Design, design_to_data, new_design, parse_design
+from workbook.errors import ConflictError, DesignError, ExistsError, Problem, StoreError
+
+try:  # POSIX only; on Windows the check-and-replace is not protected across processes.
+    import fcntl
+except ImportError:  # pragma: no cover - exercised on Windows only
+    fcntl = None  # type: ignore[assignment]
+
+HEADER = (
+    "# Mentoring program design, written by the mentoring workbook.\n"
+    "# Edit it in the workbook's notebooks or by hand; `workbook validate FILE` checks it.\n"
+)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A design as it was read from (or written to) disk.
+
+    Attributes:
+        design: the validated design.
+        path: the file it came from.
+        fingerprint: SHA-256 of the file's bytes, or ``None`` if the file did not exist.
+            :func:`save` compares it with the file on disk to detect concurrent edits.
+    """
+
+    design: Design
+    path: Path
+    fingerprint: str | None
+
+
+def history_dir(path: Path) -> Path:
+    """Where earlier revisions of ``path`` are kept."""
+    return path.with_name(f"{path.stem}.history")
+
+
+def revisions(path: str | os.PathLike[str]) -> list[Path]:
+    """Earlier revisions of a design, oldest first."""
+    folder = history_dir(Path(path))
+    return sorted(folder.glob("*.yaml")) if folder.is_dir() else []
+
+
+def _fingerprint(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _read_bytes(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except IsADirectoryError:
+        raise DesignError(
+            Problem("is a folder, not a design file", "give the path of a .yaml file", str(path))
+        ) from None
+    except OSError as exc:
+        raise DesignError(
+            Problem(f"cannot be read ({exc.strerror})", "check the path and permissions", str(path))
+        ) from None
+
+
+def parse_bytes(raw: bytes, file: str) -> Design:
+    """Parse the bytes of a design file.
+
+    Raises:
+        DesignError: the bytes are not UTF-8 YAML or not a valid design.
+    """
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DesignError(
+            Problem(
+                f"is not UTF-8 text (byte {exc.start})",
+                "save the file as UTF-8 in your editor",
+                file,
+            )
+        ) from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        raise DesignError(
+            Problem(
+                f"is not valid YAML: {exc.problem or exc.context}",
+                "check the indentation and quotes on this line and the one before",
+                file,
+                row=mark.line + 1 if mark else None,
+            )
+        ) from None
+    except yaml.YAMLError as exc:
+        raise DesignError(Problem(f"is not valid YAML: {exc}", "", file)) from None
+    return parse_design(data, file)
+
+
+def load(path: str | os.PathLike[str]) -> Snapshot:
+    """Read and validate a design file.
+
+    Raises:
+        DesignError: the file is missing, unreadable or not a valid design.
+    """
+    path = Path(path)
+    raw = _read_bytes(path)
+    if raw is None:
+        raise DesignError(
+            Problem("does not exist", f"create it with `workbook new {path}`", str(path))
+        )
+    return Snapshot(parse_bytes(raw, str(path)), path, _fingerprint(raw))
+
+
+def load_or_new(path: str | os.PathLike[str], name: str = "") -> Snapshot:
+    """Read a design, or start a blank one (not yet written) if the file does not exist.
+
+    This is what a notebook step does when it is pointed at a new path.
+    """
+    path = Path(path)
+    if not path.exists():
+        return Snapshot(new_design(name), path, None)
+    return load(path)
+
+
+def dump(design: Design) -> bytes:
+    """The exact bytes a design is saved as."""
+    body = yaml.safe_dump(
+        design_to_data(design), sort_keys=False, allow_unicode=True, width=88
+    )
+    return (HEADER + body).encode("utf-8")
+
+
+def _content(design: Design) -> dict[str, object]:
+    """A design's decisions, without the bookkeeping that every save changes."""
+    return design.model_dump(mode="json", exclude={"revision", "updated"})
+
+
+@contextlib.contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    folder.mkdir(parents=True, exist_ok=True)
+    if fcntl is None:  # pragma: no cover
+        yield
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+
+
+def _stamp() -> str:
+    return dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that readers see the old file or the new, never half.
+
+    Raises:
+        StoreError: the file could not be written; the old file is untouched.
+    """
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException as exc:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise StoreError(
+                Problem(
+                    f"could not be saved ({exc.strerror or exc}); the previous version is intact",
+                    "check free disk space and permissions, then save again",
+                    str(path),
+                )
+            ) from None
+        raise
+    with contextlib.suppress(OSError):  # make the rename itself durable where supported
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+
+
+def save(design: Design, base: Snapshot) -> Snapshot:
+    """Save ``design`` over the file that ``base`` was read from.
+
+    ``base`` is the snapshot the edit started from: :func:`load`, :func:`load_or_new`
+    or the result of the previous save. Saving a design whose decisions are unchanged
+    writes nothing and returns ``base``.
+
+    Raises:
+        ExistsError: ``base`` was a new design but the file has appeared since.
+        ConflictError: the file changed since ``base`` was read; your version is kept
+            in the history folder (``error.kept``) and the file on disk is untouched.
+        StoreError: the disk refused the write; the previous file is intact.
+    """
+    path = base.path
+    if not path.parent.is_dir():
+        raise StoreError(
+            Problem("cannot be saved: its folder does not exist", "create the folder first", str(path))
+        )
+    with _locked(history_dir(path)):
+        current = _read_bytes(path)
+        current_fp = None if current is None else _fingerprint(current)
+        if current_fp != base.fingerprint:
+            if base.fingerprint is None:
+                kept = _keep(path, dump(design), "mine")
+                raise ExistsError(
+                    Problem(
+                        "already exists and was not written by this session; nothing was "
+                        f"overwritten and your version was kept as {kept}",
+                        "open the existing design instead, or choose another file name",
+                        str(path),
+                    )
+                )
+            kept = _keep(path, dump(design), "conflict")
+            raise ConflictError(
+                Problem(
+                    "was changed by someone else after you opened it; their version is on "
+                    f"disk and yours was kept as {kept}",
+                    "reload the design, re-apply your changes (or copy them from the kept "
+                    "file) and save again",
+                    str(path),
+                ),
+                kept=kept,
+            )
+        if current is not None and _content(base.design) == _content(design):
+            return base
+        if current is not None:
+            _keep(path, current, f"r{base.design.revision:04d}")
+        saved = design.model_copy(
+            update={
+                "revision": base.design.revision + 1,
+                "updated": dt.datetime.now(dt.UTC).replace(microsecond=0),
+            }
+        )
+        data = dump(saved)
+        atomic_write(path, data)
+    return Snapshot(saved, path, _fingerprint(data))
+
+
+def _keep(path: Path, data: bytes, label: str) -> Path:
+    """Copy ``data`` into the history folder under a unique, sortable name."""
+    folder = history_dir(path)
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{_stamp()}-{label}.yaml"
+    atomic_write(target, data)
+    return target
+
+
+def create(path: str | os.PathLike[str], name: str = "") -> Snapshot:
+    """Write a new blank design, refusing to overwrite an existing file.
+
+    Raises:
+        ExistsError: the file already exists.
+    """
+    path = Path(path)
+    if path.exists():
+        raise ExistsError(
+            Problem(
+                "already exists; nothing was changed",
+                "choose another path, or open this design instead",
+                str(path),
+            )
+        )
+    return save(new_design(name), Snapshot(new_design(name), path, None))
