@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from workbook.errors import DesignError, Problem
+from workbook.errors import DesignError, InputError, Problem, SchemaVersionError
 
 SCHEMA_VERSION = 1
 """Bumped whenever a saved file would not load in the previous version."""
@@ -481,8 +481,6 @@ def parse_design(data: Any, file: str | None = None) -> Design:
         SchemaVersionError: the file was written by a newer workbook.
         DesignError: the data is not a design; every problem is listed.
     """
-    from workbook.errors import SchemaVersionError
-
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -508,6 +506,20 @@ def parse_design(data: Any, file: str | None = None) -> Design:
         return Design.model_validate(data)
     except ValidationError as exc:
         raise DesignError(problems_from_validation(exc, file)) from None
+
+
+def revalidate(design: Design) -> Design:
+    """Check a design assembled with ``model_copy(update=...)``, which skips validation.
+
+    Steps build their result that way; this runs every check once on the result.
+
+    Raises:
+        InputError: the edited design is inconsistent; one problem per field.
+    """
+    try:
+        return Design.model_validate(design.model_dump())
+    except ValidationError as exc:
+        raise InputError(problems_from_validation(exc)) from None
 
 
 def design_to_data(design: Design) -> dict[str, Any]:

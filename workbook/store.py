@@ -151,9 +151,7 @@ def load_or_new(path: str | os.PathLike[str], name: str = "") -> Snapshot:
 
 def dump(design: Design) -> bytes:
     """The exact bytes a design is saved as."""
-    body = yaml.safe_dump(
-        design_to_data(design), sort_keys=False, allow_unicode=True, width=88
-    )
+    body = yaml.safe_dump(design_to_data(design), sort_keys=False, allow_unicode=True, width=88)
     return (HEADER + body).encode("utf-8")
 
 
@@ -230,7 +228,9 @@ def save(design: Design, base: Snapshot) -> Snapshot:
     path = base.path
     if not path.parent.is_dir():
         raise StoreError(
-            Problem("cannot be saved: its folder does not exist", "create the folder first", str(path))
+            Problem(
+                "cannot be saved: its folder does not exist", "create the folder first", str(path)
+            )
         )
     with _locked(history_dir(path)):
         current = _read_bytes(path)

@@ -1,0 +1,129 @@
+"""Domain knowledge as data: catalogues, relationship types and rules, read from YAML.
+
+The YAML files beside this module are the single place where the workbook's domain
+knowledge is written down, each entry with a description and its source (the seed
+texts in ``shared/seeds`` are numbered 000 to 004). Code and widgets read them through
+the functions here; no widget carries its own copy of a title or a description.
+
+Files and their readers:
+
+- catalogues (a list of entries with key, title, description, source):
+  ``purposes``, ``focus_areas``, ``models``, ``components``, ``relationships``,
+  ``dimensions``, ``situations``, ``standards`` -> :func:`catalogue`, :func:`entry`;
+- ``rules.yaml`` (rules R1..R10 and the errors, with their checks) -> :func:`rules`;
+- ``fit_questions.yaml`` (the fit check's questionnaire) -> :func:`fit_questions`.
+
+A broken file is a bug in the package, not a user error, so loading lets pydantic's
+``ValidationError`` escape; ``tests/test_knowledge.py`` keeps every file well formed.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field
+
+Severity = Literal["error", "warning"]
+Step = Literal["fit_check", "purpose", "focus_areas", "model", "components", "matching"]
+
+
+class CatalogueEntry(BaseModel):
+    """One choice a design step offers, with what it means and where it comes from."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    key: str
+    title: str
+    description: str
+    source: str
+
+
+@cache
+def _load(name: str) -> Any:
+    text = resources.files(__package__).joinpath(f"{name}.yaml").read_text("utf-8")
+    return yaml.safe_load(text)
+
+
+@cache
+def catalogue(name: str) -> tuple[CatalogueEntry, ...]:
+    """The entries of a catalogue file (``purposes``, ``focus_areas``, ...), in file order."""
+    return tuple(CatalogueEntry.model_validate(item) for item in _load(name))
+
+
+def entry(name: str, key: str) -> CatalogueEntry | None:
+    """The entry with this key in a catalogue, or ``None`` for a written-in choice."""
+    return next((e for e in catalogue(name) if e.key == key), None)
+
+
+def keys(name: str) -> tuple[str, ...]:
+    """The keys of a catalogue, in file order (what a dropdown offers)."""
+    return tuple(e.key for e in catalogue(name))
+
+
+def purposes() -> tuple[CatalogueEntry, ...]:
+    """Strategic purposes the purpose step offers."""
+    return catalogue("purposes")
+
+
+def focus_areas() -> tuple[CatalogueEntry, ...]:
+    """Focus areas of the relationship the focus-area step offers."""
+    return catalogue("focus_areas")
+
+
+# --------------------------------------------------------------------------- rules
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Check(_Frozen):
+    """One way a design can break a rule; ``workbook/rules.py`` holds the logic by ``key``.
+
+    ``field``, ``message`` and ``fix`` are :meth:`str.format` templates whose
+    placeholders the check's code fills (``{index}``, ``{months}`` ...).
+    """
+
+    key: str
+    severity: Severity
+    field: str
+    message: str
+    fix: str
+    step: Step | None = None
+    """The step that shows it, when it is not the rule's step."""
+
+
+class Rule(_Frozen):
+    """A design rule (``R1``..``R10``) or an error (``E-...``) with its source and checks."""
+
+    id: str
+    title: str
+    statement: str
+    source: str = Field(min_length=3)
+    why: str
+    step: Step
+    params: dict[str, Any] = Field(default_factory=dict)
+    """Thresholds the checks use (e.g. R6's ``min_months``), kept with the rule's text."""
+    checks: tuple[Check, ...] = ()
+
+
+@cache
+def rules() -> tuple[Rule, ...]:
+    """Every rule then every error, in file order (the order findings are reported in)."""
+    data = _load("rules")
+    return tuple(Rule.model_validate(item) for item in [*data["rules"], *data["errors"]])
+
+
+def rule(rule_id: str) -> Rule:
+    """The rule with this id.
+
+    Raises:
+        KeyError: no such rule (a bug: ids are written in code and data alike).
+    """
+    for candidate in rules():
+        if candidate.id == rule_id:
+            return candidate
+    raise KeyError(rule_id)
