@@ -1,0 +1,1 @@
+"""The fit check: which development relationship the answers point to (filled in phase 2)."""

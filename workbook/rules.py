@@ -1,0 +1,267 @@
+"""Check a design against the rules R1..R10 and report what makes it unusable.
+
+The rules' words (statement, why, source, each check's message and fix) are data in
+``workbook/knowledge/rules.yaml``; this module holds only the logic, one small function
+per check, registered under the check's key. :func:`check` runs them all in the order
+of the data file, so the charter, ``workbook validate`` and every step's widget show
+the same findings in the same order.
+
+Undecided values (``None``, empty lists) are never findings: an unfinished design is
+valid, and the charter's readiness checklist lists open decisions separately. A finding
+is raised only by a decision that contradicts a rule (a warning) or that cannot be used
+(an error).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from workbook import knowledge
+from workbook.design import Design
+from workbook.errors import Problem
+
+Hit = dict[str, Any]
+"""The placeholders one failed check fills in its field, message and fix templates."""
+
+CheckFunction = Callable[[Design, dict[str, Any]], Iterator[Hit]]
+"""A check: given the design and its rule's ``params``, yield one hit per breach."""
+
+STEPS = ("fit_check", "purpose", "focus_areas", "model", "components", "matching")
+"""The design steps, in workbook order; every finding names one of them."""
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One way a design breaks a rule, with what to change, ready to show or print.
+
+    Attributes:
+        rule: ``"R6"``, or ``"E-..."`` for an error that makes the design unusable.
+        severity: ``"error"`` (the design cannot be used) or ``"warning"``.
+        step: the design step that shows it (one of :data:`STEPS`).
+        field: dotted design path, e.g. ``model.duration_months``.
+        message: what is wrong.
+        why: why it matters, from the rule's source.
+        fix: what to change.
+        source: seed number(s) the rule comes from.
+    """
+
+    rule: str
+    severity: Literal["error", "warning"]
+    step: str
+    field: str
+    message: str
+    why: str
+    fix: str
+    source: str
+
+    def __post_init__(self) -> None:
+        if self.step not in STEPS:
+            raise ValueError(f"unknown step {self.step!r}; use one of {', '.join(STEPS)}")
+
+    def format(self) -> str:
+        """One line: ``field: [R6] message; why; fix``."""
+        return f"{self.field}: [{self.rule}] {self.message}; {self.why}; {self.fix}"
+
+    def to_problem(self, file: str | None = None) -> Problem:
+        """The finding as a :class:`~workbook.errors.Problem` (the CLI's one-line form).
+
+        ``Problem.format()`` then reads ``FILE: field: [R6] message; fix``.
+        """
+        return Problem(f"[{self.rule}] {self.message}", self.fix, file=file, field=self.field)
+
+
+# --------------------------------------------------------------------------- the checks
+
+_CHECKS: dict[str, CheckFunction] = {}
+
+
+def _registers(key: str) -> Callable[[CheckFunction], CheckFunction]:
+    """Register a check function under the key its entry in rules.yaml uses."""
+
+    def decorate(func: CheckFunction) -> CheckFunction:
+        _CHECKS[key] = func
+        return func
+
+    return decorate
+
+
+def _title(catalogue: str, key: str) -> str:
+    found = knowledge.entry(catalogue, key)
+    return found.title if found else key
+
+
+@_registers("reporting_line_allowed")
+def _reporting_line(design: Design, params: dict[str, Any]) -> Iterator[Hit]:
+    # None bars the whole reporting line; a number bars only that many levels.
+    if design.matching.reporting_line_depth is not None:
+        yield {"depth": design.matching.reporting_line_depth}
+
+
+@_registers("manager_receives_progress")
+def _manager_progress(design: Design, params: dict[str, Any]) -> Iterator[Hit]:
+    if design.confidentiality.manager_receives_progress is True:
+        yield {}
+
+
+@_registers("feeds_performance_review")
+def _performance_review(design: Design, params: dict[str, Any]) -> Iterator[Hit]:
+    if design.confidentiality.feeds_performance_review is True:
+        yield {}
+
+
+@_registers("mandatory_participation")
+def _mandatory(design: Design, params: dict[str, Any]) -> Iterator[Hit]:
+    if design.participation.voluntary is False:
+        yield {}
+
+
+@_registers("no_mentee_say")
+def _no_say(design: Design, params: dict[str, Any]) -> Iterator[Hit]:
+    if design.matching.mentee_say == "none":
+        yield {}
+
+
+@_registers("manager_directs_learning")
+def _manager_directs(design: Design, params: dict[str, Any]) -> Iterator[Hit]:
+    if design.confidentiality.manager_directs_learning is True:
+        yield {}
+
+
+@_registers("short_duration")
+def _short(design: Design, params: dict[str, Any]) -> Iterator[Hit]:
+    months = design.model.duration_months
+    if months is None or design.model.format in params.get("exempt_formats", ()):
+        return
+    if months < params["min_months"]:
+        yield {"months": months}
+
+
+@_registers("purpose_without_objective")
+def _no_objective(design: Design, params: dict[str, Any]) -> Iterator[Hit]:
+    for index, purpose in enumerate(design.purposes):
+        if not purpose.objectives:
+            yield {"index": index, "purpose": purpose.title or _title("purposes", purpose.key)}
+
+
+@_registers("objective_incomplete")
+def _incomplete(design: Design, params: dict[str, Any]) -> Iterator[Hit]:
+    for index, purpose in enumerate(design.purposes):
+        name = purpose.title or _title("purposes", purpose.key)
+        for number, objective in enumerate(purpose.objectives):
+            for part in objective.missing():
+                yield {"index": index, "objective": number, "part": part, "purpose": name}
+
+
+@_registers("both_roles_forbidden")
+def _both_roles(design: Design, params: dict[str, Any]) -> Iterator[Hit]:
+    if design.participation.both_roles_allowed is False:
+        yield {}
+
+
+@_registers("reverse_with_senior_mentors")
+def _reverse(design: Design, params: dict[str, Any]) -> Iterator[Hit]:
+    gap = design.matching.seniority_min_gap
+    if design.model.format == "reverse" and gap is not None and gap >= 0:
+        yield {"gap": gap}
+
+
+@_registers("all_performance_purposes")
+def _all_performance(design: Design, params: dict[str, Any]) -> Iterator[Hit]:
+    if not design.purposes:
+        return
+    kinds = []
+    for purpose in design.purposes:
+        found = knowledge.entry("purposes", purpose.key)
+        # A written-in purpose has no kind: it is taken as development, not a fix.
+        kinds.append(getattr(found, "kind", "development") if found else "development")
+    if all(kind == "performance" for kind in kinds):
+        names = ", ".join(p.title or _title("purposes", p.key) for p in design.purposes)
+        yield {"purposes": names}
+
+
+@_registers("fit_check_not_mentoring")
+def _fit_not_mentoring(design: Design, params: dict[str, Any]) -> Iterator[Hit]:
+    result = design.fit.result
+    if result is None or not result.recommended or "mentoring" in result.recommended:
+        return
+    names = " or ".join(_title("relationships", key).lower() for key in result.recommended)
+    yield {"recommended": names}
+
+
+@_registers("unknown_purpose")
+def _unknown_purpose(design: Design, params: dict[str, Any]) -> Iterator[Hit]:
+    known = knowledge.keys("purposes")
+    for index, purpose in enumerate(design.purposes):
+        if purpose.key not in known and not purpose.title:
+            yield {"index": index, "key": purpose.key, "known": ", ".join(known)}
+
+
+@_registers("unknown_focus_area")
+def _unknown_focus(design: Design, params: dict[str, Any]) -> Iterator[Hit]:
+    known = knowledge.keys("focus_areas")
+    for index, area in enumerate(design.focus_areas):
+        if area.key not in known and not area.note:
+            yield {"index": index, "key": area.key, "known": ", ".join(known)}
+
+
+@_registers("seniority_range_empty")
+def _seniority_range(design: Design, params: dict[str, Any]) -> Iterator[Hit]:
+    low, high = design.matching.seniority_min_gap, design.matching.seniority_max_gap
+    if low is not None and high is not None and high < low:
+        yield {"low": low, "high": high}
+
+
+# --------------------------------------------------------------------------- running
+
+
+def check_keys() -> frozenset[str]:
+    """The check keys this module implements (a test compares them with the data)."""
+    return frozenset(_CHECKS)
+
+
+def check(design: Design) -> list[Finding]:
+    """Every finding for a design: rules in data-file order, then each check's hits in order.
+
+    The order is stable so that a widget, the CLI and the charter list findings alike
+    and a re-run after an unrelated edit does not shuffle them.
+    """
+    findings = []
+    for rule in knowledge.rules():
+        for spec in rule.checks:
+            for hit in _CHECKS[spec.key](design, rule.params):
+                findings.append(
+                    Finding(
+                        rule=rule.id,
+                        severity=spec.severity,
+                        step=spec.step or rule.step,
+                        field=spec.field.format(**hit),
+                        message=" ".join(spec.message.format(**hit).split()),
+                        why=" ".join(rule.why.split()),
+                        fix=" ".join(spec.fix.format(**hit).split()),
+                        source=rule.source,
+                    )
+                )
+    return findings
+
+
+def for_step(design: Design, step: str) -> list[Finding]:
+    """The findings a design step shows next to its widgets.
+
+    Raises:
+        ValueError: ``step`` is not one of :data:`STEPS` (a bug in the caller).
+    """
+    if step not in STEPS:
+        raise ValueError(f"unknown step {step!r}; use one of {', '.join(STEPS)}")
+    return [f for f in check(design) if f.step == step]
+
+
+def errors(findings: list[Finding]) -> list[Finding]:
+    """Only the findings that make the design unusable."""
+    return [f for f in findings if f.severity == "error"]
+
+
+def warnings(findings: list[Finding]) -> list[Finding]:
+    """Only the findings where the design contradicts a rule."""
+    return [f for f in findings if f.severity == "warning"]
