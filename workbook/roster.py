@@ -1,0 +1,619 @@
+"""Read a roster of people and refuse it, with every problem at once, if it cannot be used.
+
+A roster has one row per person, including people who do not take part, so that
+reporting lines can be followed to the top (rule R1). It arrives the way HR exports it:
+CSV in UTF-8, UTF-8 with a byte-order mark, Windows-1252 (what Excel writes by
+default on Windows), UTF-16 ("Unicode text"), or an XLSX workbook (first sheet).
+
+The reader never stops at the first problem: a coordinator fixing a 2,000-row export
+wants the whole list (row, column, value and fix) in one go, and nothing is matched
+or written while a single problem remains. :func:`load_roster` returns a
+:class:`Roster`: the table as text plus the typed arrays the matcher needs.
+
+Canonical columns (other names are mapped with ``design.matching.column_map``; header
+case, spaces and hyphens are forgiven, so ``Manager ID`` is ``manager_id``)::
+
+    id, name, email, role, department, manager_id, level, timezone, skills_offered,
+    skills_wanted, goals, languages, capacity, preferences, exclude
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from workbook.design import Matching
+from workbook.errors import Problem, RosterError
+
+CANONICAL = (
+    "id",
+    "name",
+    "email",
+    "role",
+    "department",
+    "manager_id",
+    "level",
+    "timezone",
+    "skills_offered",
+    "skills_wanted",
+    "goals",
+    "languages",
+    "capacity",
+    "preferences",
+    "exclude",
+)
+LIST_COLUMNS = ("skills_offered", "skills_wanted", "goals", "languages", "preferences", "exclude")
+"""Columns holding ``;``-separated lists."""
+ALWAYS_REQUIRED = ("id", "name", "role", "manager_id")
+"""Without these no match can be made or checked against the reporting line."""
+ROLES = {"mentor": (True, False), "mentee": (False, True), "both": (True, True), "": (False, False)}
+"""Role -> (is a mentor, is a mentee). Empty means the person does not take part."""
+ROLE_ALIASES = {"none": "", "-": "", "non-participant": "", "mentor;mentee": "both"}
+
+_MAX_BYTES = 200 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Roster:
+    """A validated roster.
+
+    Attributes:
+        frame: every column as text (canonical names, then extra columns), one row per
+            person in file order; missing optional canonical columns are added empty.
+        file: where it was read from, for messages.
+        encoding: how the bytes were decoded (``utf-8``, ``utf-8-sig``, ``cp1252``,
+            ``utf-16``, or ``xlsx``).
+        is_mentor, is_mentee: role flags per person (both for ``both``).
+        manager: row index of each person's manager, ``-1`` for none.
+        level: seniority, ``nan`` where empty.
+        capacity: the roster's capacity per person, ``-1`` where empty (the design's
+            default applies).
+        columns_present: canonical and extra columns the file actually had.
+    """
+
+    frame: pd.DataFrame
+    file: str
+    encoding: str
+    is_mentor: npt.NDArray[np.bool_]
+    is_mentee: npt.NDArray[np.bool_]
+    manager: npt.NDArray[np.int64]
+    level: npt.NDArray[np.float64]
+    capacity: npt.NDArray[np.int64]
+    columns_present: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def ids(self) -> npt.NDArray[np.object_]:
+        """Person ids in row order."""
+        return self.frame["id"].to_numpy(dtype=object)
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def read_table(source: str | Path | bytes, file: str | None = None) -> tuple[pd.DataFrame, str]:
+    """Read a CSV or XLSX file into a table of text, without judging its content.
+
+    Args:
+        source: a path, or the raw bytes of an uploaded file.
+        file: the name to use in messages (defaults to the path).
+
+    Returns:
+        The table (every cell a ``str``, header cleaned of BOM and spaces) and the
+        encoding that was used.
+
+    Raises:
+        RosterError: the file is missing, empty, binary, ragged or otherwise not a table;
+            every ragged row is listed.
+    """
+    if isinstance(source, bytes):
+        raw, name = source, file or "roster"
+    else:
+        path = Path(source)
+        name = file or str(path)
+        try:
+            if path.stat().st_size > _MAX_BYTES:
+                raise RosterError(
+                    Problem("is larger than 200 MB", "split the roster or remove columns", name)
+                )
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            raise RosterError(Problem("does not exist", "check the path", name)) from None
+        except IsADirectoryError:
+            raise RosterError(
+                Problem("is a folder, not a roster", "give the path of a .csv or .xlsx file", name)
+            ) from None
+        except OSError as exc:
+            raise RosterError(
+                Problem(f"cannot be read ({exc.strerror})", "check permissions", name)
+            ) from None
+    if not raw.strip():
+        raise RosterError(
+            Problem(
+                "is empty", "export the roster again with a header row and one row per person", name
+            )
+        )
+    if raw[:4] == b"PK\x03\x04":
+        return _read_xlsx(raw, name), "xlsx"
+    if raw[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise RosterError(
+            Problem(
+                "is an old Excel .xls file",
+                "open it in Excel and save it as .xlsx or as CSV UTF-8",
+                name,
+            )
+        )
+    text, encoding = _decode(raw, name)
+    return _read_csv_text(text, name), encoding
+
+
+def _decode(raw: bytes, name: str) -> tuple[str, str]:
+    """Decode the bytes the way the file was most probably saved."""
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return raw.decode("utf-16"), "utf-16"
+    if b"\x00" in raw[:8192]:
+        raise RosterError(
+            Problem(
+                "is not a table: it is a binary file",
+                "export the roster as CSV (UTF-8) or XLSX",
+                name,
+            )
+        )
+    if raw[:3] == b"\xef\xbb\xbf":
+        try:
+            return raw[3:].decode("utf-8"), "utf-8-sig"
+        except UnicodeDecodeError:
+            pass
+    try:
+        return raw.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    # Excel on Windows saves "CSV (Comma delimited)" as Windows-1252. Five byte values are
+    # undefined there; Latin-1 maps them to control characters instead of failing.
+    try:
+        return raw.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        return raw.decode("latin-1"), "latin-1"
+
+
+def _sniff_delimiter(header: str) -> str:
+    """The delimiter of the header row: comma, or semicolon/tab as some locales save."""
+    counts = {d: header.count(d) for d in (",", ";", "\t")}
+    best = max(counts, key=lambda d: (counts[d], d == ","))
+    return best if counts[best] else ","
+
+
+def _read_csv_text(text: str, name: str) -> pd.DataFrame:
+    first_line = text.lstrip("\ufeff").split("\n", 1)[0]
+    delimiter = _sniff_delimiter(first_line)
+    try:
+        rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=delimiter))
+    except csv.Error as exc:
+        raise RosterError(
+            Problem(f"is not a table: {exc}", "export the roster again as CSV", name)
+        ) from None
+    return _rows_to_frame(rows, name)
+
+
+def _read_xlsx(raw: bytes, name: str) -> pd.DataFrame:
+    import openpyxl  # imported here: only XLSX rosters need it
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise RosterError(
+            Problem(
+                f"is not a table: the XLSX file cannot be opened ({exc})",
+                "open it in Excel and save it again as .xlsx or CSV UTF-8",
+                name,
+            )
+        ) from None
+    try:
+        sheet = book.worksheets[0]
+        rows = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    finally:
+        book.close()
+    return _rows_to_frame(rows, name)
+
+
+def _cell_text(value: object) -> str:
+    """A spreadsheet cell as the text a person would have typed."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    return str(value)
+
+
+def _rows_to_frame(rows: list[list[str]], name: str) -> pd.DataFrame:
+    # Drop fully blank rows at the end (spreadsheets leave them) but keep row numbers.
+    while rows and not any(c.strip() for c in rows[-1]):
+        rows.pop()
+    if not rows:
+        raise RosterError(Problem("is empty", "export the roster again with a header row", name))
+    header = [h.strip().lstrip("\ufeff") for h in rows[0]]
+    while header and header[-1] == "":
+        header.pop()  # trailing empty header cells, as spreadsheets write them
+    if len(header) < 2:
+        raise RosterError(
+            Problem(
+                "is not a table: the first row has a single column",
+                "the first row must name the columns (id,name,role,...) separated by commas",
+                name,
+                row=1,
+                value=(rows[0][0] if rows[0] else "")[:60],
+            )
+        )
+    problems = []
+    width = len(header)
+    body = []
+    for number, row in enumerate(rows[1:], start=2):
+        if len(row) > width and any(c.strip() for c in row[width:]):
+            problems.append(
+                Problem(
+                    f"has {len(row)} values but the header has {width} columns",
+                    "quote values that contain the delimiter, or remove the extra values",
+                    name,
+                    row=number,
+                )
+            )
+            continue
+        body.append((row + [""] * width)[:width])
+    if problems:
+        raise RosterError(problems)
+    frame = pd.DataFrame(body, columns=header, dtype=object)
+    frame.index = pd.RangeIndex(len(frame))
+    return frame.map(lambda v: v.strip()) if len(frame) else frame
+
+
+# --------------------------------------------------------------------------- columns
+
+
+def _normal(name: str) -> str:
+    return re.sub(r"[\s\-]+", "_", name.strip().lower())
+
+
+def map_columns(frame: pd.DataFrame, column_map: dict[str, str], name: str) -> pd.DataFrame:
+    """Rename the file's columns to canonical names.
+
+    ``column_map`` (roster column -> canonical column) wins; otherwise a header that is
+    a canonical name up to case, spaces and hyphens is taken as that name.
+
+    Raises:
+        RosterError: two columns end up with one name, or a mapping targets an unknown name.
+    """
+    problems = []
+    by_normal = {_normal(k): v for k, v in column_map.items()}
+    for source, target in column_map.items():
+        if target not in CANONICAL:
+            problems.append(
+                Problem(
+                    f"column_map sends {source!r} to {target!r}, which is not a roster column",
+                    f"map it to one of {', '.join(CANONICAL)}",
+                    name,
+                    field=source,
+                )
+            )
+    renamed: list[str] = []
+    for column in frame.columns:
+        target = by_normal.get(_normal(column))
+        if target is None:
+            target = _normal(column) if _normal(column) in CANONICAL else column
+        renamed.append(target)
+    seen: dict[str, str] = {}
+    for original, target in zip(frame.columns, renamed, strict=True):
+        if target in seen:
+            problems.append(
+                Problem(
+                    f"column {original!r} and column {seen[target]!r} are both {target!r}",
+                    "remove or rename one of them",
+                    name,
+                    row=1,
+                    field=target,
+                )
+            )
+        seen[target] = original
+    if problems:
+        raise RosterError(problems)
+    out = frame.copy()
+    out.columns = renamed
+    return out
+
+
+def required_columns(matching: Matching) -> dict[str, str]:
+    """Columns the roster must have for these settings, each with the reason."""
+    need = {c: "every roster needs it" for c in ALWAYS_REQUIRED}
+    w = matching.weights
+    if w.skills > 0:
+        need["skills_wanted"] = "the skills criterion is on"
+        need["skills_offered"] = "the skills criterion is on"
+    if w.goals > 0:
+        need["goals"] = "the goals criterion is on"
+    if w.seniority > 0:
+        need["level"] = "the seniority criterion is on"
+    if w.department > 0 and matching.department != "either":
+        need["department"] = "the department criterion is on"
+    if w.timezone > 0:
+        need["timezone"] = "the time zone criterion is on"
+    if w.language > 0:
+        need["languages"] = "the language criterion is on"
+    if w.preferences > 0:
+        need["preferences"] = "the mentees' preferences criterion is on"
+    for column, extra in matching.extra_criteria.items():
+        if extra.weight > 0:
+            need[column] = "it is an extra criterion in the design"
+    return need
+
+
+# --------------------------------------------------------------------------- validating
+
+
+@lru_cache(maxsize=4096)
+def utc_offset_hours(name: str, on: dt.date = dt.date(2026, 1, 15)) -> float | None:
+    """The UTC offset of an IANA time zone on a date, or ``None`` if the name is unknown."""
+    try:
+        zone = ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, IsADirectoryError):
+        return None
+    offset = dt.datetime.combine(on, dt.time(12), zone).utcoffset()
+    return None if offset is None else offset.total_seconds() / 3600
+
+
+def split_list(values: Iterable[str]) -> list[list[str]]:
+    """Split ``;``-separated cells into trimmed, de-duplicated, non-empty items."""
+    out = []
+    for v in values:
+        items = [s.strip() for s in v.split(";")] if v else []
+        out.append(list(dict.fromkeys(s for s in items if s)))
+    return out
+
+
+def validate(frame: pd.DataFrame, matching: Matching, name: str) -> Roster:
+    """Check a canonical-column table and build the :class:`Roster`.
+
+    Raises:
+        RosterError: with one problem per bad cell, duplicate, unknown reference and
+            manager cycle, in row order.
+    """
+    problems: list[Problem] = []
+    missing = [(c, why) for c, why in required_columns(matching).items() if c not in frame.columns]
+    for column, why in missing:
+        problems.append(
+            Problem(
+                f"required column {column!r} is missing ({why})",
+                f"add a column named {column!r}, or map your column to it in the design's "
+                "matching.column_map",
+                name,
+                row=1,
+                field=column,
+            )
+        )
+    if missing and any(c in ALWAYS_REQUIRED for c, _ in missing):
+        raise RosterError(problems)
+    if frame.empty:
+        problems.append(
+            Problem("has a header but no people", "add one row per person", name, row=2)
+        )
+        raise RosterError(problems)
+    present = frozenset(frame.columns)
+    frame = frame.copy()
+    for column in CANONICAL:
+        if column not in frame.columns:
+            frame[column] = ""
+    frame = frame[[*CANONICAL, *[c for c in frame.columns if c not in CANONICAL]]]
+    n = len(frame)
+    rows = np.arange(n) + 2  # the header is row 1
+
+    def report(mask: npt.NDArray[np.bool_], column: str, message: str, fix: str) -> None:
+        for i in np.flatnonzero(mask):
+            value = frame.at[int(i), column]
+            problems.append(Problem(message, fix, name, column, int(rows[i]), str(value)))
+
+    ids = frame["id"].to_numpy(dtype=object)
+    report(ids == "", "id", "id is empty", "give every person a unique id")
+    dup = frame["id"].duplicated(keep="first").to_numpy() & (ids != "")
+    first_row = {v: int(r) for v, r in zip(ids[::-1], rows[::-1], strict=True)}
+    for i in np.flatnonzero(dup):
+        problems.append(
+            Problem(
+                f"duplicate id: also on row {first_row[ids[i]]}",
+                "give every person a unique id",
+                name,
+                "id",
+                int(rows[i]),
+                str(ids[i]),
+            )
+        )
+
+    role = frame["role"].str.lower().replace(ROLE_ALIASES).to_numpy(dtype=object)
+    known_role = np.isin(role, list(ROLES))
+    report(
+        ~known_role,
+        "role",
+        "unknown role",
+        "write mentor, mentee, both, or leave it empty for someone who does not take part",
+    )
+    is_mentor = np.isin(role, ["mentor", "both"])
+    is_mentee = np.isin(role, ["mentee", "both"])
+
+    level = pd.to_numeric(frame["level"].replace("", np.nan), errors="coerce").to_numpy(
+        float, copy=True
+    )
+    bad_level = (frame["level"].to_numpy(dtype=object) != "") & ~(
+        np.isfinite(level) & (np.mod(np.nan_to_num(level), 1) == 0)
+    )
+    report(bad_level, "level", "level is not a whole number", "write the seniority as 1, 2, 3 ...")
+    level[bad_level] = np.nan
+
+    cap_text = frame["capacity"].to_numpy(dtype=object)
+    cap = pd.to_numeric(frame["capacity"].replace("", np.nan), errors="coerce").to_numpy(
+        float, copy=True
+    )
+    cap_ok = np.isfinite(cap) & (np.mod(np.nan_to_num(cap), 1) == 0)
+    report(
+        (cap_text != "") & ~cap_ok,
+        "capacity",
+        "capacity is not a whole number",
+        "write how many mentees this mentor can take (0 for none), or leave it empty",
+    )
+    report(
+        cap_ok & (cap < 0),
+        "capacity",
+        "capacity is negative",
+        "write 0 or more (0 means this mentor takes no mentees this time)",
+    )
+    capacity = np.where(cap_ok & (cap >= 0), np.nan_to_num(cap), -1).astype(np.int64)
+
+    index = {v: i for i, v in enumerate(ids) if v != "" and not dup[i]}
+    manager = np.full(n, -1, dtype=np.int64)
+    for i, m in enumerate(frame["manager_id"].to_numpy(dtype=object)):
+        if m == "":
+            continue
+        j = index.get(m)
+        if j is None:
+            problems.append(
+                Problem(
+                    "manager_id is not an id in this roster",
+                    "add the manager as a row (role empty if they do not take part) or correct "
+                    "the id",
+                    name,
+                    "manager_id",
+                    int(rows[i]),
+                    m,
+                )
+            )
+        else:
+            manager[i] = j
+    problems.extend(_cycles(manager, ids, rows, name))
+
+    if "timezone" in present:
+        for value, where in frame.groupby("timezone").groups.items():
+            if value and utc_offset_hours(str(value)) is None:
+                for i in where:
+                    problems.append(
+                        Problem(
+                            "timezone is not an IANA time zone name",
+                            "write a name such as Europe/London or America/New_York",
+                            name,
+                            "timezone",
+                            int(rows[int(i)]),
+                            str(value),
+                        )
+                    )
+    for column in ("preferences", "exclude"):
+        if column not in present:
+            continue
+        for i, items in enumerate(split_list(frame[column])):
+            for item in items:
+                if item not in index:
+                    problems.append(
+                        Problem(
+                            f"{column} names an id that is not in this roster",
+                            "correct the id or remove it from the list",
+                            name,
+                            column,
+                            int(rows[i]),
+                            item,
+                        )
+                    )
+    if problems:
+        problems.sort(key=lambda p: p.row or 0)
+        raise RosterError(problems)
+    return Roster(
+        frame=frame,
+        file=name,
+        encoding="",
+        is_mentor=is_mentor,
+        is_mentee=is_mentee,
+        manager=manager,
+        level=level,
+        capacity=capacity,
+        columns_present=present,
+    )
+
+
+def _cycles(
+    manager: npt.NDArray[np.int64],
+    ids: npt.NDArray[np.object_],
+    rows: npt.NDArray[np.int64],
+    name: str,
+) -> list[Problem]:
+    """One problem per manager cycle (someone who is, through the line, their own manager).
+
+    Peels off people nobody reports to, repeatedly; whoever remains is on a cycle.
+    """
+    n = len(manager)
+    reports = np.bincount(manager[manager >= 0], minlength=n)
+    queue = list(np.flatnonzero(reports == 0))
+    removed = np.zeros(n, dtype=bool)
+    while queue:
+        i = queue.pop()
+        removed[i] = True
+        m = manager[i]
+        if m >= 0:
+            reports[m] -= 1
+            if reports[m] == 0:
+                queue.append(m)
+    problems = []
+    seen = np.zeros(n, dtype=bool)
+    for start in np.flatnonzero(~removed):
+        if seen[start]:
+            continue
+        loop = []
+        i = int(start)
+        while not seen[i]:
+            seen[i] = True
+            loop.append(i)
+            i = int(manager[i])
+        chain = " -> ".join(str(ids[j]) for j in [*loop, loop[0]])
+        problems.append(
+            Problem(
+                f"manager cycle: {chain}",
+                "correct manager_id so that every reporting line ends at someone with no manager",
+                name,
+                "manager_id",
+                int(rows[min(loop)]),
+                str(ids[loop[0]]),
+            )
+        )
+    return problems
+
+
+def load_roster(
+    source: str | Path | bytes, matching: Matching | None = None, file: str | None = None
+) -> Roster:
+    """Read, map and validate a roster: the first two steps of :func:`workbook.matching.match`.
+
+    Args:
+        source: a path or the bytes of an uploaded CSV/XLSX file.
+        matching: the design's matching settings (column map, which criteria need which
+            columns); the defaults when ``None``.
+        file: the name used in messages, e.g. the uploaded file's name.
+
+    Raises:
+        RosterError: every problem found, each with row, column, value and fix.
+    """
+    matching = matching or Matching()
+    frame, encoding = read_table(source, file)
+    name = file or (str(source) if not isinstance(source, bytes) else "roster")
+    frame = map_columns(frame, matching.column_map, name)
+    roster = validate(frame, matching, name)
+    return Roster(**{**roster.__dict__, "encoding": encoding})
