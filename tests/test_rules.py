@@ -283,3 +283,40 @@ def test_example_design_has_no_errors_and_no_unexpected_warnings() -> None:
     findings = rules.check(store.load(EXAMPLE).design)
     assert rules.errors(findings) == []
     assert [f.format() for f in rules.warnings(findings)] == []
+
+
+def _validate(tmp_path: Path, design: Design, *args: str) -> tuple[int, list[str]]:
+    from click.testing import CliRunner
+
+    from workbook.cli import cli
+
+    path = tmp_path / "design.yaml"
+    path.write_bytes(store.dump(design))
+    result = CliRunner().invoke(cli, ["validate", *args, str(path)])
+    return result.exit_code, [line for line in result.stderr.splitlines() if line]
+
+
+def test_cli_validate_prints_warnings_one_line_each_and_exits_0(tmp_path: Path) -> None:
+    code, lines = _validate(
+        tmp_path, broken(model__duration_months=3, participation__voluntary=False)
+    )
+    assert code == 0
+    path = tmp_path / "design.yaml"
+    assert lines == [
+        f"{path}: participation.voluntary: [R4] participation is mandatory; "
+        + rules.check(broken(participation__voluntary=False))[0].fix,
+        f"{path}: model.duration_months: [R6] relationships last 3 month(s), much shorter "
+        "than the 9 to 12 months mentoring needs; "
+        + rules.check(broken(model__duration_months=3))[0].fix,
+    ]
+
+
+def test_cli_validate_strict_fails_on_warnings(tmp_path: Path) -> None:
+    assert _validate(tmp_path, broken(model__duration_months=3), "--strict")[0] == 2
+    assert _validate(tmp_path, compliant(), "--strict") == (0, [])
+
+
+def test_cli_validate_exits_2_on_errors(tmp_path: Path) -> None:
+    code, lines = _validate(tmp_path, broken(matching__seniority_max_gap=0))
+    assert code == 2
+    assert len(lines) == 1 and "[E-seniority-range]" in lines[0]

@@ -57,11 +57,23 @@ def new(path: Path, name: str) -> None:
 
 @cli.command()
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--strict", is_flag=True, help="Fail on warnings (rule breaches) too.")
 @reports_problems
-def validate(path: Path) -> None:
-    """Check the design at PATH; exit 0 when it is valid, 2 otherwise."""
-    store.load(path)
-    click.echo(f"{path}: valid")
+def validate(path: Path, strict: bool) -> None:
+    """Check the design at PATH against the schema and the rules R1..R10.
+
+    Prints errors and warnings one line each; exits 2 when there are errors (or any
+    warning with --strict), 0 otherwise.
+    """
+    from workbook import rules
+
+    findings = rules.check(store.load(path).design)
+    for finding in findings:
+        click.echo(finding.to_problem(str(path)).format(), err=True)
+    if rules.errors(findings) or (strict and findings):
+        sys.exit(EXIT_PROBLEMS)
+    warned = f" with {len(findings)} warning(s)" if findings else ""
+    click.echo(f"{path}: valid{warned}")
 
 
 def main() -> None:
