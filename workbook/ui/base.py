@@ -1,0 +1,329 @@
+"""What every design step's widgets share: open, validate as you type, warn, save.
+
+A step subclass supplies its own widgets and two translations, widgets -> inputs
+(:meth:`Step.read`) and inputs -> widgets (:meth:`Step.write`); the domain module
+supplies ``inputs_from(design)`` and ``apply(design, inputs)``. Everything else is
+here, so every step behaves the same way:
+
+* :meth:`Step.refresh` runs on every change (and once when the step is built, the way
+  ``interactive_output`` does): it validates the inputs, shows problems next to the
+  form, and shows the rules' warnings for this step.
+* :meth:`Step.save` is what the Save button does, in JupyterLab, in Voila and in a
+  headless papermill run (``save=True`` presses the same button). If the file changed
+  on disk only in decisions this step does not edit (another step saved), the edit is
+  applied on top of the newer file; if this step's own decisions changed, the store's
+  conflict error is shown and nothing is overwritten.
+* No exception escapes a callback: Voila would hide it (the button seems dead) or show
+  a traceback with server paths. The workbook's own errors become friendly messages;
+  anything else is logged and reported as a bug, and the file is left as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import html
+import logging
+import os
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, ClassVar, Generic, TypeVar
+
+import ipywidgets as w
+from pydantic import BaseModel
+
+from workbook import rules, store
+from workbook.design import Design
+from workbook.errors import DesignError, InputError, Problem, WorkbookError
+
+log = logging.getLogger(__name__)
+
+I = TypeVar("I", bound=BaseModel)  # noqa: E741 - the step's inputs model
+
+STYLE = """<style>
+.wb-step { max-width: 960px; }
+.wb-step .wb-title h2 { margin: 0.2em 0; }
+.wb-invalid input, .wb-invalid textarea, .wb-invalid select {
+  border: 2px solid #b00020 !important;
+}
+.wb-problems ul, .wb-warnings ul { margin: 0.3em 0; padding-left: 1.2em; }
+.wb-problems li { color: #b00020; }
+.wb-warnings li { color: #7a4b00; }
+.wb-status-ok { color: #1b5e20; }
+.wb-status-error { color: #b00020; }
+.wb-help { color: #555; font-size: 0.9em; }
+</style>"""
+
+
+def escape(text: object) -> str:
+    """HTML-escape anything a user may have typed before it goes into an HTML widget."""
+    return html.escape(str(text), quote=True)
+
+
+def bullet_list(items: Sequence[str], css: str) -> str:
+    """An HTML list of already-escaped items inside a div of class ``css``."""
+    if not items:
+        return ""
+    lis = "".join(f"<li>{item}</li>" for item in items)
+    return f'<div class="{css}"><ul>{lis}</ul></div>'
+
+
+def resolve_design_path(design_path: str | Path) -> Path:
+    """The design file a notebook works on: the parameter, else ``$WORKBOOK_DESIGN``.
+
+    ``make app`` sets ``WORKBOOK_DESIGN`` to a working copy of the example program so
+    that Voila opens every step on the same design.
+
+    Raises:
+        InputError: neither the parameter nor the environment names a file.
+    """
+    text = str(design_path).strip() or os.environ.get("WORKBOOK_DESIGN", "").strip()
+    if not text:
+        raise InputError(
+            Problem(
+                "no design file was given",
+                "set the notebook parameter design_path (papermill: -p design_path FILE) "
+                "or the environment variable WORKBOOK_DESIGN",
+                field="design_path",
+            )
+        )
+    return Path(text).expanduser()
+
+
+class Step(Generic[I]):
+    """Base of the design steps' widget front-ends.
+
+    Subclasses set :attr:`step` and :attr:`title`, pass the domain functions to
+    ``__init__``, build their widgets in :meth:`build`, and translate in
+    :meth:`read` / :meth:`write`.
+    """
+
+    step: ClassVar[str]
+    title: ClassVar[str]
+    help: ClassVar[str] = ""
+
+    def __init__(
+        self,
+        snapshot: store.Snapshot,
+        inputs_from: Callable[[Design], I],
+        apply: Callable[[Design, I], Design],
+    ) -> None:
+        self.snapshot = snapshot
+        self._inputs_from = inputs_from
+        self._apply = apply
+        self._fields: dict[str, w.Widget] = {}
+        self.header = w.HTML().add_class("wb-title")
+        self.problems = w.HTML().add_class("wb-problems-box")
+        self.warnings = w.HTML().add_class("wb-warnings-box")
+        self.status = w.HTML().add_class("wb-status")
+        self.save_button = w.Button(
+            description="Save", button_style="primary", icon="save", tooltip="Save the design"
+        ).add_class("wb-save")
+        self.save_button.on_click(lambda _b: self.save())
+        self._quiet = True  # no refresh while widgets are being filled in
+        body = self.build()
+        self.view = w.VBox(
+            [
+                w.HTML(STYLE),
+                self.header,
+                *body,
+                self.problems,
+                self.warnings,
+                w.HBox([self.save_button, self.status]),
+            ]
+        ).add_class("wb-step")
+        self.view.add_class(f"wb-step-{self.step}")
+        self.write(inputs_from(snapshot.design))
+        self._quiet = False
+        self._update_header()
+
+    # ------------------------------------------------------------ for subclasses
+
+    def build(self) -> list[w.Widget]:
+        """Create the step's widgets; return them in display order."""
+        raise NotImplementedError
+
+    def read(self) -> I:
+        """The inputs as the widgets hold them now.
+
+        Raises:
+            InputError: a value is not acceptable; fields are named like the inputs'.
+        """
+        raise NotImplementedError
+
+    def write(self, inputs: I) -> None:
+        """Show ``inputs`` in the widgets."""
+        raise NotImplementedError
+
+    def field(self, name: str, widget: w.Widget) -> w.Widget:
+        """Register ``widget`` as the one that edits input field ``name``.
+
+        Problems about that field mark the widget (class ``wb-invalid``). The widget
+        is observed so every change refreshes the step.
+        """
+        self._fields[name] = widget
+        widget.observe(self.refresh, names="value")
+        return widget
+
+    def label(self, field: str) -> str:
+        """A person's name for an input field path (``objectives.0.target``)."""
+        return field.replace("_", " ")
+
+    # ------------------------------------------------------------ behaviour
+
+    def refresh(self, _change: Any = None) -> None:
+        """Validate the current values and show problems and the rules' warnings."""
+        if self._quiet:
+            return
+        with self._guard():
+            try:
+                design = self._apply(self.snapshot.design, self.read())
+            except InputError as exc:
+                self._show_problems(exc.problems)
+                self.save_button.disabled = True
+                return
+            self._show_problems([])
+            self.save_button.disabled = False
+            findings = rules.for_step(design, self.step)
+            self.warnings.value = bullet_list(
+                [
+                    f"<b>{escape(f.rule)}</b> {escape(f.message)}. {escape(f.why)} "
+                    f"<i>{escape(f.fix)}</i>"
+                    for f in findings
+                ],
+                "wb-warnings",
+            )
+
+    def save(self, *, raise_errors: bool = False) -> bool:
+        """Save the step's decisions into the design file; True when saved.
+
+        Args:
+            raise_errors: re-raise the workbook's errors after showing them (headless
+                runs use it so that papermill fails on a design it could not save).
+        """
+        with self._guard():
+            try:
+                inputs = self.read()
+                base = self._rebase()
+                design = self._apply(base.design, inputs)
+                before = base.fingerprint
+                self.snapshot = store.save(design, base)
+            except WorkbookError as exc:
+                self._show_problems(exc.problems if isinstance(exc, InputError) else [])
+                self._set_status(exc.lines(), ok=False)
+                if raise_errors:
+                    raise
+                return False
+            now = dt.datetime.now().strftime("%H:%M:%S")
+            if self.snapshot.fingerprint == before:
+                self._set_status([f"No changes to save ({now})."], ok=True)
+            else:
+                self._set_status(
+                    [
+                        f"Saved revision {self.snapshot.design.revision} to "
+                        f"{self.snapshot.path.name} at {now}."
+                    ],
+                    ok=True,
+                )
+            self._update_header()
+            self.refresh()
+            return True
+        if raise_errors:  # pragma: no cover - only reached after an unexpected bug
+            raise RuntimeError("saving failed unexpectedly; see the log")
+        return False
+
+    # ------------------------------------------------------------ helpers
+
+    def _rebase(self) -> store.Snapshot:
+        """The snapshot to save over: ours, or the newer file if it differs only in
+        decisions this step does not edit."""
+        path = self.snapshot.path
+        if self.snapshot.fingerprint is None or not path.exists():
+            return self.snapshot
+        try:
+            current = store.load(path)
+        except DesignError:
+            return self.snapshot  # let the store report the conflict
+        if current.fingerprint == self.snapshot.fingerprint:
+            return self.snapshot
+        if self._inputs_from(current.design) == self._inputs_from(self.snapshot.design):
+            return current
+        return self.snapshot
+
+    def _update_header(self) -> None:
+        snap = self.snapshot
+        state = (
+            f"revision {snap.design.revision}"
+            if snap.fingerprint is not None
+            else "new design, not saved yet"
+        )
+        self.header.value = (
+            f"<h2>{escape(self.title)}</h2>"
+            f'<div class="wb-help">{escape(self.help)}</div>'
+            f'<div class="wb-help">Design file: <code>{escape(snap.path)}</code> ({state})</div>'
+        )
+
+    def _show_problems(self, problems: Sequence[Problem]) -> None:
+        for name, widget in self._fields.items():
+            bad = any(p.field == name for p in problems)
+            (widget.add_class if bad else widget.remove_class)("wb-invalid")
+        items = []
+        for p in problems:
+            text = escape(p.message)
+            if p.value is not None:
+                text += f" (you entered {escape(repr(p.value))})"
+            if p.fix:
+                text += f"; {escape(p.fix)}"
+            where = f"<b>{escape(self.label(p.field))}</b>: " if p.field else ""
+            items.append(where + text)
+        self.problems.value = bullet_list(items, "wb-problems")
+
+    def _set_status(self, lines: Sequence[str], *, ok: bool) -> None:
+        css = "wb-status-ok" if ok else "wb-status-error"
+        self.status.value = f'<span class="{css}">{"<br>".join(escape(x) for x in lines)}</span>'
+
+    @contextlib.contextmanager
+    def _guard(self) -> Iterator[None]:
+        """Keep any exception inside the callback and tell the user in plain words."""
+        try:
+            yield
+        except WorkbookError:
+            raise  # already shown to the user; only headless runs let it through
+        except Exception as exc:
+            log.exception("unexpected error in the %s step", self.step)
+            self._set_status(
+                [
+                    f"Something went wrong inside the workbook ({type(exc).__name__}). "
+                    "Your design file was not changed. Please report this as a bug."
+                ],
+                ok=False,
+            )
+
+
+def open_design(design_path: str | Path, name: str = "") -> store.Snapshot:
+    """Open the design a step works on, or a new one if the file does not exist yet.
+
+    Raises:
+        InputError: no path was given.
+        DesignError: the file exists but is not a valid design.
+    """
+    return store.load_or_new(resolve_design_path(design_path), name)
+
+
+class Failed:
+    """What a step shows when it cannot open its design: the problem, not a traceback."""
+
+    def __init__(self, error: WorkbookError, title: str) -> None:
+        self.error = error
+        items = [escape(line) for line in error.lines()]
+        self.view = w.VBox(
+            [
+                w.HTML(STYLE),
+                w.HTML(f"<h2>{escape(title)}</h2>").add_class("wb-title"),
+                w.HTML(
+                    "<p>This step cannot open its design file. Fix the problem below and "
+                    "reload the page; nothing has been changed.</p>"
+                    + bullet_list(items, "wb-problems")
+                ).add_class("wb-open-error"),
+            ]
+        ).add_class("wb-step")
