@@ -15,7 +15,6 @@ are refused rather than dropped so that a typo in a hand edit is reported, not l
 from __future__ import annotations
 
 import datetime as dt
-import math
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -61,7 +60,7 @@ class RankedOption(_Model):
     """One development relationship with its fit score (0 to 100)."""
 
     relationship: str
-    score: float
+    score: float = Field(ge=0, le=100)
 
 
 class FitReason(_Model):
@@ -70,8 +69,12 @@ class FitReason(_Model):
     relationship: str
     text: str
     question: str = ""
+    """The question's text, as it was asked."""
     answer: str = ""
+    """The chosen option's label."""
     source: str = ""
+    points: int = 0
+    """What this answer gave the relationship: positive for, negative against."""
 
 
 class FitResult(_Model):
@@ -106,19 +109,11 @@ class Objective(_Model):
     description: str = ""
     metric: str = ""
     unit: str = ""
-    baseline: float | None = None
-    target: float | None = None
+    baseline: float | None = Field(default=None, allow_inf_nan=False)
+    target: float | None = Field(default=None, allow_inf_nan=False)
     due: dt.date | None = None
     data_source: str = ""
     owner: str = ""
-
-    @model_validator(mode="after")
-    def _finite(self) -> Objective:
-        for name in ("baseline", "target"):
-            value = getattr(self, name)
-            if value is not None and not math.isfinite(value):
-                raise ValueError(f"{name} must be a finite number")
-        return self
 
     def missing(self) -> list[str]:
         """The parts that keep this objective from being measurable (empty when it is)."""
@@ -434,6 +429,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "int_parsing": ("must be a whole number", "write a number such as 12"),
     "int_from_float": ("must be a whole number", "write a number without decimals"),
     "float_parsing": ("must be a number", "write a number such as 78.5"),
+    "finite_number": ("must be a number", "write a number such as 78.5"),
     "bool_parsing": ("must be true or false", "write true or false"),
     "date_from_datetime_parsing": ("must be a date", "write it as YYYY-MM-DD"),
     "date_parsing": ("must be a date", "write it as YYYY-MM-DD"),

@@ -39,8 +39,8 @@ class ObjectiveInput(BaseModel):
     description: str = ""
     metric: str = ""
     unit: str = ""
-    baseline: float | None = None
-    target: float | None = None
+    baseline: float | None = Field(default=None, allow_inf_nan=False)
+    target: float | None = Field(default=None, allow_inf_nan=False)
     due: dt.date | None = None
     data_source: str = ""
     owner: str = ""

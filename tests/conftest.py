@@ -1,0 +1,236 @@
+"""Shared fixtures: the example program, a running Voila app, and Debian's chromium.
+
+Browser tests use one Voila server per test session (per xdist worker), serving
+``notebooks/`` with ``WORKBOOK_DESIGN`` pointing at a working copy of the example
+design. The ``app`` fixture restores that copy before each test, so every test starts
+from the same file. Voila is polled by connecting to its port, never by GETting a
+notebook (every GET starts a kernel).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+EXAMPLE = ROOT / "examples" / "graduate-program"
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = os.environ.get("WORKBOOK_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture
+def example_design(tmp_path: Path) -> Path:
+    """A private copy of the example design that a test may change."""
+    target = tmp_path / "design.yaml"
+    shutil.copy(EXAMPLE / "design.yaml", target)
+    return target
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_for_port(port: int, proc: subprocess.Popen[bytes], timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"voila exited early with status {proc.returncode}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"voila did not listen on port {port} within {timeout} s")
+
+
+@dataclass
+class VoilaApp:
+    """A running Voila server and the working files its notebooks use."""
+
+    base_url: str
+    workdir: Path
+
+    @property
+    def design(self) -> Path:
+        return self.workdir / "design.yaml"
+
+    @property
+    def roster(self) -> Path:
+        return self.workdir / "roster.csv"
+
+    def url(self, notebook: str) -> str:
+        return f"{self.base_url}/voila/render/{notebook}"
+
+    def reset(self) -> None:
+        """Put the example program back, with no history."""
+        for item in self.workdir.iterdir():
+            if item.is_dir():
+                shutil.rmtree(item)
+            else:
+                item.unlink()
+        for item in EXAMPLE.iterdir():
+            if item.is_file():
+                shutil.copy(item, self.workdir / item.name)
+
+
+@pytest.fixture(scope="session")
+def voila_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VoilaApp]:
+    workdir = tmp_path_factory.mktemp("voila-work")
+    log_path = tmp_path_factory.mktemp("voila-log") / "voila.log"
+    port = free_port()
+    env = {
+        **os.environ,
+        "WORKBOOK_DESIGN": str(workdir / "design.yaml"),
+        "WORKBOOK_ROSTER": str(workdir / "roster.csv"),
+        "WORKBOOK_OUTPUT": str(workdir / "output"),
+    }
+    app = VoilaApp(f"http://127.0.0.1:{port}", workdir)
+    app.reset()
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "voila",
+                str(NOTEBOOKS),
+                "--no-browser",
+                f"--port={port}",
+                "--Voila.ip=127.0.0.1",
+                "--MappingKernelManager.cull_idle_timeout=300",
+                "--MappingKernelManager.cull_interval=60",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            wait_for_port(port, proc)
+            yield app
+        finally:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+
+
+@pytest.fixture
+def app(voila_server: VoilaApp) -> VoilaApp:
+    """The Voila app, with its design file reset to the example program."""
+    voila_server.reset()
+    return voila_server
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(
+            f"chromium not found at {CHROMIUM}: run `make test` (it installs Debian's "
+            "chromium) or set WORKBOOK_CHROMIUM"
+        )
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: object, request: pytest.FixtureRequest) -> Iterator[object]:
+    """A fresh page; its console errors are in ``page.console_errors`` and a screenshot
+    is saved to ``test-artifacts/`` when the test fails."""
+    context = browser.new_context(viewport={"width": 1280, "height": 1000})  # type: ignore[attr-defined]
+    page = context.new_page()
+    page.console_errors = []
+    page.on(
+        "console",
+        lambda msg: page.console_errors.append(msg.text) if msg.type == "error" else None,
+    )
+    page.set_default_timeout(30_000)
+    yield page
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    context.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    if report.when == "call":
+        item.rep_call = report  # type: ignore[attr-defined]
+
+
+class Browse:
+    """What a browser test does with the app: open a step, check for tracebacks."""
+
+    def __init__(self, app: VoilaApp, page: object) -> None:
+        self.app = app
+        self.page = page
+
+    def open(self, notebook: str, ready: str = ".wb-step") -> object:
+        """Open a notebook in Voila and wait until its step's widgets are on the page."""
+        page = self.page
+        page.goto(self.app.url(notebook))  # type: ignore[attr-defined]
+        page.wait_for_selector("#loading", state="detached", timeout=60_000)  # type: ignore[attr-defined]
+        page.wait_for_selector(ready, timeout=30_000)  # type: ignore[attr-defined]
+        return page
+
+    def assert_no_traceback(self) -> None:
+        """Fail if anything on the page looks like a Python traceback or a server path."""
+        text = self.page.inner_text("body")  # type: ignore[attr-defined]
+        for marker in ("Traceback", 'File "/', "site-packages", str(ROOT)):
+            assert marker not in text, f"page shows {marker!r}:\n{text[:2000]}"
+
+
+@pytest.fixture
+def browse(app: VoilaApp, page: object) -> Browse:
+    """Open notebooks of the (freshly reset) Voila app in a fresh chromium page."""
+    return Browse(app, page)
+
+
+@pytest.fixture
+def run_notebook(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """Execute a notebook with papermill, as a headless batch run would."""
+    import papermill as pm
+
+    def run(notebook: str, parameters: dict[str, object]) -> Path:
+        output = tmp_path / f"out-{notebook}"
+        pm.execute_notebook(
+            str(NOTEBOOKS / notebook),
+            str(output),
+            parameters=parameters,
+            cwd=str(NOTEBOOKS),
+            progress_bar=False,
+            kernel_name="python3",
+        )
+        return output
+
+    return run
