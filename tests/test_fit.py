@@ -1,1 +1,312 @@
-"""The fit check: which development relationship the answers point to (filled in phase 2)."""
+"""The fit check: situations from the sources get the relationship the sources advise."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from workbook import fit, knowledge, rules
+from workbook.design import Design
+from workbook.errors import InputError
+
+# Answers that describe each situation of issue 3, written out here (not taken from the
+# presets) so that a change to the presets cannot make these pass by accident.
+SITUATIONS: list[tuple[str, dict[str, str], str]] = [
+    (
+        "5 to 8 people need one competency, their manager gives feedback (001)",
+        {
+            "develop": "one_skill",
+            "audience": "small_group",
+            "manager": "names_need_feedback",
+            "horizon": "immediate",
+            "outcomes": "objective",
+        },
+        "coaching",
+    ),
+    (
+        "keep the expertise of employees near retirement (001)",
+        {
+            "develop": "know_how",
+            "horizon": "long_term",
+            "duration": "months_9_12",
+            "voluntary": "both_volunteer",
+            "contact": "trust",
+        },
+        "mentoring",
+    ),
+    (
+        "a newcomer must learn processes and hierarchy (000)",
+        {
+            "develop": "how_things_work",
+            "horizon": "first_months",
+            "audience": "newcomers",
+            "contact": "practical",
+            "duration": "weeks",
+        },
+        "buddy_system",
+    ),
+    (
+        "advocate a high-potential employee for a promotion (000)",
+        {
+            "develop": "visibility",
+            "driver": "influencer",
+            "horizon": "next_role",
+            "helper_role": "advocate",
+        },
+        "sponsorship",
+    ),
+    (
+        "everyone must learn the same new system (000)",
+        {
+            "develop": "same_for_all",
+            "audience": "everyone_same",
+            "voluntary": "required",
+            "lead_time": "course",
+        },
+        "training",
+    ),
+    (
+        "grow a succession pool of future leaders (001)",
+        {
+            "develop": "broad_growth",
+            "driver": "learner",
+            "horizon": "long_term",
+            "duration": "months_9_12",
+            "manager": "hears_goals",
+            "helper_role": "listen_advise",
+        },
+        "mentoring",
+    ),
+]
+
+MIXED = {
+    "develop": "one_skill",
+    "driver": "learner",
+    "horizon": "long_term",
+    "duration": "months_9_12",
+    "manager": "hears_goals",
+    "voluntary": "both_volunteer",
+    "audience": "small_group",
+    "contact": "trust",
+    "outcomes": "objective",
+    "lead_time": "design_first",
+    "helper_role": "feedback_practice",
+}
+
+
+@pytest.mark.parametrize(
+    ("answers", "expected"), [s[1:] for s in SITUATIONS], ids=[s[0] for s in SITUATIONS]
+)
+def test_situation_gets_the_relationship_the_sources_advise(
+    answers: dict[str, str], expected: str
+) -> None:
+    result = fit.assess(fit.FitAnswers(answers))
+    assert result.recommended == [expected]
+    assert result.ranking[0].relationship == expected
+    assert result.ranking[0].score > result.ranking[1].score
+
+
+@pytest.mark.parametrize("preset", knowledge.keys("situations"))
+def test_each_preset_ranks_first_what_its_source_says_to_consider(preset: str) -> None:
+    situation = knowledge.entry("situations", preset)
+    assert situation is not None
+    result = fit.assess(fit.FitAnswers.from_preset(preset))
+    assert result.recommended[0] == situation.model_extra["consider"]
+
+
+def test_mixed_answers_give_mentoring_with_skill_coaching_inside() -> None:
+    result = fit.assess(fit.FitAnswers(MIXED))
+    assert result.recommended == ["mentoring", "coaching"]
+    combined = fit.mix(result.recommended)
+    assert combined is not None and combined.title in result.summary
+
+
+def test_a_purely_mentoring_need_is_not_mixed() -> None:
+    result = fit.assess(fit.FitAnswers.from_preset("succession_pool"))
+    assert result.recommended == ["mentoring"]
+    assert fit.mix(result.recommended) is None
+
+
+def test_every_relationship_is_ranked_with_a_score_from_0_to_100() -> None:
+    result = fit.assess(fit.FitAnswers(MIXED))
+    assert sorted(r.relationship for r in result.ranking) == sorted(knowledge.keys("relationships"))
+    scores = [r.score for r in result.ranking]
+    assert scores == sorted(scores, reverse=True)
+    assert all(0 <= s <= 100 for s in scores)
+
+
+def test_perfect_answers_score_100_and_the_opposite_0() -> None:
+    questionnaire = knowledge.fit_questions()
+    best = {q.key: max(q.options, key=lambda o: o.points.get("mentoring", 0)).key
+            for q in questionnaire.questions}  # fmt: skip
+    worst = {q.key: min(q.options, key=lambda o: o.points.get("mentoring", 0)).key
+             for q in questionnaire.questions}  # fmt: skip
+    scores = {r.relationship: r.score for r in fit.assess(fit.FitAnswers(best)).ranking}
+    assert scores["mentoring"] == 100
+    scores = {r.relationship: r.score for r in fit.assess(fit.FitAnswers(worst)).ranking}
+    assert scores["mentoring"] == 0
+
+
+def test_reasons_are_tied_to_answers_and_sources() -> None:
+    answers = fit.FitAnswers(MIXED)
+    result = fit.assess(answers)
+    questionnaire = knowledge.fit_questions()
+    assert result.reasons
+    for reason in result.reasons:
+        question = next(q for q in questionnaire.questions if q.text == reason.question)
+        option = question.option(answers.answers[question.key])
+        assert option is not None and option.label == reason.answer
+        assert reason.points == option.points[reason.relationship] != 0
+        assert any(ch.isdigit() for ch in reason.source)
+        assert reason.text
+    coaching = [r for r in result.reasons if r.relationship == "coaching"]
+    assert any(r.points > 0 and "5 to 8" in r.text for r in coaching)
+    assert any(r.points < 0 for r in coaching)
+
+
+def test_reasons_follow_the_ranking() -> None:
+    result = fit.assess(fit.FitAnswers(MIXED))
+    order = [r.relationship for r in result.ranking]
+    positions = [order.index(r.relationship) for r in result.reasons]
+    assert positions == sorted(positions)
+
+
+def test_no_answers_recommend_nothing() -> None:
+    result = fit.assess(fit.FitAnswers())
+    assert result.recommended == [] and result.reasons == []
+    assert result.summary == knowledge.fit_questions().texts["none"]
+    assert {r.score for r in result.ranking} == {0}
+
+
+def test_coaching_result_says_mentoring_is_not_the_tool() -> None:
+    result = fit.assess(fit.FitAnswers(SITUATIONS[0][1]))
+    assert "not the best tool" in result.summary and "coaching" in result.summary
+
+
+@pytest.mark.parametrize(
+    ("answers", "field", "fix_part"),
+    [
+        ({"colour": "blue"}, "answers.colour", "develop"),
+        ({"develop": "everything"}, "answers.develop", "one_skill"),
+    ],
+)
+def test_bad_answers_are_refused_with_the_valid_choices(
+    answers: dict[str, str], field: str, fix_part: str
+) -> None:
+    with pytest.raises(InputError) as caught:
+        fit.FitAnswers(answers)
+    (problem,) = caught.value.problems
+    assert problem.field == field and fix_part in problem.fix
+
+
+def test_every_bad_answer_is_reported_at_once() -> None:
+    with pytest.raises(InputError) as caught:
+        fit.FitAnswers({"colour": "blue", "develop": "everything"}, preset="nope")
+    assert [p.field for p in caught.value.problems] == [
+        "answers.colour",
+        "answers.develop",
+        "preset",
+    ]
+
+
+def test_answers_are_frozen_against_the_callers_dict() -> None:
+    given = {"develop": "one_skill"}
+    answers = fit.FitAnswers(given)
+    given["develop"] = "everything"
+    assert answers.answers["develop"] == "one_skill"
+
+
+def test_preset_answers_can_be_changed_and_cleared() -> None:
+    answers = fit.FitAnswers.from_preset(
+        "succession_pool", {"develop": "one_skill", "driver": None}
+    )
+    assert answers.preset == "succession_pool"
+    assert answers.answers["develop"] == "one_skill" and "driver" not in answers.answers
+    with pytest.raises(InputError, match="preset"):
+        fit.FitAnswers.from_preset("nope")
+
+
+def test_answers_file_with_a_preset_and_overrides(tmp_path: Path) -> None:
+    path = tmp_path / "answers.yaml"
+    path.write_text("preset: retiring_expertise\nanswers:\n  outcomes: objective\n", "utf-8")
+    answers = fit.FitAnswers.from_file(path)
+    assert answers.preset == "retiring_expertise"
+    assert answers.answers["outcomes"] == "objective"
+    assert answers.answers["develop"] == "know_how"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("- a list\n", "is not a set of answers"),
+        ("develop: [one_skill\n", "is not valid YAML"),
+        ("preset: succession_pool\nextra: 1\n", "unknown field"),
+        ("develop: nonsense\n", "is not an answer"),
+    ],
+)
+def test_bad_answers_file_names_the_file(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "answers.yaml"
+    path.write_text(text, "utf-8")
+    with pytest.raises(InputError) as caught:
+        fit.FitAnswers.from_file(path)
+    assert caught.value.problems[0].file == str(path)
+    assert message in caught.value.problems[0].message
+
+
+def test_missing_answers_file() -> None:
+    with pytest.raises(InputError, match="does not exist"):
+        fit.FitAnswers.from_file("/nonexistent/answers.yaml")
+
+
+def test_comparison_table_has_every_dimension_for_the_top_options() -> None:
+    result = fit.assess(fit.FitAnswers(MIXED))
+    keys = fit.top(result)
+    assert keys[:2] == ["mentoring", "coaching"] and len(keys) == 3
+    table = fit.comparison(keys)
+    assert list(table.columns) == [knowledge.entry("relationships", k).title for k in keys]
+    assert list(table.index) == [d.title for d in knowledge.dimensions()]
+    assert table.notna().all().all()
+    assert "9 to 12 months" in table.loc["Duration", "Mentoring"]
+
+
+def test_comparison_refuses_an_unknown_relationship() -> None:
+    with pytest.raises(InputError, match="not a relationship type"):
+        fit.comparison(["mentoring", "friendship"])
+
+
+def test_presets_come_from_the_sources_when_to_consider_lists() -> None:
+    sources = " ".join(p.source for p in fit.presets())
+    assert sources.count("001 (when to consider coaching)") == 5
+    assert sources.count("001 (when to consider mentoring)") == 5
+
+
+def test_apply_stores_answers_and_result_in_the_design_only() -> None:
+    design = Design()
+    answers = fit.FitAnswers.from_preset("retiring_expertise")
+    updated = fit.apply(design, answers)
+    assert updated.fit.answers == dict(answers.answers)
+    assert updated.fit.preset == "retiring_expertise"
+    assert updated.fit.result == fit.assess(answers)
+    assert updated.model_dump(exclude={"fit"}) == design.model_dump(exclude={"fit"})
+    assert design.fit.result is None
+
+
+def test_a_coaching_result_saved_in_the_design_warns_on_the_fit_step() -> None:
+    design = fit.apply(Design(), fit.FitAnswers.from_preset("small_group_competency"))
+    assert [f.rule for f in rules.for_step(design, "fit_check")] == ["R10"]
+
+
+def test_report_lists_the_ranking_and_the_reasons() -> None:
+    text = fit.report(fit.assess(fit.FitAnswers(MIXED)))
+    lines = text.splitlines()
+    assert lines[0].startswith("1. Mentoring") and "recommended" in lines[0]
+    assert "recommended" in lines[1] and "Coaching" in lines[1]
+    assert "Mentoring with skill coaching inside it" in text
+
+
+def test_importing_fit_does_not_import_widgets() -> None:
+    code = "import sys, workbook.fit; sys.exit('ipywidgets' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

@@ -127,3 +127,88 @@ def rule(rule_id: str) -> Rule:
         if candidate.id == rule_id:
             return candidate
     raise KeyError(rule_id)
+
+
+# --------------------------------------------------------------------------- fit check
+
+
+class FitOption(_Frozen):
+    """One answer to a fit question and the points it gives each relationship type."""
+
+    key: str
+    label: str
+    points: dict[str, int]
+    """Relationship key -> points; negative when the answer contradicts that type."""
+    reasons: dict[str, str] = Field(default_factory=dict)
+    """Relationship key -> reason, where the relationship's value on the dimension is not
+    the right words."""
+    source: str = ""
+    """Seed numbers for this option, when they differ from the question's."""
+
+
+class FitQuestion(_Frozen):
+    """A question built from one dimension of dimensions.yaml."""
+
+    key: str
+    dimension: str
+    text: str
+    source: str = ""
+    options: tuple[FitOption, ...]
+
+    def option(self, key: str) -> FitOption | None:
+        """The option with this key, or ``None``."""
+        return next((o for o in self.options if o.key == key), None)
+
+
+class FitMix(_Frozen):
+    """Two relationship types the sources say combine well (mentoring with coaching)."""
+
+    keys: tuple[str, str]
+    title: str
+    description: str
+    source: str
+
+
+class FitScoring(_Frozen):
+    """When a second relationship is recommended beside the best one."""
+
+    margin: float = Field(ge=0, le=100)
+    min_score: float = Field(ge=0, le=100)
+    mix_margin: float = Field(ge=0, le=100)
+    """The margin for a pair listed under ``mixes`` (wider: they combine well)."""
+    mix_min_score: float = Field(ge=0, le=100)
+    max_recommended: int = Field(ge=1)
+
+
+class FitQuestionnaire(_Frozen):
+    """The whole fit check as data: questions, mixes, scoring and the summary texts."""
+
+    scoring: FitScoring
+    texts: dict[str, str]
+    mixes: tuple[FitMix, ...]
+    questions: tuple[FitQuestion, ...]
+
+    def question(self, key: str) -> FitQuestion | None:
+        """The question with this key, or ``None``."""
+        return next((q for q in self.questions if q.key == key), None)
+
+
+@cache
+def fit_questions() -> FitQuestionnaire:
+    """The fit check's questionnaire (``fit_questions.yaml``)."""
+    return FitQuestionnaire.model_validate(_load("fit_questions"))
+
+
+def relationships() -> tuple[CatalogueEntry, ...]:
+    """The development relationship types the fit check ranks."""
+    return catalogue("relationships")
+
+
+def dimensions() -> tuple[CatalogueEntry, ...]:
+    """The dimensions the sources contrast relationship types on (comparison table rows)."""
+    return catalogue("dimensions")
+
+
+def situations() -> tuple[CatalogueEntry, ...]:
+    """Situation presets for the fit check, with the relationship each source advises."""
+    return catalogue("situations")
