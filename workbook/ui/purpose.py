@@ -95,6 +95,7 @@ class PurposeStep(Step[PurposeInputs]):
 
     def __init__(self, snapshot: Any) -> None:
         self.rows: list[ObjectiveRow] = []
+        self._order: list[str] = []
         super().__init__(snapshot, purpose.inputs_from, purpose.apply)
 
     # ------------------------------------------------------------ widgets
@@ -191,9 +192,14 @@ class PurposeStep(Step[PurposeInputs]):
                 self._fields[f"objectives.{i}.{name}"] = widget
 
     def _chosen(self) -> list[str]:
+        """Chosen purposes in the order they were chosen (the design's order), not the
+        catalogue's, so that opening and saving a design does not reorder it."""
         keys = [key for key, box in self.checks.items() if box.value]
         others = [p.strip() for p in self.other.value.split(";") if p.strip()]
-        return keys + others
+        current = keys + others
+        self._order = [p for p in self._order if p in current]
+        self._order += [p for p in current if p not in self._order]
+        return list(self._order)
 
     def _purpose_options(self) -> list[tuple[str, str]]:
         options = []
@@ -243,6 +249,7 @@ class PurposeStep(Step[PurposeInputs]):
             self.sponsor.value = inputs.sponsor
             self.owner.value = inputs.owner
             self.problem.value = inputs.problem_statement
+            self._order = list(inputs.purposes)
             for key, box in self.checks.items():
                 box.value = key in inputs.purposes
             self.other.value = "; ".join(p for p in inputs.purposes if p not in self.checks)
@@ -309,6 +316,7 @@ class PurposeStep(Step[PurposeInputs]):
                     widget.value = values[name]
             if values.get("purposes") is not None:
                 chosen = list(values["purposes"])
+                self._order = chosen
                 for key, box in self.checks.items():
                     box.value = key in chosen
                 self.other.value = "; ".join(p for p in chosen if p not in self.checks)
