@@ -117,6 +117,12 @@ def build(design: Design) -> list[Event]:
     return events
 
 
+def _short(name: str, limit: int = 40) -> str:
+    """A label that fits beside the chart; the table under it has the full name."""
+    name = " ".join(name.split())
+    return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"
+
+
 def chart_png(events: list[Event], title: str = "") -> bytes:
     """A Gantt-style chart of the timeline as PNG bytes.
 
@@ -143,7 +149,7 @@ def chart_png(events: list[Event], title: str = "") -> bytes:
         else:
             ax.plot([start], [row], marker="D", markersize=8, color="#c4572a")
     ax.set_yticks(range(len(events)))
-    ax.set_yticklabels([e.name for e in events], parse_math=False)
+    ax.set_yticklabels([_short(e.name) for e in events], parse_math=False)
     ax.invert_yaxis()
     locator = mdates.AutoDateLocator(minticks=4, maxticks=10)
     ax.xaxis.set_major_locator(locator)

@@ -1,0 +1,602 @@
+"""The program charter: content, readiness, the three formats parsed back, safety, privacy.
+
+Every output is read back the way a reader's tool would read it (HTML with an HTML
+parser, Markdown rendered by a CommonMark renderer, Word with python-docx) rather than
+searched as a string, so a test fails when a section, a table or the timeline is
+missing from what a sponsor would actually see.
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import datetime as dt
+import io
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import mistune
+import pytest
+from bs4 import BeautifulSoup
+from click.testing import CliRunner
+from docx import Document
+from pydantic import ValidationError
+
+from workbook import charter as ch
+from workbook import store
+from workbook import timeline as tl
+from workbook.design import (
+    Design,
+    EffectivenessMeasure,
+    FitReason,
+    FitResult,
+    MatchingResults,
+    new_design,
+)
+from workbook.errors import CharterError
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "graduate-program"
+TODAY = dt.date(2026, 11, 23)
+
+SECTION_TITLES = [
+    "Charter details and approvals",
+    "Purpose and problem statement",
+    "Strategic alignment and measurable objectives",
+    "Scope: why mentoring, and what this program is not",
+    "Who takes part and how",
+    "Focus areas",
+    "Mentoring model",
+    "Roles and responsibilities",
+    "Matching",
+    "Participant journey and timeline",
+    "Support and training",
+    "Policies",
+    "Evaluation plan",
+    "Resources",
+    "Risks and mitigations",
+    "Sign-off",
+]
+OBJECTIVE_COLUMNS = ["Objective", "Metric", "Baseline", "Target", "Date", "Data source", "Owner"]
+HOSTILE = (
+    '</td></tr></table><script>window.pwned=1</script><img src=x onerror="window.pwned=2">'
+    " | pipes | # heading [link](javascript:window.pwned=3) *em* `code` &amp; <!-- "
+    "\n\n# Injected heading\n\n- injected item\n1. injected\n"
+)
+
+
+@dataclass(frozen=True)
+class FakeFinding:
+    """Shaped like ``workbook.rules.Finding``; keeps these tests off the rules' details."""
+
+    rule: str
+    severity: str
+    step: str
+    field: str
+    message: str
+    why: str
+    fix: str
+    source: str
+
+
+WARNING = FakeFinding(
+    "R6",
+    "warning",
+    "model",
+    "model.duration_months",
+    "relationships last 3 months",
+    "short relationships are coaching-like",
+    "plan 9 to 12 months",
+    "001, 002",
+)
+ERROR = FakeFinding(
+    "E-unknown-purpose",
+    "error",
+    "purpose",
+    "purposes.0.key",
+    "purpose 'x' is unknown",
+    "nobody can look it up",
+    "choose a catalogue purpose",
+    "",
+)
+
+
+def example() -> Design:
+    return store.load(EXAMPLE / "design.yaml").design
+
+
+def complete() -> Design:
+    """The example program with its last open decisions made: a charter ready to sign."""
+    d = example()
+    result = FitResult(
+        recommended=["mentoring"],
+        summary="Mentoring fits: long-term career growth, driven by the mentee.",
+        reasons=[
+            FitReason(relationship="mentoring", text="The goal is career growth", source="002")
+        ],
+    )
+    measures = [
+        EffectivenessMeasure(objective=o.metric, method="Survey", when="Yearly", who="People")
+        for _, o in d.objectives()
+    ]
+    return d.model_copy(
+        update={
+            "fit": d.fit.model_copy(update={"result": result}),
+            "evaluation": d.evaluation.model_copy(update={"effectiveness": measures}),
+        }
+    )
+
+
+def hostile() -> Design:
+    """The complete design with hostile text in every free-text field it has.
+
+    Every string in the saved data is replaced; the fields that refuse it (fixed
+    choices and catalogue keys) are put back, so what remains is every field a user
+    can type into.
+    """
+    data = complete().model_dump(mode="json")
+    keep = {"key", "relationship", "recommended", "purposes", "objective"}
+
+    def poison(node: Any, parent: str = "") -> Any:
+        if isinstance(node, dict):
+            return {k: poison(v, k) for k, v in node.items()}
+        if isinstance(node, list):
+            return [poison(v, parent) for v in node]
+        if isinstance(node, str) and parent not in keep:
+            return HOSTILE
+        return node
+
+    bad = poison(data)
+    bad["evaluation"]["effectiveness"] = [
+        {"objective": HOSTILE, "method": HOSTILE, "when": HOSTILE, "who": HOSTILE}
+    ]
+    bad["evaluation"]["quality_checklist"] = {HOSTILE: True}
+    bad["matching"]["extra_criteria"] = {HOSTILE: {"mode": "same", "weight": 1}}
+    while True:
+        try:
+            return Design.model_validate(bad)
+        except ValidationError as exc:
+            for err in exc.errors():
+                *path, last = err["loc"]
+                target, original = bad, data
+                for part in path:
+                    target, original = target[part], original[part]
+                target[last] = original[last]
+
+
+def outputs(design: Design, **kwargs: Any) -> dict[str, Any]:
+    """Every format of a design's charter, parsed back as a reader's tool would."""
+    charter = ch.build(design, today=TODAY, **kwargs)
+    markdown = ch.render_markdown(charter)
+    html = ch.render_html(charter)
+    md_html = mistune.create_markdown(escape=False, plugins=["table"])(markdown)
+    return {
+        "charter": charter,
+        "md": markdown,
+        "html": html,
+        "soup": BeautifulSoup(html, "html.parser"),
+        "md_soup": BeautifulSoup(str(md_html), "html.parser"),
+        "docx": Document(io.BytesIO(ch.render(charter, "docx"))),
+    }
+
+
+@pytest.fixture(scope="module")
+def example_out() -> dict[str, Any]:
+    return outputs(example(), findings=[WARNING])
+
+
+@pytest.fixture(scope="module")
+def empty_out() -> dict[str, Any]:
+    return outputs(new_design(), findings=[])
+
+
+@pytest.fixture(scope="module")
+def hostile_out() -> dict[str, Any]:
+    return outputs(hostile(), findings=[])
+
+
+def docx_text(doc: Any) -> str:
+    parts = [p.text for p in doc.paragraphs]
+    parts += [c.text for t in doc.tables for r in t.rows for c in r.cells]
+    return "\n".join(parts)
+
+
+def docx_headings(doc: Any, level: int) -> list[str]:
+    """Paragraphs in Word's built-in heading style (level 0 is the ``Title`` style)."""
+    style = "Title" if level == 0 else f"Heading {level}"
+    return [p.text for p in doc.paragraphs if p.style.name == style]
+
+
+def html_sections(soup: BeautifulSoup) -> list[Any]:
+    return soup.select("section.charter-section")
+
+
+def table_rows(table: Any) -> list[list[str]]:
+    return [
+        [c.get_text(" ", strip=True) for c in tr.find_all(["td", "th"])]
+        for tr in table.find_all("tr")
+    ]
+
+
+# --------------------------------------------------------------------------- content
+
+
+def test_sections_follow_the_issue_order_in_every_format(example_out: dict[str, Any]) -> None:
+    titles = [s.title for s in example_out["charter"].sections]
+    assert titles == SECTION_TITLES
+    numbered = [f"{i}. {t}" for i, t in enumerate(SECTION_TITLES, 1)]
+    h2 = [s.find("h2") for s in html_sections(example_out["soup"])]
+    assert [" ".join(h.find_all(string=True, recursive=False)[0].split()) for h in h2] == [
+        t for t in SECTION_TITLES
+    ]
+    md_h2 = [h.get_text() for h in example_out["md_soup"].find_all("h2")]
+    assert [h for h in md_h2 if h[0].isdigit()] == numbered
+    assert docx_headings(example_out["docx"], 1)[-16:] == numbered
+    assert docx_headings(example_out["docx"], 0) == [
+        "Program charter: Northwind Graduate Mentoring"
+    ]
+
+
+def test_objectives_table_holds_every_objective(example_out: dict[str, Any]) -> None:
+    design = example()
+    expected = [
+        [
+            o.metric,
+            f"{o.baseline:g} {o.unit}",
+            f"{o.target:g} {o.unit}",
+            o.due.isoformat(),
+            o.data_source,
+            o.owner,
+        ]
+        for _, o in design.objectives()
+    ]
+    assert len(expected) == 4
+    html_table = example_out["soup"].select_one("table.objectives")
+    rows = table_rows(html_table)
+    assert rows[0] == OBJECTIVE_COLUMNS
+    assert [r[1:] for r in rows[1:]] == expected
+
+    md_tables = example_out["md_soup"].find_all("table")
+    md_rows = next(table_rows(t) for t in md_tables if table_rows(t)[0] == OBJECTIVE_COLUMNS)
+    assert [r[1:] for r in md_rows[1:]] == expected
+
+    doc = example_out["docx"]
+    word = next(t for t in doc.tables if [c.text for c in t.rows[0].cells] == OBJECTIVE_COLUMNS)
+    assert [[c.text for c in r.cells][1:] for r in word.rows[1:]] == expected
+
+
+def test_timeline_dates_are_derived_from_the_design(example_out: dict[str, Any]) -> None:
+    events = {e.name: e for e in example_out["charter"].events}
+    start = dt.date(2027, 3, 1)
+    assert events["Relationships: meetings and check-ins"].start == start
+    assert events["Relationships: meetings and check-ins"].end == dt.date(2028, 3, 1)
+    assert events["Midpoint review"].start == dt.date(2027, 9, 1)  # the design's month 6
+    assert events["Goals refined"].start == dt.date(2027, 4, 1)
+    assert events["Recruitment"].end < start
+    assert {"Recruitment", "Screening", "Training", "Matching", "Evaluation"} <= set(events)
+    dates = [e.start for e in example_out["charter"].events]
+    assert dates == sorted(dates)
+
+    timeline = table_rows(example_out["soup"].select_one("table.timeline"))
+    midpoint = next(r for r in timeline if r[0] == "Midpoint review")
+    assert midpoint[:2] == ["Midpoint review", "2027-09-01"]
+    img = example_out["soup"].select_one("figure.chart img")
+    assert img["src"].startswith("data:image/png;base64,")
+    assert base64.b64decode(img["src"].split(",", 1)[1])[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "Midpoint review" in img["alt"]
+    assert "(charter-timeline.png)" in example_out["md"]
+    assert "2027-09-01" in docx_text(example_out["docx"])
+    assert len(example_out["docx"].inline_shapes) == 1
+
+
+@pytest.mark.parametrize(
+    ("start", "months", "expected"),
+    [
+        (dt.date(2027, 1, 31), 1, dt.date(2027, 2, 28)),
+        (dt.date(2028, 1, 31), 1, dt.date(2028, 2, 29)),
+        (dt.date(2027, 11, 15), 3, dt.date(2028, 2, 15)),
+        (dt.date(2027, 3, 1), 12, dt.date(2028, 3, 1)),
+        (dt.date(2027, 3, 1), 4.5, dt.date(2027, 7, 16)),
+        (dt.date(2027, 3, 1), 0, dt.date(2027, 3, 1)),
+    ],
+)
+def test_add_months(start: dt.date, months: float, expected: dt.date) -> None:
+    assert tl.add_months(start, months) == expected
+
+
+def test_default_milestones_fill_in_what_the_design_leaves_out() -> None:
+    d = new_design()
+    d.model.start_date = dt.date(2027, 1, 10)
+    d.model.duration_months = 9
+    names = {e.name: e.start for e in tl.build(d)}
+    assert names["Kick-off"] == dt.date(2027, 1, 10)
+    assert names["Midpoint review"] == dt.date(2027, 5, 25)  # month 4.5
+    assert names["Closure"] == dt.date(2027, 10, 10)
+
+
+def test_matching_results_appear_as_totals() -> None:
+    d = complete()
+    d.matching.results = MatchingResults(
+        mentees=60,
+        mentors=30,
+        matched=57,
+        unmatched=3,
+        mean_score=0.71,
+        min_score=0.2,
+        score_quartiles=[0.5, 0.7, 0.85],
+        optimal=True,
+    )
+    soup = outputs(d, findings=[])["soup"]
+    section = soup.find(id="s9-matching")
+    fields = {
+        dt_.get_text(): dd.get_text()
+        for dt_, dd in zip(section.find_all("dt"), section.find_all("dd"), strict=True)
+    }
+    assert (
+        fields["Matched"] == "57" and fields["Unmatched"] == "3" and fields["Mean score"] == "0.71"
+    )
+
+
+def test_confidentiality_boundary_is_stated_plainly(example_out: dict[str, Any]) -> None:
+    text = example_out["soup"].find(id="s8-roles").get_text(" ")
+    assert "The mentee's manager may be told the mentee's goals." in text
+    assert "no details of the mentee's progress" in text
+    assert "Nothing from the mentoring relationship feeds a performance review" in text
+    assert "never the mentee's mentor" in text
+
+
+def test_scope_names_what_the_program_is_not(example_out: dict[str, Any]) -> None:
+    text = example_out["soup"].find(id="s4-scope").get_text(" ")
+    for other in ("Coaching", "Training", "Buddy system", "Sponsorship", "Supervision"):
+        assert f"{other}:" in text
+
+
+# --------------------------------------------------------------------------- readiness
+
+
+def test_empty_design_renders_with_every_section_to_be_decided(empty_out: dict[str, Any]) -> None:
+    charter = empty_out["charter"]
+    assert [s.status for s in charter.sections] == ["to be decided"] * 16
+    assert not charter.ready
+
+    sections = html_sections(empty_out["soup"])
+    assert len(sections) == 16
+    assert all(s["data-status"] == "to be decided" for s in sections)
+    assert all(s.find(class_="badge").get_text() == "to be decided" for s in sections)
+
+    md = empty_out["md"]
+    for i, title in enumerate(SECTION_TITLES, 1):
+        after = md.split(f"## {i}. ", 1)[1]
+        assert after.split("\n", 3)[2].startswith("Status: **to be decided**"), title
+
+    paragraphs = [p.text for p in empty_out["docx"].paragraphs]
+    for i, title in enumerate(SECTION_TITLES, 1):
+        status = paragraphs[paragraphs.index(f"{i}. {title}") + 1]
+        assert status.startswith("Status: To be decided"), title
+
+
+def test_readiness_checklist_lists_open_decisions_and_broken_rules() -> None:
+    out = outputs(example(), findings=[WARNING, ERROR])
+    charter = out["charter"]
+    fields = [d.field for d in charter.open_decisions]
+    assert "fit.result" in fields
+    assert len(fields) == len(set(fields)), "an open decision is listed once"
+    readiness = out["soup"].find(id="readiness")
+    assert "3 decision(s) open, 2 rule(s) broken" in readiness.get_text(" ")
+    assert len(readiness.select("ul.open-decisions li")) == len(fields)
+    rules = [li.find("strong").get_text() for li in readiness.select("ul.broken-rules li")]
+    assert rules == ["R6", "E-unknown-purpose"]
+    # The readiness checklist comes before the first section.
+    assert out["html"].index('id="readiness"') < out["html"].index('id="s1-details"')
+    assert "relationships last 3 months" in docx_text(out["docx"])
+
+
+def test_warnings_become_risks_and_errors_do_not(example_out: dict[str, Any]) -> None:
+    rows = table_rows(example_out["soup"].select_one("table.risks"))
+    assert rows[0] == ["Risk", "Mitigation", "Owner", "Source"]
+    sources = [r[3] for r in rows[1:]]
+    assert sources == ["design", "design", "rule R6"]
+    out = outputs(example(), findings=[ERROR])
+    assert [r[3] for r in table_rows(out["soup"].select_one("table.risks"))[1:]] == ["design"] * 2
+
+
+def test_complete_design_is_ready() -> None:
+    charter = ch.build(complete(), findings=[], today=TODAY)
+    assert charter.open_decisions == ()
+    assert charter.ready
+    assert all(s.decided for s in charter.sections)
+
+
+def test_the_real_rules_are_used_when_no_findings_are_given() -> None:
+    d = complete()
+    d.model.duration_months = 3
+    charter = ch.build(d, today=TODAY)
+    assert any(f.rule == "R6" for f in charter.findings)
+    assert not charter.ready
+
+
+# --------------------------------------------------------------------------- write
+
+
+def test_write_all_formats_atomically(tmp_path: Path) -> None:
+    paths = ch.write(example(), tmp_path / "out", findings=[], today=TODAY)
+    names = sorted(p.name for p in paths)
+    assert names == ["charter-timeline.png", "charter.docx", "charter.html", "charter.md"]
+    assert all(p.stat().st_size > 0 for p in paths)
+    assert not list((tmp_path / "out").glob(".*.tmp"))
+    Document(str(tmp_path / "out" / "charter.docx"))
+
+
+def test_write_one_format(tmp_path: Path) -> None:
+    assert [p.name for p in ch.write(example(), tmp_path, formats=["html"])] == ["charter.html"]
+
+
+def test_strict_refuses_an_unready_design_and_writes_nothing(tmp_path: Path) -> None:
+    with pytest.raises(CharterError) as info:
+        ch.write(new_design(), tmp_path / "out", strict=True, findings=[WARNING])
+    fields = [p.field for p in info.value.problems]
+    assert "program.name" in fields and "model.duration_months" in fields
+    assert any("rule R6 is broken" in p.message for p in info.value.problems)
+    assert not (tmp_path / "out").exists()
+
+
+def test_strict_writes_a_ready_design(tmp_path: Path) -> None:
+    assert len(ch.write(complete(), tmp_path, strict=True, findings=[])) == 4
+
+
+@pytest.mark.parametrize("formats", [["pdf"], []])
+def test_unknown_format_is_refused(tmp_path: Path, formats: list[str]) -> None:
+    with pytest.raises(CharterError):
+        ch.write(example(), tmp_path, formats=formats)
+
+
+def test_cli_charter_command(tmp_path: Path) -> None:
+    from workbook.cli import cli
+
+    if "charter" not in cli.commands:
+        pytest.skip("the charter command is not in workbook/cli.py yet")
+    runner = CliRunner()
+    out = tmp_path / "out"
+    result = runner.invoke(
+        cli, ["charter", str(EXAMPLE / "design.yaml"), "-o", str(out), "--format", "md,html"]
+    )
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == [
+        "charter-timeline.png",
+        "charter.html",
+        "charter.md",
+    ]
+    strict = runner.invoke(
+        cli, ["charter", str(EXAMPLE / "design.yaml"), "-o", str(out), "--strict"]
+    )
+    assert strict.exit_code == 2
+    assert "fit.result" in strict.output
+
+
+# --------------------------------------------------------------------------- safety
+
+
+def visible_hostile_text(soup: BeautifulSoup) -> bool:
+    return "<script>window.pwned=1</script>" in soup.get_text()
+
+
+def test_hostile_text_is_text_in_html(hostile_out: dict[str, Any]) -> None:
+    soup = hostile_out["soup"]
+    assert soup.find_all("script") == []
+    assert soup.find_all("img", src="x") == []
+    for tag in soup.find_all(True):
+        assert not any(a.startswith("on") for a in tag.attrs), tag
+        assert not str(tag.get("href", "")).startswith("javascript"), tag
+    assert visible_hostile_text(soup)
+    assert len(html_sections(soup)) == 16
+    assert len(soup.find_all("h1")) == 1
+    csp = soup.find("meta", attrs={"http-equiv": "Content-Security-Policy"})["content"]
+    assert "script-src 'none'" in csp and "default-src 'none'" in csp
+
+
+def test_hostile_text_cannot_break_the_markdown(hostile_out: dict[str, Any]) -> None:
+    soup = hostile_out["md_soup"]
+    assert soup.find_all("script") == [] and soup.find_all("img", src="x") == []
+    assert [a for a in soup.find_all("a")] == []
+    assert len(soup.find_all("h1")) == 1
+    assert "Injected heading" not in [h.get_text() for h in soup.find_all(["h1", "h2", "h3"])]
+    assert visible_hostile_text(soup)
+    # Tables keep their shape: every row has as many cells as the header.
+    for table in soup.find_all("table"):
+        rows = table_rows(table)
+        assert {len(r) for r in rows} == {len(rows[0])}
+    objectives = next(t for t in soup.find_all("table") if table_rows(t)[0] == OBJECTIVE_COLUMNS)
+    assert "| pipes |" in table_rows(objectives)[1][1]
+
+
+def test_hostile_text_is_text_in_word(hostile_out: dict[str, Any]) -> None:
+    assert "<script>window.pwned=1</script>" in docx_text(hostile_out["docx"])
+
+
+def test_control_characters_are_dropped_for_word() -> None:
+    d = complete()
+    d.program.name = "Bell\x07 and form\x0c feed"
+    doc = outputs(d, findings=[])["docx"]
+    assert docx_headings(doc, 0) == ["Program charter: Bell and form feed"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a | b", "a \\| b"),
+        ("# title", "\\# title"),
+        ("1. first", "1\\. first"),
+        ("- item", "\\- item"),
+        ("[x](javascript:y)", "\\[x\\](javascript:y)"),
+        ("<b>&amp;", "\\<b\\>\\&amp;"),
+        ("two\n\nlines", "two lines"),
+        ("plain text, e.g. this.", "plain text, e.g. this."),
+    ],
+)
+def test_md_escape(text: str, expected: str) -> None:
+    assert ch.md_escape(text) == expected
+
+
+def test_templates_are_strict() -> None:
+    import jinja2
+
+    env = ch.environment()
+    assert env.undefined is jinja2.StrictUndefined
+    with pytest.raises(jinja2.UndefinedError):
+        env.from_string("{{ nothing }}").render()
+
+
+# --------------------------------------------------------------------------- privacy
+
+
+def roster_rows(tmp_path: Path) -> Iterator[dict[str, str]]:
+    path = EXAMPLE / "roster.csv"
+    if not path.exists():
+        path = tmp_path / "roster.csv"
+        path.write_text(
+            "id,name,email,role,level,manager_id,skills_offered,skills_wanted\n"
+            "E1042,Aurelia Quintfield,aurelia.quintfield@example.com,mentor,5,,Kubernetes,\n"
+            "E2077,Bartholomew Ng,bart.ng@example.com,mentee,1,E1042,,Kubernetes\n",
+            encoding="utf-8",
+        )
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        yield from csv.DictReader(fh)
+
+
+def test_no_roster_data_in_any_output(tmp_path: Path) -> None:
+    rows = list(roster_rows(tmp_path))
+    personal = {
+        value.strip()
+        for row in rows
+        for column, value in row.items()
+        if column
+        and any(k in column.lower() for k in ("name", "email", "id"))
+        and value
+        and len(value.strip()) >= 4
+    }
+    assert personal
+    d = complete()
+    d.matching.column_map = {c: c for c in rows[0] if c}
+    d.matching.results = MatchingResults(mentees=len(rows), mentors=1, matched=1, unmatched=0)
+    paths = ch.write(d, tmp_path / "out", findings=[])
+    texts = [
+        docx_text(Document(str(p))) if p.suffix == ".docx" else p.read_text("utf-8")
+        for p in paths
+        if p.suffix != ".png"
+    ]
+    for text in texts:
+        for value in personal:
+            assert value not in text
+
+
+# --------------------------------------------------------------------------- layering
+
+
+def test_charter_does_not_import_widgets() -> None:
+    code = "import sys, workbook.charter, workbook.charter_docx; print('ipywidgets' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
