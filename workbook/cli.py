@@ -76,6 +76,85 @@ def validate(path: Path, strict: bool) -> None:
     click.echo(f"{path}: valid{warned}")
 
 
+@cli.command("match")
+@click.argument("design", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("roster", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--outdir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the exports: new, or one the workbook wrote before.",
+)
+@click.option(
+    "--objective",
+    type=click.Choice(["coverage", "quality", "fairness"]),
+    default=None,
+    help="Override the design's objective.",
+)
+@click.option(
+    "--mode",
+    type=click.Choice(["assign", "group", "shortlist"]),
+    default=None,
+    help="Override the mode the design implies.",
+)
+@click.option("--all-scores", is_flag=True, help="Also write pair_scores.csv (every allowed pair).")
+@click.option(
+    "--review",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The coordinator's pins and forbidden pairs (mentee_id,mentor_id,action).",
+)
+@click.option(
+    "--previous",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="A previous cohort's matches.csv; its pairs are not repeated.",
+)
+@click.option(
+    "--record",
+    is_flag=True,
+    help="Save the run's aggregates (counts, scores; never names) in the design for the charter.",
+)
+@reports_problems
+def match_command(
+    design: Path,
+    roster: Path,
+    outdir: Path,
+    objective: str | None,
+    mode: str | None,
+    all_scores: bool,
+    review: Path | None,
+    previous: Path | None,
+    record: bool,
+) -> None:
+    """Match the mentees and mentors of ROSTER under DESIGN's settings; write to OUTDIR.
+
+    A refused roster prints one line per problem and exits 2; nothing is written.
+    """
+    from workbook import matching
+
+    snapshot = store.load(design)
+    result = matching.match(
+        snapshot.design,
+        roster,
+        outdir,
+        objective=objective,  # type: ignore[arg-type]
+        mode=mode,  # type: ignore[arg-type]
+        all_scores=all_scores,
+        review=review,
+        previous=previous,
+    )
+    s = result.summary
+    click.echo(
+        f"{outdir}: matched {s['matched']} of {s['mentees']} mentees with {s['mentors']} mentors "
+        f"(objective {s['objective']}, optimal, total score {s['total_score']}) in {s['seconds']} s"
+    )
+    if record:
+        store.save(matching.record_results(snapshot.design, result), snapshot)
+        click.echo(f"{design}: aggregates recorded in matching.results")
+
+
 def main() -> None:
     """Console-script entry point."""
     cli()
