@@ -9,9 +9,18 @@ import pytest
 import yaml
 
 from workbook import knowledge
-from workbook.design import Format
+from workbook.design import Components, Format
 
-CATALOGUES = ["purposes", "focus_areas", "relationships", "dimensions"]
+CATALOGUES = [
+    "purposes",
+    "focus_areas",
+    "relationships",
+    "dimensions",
+    "situations",
+    "models",
+    "components",
+    "standards",
+]
 
 
 @pytest.mark.parametrize("name", CATALOGUES)
@@ -77,5 +86,71 @@ def test_every_yaml_file_in_the_package_parses() -> None:
             assert yaml.safe_load(path.read_text("utf-8")), path.name
 
 
-def test_format_literal_is_readable() -> None:
-    assert "reverse" in typing.get_args(Format)
+def test_model_keys_are_the_design_formats() -> None:
+    assert knowledge.keys("models") == typing.get_args(Format)
+    for model in knowledge.catalogue("models"):
+        assert model.model_extra["seniority"] in {"mentor", "either", "mentee"}
+        assert set(model.model_extra["suits"]) <= set(knowledge.keys("purposes")), model.key
+
+
+def test_components_are_the_six_mentor_standards_in_the_design() -> None:
+    assert knowledge.keys("components") == tuple(Components.model_fields)
+    for component in knowledge.catalogue("components"):
+        marks = [b["required"] for b in component.model_extra["benchmarks"]]
+        assert True in marks and len(marks) >= 3, component.key
+        assert component.model_extra["activities"], component.key
+
+
+@pytest.mark.parametrize("standard", knowledge.keys("standards"))
+def test_each_standard_has_a_checklist_with_unique_keys(standard: str) -> None:
+    items = knowledge.benchmarks(standard)
+    keys = [b.key for b in items]
+    assert items and len(keys) == len(set(keys))
+    assert all(b.text.strip() for b in items)
+
+
+def test_mentor_eep_4_checklist_covers_all_six_components() -> None:
+    components = {b.component for b in knowledge.benchmarks("mentor_eep_4")}
+    assert components == set(knowledge.keys("components"))
+
+
+def test_fit_questionnaire_is_complete_and_well_formed() -> None:
+    questionnaire = knowledge.fit_questions()
+    relationships = set(knowledge.keys("relationships"))
+    dimensions = knowledge.keys("dimensions")
+    assert 8 <= len(questionnaire.questions) <= 12
+    keys = [q.key for q in questionnaire.questions]
+    assert len(keys) == len(set(keys))
+    assert {q.dimension for q in questionnaire.questions} == set(dimensions)
+    reachable = set()
+    for question in questionnaire.questions:
+        assert question.source and question.text.endswith("?"), question.key
+        options = [o.key for o in question.options]
+        assert len(options) >= 2 and len(options) == len(set(options)), question.key
+        for option in question.options:
+            assert option.points and set(option.points) <= relationships, option.key
+            assert set(option.reasons) <= set(option.points), option.key
+            reachable |= {k for k, v in option.points.items() if v > 0}
+    assert reachable == relationships, "every relationship can be recommended"
+
+
+def test_fit_mixes_and_texts() -> None:
+    questionnaire = knowledge.fit_questions()
+    relationships = set(knowledge.keys("relationships"))
+    for combined in questionnaire.mixes:
+        assert set(combined.keys) <= relationships and combined.description.strip()
+    assert {"none", "single", "mix", "pair", "not_mentoring", "reason"} <= set(questionnaire.texts)
+    assert ("mentoring", "coaching") in [m.keys for m in questionnaire.mixes]
+
+
+@pytest.mark.parametrize("preset", knowledge.keys("situations"))
+def test_each_preset_answers_real_questions_and_names_a_relationship(preset: str) -> None:
+    situation = knowledge.entry("situations", preset)
+    assert situation is not None
+    assert situation.model_extra["consider"] in knowledge.keys("relationships")
+    questionnaire = knowledge.fit_questions()
+    answers = situation.model_extra["answers"]
+    assert len(answers) >= 4
+    for question_key, option_key in answers.items():
+        question = questionnaire.question(question_key)
+        assert question is not None and question.option(option_key) is not None, question_key

@@ -320,3 +320,40 @@ def test_cli_validate_exits_2_on_errors(tmp_path: Path) -> None:
     code, lines = _validate(tmp_path, broken(matching__seniority_max_gap=0))
     assert code == 2
     assert len(lines) == 1 and "[E-seniority-range]" in lines[0]
+
+
+def test_unknown_fit_answer_and_preset_are_errors_on_the_fit_step() -> None:
+    design = broken(fit=FitCheck(answers={"develop": "everything", "colour": "blue"}, preset="x"))
+    findings = rules.for_step(design, "fit_check")
+    assert [(f.rule, f.severity, f.field) for f in findings] == [
+        ("E-fit-answer", "error", "fit.answers.develop"),
+        ("E-fit-answer", "error", "fit.answers.colour"),
+        ("E-fit-answer", "error", "fit.preset"),
+    ]
+    assert "one_skill" in findings[0].fix
+    ok = broken(fit=FitCheck(answers={"develop": "one_skill"}, preset="succession_pool"))
+    assert rules.check(ok) == []
+
+
+def test_quality_standard_and_checklist_must_be_known() -> None:
+    from workbook.design import Evaluation
+
+    design = broken(evaluation=Evaluation(quality_standard="iso_9001"))
+    assert [(f.rule, f.field, f.step) for f in rules.check(design)] == [
+        ("E-unknown-standard", "evaluation.quality_standard", "components")
+    ]
+    design = broken(
+        evaluation=Evaluation(
+            quality_standard="mentor_eep_4",
+            quality_checklist={"closure.no_fault_exit": True, "closure.party": False},
+        )
+    )
+    assert [f.field for f in rules.check(design)] == ["evaluation.quality_checklist.closure.party"]
+    design = broken(evaluation=Evaluation(quality_checklist={"closure.no_fault_exit": True}))
+    assert [f.rule for f in rules.check(design)] == ["E-unknown-standard"]
+
+
+def test_r9_follows_the_models_catalogue() -> None:
+    reverse = knowledge.entry("models", "reverse")
+    assert reverse is not None and reverse.model_extra["seniority"] == "mentee"
+    assert rules_of(broken(model__format="peer", matching__seniority_min_gap=0)) == []

@@ -162,8 +162,10 @@ def _both_roles(design: Design, params: dict[str, Any]) -> Iterator[Hit]:
 
 @_registers("reverse_with_senior_mentors")
 def _reverse(design: Design, params: dict[str, Any]) -> Iterator[Hit]:
+    # models.yaml says which formats put the junior person in the mentor's seat.
+    model = knowledge.entry("models", design.model.format) if design.model.format else None
     gap = design.matching.seniority_min_gap
-    if design.model.format == "reverse" and gap is not None and gap >= 0:
+    if model and model.model_extra["seniority"] == "mentee" and gap is not None and gap >= 0:
         yield {"gap": gap}
 
 
@@ -211,6 +213,49 @@ def _seniority_range(design: Design, params: dict[str, Any]) -> Iterator[Hit]:
     low, high = design.matching.seniority_min_gap, design.matching.seniority_max_gap
     if low is not None and high is not None and high < low:
         yield {"low": low, "high": high}
+
+
+@_registers("unknown_fit_answer")
+def _unknown_fit_answer(design: Design, params: dict[str, Any]) -> Iterator[Hit]:
+    questionnaire = knowledge.fit_questions()
+    for question_key, option_key in design.fit.answers.items():
+        question = questionnaire.question(question_key)
+        if question is None:
+            known = ", ".join(q.key for q in questionnaire.questions)
+            yield {"question": question_key, "answer": option_key, "known": known}
+        elif question.option(option_key) is None:
+            known = ", ".join(o.key for o in question.options)
+            yield {"question": question_key, "answer": option_key, "known": known}
+
+
+@_registers("unknown_fit_preset")
+def _unknown_fit_preset(design: Design, params: dict[str, Any]) -> Iterator[Hit]:
+    preset = design.fit.preset
+    if preset is not None and knowledge.entry("situations", preset) is None:
+        yield {"preset": preset, "known": ", ".join(knowledge.keys("situations"))}
+
+
+@_registers("unknown_standard")
+def _unknown_standard(design: Design, params: dict[str, Any]) -> Iterator[Hit]:
+    standard = design.evaluation.quality_standard
+    if standard is not None and knowledge.entry("standards", standard) is None:
+        yield {"standard": standard, "known": ", ".join(knowledge.keys("standards"))}
+
+
+@_registers("unknown_benchmark")
+def _unknown_benchmark(design: Design, params: dict[str, Any]) -> Iterator[Hit]:
+    standard = design.evaluation.quality_standard
+    if standard is None:
+        # Ticked items without a standard cannot be scored against anything.
+        for item in design.evaluation.quality_checklist:
+            yield {"item": item, "standard": "any chosen standard (none is chosen)"}
+        return
+    if knowledge.entry("standards", standard) is None:
+        return  # reported once, by unknown_standard
+    known = {b.key for b in knowledge.benchmarks(standard)}
+    for item in design.evaluation.quality_checklist:
+        if item not in known:
+            yield {"item": item, "standard": _title("standards", standard)}
 
 
 # --------------------------------------------------------------------------- running

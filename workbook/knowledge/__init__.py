@@ -212,3 +212,43 @@ def dimensions() -> tuple[CatalogueEntry, ...]:
 def situations() -> tuple[CatalogueEntry, ...]:
     """Situation presets for the fit check, with the relationship each source advises."""
     return catalogue("situations")
+
+
+# --------------------------------------------------------------------------- standards
+
+
+class Benchmark(_Frozen):
+    """One item of a quality standard's checklist (``evaluation.quality_checklist``)."""
+
+    key: str
+    """The checklist key in a design: ``<component>.<benchmark>`` or the plain key."""
+    text: str
+    required: bool
+    """A benchmark the standard requires; ``False`` for an optional enhancement."""
+    component: str | None = None
+    """The component (MENTOR standard) it belongs to, if any."""
+
+
+def benchmarks(standard: str) -> tuple[Benchmark, ...]:
+    """The quality checklist of a standard in ``standards.yaml``, in checklist order.
+
+    Raises:
+        KeyError: no such standard (check the key with :func:`entry` first).
+    """
+    found = entry("standards", standard)
+    if found is None:
+        raise KeyError(standard)
+    items: list[Benchmark] = []
+    if found.model_extra.get("components"):
+        for component in catalogue("components"):
+            items += [
+                Benchmark(
+                    key=f"{component.key}.{b['key']}",
+                    text=b["text"],
+                    required=b["required"],
+                    component=component.key,
+                )
+                for b in component.model_extra["benchmarks"]
+            ]
+    items += [Benchmark.model_validate(b) for b in found.model_extra.get("benchmarks", [])]
+    return tuple(items)
