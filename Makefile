@@ -1,0 +1,70 @@
+# Two commands matter: `make app` and `make test`. Both set everything up first.
+PYTHON   ?= python3
+VENV     ?= .venv
+BIN      := $(VENV)/bin
+STAMP    := $(VENV)/.installed
+CHROMIUM ?= /usr/bin/chromium
+PORT     ?= 8866
+WORK     ?= work/graduate-program
+EXAMPLE  := examples/graduate-program
+# Two pytest workers on a 2-core machine; each starts its own Voila server.
+PYTEST_ARGS ?= -n 2
+
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: help app lab test lint format setup browser clean
+
+help:
+	@echo "make app     set up, then open the workbook in Voila on the example program"
+	@echo "make test    set up (venv, packages, Debian chromium), then run every test"
+	@echo "make lab     set up, then open the notebooks in JupyterLab"
+	@echo "make lint    ruff check and format check"
+	@echo "make format  ruff format and fix"
+	@echo "make clean   remove the venv, caches and test artifacts (keeps work/)"
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+# Browser tests drive Debian's chromium (Playwright cannot download browsers here).
+browser:
+	@command -v $(CHROMIUM) >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+
+# A working copy of the example program, so the app never edits the committed example.
+$(WORK)/design.yaml:
+	mkdir -p $(WORK)
+	cp -n $(EXAMPLE)/design.yaml $(EXAMPLE)/roster.csv $(WORK)/ 2>/dev/null || cp -n $(EXAMPLE)/design.yaml $(WORK)/
+
+app: setup $(WORK)/design.yaml
+	WORKBOOK_DESIGN=$(abspath $(WORK))/design.yaml \
+	WORKBOOK_ROSTER=$(abspath $(WORK))/roster.csv \
+	WORKBOOK_OUTPUT=$(abspath $(WORK))/output \
+	$(BIN)/voila notebooks --port=$(PORT) --Voila.ip=127.0.0.1 \
+	  --MappingKernelManager.cull_idle_timeout=900 --MappingKernelManager.cull_interval=60
+
+lab: setup $(WORK)/design.yaml
+	WORKBOOK_DESIGN=$(abspath $(WORK))/design.yaml \
+	WORKBOOK_ROSTER=$(abspath $(WORK))/roster.csv \
+	WORKBOOK_OUTPUT=$(abspath $(WORK))/output \
+	$(BIN)/jupyter lab notebooks $(if $(filter 0,$(shell id -u)),--allow-root,)
+
+test: setup browser
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(BIN)/ruff check workbook tests benchmarks
+	$(BIN)/ruff format --check workbook tests benchmarks
+
+format: setup
+	$(BIN)/ruff format workbook tests benchmarks
+	$(BIN)/ruff check --fix workbook tests benchmarks
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts *.egg-info
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
