@@ -246,8 +246,8 @@ def test_objectives_table_holds_every_objective(example_out: dict[str, Any]) -> 
     expected = [
         [
             o.metric,
-            f"{o.baseline:g} {o.unit}",
-            f"{o.target:g} {o.unit}",
+            f"{o.baseline:g}{'' if o.unit == '%' else ' '}{o.unit}",
+            f"{o.target:g}{'' if o.unit == '%' else ' '}{o.unit}",
             o.due.isoformat(),
             o.data_source,
             o.owner,

@@ -111,7 +111,9 @@ def _number(value: float | None, unit: str = "") -> str | None:
     if value is None:
         return None
     text = f"{value:g}"
-    return f"{text} {unit}".strip() if unit else text
+    if not unit:
+        return text
+    return f"{text}{unit}" if unit.startswith("%") and len(unit) == 1 else f"{text} {unit}"
 
 
 def _yes_no(value: bool | None) -> str | None:
