@@ -189,8 +189,8 @@ def test_coaching_result_says_mentoring_is_not_the_tool() -> None:
 @pytest.mark.parametrize(
     ("answers", "field", "fix_part"),
     [
-        ({"colour": "blue"}, "answers.colour", "develop"),
-        ({"develop": "everything"}, "answers.develop", "one_skill"),
+        ({"colour": "blue"}, "colour", "develop"),
+        ({"develop": "everything"}, "develop", "one_skill"),
     ],
 )
 def test_bad_answers_are_refused_with_the_valid_choices(
@@ -206,8 +206,8 @@ def test_every_bad_answer_is_reported_at_once() -> None:
     with pytest.raises(InputError) as caught:
         fit.FitAnswers({"colour": "blue", "develop": "everything"}, preset="nope")
     assert [p.field for p in caught.value.problems] == [
-        "answers.colour",
-        "answers.develop",
+        "colour",
+        "develop",
         "preset",
     ]
 
@@ -310,3 +310,40 @@ def test_report_lists_the_ranking_and_the_reasons() -> None:
 def test_importing_fit_does_not_import_widgets() -> None:
     code = "import sys, workbook.fit; sys.exit('ipywidgets' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def _fit_cli(tmp_path: Path, text: str, *args: str) -> tuple[int, str, str]:
+    from click.testing import CliRunner
+
+    from workbook.cli import cli
+
+    path = tmp_path / "answers.yaml"
+    path.write_text(text, "utf-8")
+    result = CliRunner().invoke(cli, ["fit", *args, str(path)])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_cli_fit_prints_the_ranking(tmp_path: Path) -> None:
+    code, out, _ = _fit_cli(tmp_path, "preset: retiring_expertise\n")
+    assert code == 0
+    assert out.splitlines()[0].startswith("1. Mentoring")
+    assert out.strip() == fit.report(fit.assess(fit.FitAnswers.from_preset("retiring_expertise")))
+
+
+def test_cli_fit_json_is_the_result(tmp_path: Path) -> None:
+    from workbook.design import FitResult
+
+    code, out, _ = _fit_cli(tmp_path, "develop: one_skill\naudience: small_group\n", "--json")
+    assert code == 0
+    result = FitResult.model_validate_json(out)
+    assert result.recommended[0] == "coaching"
+
+
+def test_cli_fit_bad_answers_one_line_each_exit_2(tmp_path: Path) -> None:
+    code, out, err = _fit_cli(tmp_path, "develop: all\ncolour: red\n")
+    assert code == 2 and out == ""
+    lines = err.splitlines()
+    path = tmp_path / "answers.yaml"
+    assert lines[0].startswith(f"{path}: develop: is not an answer")
+    assert lines[1].startswith(f"{path}: colour: is not a fit-check question")
+    assert len(lines) == 2

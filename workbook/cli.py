@@ -155,6 +155,22 @@ def match_command(
         click.echo(f"{design}: aggregates recorded in matching.results")
 
 
+@cli.command("fit")
+@click.argument("answers", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@reports_problems
+def fit_command(answers: Path, as_json: bool) -> None:
+    """Rank mentoring and its neighbours for the fit-check ANSWERS (a YAML file).
+
+    ANSWERS holds 'question: answer' lines, or 'preset:' with optional 'answers:' that
+    change the preset's. Bad answers are listed one per line (exit 2).
+    """
+    from workbook import fit
+
+    result = fit.assess(fit.FitAnswers.from_file(answers))
+    click.echo(result.model_dump_json(indent=2) if as_json else fit.report(result))
+
+
 def main() -> None:
     """Console-script entry point."""
     cli()

@@ -61,7 +61,7 @@ class FitAnswers:
                         "is not a fit-check question",
                         f"use one of: {known}",
                         file=self.file,
-                        field=f"answers.{question_key}",
+                        field=question_key,
                     )
                 )
             elif question.option(str(option_key)) is None:
@@ -71,7 +71,7 @@ class FitAnswers:
                         f"is not an answer to {question.text!r}",
                         f"use one of: {known}",
                         file=self.file,
-                        field=f"answers.{question_key}",
+                        field=question_key,
                         value=str(option_key),
                     )
                 )
