@@ -171,6 +171,48 @@ def fit_command(answers: Path, as_json: bool) -> None:
     click.echo(result.model_dump_json(indent=2) if as_json else fit.report(result))
 
 
+@cli.command("charter")
+@click.argument("design", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    "outdir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write charter.md, charter.html and charter.docx into (created if needed).",
+)
+@click.option(
+    "--format",
+    "formats",
+    default="md,html,docx",
+    show_default=True,
+    help="Comma-separated formats: md, html, docx.",
+)
+@click.option("--strict", is_flag=True, help="Refuse a design with open decisions or broken rules.")
+@reports_problems
+def charter_command(design: Path, outdir: Path, formats: str, strict: bool) -> None:
+    """Write the program charter of DESIGN into the folder given with -o.
+
+    An unfinished design still gets a charter, with its open decisions marked and
+    listed at the top; with --strict it is refused instead, one line per open decision
+    or broken rule (exit 2), and nothing is written.
+    """
+    from workbook import charter
+
+    wanted = [f.strip().lower() for f in formats.split(",") if f.strip()]
+    loaded = store.load(design).design
+    for path in charter.write(loaded, outdir, wanted, strict=strict):
+        click.echo(str(path))
+    summary = charter.build(loaded, chart=False)
+    if summary.ready:
+        click.echo(f"{design}: the charter is ready to sign")
+    else:
+        click.echo(
+            f"{design}: the charter is not ready to sign ({len(summary.open_decisions)} "
+            f"decision(s) open, {len(summary.findings)} rule(s) broken); --strict lists them"
+        )
+
+
 def main() -> None:
     """Console-script entry point."""
     cli()
