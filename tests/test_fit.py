@@ -347,3 +347,13 @@ def test_cli_fit_bad_answers_one_line_each_exit_2(tmp_path: Path) -> None:
     assert lines[0].startswith(f"{path}: develop: is not an answer")
     assert lines[1].startswith(f"{path}: colour: is not a fit-check question")
     assert len(lines) == 2
+
+
+def test_inputs_from_reads_back_what_apply_saved_and_skips_stale_answers() -> None:
+    answers = fit.FitAnswers.from_preset("diverse_employees", {"outcomes": "objective"})
+    design = fit.apply(Design(), answers)
+    assert fit.inputs_from(design) == answers
+    stale = design.model_copy(
+        update={"fit": design.fit.model_copy(update={"answers": {"develop": "x", "q": "y"}})}
+    )
+    assert fit.inputs_from(stale) == fit.FitAnswers(preset="diverse_employees")

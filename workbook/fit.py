@@ -18,38 +18,46 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import replace
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any
 
 import pandas as pd
 import yaml
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from workbook import knowledge
 from workbook.design import Design, FitCheck, FitReason, FitResult, RankedOption
 from workbook.errors import InputError, Problem
 
 
-@dataclass(frozen=True)
-class FitAnswers:
+class FitAnswers(BaseModel):
     """Answers to the fit questionnaire, checked against the questions when created.
+
+    A pydantic model so that the fit-check step can use it as its inputs record, like
+    every other step's; frozen, and the mapping is copied, so later edits to the
+    caller's dict change nothing here.
 
     Attributes:
         answers: question key -> option key; unanswered questions are simply absent.
         preset: the situation preset the answers started from, if any.
-        file: where the answers were read from, for error messages.
 
     Raises:
         InputError: a question, option or preset that the questionnaire does not have;
             one problem per bad entry, each listing the valid choices.
     """
 
-    answers: Mapping[str, str] = field(default_factory=dict)
-    preset: str | None = None
-    file: str | None = field(default=None, compare=False)
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
-    def __post_init__(self) -> None:
+    answers: dict[str, str] = Field(default_factory=dict)
+    preset: str | None = None
+
+    def __init__(self, answers: Mapping[str, str] | None = None, preset: str | None = None) -> None:
+        super().__init__(answers=dict(answers or {}), preset=preset)
+
+    @model_validator(mode="after")
+    def _known(self) -> FitAnswers:
+        # InputError is not a ValueError, so pydantic lets it through unchanged.
         questionnaire = knowledge.fit_questions()
         problems = []
         for question_key, option_key in self.answers.items():
@@ -58,21 +66,17 @@ class FitAnswers:
                 known = ", ".join(q.key for q in questionnaire.questions)
                 problems.append(
                     Problem(
-                        "is not a fit-check question",
-                        f"use one of: {known}",
-                        file=self.file,
-                        field=question_key,
+                        "is not a fit-check question", f"use one of: {known}", field=question_key
                     )
                 )
-            elif question.option(str(option_key)) is None:
+            elif question.option(option_key) is None:
                 known = ", ".join(o.key for o in question.options)
                 problems.append(
                     Problem(
                         f"is not an answer to {question.text!r}",
                         f"use one of: {known}",
-                        file=self.file,
                         field=question_key,
-                        value=str(option_key),
+                        value=option_key,
                     )
                 )
         if self.preset is not None and knowledge.entry("situations", self.preset) is None:
@@ -80,15 +84,13 @@ class FitAnswers:
                 Problem(
                     "is not a situation preset",
                     f"use one of: {', '.join(knowledge.keys('situations'))}",
-                    file=self.file,
                     field="preset",
                     value=self.preset,
                 )
             )
         if problems:
             raise InputError(problems)
-        # Frozen means frozen: a caller's later edit to its dict must not change us.
-        object.__setattr__(self, "answers", MappingProxyType(dict(self.answers)))
+        return self
 
     @classmethod
     def from_preset(cls, key: str, overrides: Mapping[str, str | None] | None = None) -> FitAnswers:
@@ -148,10 +150,12 @@ class FitAnswers:
                 )
             )
         given = {str(q): (None if a in (None, "") else str(a)) for q, a in answers.items()}
-        if preset is not None:
-            base = cls.from_preset(str(preset), given)
-            return cls(base.answers, preset=base.preset, file=file)
-        return cls({q: a for q, a in given.items() if a}, file=file)
+        try:
+            if preset is not None:
+                return cls.from_preset(str(preset), given)
+            return cls({q: a for q, a in given.items() if a})
+        except InputError as exc:
+            raise InputError([replace(p, file=file) for p in exc.problems]) from None
 
     @classmethod
     def from_file(cls, path: str | os.PathLike[str]) -> FitAnswers:
@@ -383,6 +387,29 @@ def report(result: FitResult) -> str:
                     f"[{reason.source}]"
                 )
     return "\n".join(lines)
+
+
+STEP = "fit_check"
+"""The step's name, as used by :func:`workbook.rules.for_step`."""
+
+
+def inputs_from(design: Design) -> FitAnswers:
+    """The answers saved in a design, as the fit-check step shows them.
+
+    Answers the questionnaire no longer has (a hand edit, an older workbook) are left
+    out rather than refused, so the step still opens; ``workbook.rules`` reports them as
+    errors (E-fit-answer) until the step is saved with valid answers.
+    """
+    questionnaire = knowledge.fit_questions()
+    answers = {}
+    for question_key, option_key in design.fit.answers.items():
+        question = questionnaire.question(question_key)
+        if question is not None and question.option(option_key) is not None:
+            answers[question_key] = option_key
+    preset = design.fit.preset
+    if preset is not None and knowledge.entry("situations", preset) is None:
+        preset = None
+    return FitAnswers(answers, preset=preset)
 
 
 def apply(design: Design, answers: FitAnswers) -> Design:
