@@ -327,3 +327,52 @@ class Failed:
                 ).add_class("wb-open-error"),
             ]
         ).add_class("wb-step")
+
+
+# ---------------------------------------------------------------- form helpers
+# Small factories every step uses, so the same kind of decision looks and reads back the
+# same way everywhere. Each takes the step (to register the field) and a CSS class (a
+# stable selector for browser tests).
+
+UNDECIDED = "(not decided)"
+
+
+def text_field(step: Step[Any], name: str, label: str, css: str, **kw: Any) -> w.Text:
+    """A one-line text input for input field ``name``."""
+    widget = w.Text(description=label, layout=w.Layout(width="600px"), **kw).add_class(css)
+    widget.style.description_width = "160px"
+    return step.field(name, widget)  # type: ignore[return-value]
+
+
+def lines_field(step: Step[Any], name: str, label: str, css: str, **kw: Any) -> w.Textarea:
+    """A text area holding a list, one item per line (read back with :func:`lines`)."""
+    widget = w.Textarea(
+        description=label, layout=w.Layout(width="600px", height="80px"), **kw
+    ).add_class(css)
+    widget.style.description_width = "160px"
+    return step.field(name, widget)  # type: ignore[return-value]
+
+
+def lines(text: str) -> list[str]:
+    """The non-empty, stripped lines of a text area."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def choice_field(
+    step: Step[Any],
+    name: str,
+    label: str,
+    css: str,
+    options: Sequence[tuple[str, str]],
+) -> w.Dropdown:
+    """A dropdown of ``(title, key)`` options plus "not decided" (value ``None``)."""
+    widget = w.Dropdown(
+        description=label, options=[(UNDECIDED, None), *options], layout=w.Layout(width="600px")
+    ).add_class(css)
+    widget.style.description_width = "160px"
+    return step.field(name, widget)  # type: ignore[return-value]
+
+
+def yes_no_field(step: Step[Any], name: str, label: str, css: str) -> w.Dropdown:
+    """A yes / no / not decided choice (``True`` / ``False`` / ``None``)."""
+    return choice_field(step, name, label, css, [("Yes", True), ("No", False)])  # type: ignore[list-item]
