@@ -884,16 +884,38 @@ def _evaluation(d: Design) -> Section:
         )
     )
     s.fields([("Quality standard", "evaluation.quality_standard", standard)], "Quality")
-    if e.quality_checklist:
+    rows = _quality_rows(e.quality_standard, e.quality_checklist)
+    if rows:
         s.add(
             Table(
                 "quality",
-                ("Benchmark", "Met"),
-                tuple((_human(k), "Yes" if v else "No") for k, v in e.quality_checklist.items()),
+                ("Benchmark", "Required", "Met"),
+                tuple(rows),
                 "Quality checklist",
             )
         )
     return s.done()
+
+
+def _quality_rows(standard: str | None, checklist: dict[str, bool]) -> list[tuple[str | None, ...]]:
+    """The standard's benchmarks with the design's assessment of each.
+
+    Every benchmark of the chosen standard is listed, assessed or not, so a reader sees
+    what the program has not yet checked itself against; checklist keys the standard
+    does not know are listed after them as written.
+    """
+    try:
+        benchmarks = knowledge.benchmarks(standard) if standard else ()
+    except (KeyError, FileNotFoundError, OSError):
+        benchmarks = ()
+    met = {None: "Not assessed", True: "Yes", False: "No"}
+    rows: list[tuple[str | None, ...]] = [
+        (b.text, "Yes" if b.required else "No (enhancement)", met[checklist.get(b.key)])
+        for b in benchmarks
+    ]
+    known = {b.key for b in benchmarks}
+    rows += [(_human(k), "", met[v]) for k, v in checklist.items() if k not in known]
+    return rows
 
 
 def _resources(d: Design) -> Section:
