@@ -372,9 +372,27 @@ class Criteria:
         self.goals_e, self.goals_r = self._sets(frame["goals"], frame["goals"])
         self.lang_e, self.lang_r = self._sets(frame["languages"], frame["languages"])
         self.level = pools.roster.level
+        self.level_known = np.isfinite(self.level)
+        self.level_code = np.where(self.level_known, self.level, 0).astype(np.int64)
+        span = int(np.abs(self.level_code).max(initial=0)) * 2
+        gaps = np.arange(-span, span + 1, dtype=np.float64)
+        if pools.settings.format == "reverse":
+            gaps = -gaps
+        lo, hi = self.seniority_range()
+        outside = np.maximum(lo - gaps, 0) + np.maximum(gaps - hi, 0)
+        self.seniority_table = np.clip(1 - outside / 2, 0, 1)
+        self.gap_offset = span
         offsets = {v: utc_offset_hours(v) for v in frame["timezone"].unique() if v}
         tz = np.array([np.nan if offsets.get(v) is None else offsets[v] for v in frame["timezone"]])
         self.tz = tz
+        # Few distinct zones: precompute zone x zone values and look pairs up.
+        self.zone_code, zones = pd.factorize(frame["timezone"])
+        hours = np.array([np.nan if offsets.get(v) is None else offsets[v] for v in zones])
+        apart = np.abs(hours[:, None] - hours[None, :])
+        apart = np.minimum(apart, 24 - apart)
+        limit = s.max_timezone_hours
+        value = (apart <= limit).astype(np.float64) if limit is not None else 1 - apart / 12
+        self.zone_value = np.nan_to_num(value, nan=0.0)
         self.codes: dict[str, I64] = {}
         for column in ["department", *s.extra_criteria]:
             codes, _ = pd.factorize(frame[column].replace("", None))
@@ -443,18 +461,13 @@ class Criteria:
         if name == "language":
             return (self._overlap(self.lang_e, self.lang_r, a, b) > 0).astype(np.float64)
         if name == "seniority":
-            lo, hi = self.seniority_range()
-            gap = self.level[rb] - self.level[ea]
-            if self.pools.settings.format == "reverse":
-                gap = -gap
-            outside = np.maximum(lo - gap, 0) + np.maximum(gap - hi, 0)
-            return np.nan_to_num(np.clip(1 - outside / 2, 0, 1), nan=0.0)
+            # Levels are whole numbers, so the value is a lookup by gap (fast on big blocks).
+            gap = self.level_code[rb] - self.level_code[ea]
+            return self.seniority_table[gap + self.gap_offset] * (
+                self.level_known[ea] & self.level_known[rb]
+            )
         if name == "timezone":
-            d = np.abs(self.tz[ea] - self.tz[rb])
-            d = np.minimum(d, 24 - d)
-            limit = s.max_timezone_hours
-            v = (d <= limit).astype(np.float64) if limit is not None else 1 - d / 12
-            return np.nan_to_num(v, nan=0.0)
+            return self.zone_value[self.zone_code[ea], self.zone_code[rb]]
         if name == "preferences":
             keys = a * p.m + b
             pos = np.minimum(np.searchsorted(self.pref_keys, keys), max(len(self.pref_keys) - 1, 0))
