@@ -357,3 +357,123 @@ def test_inputs_from_reads_back_what_apply_saved_and_skips_stale_answers() -> No
         update={"fit": design.fit.model_copy(update={"answers": {"develop": "x", "q": "y"}})}
     )
     assert fit.inputs_from(stale) == fit.FitAnswers(preset="diverse_employees")
+
+
+# ---------------------------------------------------------------- widgets (no kernel)
+
+
+def _step(path: Path, **params: object):  # type: ignore[no-untyped-def]
+    from workbook.ui.fit_check import FitCheckStep
+
+    step = FitCheckStep.from_params(str(path), **params)  # type: ignore[arg-type]
+    assert isinstance(step, FitCheckStep)
+    return step
+
+
+def test_step_offers_every_question_and_preset_from_the_knowledge_base(tmp_path: Path) -> None:
+    step = _step(tmp_path / "d.yaml")
+    questionnaire = knowledge.fit_questions()
+    assert list(step.questions) == [q.key for q in questionnaire.questions]
+    develop = questionnaire.question("develop")
+    assert develop is not None
+    labels = [label for label, _ in step.questions["develop"].options]
+    assert labels[1:] == [o.label for o in develop.options]
+    assert [v for _, v in step.preset.options][1:] == list(knowledge.keys("situations"))
+    assert "Answer at least one question" in step.summary.value
+    assert step.ranking.value == ""
+
+
+def test_choosing_a_preset_fills_the_answers_and_ranks_live(tmp_path: Path) -> None:
+    step = _step(tmp_path / "d.yaml")
+    step.preset.value = "retiring_expertise"
+    assert step.questions["develop"].value == "know_how"
+    assert "near retirement" in step.preset_help.value and "001" in step.preset_help.value
+    assert "Mentoring fits these answers best" in step.summary.value
+    assert 'data-relationship="mentoring"' in step.ranking.value
+    assert "Why mentoring" in step.reasons.value and "[source" in step.reasons.value
+    assert "Side by side" in step.comparison.value and "Key goal" in step.comparison.value
+    step.questions["develop"].value = "one_skill"
+    step.questions["helper_role"].value = "feedback_practice"
+    step.questions["outcomes"].value = "objective"
+    step.questions["audience"].value = "small_group"
+    assert "Mentoring with skill coaching inside it" in step.summary.value
+    assert "Why coaching" in step.reasons.value
+
+
+def test_rule_warning_appears_when_the_result_is_not_mentoring(tmp_path: Path) -> None:
+    step = _step(tmp_path / "d.yaml", preset="succession_pool")
+    assert step.warnings.value == ""
+    step.preset.value = "everyone_new_system"
+    assert "R10" in step.warnings.value and "training" in step.warnings.value
+
+
+def test_clear_answers_empties_the_questionnaire(tmp_path: Path) -> None:
+    step = _step(tmp_path / "d.yaml", preset="succession_pool")
+    step.clear.click()
+    assert all(d.value == "" for d in step.questions.values()) and step.preset.value == ""
+    assert step.reasons.value == ""
+
+
+def test_save_stores_answers_and_result_and_nothing_else(tmp_path: Path) -> None:
+    import shutil
+
+    from workbook import store
+
+    path = tmp_path / "design.yaml"
+    shutil.copy(Path(__file__).parents[1] / "examples" / "graduate-program" / "design.yaml", path)
+    before = store.load(path).design
+    step = _step(path)
+    step.preset.value = "diverse_employees"
+    step.save_button.click()
+    assert "Saved revision" in step.status.value
+    after = store.load(path).design
+    expected = fit.FitAnswers.from_preset("diverse_employees")
+    assert after.fit.answers == expected.answers and after.fit.preset == "diverse_employees"
+    assert after.fit.result == fit.assess(expected)
+    keep = {"fit", "revision", "updated"}
+    assert after.model_dump(exclude=keep) == before.model_dump(exclude=keep)
+
+
+def test_headless_and_interactive_runs_save_identical_designs(tmp_path: Path) -> None:
+    from workbook import store
+
+    headless = tmp_path / "headless.yaml"
+    _step(headless, preset="succession_pool", answers={"develop": "one_skill"}, save=True)
+    clicked = tmp_path / "clicked.yaml"
+    step = _step(clicked)
+    step.preset.value = "succession_pool"
+    step.questions["develop"].value = "one_skill"
+    step.save_button.click()
+
+    def content(path: Path) -> dict[str, object]:
+        return store.load(path).design.model_dump(exclude={"updated"})
+
+    assert content(headless) == content(clicked)
+
+
+def test_step_reopens_on_what_was_saved(tmp_path: Path) -> None:
+    path = tmp_path / "d.yaml"
+    _step(path, answers={"develop": "know_how", "duration": "months_9_12"}, save=True)
+    step = _step(path)
+    assert step.questions["develop"].value == "know_how"
+    assert step.questions["duration"].value == "months_9_12"
+    assert step.questions["driver"].value == "" and step.preset.value == ""
+    step2 = _step(path, answers={"duration": None, "driver": "learner"})
+    assert step2.read().answers == {"develop": "know_how", "driver": "learner"}
+
+
+def test_bad_parameter_fails_with_the_field_and_writes_nothing(tmp_path: Path) -> None:
+    with pytest.raises(InputError) as caught:
+        _step(tmp_path / "d.yaml", answers={"develop": "everything"}, save=True)
+    assert caught.value.problems[0].field == "develop"
+    assert not (tmp_path / "d.yaml").exists()
+
+
+def test_broken_design_file_is_shown_not_raised(tmp_path: Path) -> None:
+    from workbook.ui.fit_check import FitCheckStep
+
+    path = tmp_path / "d.yaml"
+    path.write_text("fit: [\n")
+    shown = FitCheckStep.from_params(str(path))
+    html = shown.view.children[-1].value
+    assert "not valid YAML" in html and "Traceback" not in html

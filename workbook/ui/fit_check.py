@@ -1,0 +1,263 @@
+"""Widgets for step 0: is mentoring the right tool for the need?
+
+The questionnaire, the presets and every text shown come from the knowledge base
+(``fit_questions.yaml``, ``situations.yaml``, ``relationships.yaml``); the ranking is
+:func:`workbook.fit.assess`. This module only lays them out and keeps the result live:
+every answer re-ranks, so a designer sees at once which answer moves the result.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import ipywidgets as w
+
+from workbook import fit, knowledge
+from workbook.design import FitResult
+from workbook.errors import InputError, WorkbookError
+from workbook.fit import FitAnswers
+from workbook.ui.base import Failed, Step, escape, open_design
+
+NOT_ANSWERED = ""
+"""The dropdown value of a question left unanswered (a widget cannot hold ``None``
+unambiguously)."""
+
+STYLE = """<style>
+.wb-fit-question { margin: 0.4em 0 0.1em 0; font-weight: 600; }
+.wb-fit-bar { background: #e0e0e0; width: 220px; height: 0.9em; display: inline-block; }
+.wb-fit-bar span { background: #1565c0; height: 100%; display: block; }
+.wb-fit-ranking td, .wb-fit-table td, .wb-fit-table th { padding: 2px 8px; vertical-align: top; }
+.wb-fit-recommended { font-weight: 700; }
+.wb-fit-for { color: #1b5e20; }
+.wb-fit-against { color: #8a1c1c; }
+.wb-fit-table { border-collapse: collapse; font-size: 0.9em; }
+.wb-fit-table td, .wb-fit-table th { border: 1px solid #ddd; }
+</style>"""
+
+
+def _title(key: str) -> str:
+    found = knowledge.entry("relationships", key)
+    return found.title if found else key
+
+
+def ranking_html(result: FitResult) -> str:
+    """Every relationship with its score as a bar; the recommended ones in bold."""
+    if not result.recommended:
+        return ""
+    rows = []
+    for number, ranked in enumerate(result.ranking, 1):
+        css = ' class="wb-fit-recommended"' if ranked.relationship in result.recommended else ""
+        rows.append(
+            f'<tr{css} data-relationship="{escape(ranked.relationship)}">'
+            f"<td>{number}.</td><td>{escape(_title(ranked.relationship))}</td>"
+            f'<td><span class="wb-fit-bar"><span style="width:{ranked.score:.0f}%"></span>'
+            f"</span></td><td>{ranked.score:.0f}/100</td></tr>"
+        )
+    return f'<table class="wb-fit-ranking">{"".join(rows)}</table>'
+
+
+def reasons_html(result: FitResult) -> str:
+    """The reasons for each recommended relationship: the answers for and against it."""
+    parts = []
+    for key in result.recommended:
+        items = []
+        for reason in result.reasons:
+            if reason.relationship != key:
+                continue
+            css, sign = ("wb-fit-for", "+") if reason.points > 0 else ("wb-fit-against", "−")
+            items.append(
+                f'<li class="{css}">{sign} <b>{escape(reason.answer)}</b> '
+                f"({escape(reason.question)}): {escape(reason.text)} "
+                f'<span class="wb-help">[source {escape(reason.source)}]</span></li>'
+            )
+        parts.append(f"<h4>Why {escape(_title(key).lower())}</h4><ul>{''.join(items)}</ul>")
+    return "".join(parts)
+
+
+def comparison_html(result: FitResult) -> str:
+    """The top options side by side on the sources' dimensions."""
+    if not result.recommended:
+        return ""
+    table = fit.comparison(fit.top(result))
+    return "<h4>Side by side</h4>" + table.to_html(escape=True, classes="wb-fit-table", border=0)
+
+
+class FitCheckStep(Step[FitAnswers]):
+    """Step 0: answer the questionnaire (or start from a situation) and see the ranking."""
+
+    step = fit.STEP
+    title = "0. Is mentoring the right tool?"
+    help = (
+        "Mentoring is one development relationship among several. Describe the need, or "
+        "start from a situation the sources describe, and see which relationship fits it, "
+        "why, and how the best options compare. A mix (mentoring with skill coaching inside "
+        "it) is a valid answer."
+    )
+
+    def __init__(self, snapshot: Any) -> None:
+        super().__init__(snapshot, fit.inputs_from, fit.apply)
+        self.refresh()
+
+    # ------------------------------------------------------------ widgets
+
+    def build(self) -> list[w.Widget]:
+        self.preset = w.Dropdown(
+            options=[("(none: answer the questions yourself)", NOT_ANSWERED)]
+            + [(s.title, s.key) for s in fit.presets()],
+            description="Situation",
+            layout=w.Layout(width="640px"),
+        ).add_class("wb-fit-preset")
+        self.preset.style.description_width = "80px"
+        self._fields["preset"] = self.preset  # marked when invalid; changes handled below
+        self.preset.observe(self._preset_chosen, names="value")
+        self.preset_help = w.HTML().add_class("wb-fit-preset-help")
+        self.clear = w.Button(description="Clear answers", icon="eraser").add_class("wb-fit-clear")
+        self.clear.on_click(lambda _b: self.clear_answers())
+        self.questions: dict[str, w.Dropdown] = {}
+        rows: list[w.Widget] = []
+        for question in knowledge.fit_questions().questions:
+            dropdown = w.Dropdown(
+                options=[("(not answered)", NOT_ANSWERED)]
+                + [(o.label, o.key) for o in question.options],
+                layout=w.Layout(width="640px"),
+            ).add_class(f"wb-fit-{question.key.replace('_', '-')}")
+            self.questions[question.key] = self.field(question.key, dropdown)
+            rows.append(
+                w.VBox(
+                    [
+                        w.HTML(f'<div class="wb-fit-question">{escape(question.text)}</div>'),
+                        dropdown,
+                    ]
+                )
+            )
+        self.summary = w.HTML().add_class("wb-fit-summary")
+        self.ranking = w.HTML().add_class("wb-fit-ranking-box")
+        self.reasons = w.HTML().add_class("wb-fit-reasons")
+        self.comparison = w.HTML().add_class("wb-fit-comparison")
+        return [
+            w.HTML(STYLE),
+            w.HTML("<h3>Start from a situation</h3>"),
+            w.HBox([self.preset, self.clear]),
+            self.preset_help,
+            w.HTML("<h3>Describe the need</h3>"),
+            *rows,
+            w.HTML("<h3>Result</h3>"),
+            self.summary,
+            self.ranking,
+            self.reasons,
+            self.comparison,
+        ]
+
+    def label(self, field: str) -> str:
+        question = knowledge.fit_questions().question(field)
+        return question.text if question else field.replace("_", " ").capitalize()
+
+    def _preset_chosen(self, _change: Any = None) -> None:
+        """Fill the questionnaire with the chosen situation's answers."""
+        self._show_preset_help()
+        if self._quiet or not self.preset.value:
+            self.refresh()
+            return
+        with self._guard():
+            self.write(FitAnswers.from_preset(self.preset.value))
+        self.refresh()
+
+    def _show_preset_help(self) -> None:
+        situation = knowledge.entry("situations", self.preset.value) if self.preset.value else None
+        self.preset_help.value = (
+            f'<div class="wb-help">{escape(situation.description)} '
+            f"(source {escape(situation.source)})</div>"
+            if situation
+            else ""
+        )
+
+    def clear_answers(self) -> None:
+        """Forget every answer and the preset (nothing is saved until Save)."""
+        self.write(FitAnswers())
+        self.refresh()
+
+    # ------------------------------------------------------------ behaviour
+
+    def refresh(self, _change: Any = None) -> None:
+        """Validate, show the rules' warnings, and re-rank with the current answers."""
+        super().refresh(_change)
+        if self._quiet:
+            return
+        with self._guard():
+            try:
+                result = fit.assess(self.read())
+            except InputError:
+                result = FitResult()
+            self.summary.value = f"<p><b>{escape(result.summary)}</b></p>" if result.summary else ""
+            self.ranking.value = ranking_html(result)
+            self.reasons.value = reasons_html(result)
+            self.comparison.value = comparison_html(result)
+
+    # ------------------------------------------------------------ translation
+
+    def read(self) -> FitAnswers:
+        answers = {k: d.value for k, d in self.questions.items() if d.value != NOT_ANSWERED}
+        return FitAnswers(answers, preset=self.preset.value or None)
+
+    def write(self, inputs: FitAnswers) -> None:
+        quiet, self._quiet = self._quiet, True
+        try:
+            self.preset.value = inputs.preset or NOT_ANSWERED
+            for key, dropdown in self.questions.items():
+                dropdown.value = inputs.answers.get(key, NOT_ANSWERED)
+            self._show_preset_help()
+        finally:
+            self._quiet = quiet
+
+    # ------------------------------------------------------------ entry point
+
+    @classmethod
+    def from_params(
+        cls,
+        design_path: str | Path = "",
+        *,
+        preset: str | None = None,
+        answers: dict[str, str | None] | None = None,
+        save: bool = False,
+    ) -> FitCheckStep | Failed:
+        """Open the design, set the answers from the parameters, and (with ``save=True``)
+        press Save, exactly as a person would.
+
+        Raises:
+            WorkbookError: a bad parameter (always: a run with answers nobody asked for
+                must not look like advice), or any problem when ``save`` is true.
+        """
+        try:
+            step = cls(open_design(design_path))
+        except WorkbookError as exc:
+            if save:
+                raise
+            return Failed(exc, cls.title)
+        step.set_values(preset=preset, answers=answers)
+        if save:
+            step.save(raise_errors=True)
+        return step
+
+    def set_values(
+        self, *, preset: str | None = None, answers: dict[str, str | None] | None = None
+    ) -> None:
+        """Set the questionnaire from parameters; ``None`` keeps what the design has.
+
+        A preset replaces every answer with the situation's; ``answers`` then change
+        single answers (``None`` or ``""`` clears one).
+
+        Raises:
+            InputError: an unknown preset, question or answer, one problem per field.
+        """
+        if preset is None and answers is None:
+            self.refresh()
+            return
+        current = self.read()
+        if preset is not None:
+            chosen = FitAnswers.from_preset(preset, answers)
+        else:
+            merged = {**current.answers, **(answers or {})}
+            chosen = FitAnswers({k: v for k, v in merged.items() if v}, preset=current.preset)
+        self.write(chosen)
+        self.refresh()
