@@ -1,0 +1,218 @@
+"""Benchmark the matcher end to end against greedy and stable-matching baselines.
+
+For each size (mentees x mentors, capacity 3, about 14% of pairs allowed after the
+minimum score and the reporting line) a seeded roster is written to CSV, then each
+method runs **in its own process** (a child inherits its parent's ``ru_maxrss``, so
+peak memory is only honest that way) through the same pipeline: read CSV, validate,
+score, assign, explain, write the exports. Only the assignment step differs:
+
+* ``workbook``: the product, OR-Tools min-cost flow, objective ``coverage`` (exact).
+* ``greedy``: best pair first (ties by mentee, then mentor).
+* ``stable``: mentee-proposing deferred acceptance with capacities; both sides rank by
+  the pair score (so it equals greedy up to ties, as the matching notes observed).
+
+Printed per run: wall seconds of the pipeline (``seconds``) and of the whole child
+process including interpreter start and imports (``process``), peak RSS, total score, matched, the ratio of the total to
+the exact optimum, and how many mentees were left unmatched who could have been.
+
+Usage::
+
+    python -m benchmarks.bench_matching                      # 1k, 5k, 10k, 20k mentees
+    python -m benchmarks.bench_matching --sizes 1000x400 10000x4000
+"""
+
+from __future__ import annotations
+
+import argparse
+import heapq
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from benchmarks.synthetic import generate
+from workbook.design import Design, Matching, Participation, Weights
+from workbook.exports import write_exports
+from workbook.matching import (
+    Scored,
+    Settings,
+    Solution,
+    build_pools,
+    explain,
+    score_pairs,
+    solve,
+)
+from workbook.roster import load_roster
+
+SIZES = ("1000x400", "5000x2000", "10000x4000", "20000x8000")
+METHODS = ("workbook", "greedy", "stable")
+
+
+def bench_design() -> Design:
+    """Capacity 3; skills first; a minimum score that leaves about 14% of pairs allowed."""
+    return Design(
+        participation=Participation(mentor_capacity=3),
+        matching=Matching(
+            weights=Weights(skills=3, goals=1, seniority=1, timezone=0.5, language=0.5),
+            seniority_min_gap=1,
+            seniority_max_gap=4,
+            min_score=50,
+        ),
+    )
+
+
+def greedy(scored: Scored) -> Solution:
+    """Best pair first: walk the allowed pairs by falling score and take what still fits."""
+    start = time.perf_counter()
+    p = scored.pools
+    order = np.lexsort((scored.mentor, scored.mentee, -scored.score.astype(np.int64)))
+    room = p.capacity.tolist()
+    free = [True] * p.n
+    left = p.n
+    chosen: list[tuple[int, int]] = []
+    for i, j in zip(scored.mentee[order].tolist(), scored.mentor[order].tolist(), strict=True):
+        if free[i] and room[j] > 0:
+            free[i] = False
+            room[j] -= 1
+            chosen.append((i, j))
+            left -= 1
+            if not left:
+                break
+    return _solution(scored, chosen, start)
+
+
+def stable(scored: Scored) -> Solution:
+    """Mentee-proposing deferred acceptance; a mentor keeps their best ``capacity`` offers."""
+    start = time.perf_counter()
+    p = scored.pools
+    order = np.lexsort((scored.mentor, -scored.score.astype(np.int64), scored.mentee))
+    mentee = scored.mentee[order]
+    mentor = scored.mentor[order].tolist()
+    score = scored.score[order].tolist()
+    begin = np.searchsorted(mentee, np.arange(p.n)).tolist()
+    end = np.searchsorted(mentee, np.arange(p.n), side="right").tolist()
+    nxt = begin[:]
+    held: list[list[tuple[int, int, int]]] = [[] for _ in range(p.m)]  # (score, -mentee, edge)
+    cap = p.capacity.tolist()
+    free = [i for i in range(p.n - 1, -1, -1) if begin[i] < end[i]]
+    while free:
+        i = free.pop()
+        if nxt[i] >= end[i]:
+            continue
+        e = nxt[i]
+        nxt[i] += 1
+        j = mentor[e]
+        if cap[j] <= 0:
+            free.append(i)
+            continue
+        offer = (score[e], -i, e)
+        if len(held[j]) < cap[j]:
+            heapq.heappush(held[j], offer)
+        elif offer > held[j][0]:
+            _, loser, _ = heapq.heapreplace(held[j], offer)
+            free.append(-loser)
+        else:
+            free.append(i)
+    chosen = [(-neg, j) for j in range(p.m) for _, neg, _ in held[j]]
+    return _solution(scored, chosen, start)
+
+
+def _solution(scored: Scored, chosen: list[tuple[int, int]], start: float) -> Solution:
+    pairs = np.array(sorted(chosen), dtype=np.int64).reshape(-1, 2)
+    lookup = dict(
+        zip(
+            (scored.mentee.astype(np.int64) * scored.pools.m + scored.mentor).tolist(),
+            scored.score.tolist(),
+            strict=True,
+        )
+    )
+    scores = np.array([lookup[i * scored.pools.m + j] for i, j in pairs.tolist()], dtype=np.int64)
+    return Solution(pairs[:, 0], pairs[:, 1], scores, False, time.perf_counter() - start)
+
+
+def run_one(method: str, roster_path: Path, outdir: Path) -> dict[str, object]:
+    """One method, end to end, in this process (called in a child by :func:`main`)."""
+    design = bench_design()
+    started = time.perf_counter()
+    steps: dict[str, float] = {}
+
+    def lap(name: str, since: float) -> float:
+        now = time.perf_counter()
+        steps[name] = round(now - since, 3)
+        return now
+
+    settings = Settings.from_design(design)
+    roster = load_roster(roster_path, design.matching)
+    t = lap("read+validate", started)
+    pools = build_pools(roster, settings)
+    scored = score_pairs(pools)
+    t = lap("score", t)
+    solution = {"workbook": lambda: solve(scored, "coverage"), "greedy": lambda: greedy(scored),
+                "stable": lambda: stable(scored)}[method]()  # fmt: skip
+    t = lap("assign", t)
+    result = explain(scored, solution, settings, time.perf_counter() - started)
+    t = lap("explain", t)
+    write_exports(result, outdir)
+    lap("write", t)
+    seconds = time.perf_counter() - started
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {
+        "method": method,
+        "seconds": round(seconds, 2),
+        "peak_mb": round(peak_mb),
+        "total": int(solution.score.sum()) / 1000,
+        "matched": len(solution.mentee),
+        "mentees": pools.n,
+        "allowed": round(len(scored) / (pools.n * pools.m), 4),
+        "steps": steps,
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Benchmark matching end to end.")
+    parser.add_argument("--sizes", nargs="+", default=list(SIZES), help="MENTEESxMENTORS")
+    parser.add_argument("--methods", nargs="+", default=list(METHODS), choices=METHODS)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--run", choices=METHODS, help=argparse.SUPPRESS)
+    parser.add_argument("--roster", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--outdir", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.run:
+        print(json.dumps(run_one(args.run, args.roster, args.outdir)))
+        return
+    print(f"{'size':>12} {'method':>9} {'seconds':>8} {'process':>8} {'peak MB':>8} {'total':>12} "
+          f"{'matched':>8} {'ratio':>7} {'missed':>6} {'allowed':>7}  steps")  # fmt: skip
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in args.sizes:
+            mentees, mentors = (int(x) for x in size.lower().split("x"))
+            path = Path(tmp) / f"roster-{size}.csv"
+            generate(mentees, mentors, seed=args.seed).to_csv(path, index=False)
+            best: dict[str, object] | None = None
+            for method in args.methods:
+                launched = time.perf_counter()
+                out = subprocess.run(
+                    [sys.executable, "-m", "benchmarks.bench_matching", "--run", method,
+                     "--roster", str(path), "--outdir", str(Path(tmp) / f"out-{size}-{method}")],
+                    capture_output=True, text=True, check=True,
+                )  # fmt: skip
+                row = json.loads(out.stdout)
+                row["process"] = round(time.perf_counter() - launched, 2)
+                if method == "workbook":
+                    best = row
+                ratio = missed = "-"
+                if best is not None:
+                    ratio = f"{row['total'] / best['total']:.4f}"  # type: ignore[operator]
+                    missed = str(best["matched"] - row["matched"])  # type: ignore[operator]
+                steps = " ".join(f"{k}={v}" for k, v in row["steps"].items())
+                print(f"{size:>12} {method:>9} {row['seconds']:>8} {row['process']:>8} {row['peak_mb']:>8} "
+                      f"{row['total']:>12} {row['matched']:>8} {ratio:>7} {missed:>6} "
+                      f"{row['allowed']:>7}  {steps}", flush=True)  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
