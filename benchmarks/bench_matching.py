@@ -12,8 +12,9 @@ score, assign, explain, write the exports. Only the assignment step differs:
   the pair score (so it equals greedy up to ties, as the matching notes observed).
 
 Printed per run: wall seconds of the pipeline (``seconds``) and of the whole child
-process including interpreter start and imports (``process``), peak RSS, total score, matched, the ratio of the total to
-the exact optimum, and how many mentees were left unmatched who could have been.
+process including interpreter start and imports (``process``), peak RSS, total score,
+matched, the ratio of the total to the exact optimum, and how many mentees were left
+unmatched who could have been.
 
 Usage::
 
@@ -209,7 +210,8 @@ def main(argv: list[str] | None = None) -> None:
                     ratio = f"{row['total'] / best['total']:.4f}"  # type: ignore[operator]
                     missed = str(best["matched"] - row["matched"])  # type: ignore[operator]
                 steps = " ".join(f"{k}={v}" for k, v in row["steps"].items())
-                print(f"{size:>12} {method:>9} {row['seconds']:>8} {row['process']:>8} {row['peak_mb']:>8} "
+                print(f"{size:>12} {method:>9} {row['seconds']:>8} {row['process']:>8} "
+                      f"{row['peak_mb']:>8} "
                       f"{row['total']:>12} {row['matched']:>8} {ratio:>7} {missed:>6} "
                       f"{row['allowed']:>7}  {steps}", flush=True)  # fmt: skip
 
