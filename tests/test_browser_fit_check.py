@@ -1,0 +1,61 @@
+"""The fit-check step in the Voila app, driven in Debian's chromium."""
+
+from __future__ import annotations
+
+import pytest
+
+from workbook import fit, store
+
+pytestmark = pytest.mark.browser
+
+
+def test_choose_a_situation_change_an_answer_and_save(browse) -> None:  # type: ignore[no-untyped-def]
+    page = browse.open("00_fit_check.ipynb")
+    page.wait_for_selector(".wb-fit-summary >> text=Answer at least one question")
+    page.select_option(
+        ".wb-fit-preset select", label="Keeping the expertise of employees near retirement"
+    )
+    page.wait_for_selector(".wb-fit-summary >> text=Mentoring fits these answers best")
+    assert page.locator(".wb-fit-ranking tr.wb-fit-recommended").count() == 1
+    assert "Why mentoring" in page.inner_text(".wb-fit-reasons")
+    assert "Key goal" in page.inner_text(".wb-fit-comparison")
+
+    # Mixed answers give a mixed result, live, without saving.
+    for question, label in [
+        ("develop", "One specific job skill or behaviour"),
+        ("helper-role", "Give skills to practise, feedback and correction"),
+        ("outcomes", "Objectively, within a set time frame"),
+        ("audience", "A small group (5 to 8) needing the same competency"),
+    ]:
+        page.select_option(f".wb-fit-{question} select", label=label)
+    page.wait_for_selector(".wb-fit-summary >> text=Mentoring with skill coaching inside it")
+    assert page.locator(".wb-fit-ranking tr.wb-fit-recommended").count() == 2
+
+    page.click(".wb-save")
+    page.wait_for_selector(".wb-status >> text=Saved revision 2")
+    design = store.load(browse.app.design).design
+    assert design.fit.preset == "retiring_expertise"
+    assert design.fit.answers["develop"] == "one_skill"
+    assert design.fit.answers["audience"] == "small_group"
+    assert design.fit.result == fit.assess(fit.FitAnswers(design.fit.answers, "retiring_expertise"))
+    assert design.fit.result.recommended == ["mentoring", "coaching"]
+    assert design.model.duration_months == 12  # untouched decisions survive
+    browse.assert_no_traceback()
+
+
+def test_a_need_for_training_warns_next_to_the_questions(browse) -> None:  # type: ignore[no-untyped-def]
+    before = browse.app.design.read_bytes()
+    page = browse.open("00_fit_check.ipynb")
+    page.select_option(".wb-fit-preset select", label="Everyone must learn the same new system")
+    page.wait_for_selector(".wb-fit-summary >> text=not the best tool")
+    page.wait_for_selector(".wb-warnings >> text=R10")
+    assert "the fit check recommends training, not mentoring" in page.inner_text(".wb-warnings")
+    browse.assert_no_traceback()
+    assert browse.app.design.read_bytes() == before  # nothing saved without Save
+
+
+def test_broken_design_file_shows_the_problem_not_a_traceback(browse) -> None:  # type: ignore[no-untyped-def]
+    browse.app.design.write_text("fit:\n  answers: [one_skill\n")
+    page = browse.open("00_fit_check.ipynb", ready=".wb-open-error")
+    assert "is not valid YAML" in page.inner_text(".wb-open-error")
+    browse.assert_no_traceback()
