@@ -1,0 +1,191 @@
+"""Step 6 (charter): the widgets without a kernel, the notebook under papermill, Voila.
+
+Tier 2 sets parameters and presses buttons on the step object; tier 3 executes
+``notebooks/06_charter.ipynb`` headlessly (the way a batch run writes the charter) and
+opens it in Voila in chromium (the way a designer previews and downloads it).
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import pytest
+from docx import Document
+
+from workbook.errors import CharterError, InputError
+from workbook.ui.base import Failed
+from workbook.ui.charter import CharterStep, parse_formats
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "graduate-program" / "design.yaml"
+
+
+class Tags(HTMLParser):
+    """Every start tag with its attributes (enough to read a widget's HTML back)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.feed(text)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+    def find(self, tag: str) -> list[dict[str, str | None]]:
+        return [a for t, a in self.tags if t == tag]
+
+
+def downloads(step: CharterStep) -> dict[str, bytes]:
+    """The files behind the step's download links, decoded from their data URIs."""
+    files = {}
+    for a in Tags(step.downloads.value).find("a"):
+        href = str(a["href"])
+        assert href.startswith("data:")
+        files[str(a["download"])] = base64.b64decode(href.split(",", 1)[1])
+    return files
+
+
+# --------------------------------------------------------------- widgets, no kernel
+
+
+def test_step_previews_the_charter_in_a_sandboxed_frame(example_design: Path) -> None:
+    step = CharterStep.from_params(example_design, output_dir=example_design.parent / "out")
+    assert isinstance(step, CharterStep)
+    frames = Tags(step.preview.value).find("iframe")
+    assert len(frames) == 1
+    assert frames[0]["sandbox"] == "", "the preview must not allow scripts"
+    document = str(frames[0]["srcdoc"])
+    assert document.startswith("<!DOCTYPE html>")
+    assert "Northwind Graduate Mentoring" in document
+    assert "Not ready to sign" in step.readiness.value
+    assert "4. Scope" in step.readiness.value
+
+
+def test_download_links_carry_every_format(example_design: Path) -> None:
+    step = CharterStep.from_params(example_design)
+    files = downloads(step)
+    assert sorted(files) == ["charter.docx", "charter.html", "charter.md"]
+    assert files["charter.md"].startswith(b"# Program charter: Northwind Graduate Mentoring")
+    doc = Document(io.BytesIO(files["charter.docx"]))
+    assert any(p.style.name == "Heading 1" for p in doc.paragraphs)
+
+
+def test_write_button_writes_the_files(example_design: Path, tmp_path: Path) -> None:
+    out = tmp_path / "written"
+    step = CharterStep.from_params(example_design, output_dir=out, formats="html,md")
+    assert isinstance(step, CharterStep)
+    step.write_button.click()
+    assert sorted(p.name for p in out.iterdir()) == [
+        "charter-timeline.png",
+        "charter.html",
+        "charter.md",
+    ]
+    assert "Wrote" in step.status.value
+
+
+def test_strict_shows_why_and_writes_nothing(example_design: Path, tmp_path: Path) -> None:
+    out = tmp_path / "strict"
+    step = CharterStep.from_params(example_design, output_dir=out, strict=True)
+    assert isinstance(step, CharterStep)
+    step.write_button.click()
+    assert not out.exists()
+    assert "fit.result" in step.status.value and "wb-status-error" in step.status.value
+    with pytest.raises(CharterError):
+        CharterStep.from_params(example_design, output_dir=out, strict=True, write=True)
+
+
+def test_reload_picks_up_a_saved_change(example_design: Path) -> None:
+    step = CharterStep.from_params(example_design)
+    assert isinstance(step, CharterStep)
+    text = example_design.read_text("utf-8")
+    example_design.write_text(text.replace("Northwind Graduate Mentoring", "Renamed <b>x</b>"))
+    step.reload_button.click()
+    assert "Renamed &lt;b&gt;x&lt;/b&gt;" in html.unescape(step.preview.value)
+    assert "Reloaded revision" in step.status.value
+
+
+def test_a_broken_design_shows_the_problem(tmp_path: Path) -> None:
+    bad = tmp_path / "design.yaml"
+    bad.write_text("model: [not, a, section\n", "utf-8")
+    step = CharterStep.from_params(bad)
+    assert isinstance(step, Failed)
+    assert "not valid YAML" in step.view.children[2].value
+
+
+def test_hostile_design_stays_inside_the_frame(tmp_path: Path) -> None:
+    from test_charter import hostile
+
+    from workbook import store
+
+    path = tmp_path / "design.yaml"
+    store.create(path)
+    store.save(hostile(), store.load(path))
+    step = CharterStep.from_params(path)
+    assert isinstance(step, CharterStep)
+    outside = re.sub(r'srcdoc="[^"]*"', "", step.preview.value)
+    assert "<script" not in outside.lower()
+    assert "<script" not in step.readiness.value.lower()
+    assert len(Tags(step.preview.value).find("iframe")) == 1
+
+
+@pytest.mark.parametrize(
+    ("formats", "expected"),
+    [(None, ("md", "html", "docx")), ("HTML, md", ("html", "md")), (["docx"], ("docx",))],
+)
+def test_parse_formats(formats: Any, expected: tuple[str, ...]) -> None:
+    assert parse_formats(formats) == expected
+
+
+@pytest.mark.parametrize("formats", ["pdf", "", "md,odt"])
+def test_parse_formats_refuses(formats: str) -> None:
+    with pytest.raises(InputError):
+        parse_formats(formats)
+
+
+def test_committed_notebook_has_three_cells_and_no_outputs() -> None:
+    nb = nbformat.read(ROOT / "notebooks" / "06_charter.ipynb", as_version=4)
+    assert [c.cell_type for c in nb.cells] == ["code"] * 3
+    assert nb.cells[0].metadata.get("tags") == ["parameters"]
+    assert all(not c.outputs and c.execution_count is None for c in nb.cells)
+    assert "def " not in "".join(c.source for c in nb.cells)
+
+
+# --------------------------------------------------------------- real runs
+
+
+@pytest.mark.notebook
+def test_papermill_writes_the_charter(run_notebook: Any, example_design: Path) -> None:
+    out = example_design.parent / "charter-out"
+    run_notebook(
+        "06_charter.ipynb",
+        {"design_path": str(example_design), "output_dir": str(out), "write": True},
+    )
+    names = sorted(p.name for p in out.iterdir())
+    assert names == ["charter-timeline.png", "charter.docx", "charter.html", "charter.md"]
+    assert "Northwind Graduate Mentoring" in (out / "charter.md").read_text("utf-8")
+
+
+@pytest.mark.browser
+def test_voila_shows_the_preview_and_downloads(browse: Any) -> None:
+    page = browse.open("06_charter.ipynb", ready=".wb-step-charter")
+    frame = page.frame_locator(".wb-charter-preview iframe")
+    frame.locator("h1").wait_for()
+    assert frame.locator("h1").inner_text() == "Northwind Graduate Mentoring"
+    assert frame.locator("section.charter-section").count() == 16
+    with page.expect_download() as info:
+        page.locator("a.wb-download-docx").click()
+    saved = Path(info.value.path())
+    assert Document(str(saved)).paragraphs
+    page.locator(".wb-charter-write button, button.wb-charter-write").first.click()
+    page.locator(".wb-status-ok").wait_for()
+    assert (browse.app.workdir / "output" / "charter.html").exists()
+    browse.assert_no_traceback()
+    shutil.copy(saved, browse.app.workdir / "downloaded.docx")
