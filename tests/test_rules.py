@@ -20,6 +20,7 @@ from workbook.design import (
     Objective,
     Participation,
     Purpose,
+    Weights,
 )
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "graduate-program" / "design.yaml"
@@ -62,7 +63,12 @@ def compliant() -> Design:
             manager_directs_learning=False,
             feeds_performance_review=False,
         ),
-        matching=Matching(mentee_say="preferences", seniority_min_gap=1, reporting_line_depth=None),
+        matching=Matching(
+            mentee_say="preferences",
+            weights=Weights(preferences=2),
+            seniority_min_gap=1,
+            reporting_line_depth=None,
+        ),
     )
 
 
@@ -111,6 +117,12 @@ BREACHES: list[tuple[str, dict[str, Any], str, str]] = [
         {"confidentiality__manager_directs_learning": True},
         "confidentiality.manager_directs_learning",
         "model",
+    ),
+    (
+        "R5",
+        {"matching__weights": Weights(preferences=0)},
+        "matching.weights.preferences",
+        "matching",
     ),
     ("R6", {"model__duration_months": 3}, "model.duration_months", "model"),
     (

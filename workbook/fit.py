@@ -103,7 +103,7 @@ class FitAnswers(BaseModel):
         if situation is None:
             # Let __post_init__ word the error, with the list of presets.
             return cls({}, preset=key)
-        answers: dict[str, str | None] = {**situation.model_extra["answers"], **(overrides or {})}
+        answers: dict[str, str | None] = {**situation.extra("answers"), **(overrides or {})}
         return cls({q: a for q, a in answers.items() if a}, preset=key)
 
     @classmethod
@@ -244,7 +244,7 @@ def _explain(answers: FitAnswers, ranking: Sequence[RankedOption]) -> list[FitRe
     for ranked in ranking:
         relationship = knowledge.entry("relationships", ranked.relationship)
         assert relationship is not None
-        values = relationship.model_extra["values"]
+        values = relationship.extra("values")
         for question in questionnaire.questions:
             option = question.option(answers.answers.get(question.key, ""))
             points = option.points.get(ranked.relationship, 0) if option else 0
@@ -349,7 +349,7 @@ def comparison(keys: Sequence[str]) -> pd.DataFrame:
         relationship = knowledge.entry("relationships", key)
         assert relationship is not None
         table[relationship.title] = [
-            relationship.model_extra["values"][d.key] for d in knowledge.dimensions()
+            relationship.extra("values")[d.key] for d in knowledge.dimensions()
         ]
     frame = pd.DataFrame(table, index=[d.title for d in knowledge.dimensions()])
     frame.index.name = "Dimension"

@@ -123,6 +123,12 @@ def _no_say(design: Design, params: dict[str, Any]) -> Iterator[Hit]:
         yield {}
 
 
+@_registers("preferences_ignored")
+def _preferences_ignored(design: Design, params: dict[str, Any]) -> Iterator[Hit]:
+    if design.matching.mentee_say == "preferences" and design.matching.weights.preferences == 0:
+        yield {}
+
+
 @_registers("manager_directs_learning")
 def _manager_directs(design: Design, params: dict[str, Any]) -> Iterator[Hit]:
     if design.confidentiality.manager_directs_learning is True:
@@ -165,7 +171,7 @@ def _reverse(design: Design, params: dict[str, Any]) -> Iterator[Hit]:
     # models.yaml says which formats put the junior person in the mentor's seat.
     model = knowledge.entry("models", design.model.format) if design.model.format else None
     gap = design.matching.seniority_min_gap
-    if model and model.model_extra["seniority"] == "mentee" and gap is not None and gap >= 0:
+    if model and model.extra("seniority") == "mentee" and gap is not None and gap >= 0:
         yield {"gap": gap}
 
 
@@ -177,7 +183,7 @@ def _all_performance(design: Design, params: dict[str, Any]) -> Iterator[Hit]:
     for purpose in design.purposes:
         found = knowledge.entry("purposes", purpose.key)
         # A written-in purpose has no kind: it is taken as development, not a fix.
-        kinds.append(getattr(found, "kind", "development") if found else "development")
+        kinds.append(found.extra("kind") if found else "development")
     if all(kind == "performance" for kind in kinds):
         names = ", ".join(p.title or _title("purposes", p.key) for p in design.purposes)
         yield {"purposes": names}

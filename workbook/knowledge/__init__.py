@@ -40,6 +40,15 @@ class CatalogueEntry(BaseModel):
     description: str
     source: str
 
+    def extra(self, name: str) -> Any:
+        """A catalogue-specific field (``kind``, ``values``, ``answers`` ...).
+
+        Raises:
+            KeyError: the entry has no such field (a bug in the data or the caller;
+                ``tests/test_knowledge.py`` checks every catalogue's fields).
+        """
+        return (self.model_extra or {})[name]
+
 
 @cache
 def _load(name: str) -> Any:
@@ -239,7 +248,7 @@ def benchmarks(standard: str) -> tuple[Benchmark, ...]:
     if found is None:
         raise KeyError(standard)
     items: list[Benchmark] = []
-    if found.model_extra.get("components"):
+    if (found.model_extra or {}).get("components"):
         for component in catalogue("components"):
             items += [
                 Benchmark(
@@ -248,7 +257,7 @@ def benchmarks(standard: str) -> tuple[Benchmark, ...]:
                     required=b["required"],
                     component=component.key,
                 )
-                for b in component.model_extra["benchmarks"]
+                for b in component.extra("benchmarks")
             ]
-    items += [Benchmark.model_validate(b) for b in found.model_extra.get("benchmarks", [])]
+    items += [Benchmark.model_validate(b) for b in (found.model_extra or {}).get("benchmarks", [])]
     return tuple(items)
