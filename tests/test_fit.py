@@ -114,7 +114,7 @@ def test_each_preset_ranks_first_what_its_source_says_to_consider(preset: str) -
     situation = knowledge.entry("situations", preset)
     assert situation is not None
     result = fit.assess(fit.FitAnswers.from_preset(preset))
-    assert result.recommended[0] == situation.model_extra["consider"]
+    assert result.recommended[0] == situation.extra("consider")
 
 
 def test_mixed_answers_give_mentoring_with_skill_coaching_inside() -> None:

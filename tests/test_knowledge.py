@@ -38,9 +38,10 @@ def test_catalogue_entries_have_unique_keys_a_description_and_a_source(name: str
 def test_every_relationship_has_a_value_on_every_dimension() -> None:
     dimensions = knowledge.keys("dimensions")
     for relationship in knowledge.catalogue("relationships"):
-        values = relationship.model_extra["values"]
+        values = relationship.extra("values")
         assert set(values) == set(dimensions), relationship.key
         assert all(str(v).strip() for v in values.values()), relationship.key
+        assert relationship.extra("instead").strip(), relationship.key
 
 
 def test_the_seven_relationships_of_the_domain_brief() -> None:
@@ -51,14 +52,14 @@ def test_the_seven_relationships_of_the_domain_brief() -> None:
 
 
 def test_purposes_have_a_kind_for_rule_r10() -> None:
-    kinds = {e.key: e.model_extra["kind"] for e in knowledge.purposes()}
+    kinds = {e.key: e.extra("kind") for e in knowledge.purposes()}
     assert set(kinds.values()) == {"development", "performance"}
 
 
 def test_focus_areas_serve_catalogue_purposes() -> None:
     purposes = set(knowledge.keys("purposes"))
     for area in knowledge.focus_areas():
-        assert set(area.model_extra["serves"]) <= purposes, area.key
+        assert set(area.extra("serves")) <= purposes, area.key
 
 
 def test_every_rule_has_a_source_why_and_checks_with_unique_keys() -> None:
@@ -89,16 +90,16 @@ def test_every_yaml_file_in_the_package_parses() -> None:
 def test_model_keys_are_the_design_formats() -> None:
     assert knowledge.keys("models") == typing.get_args(Format)
     for model in knowledge.catalogue("models"):
-        assert model.model_extra["seniority"] in {"mentor", "either", "mentee"}
-        assert set(model.model_extra["suits"]) <= set(knowledge.keys("purposes")), model.key
+        assert model.extra("seniority") in {"mentor", "either", "mentee"}
+        assert set(model.extra("suits")) <= set(knowledge.keys("purposes")), model.key
 
 
 def test_components_are_the_six_mentor_standards_in_the_design() -> None:
     assert knowledge.keys("components") == tuple(Components.model_fields)
     for component in knowledge.catalogue("components"):
-        marks = [b["required"] for b in component.model_extra["benchmarks"]]
+        marks = [b["required"] for b in component.extra("benchmarks")]
         assert True in marks and len(marks) >= 3, component.key
-        assert component.model_extra["activities"], component.key
+        assert component.extra("activities"), component.key
 
 
 @pytest.mark.parametrize("standard", knowledge.keys("standards"))
@@ -147,9 +148,9 @@ def test_fit_mixes_and_texts() -> None:
 def test_each_preset_answers_real_questions_and_names_a_relationship(preset: str) -> None:
     situation = knowledge.entry("situations", preset)
     assert situation is not None
-    assert situation.model_extra["consider"] in knowledge.keys("relationships")
+    assert situation.extra("consider") in knowledge.keys("relationships")
     questionnaire = knowledge.fit_questions()
-    answers = situation.model_extra["answers"]
+    answers = situation.extra("answers")
     assert len(answers) >= 4
     for question_key, option_key in answers.items():
         question = questionnaire.question(question_key)

@@ -294,6 +294,8 @@ def _summarise(ranking: Sequence[RankedOption], recommended: Sequence[str]) -> s
         summary = texts["single"].format(**values)
     if "mentoring" not in recommended:
         values["first"] = " or ".join(_title(k).lower() for k in recommended)
+        best = knowledge.entry("relationships", recommended[0])
+        values["instead"] = best.extra("instead") if best else ""
         summary += " " + texts["not_mentoring"].format(**values)
     return " ".join(summary.split())
 
