@@ -17,7 +17,7 @@ from docx import Document
 from docx.enum.text import WD_BREAK
 from docx.shared import Inches, Pt, RGBColor
 
-from workbook.charter import TBD, Block, Charter, Section
+from workbook.charter_blocks import TBD, Block, Charter, Section
 
 _TBD_COLOUR = RGBColor(0xA9, 0x44, 0x12)
 

@@ -1,0 +1,244 @@
+"""The charter's content as data: blocks, sections and the charter itself.
+
+Every format is laid out from these objects (the Jinja2 templates for Markdown and
+HTML, :mod:`workbook.charter_docx` for Word), so they hold display-ready text and no
+markup: a block is a paragraph, labelled fields, a list, a table or the timeline chart,
+and a value of ``None`` means a decision still open. Text is cleaned once, when a block
+is created (control characters dropped), so no renderer has to re-check it.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from dataclasses import dataclass, field
+from typing import ClassVar, Literal, Protocol
+
+from workbook.errors import Problem
+from workbook.timeline import Event
+
+TBD = "To be decided"
+"""How an open decision reads in every format."""
+
+Status = Literal["decided", "to be decided"]
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
+def clean(text: object) -> str:
+    """User text made safe to store in any format: no control characters, trimmed.
+
+    Word's XML refuses control characters outright (python-docx raises), and a stray
+    form feed is noise in HTML and Markdown, so they are dropped once, here.
+    """
+    return _CONTROL.sub("", str(text)).strip()
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A labelled value: ``None`` while the decision is open, ``""`` when optional and unset."""
+
+    label: str
+    value: str | None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "label", clean(self.label))
+        if self.value is not None:
+            object.__setattr__(self, "value", clean(self.value))
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One paragraph of text."""
+
+    kind: ClassVar[str] = "paragraph"
+    text: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "text", clean(self.text))
+
+
+@dataclass(frozen=True)
+class Fields:
+    """Labelled values shown as a definition list (HTML) or a two-column table (Word)."""
+
+    kind: ClassVar[str] = "fields"
+    rows: tuple[Entry, ...]
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class Bullets:
+    """A bulleted list; ``empty`` is shown instead when there are no items."""
+
+    kind: ClassVar[str] = "list"
+    items: tuple[str, ...]
+    title: str = ""
+    empty: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "items", tuple(clean(i) for i in self.items if clean(i)))
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table of text cells; a ``None`` cell is an open decision.
+
+    Attributes:
+        key: a stable name (``objectives``, ``timeline``) that the HTML uses as a class
+            and the tests use to find the table.
+    """
+
+    kind: ClassVar[str] = "table"
+    key: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str | None, ...], ...]
+    title: str = ""
+    empty: str = ""
+
+    def __post_init__(self) -> None:
+        for row in self.rows:
+            if len(row) != len(self.columns):
+                raise ValueError(f"table {self.key!r}: a row has {len(row)} cells")
+        rows = tuple(tuple(None if c is None else clean(c) for c in r) for r in self.rows)
+        object.__setattr__(self, "rows", rows)
+
+
+@dataclass(frozen=True)
+class Chart:
+    """An image (the timeline) with its alternative text."""
+
+    kind: ClassVar[str] = "chart"
+    png: bytes = field(repr=False)
+    alt: str
+    filename: str = "charter-timeline.png"
+
+    @property
+    def data_uri(self) -> str:
+        """The image inlined, so the HTML charter is one self-contained file."""
+        return "data:image/png;base64," + base64.b64encode(self.png).decode("ascii")
+
+
+Block = Paragraph | Fields | Bullets | Table | Chart
+
+
+@dataclass(frozen=True)
+class OpenDecision:
+    """A decision the design has not made yet, and where to make it."""
+
+    section: str
+    label: str
+    field: str
+
+
+class FindingLike(Protocol):
+    """What the charter reads from a finding of :func:`workbook.rules.check`."""
+
+    @property
+    def rule(self) -> str: ...
+    @property
+    def severity(self) -> str: ...
+    @property
+    def step(self) -> str: ...
+    @property
+    def field(self) -> str: ...
+    @property
+    def message(self) -> str: ...
+    @property
+    def fix(self) -> str: ...
+    @property
+    def source(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class RuleFinding:
+    """A broken rule as the charter shows it (copied from a ``workbook.rules.Finding``)."""
+
+    rule: str
+    severity: str
+    step: str
+    field: str
+    message: str
+    fix: str
+    source: str
+
+    @classmethod
+    def of(cls, finding: FindingLike) -> RuleFinding:
+        return cls(
+            *(
+                clean(getattr(finding, name) or "")
+                for name in ("rule", "severity", "step", "field", "message", "fix", "source")
+            )
+        )
+
+
+@dataclass(frozen=True)
+class Section:
+    """A numbered section of the charter with its content and its open decisions."""
+
+    number: int
+    key: str
+    title: str
+    blocks: tuple[Block, ...]
+    open: tuple[OpenDecision, ...] = ()
+
+    @property
+    def status(self) -> Status:
+        return "to be decided" if self.open else "decided"
+
+    @property
+    def decided(self) -> bool:
+        return not self.open
+
+    @property
+    def anchor(self) -> str:
+        return f"s{self.number}-{self.key}"
+
+
+@dataclass(frozen=True)
+class Charter:
+    """Everything the charter says, ready for any format; built by :func:`build`."""
+
+    title: str
+    organisation: str
+    version: str
+    owner: str | None
+    sponsor: str | None
+    date: str
+    sections: tuple[Section, ...]
+    findings: tuple[RuleFinding, ...]
+    events: tuple[Event, ...]
+
+    @property
+    def open_decisions(self) -> tuple[OpenDecision, ...]:
+        """Every open decision once, in section order (a section may repeat another's)."""
+        seen: dict[str, OpenDecision] = {}
+        for d in (d for s in self.sections for d in s.open):
+            seen.setdefault(d.field, d)
+        return tuple(seen.values())
+
+    @property
+    def ready(self) -> bool:
+        """Ready to sign: every decision made and no rule broken."""
+        return not self.open_decisions and not self.findings
+
+    @property
+    def chart(self) -> Chart | None:
+        return next((b for s in self.sections for b in s.blocks if isinstance(b, Chart)), None)
+
+    def problems(self) -> list[Problem]:
+        """Why the charter is not ready, one problem per open decision or broken rule."""
+        problems = [
+            Problem(
+                f"{d.label} is not decided (section {d.section})",
+                "decide it in the workbook, then produce the charter again",
+                field=d.field,
+            )
+            for d in self.open_decisions
+        ]
+        problems += [
+            Problem(f"rule {f.rule} is broken: {f.message}", f.fix, field=f.field or None)
+            for f in self.findings
+        ]
+        return problems
