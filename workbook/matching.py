@@ -39,14 +39,24 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from workbook.design import Design, Matching, MatchingResults, MatchObjective
-from workbook.errors import MatchingError, Problem, RosterError
+from workbook.design import (
+    Design,
+    Matching,
+    MatchingResults,
+    MatchObjective,
+    SameOrDifferent,
+    Weights,
+    problems_from_validation,
+    revalidate,
+)
+from workbook.errors import InputError, MatchingError, Problem, RosterError
 from workbook.roster import Roster, load_roster, read_table, split_list, utc_offset_hours
 
 Mode = Literal["assign", "group", "shortlist"]
@@ -583,20 +593,31 @@ def solve(scored: Scored, objective: MatchObjective) -> Solution:
     emask = usable & (capacity[scored.mentor] > 0)
     if objective == "fairness":
         emask &= scored.score >= _fair_threshold(scored, emask, capacity)
-    tails = scored.mentee[emask].astype(np.int64)
-    heads = scored.mentor[emask].astype(np.int64)
-    cost = -scored.score[emask].astype(np.int64)
+    # Edge arrays in int32 and freed as soon as OR-Tools has copied them: at 20,000 x
+    # 8,000 there are over 20 million arcs and every extra copy costs hundreds of MB.
+    edges = np.flatnonzero(emask) if not emask.all() else None
+    pick = (lambda a: a) if edges is None else (lambda a: a[edges])
     n, m = p.n, p.m
     source, sink = n + m, n + m + 1
     flow = min_cost_flow.SimpleMinCostFlow()
-    all_t = np.concatenate([np.full(n, source), tails, n + np.arange(m)])
-    all_h = np.concatenate([np.arange(n), n + heads, np.full(m, sink)])
-    all_c = np.concatenate(
-        [np.ones(n, np.int64), np.ones(len(tails), np.int64), np.maximum(capacity, 0)]
+    i32 = np.int32
+    flow.add_arcs_with_capacity_and_unit_cost(
+        np.full(n, source, i32), np.arange(n, dtype=i32), np.ones(n, i32), np.zeros(n, i32)
     )
-    all_u = np.concatenate([np.zeros(n, np.int64), cost, np.zeros(m, np.int64)])
-    if len(all_t):
-        flow.add_arcs_with_capacity_and_unit_cost(all_t, all_h, all_c, all_u)
+    count = int(emask.sum())
+    if count:
+        flow.add_arcs_with_capacity_and_unit_cost(
+            pick(scored.mentee),
+            pick(scored.mentor) + i32(n),
+            np.ones(count, i32),
+            -pick(scored.score),
+        )
+    flow.add_arcs_with_capacity_and_unit_cost(
+        np.arange(n, n + m, dtype=i32),
+        np.full(m, sink, i32),
+        np.maximum(capacity, 0).astype(i32),
+        np.zeros(m, i32),
+    )
     supplies = np.zeros(n + m + 2, np.int64)
     supplies[source], supplies[sink] = n, -n
     if objective == "quality":
@@ -613,10 +634,14 @@ def solve(scored: Scored, objective: MatchObjective) -> Solution:
                 "report this as a bug with the roster size",
             )
         )
-    used = flow.flows(np.arange(n, n + len(tails))) > 0
+    used = np.flatnonzero(flow.flows(np.arange(n, n + count)) > 0)
+    chosen = used if edges is None else edges[used]
+    tails = scored.mentee[chosen].astype(np.int64)
+    heads = scored.mentor[chosen].astype(np.int64)
+    del flow
     pins = np.array(p.pins, np.int64).reshape(-1, 2)
-    mentee = np.concatenate([tails[used], pins[:, 0]])
-    mentor = np.concatenate([heads[used], pins[:, 1]])
+    mentee = np.concatenate([tails, pins[:, 0]])
+    mentor = np.concatenate([heads, pins[:, 1]])
     order = np.argsort(mentee, kind="stable")
     mentee, mentor = mentee[order], mentor[order]
     return Solution(
@@ -1046,3 +1071,135 @@ def record_results(design: Design, result: MatchResult) -> Design:
     """A copy of the design with the run's aggregates in ``matching.results`` (save it yourself)."""
     matching = design.matching.model_copy(update={"results": aggregates(result)})
     return design.model_copy(update={"matching": matching})
+
+
+# --------------------------------------------------------------------------- the step's inputs
+
+STEP = "matching"
+"""The step's name, as used by :func:`workbook.rules.for_step`."""
+
+EFFECTS = {
+    "skills": "the share of the skills the mentee wants that the mentor offers",
+    "goals": "the share of the mentee's goals the mentor lists among theirs",
+    "seniority": "full when the mentor's level is within the gap range, half one level off",
+    "department": "full when the departments are the same / different, as chosen",
+    "timezone": "full within the hour limit (without a limit: falls by 1/12 an hour apart)",
+    "language": "full when they share a language",
+    "preferences": "1 for the mentee's first choice, less for later choices, 0 if not listed",
+}
+
+
+class MatchingInputs(BaseModel):
+    """Everything the matching step decides (criteria, constraints, objective, capacity).
+
+    The roster, the review file and the results of a run are not here: roster data
+    never goes into the design (privacy), and results are stored as aggregates only.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    objective: MatchObjective = "coverage"
+    weights: Weights = Field(default_factory=Weights)
+    department: SameOrDifferent = "either"
+    seniority_min_gap: int | None = 1
+    seniority_max_gap: int | None = None
+    max_timezone_hours: float | None = Field(default=None, ge=0, le=24)
+    reporting_line_depth: int | None = Field(default=None, ge=1)
+    min_score: float = Field(default=0.0, ge=0, le=100)
+    avoid_repeat_pairs: bool = False
+    mentor_capacity: int | None = Field(default=None, ge=0, le=50)
+
+    @model_validator(mode="after")
+    def _gap_range(self) -> MatchingInputs:
+        lo, hi = self.seniority_min_gap, self.seniority_max_gap
+        if lo is not None and hi is not None and lo > hi:
+            raise ValueError(
+                f"the seniority gap range is empty ({lo} to {hi}); make the maximum at least "
+                "the minimum"
+            )
+        return self
+
+
+def make_inputs(**values: Any) -> MatchingInputs:
+    """Validate raw values (widgets or notebook parameters) into :class:`MatchingInputs`.
+
+    Raises:
+        InputError: one problem per bad field (``weights.skills: is too small``).
+    """
+    try:
+        return MatchingInputs.model_validate(values)
+    except ValidationError as exc:
+        raise InputError(problems_from_validation(exc)) from None
+
+
+def inputs_from(design: Design) -> MatchingInputs:
+    """What the matching step shows for an existing design."""
+    m = design.matching
+    return MatchingInputs(
+        objective=m.objective,
+        weights=m.weights,
+        department=m.department,
+        seniority_min_gap=m.seniority_min_gap,
+        seniority_max_gap=m.seniority_max_gap,
+        max_timezone_hours=m.max_timezone_hours,
+        reporting_line_depth=m.reporting_line_depth,
+        min_score=m.min_score,
+        avoid_repeat_pairs=m.avoid_repeat_pairs,
+        mentor_capacity=design.participation.mentor_capacity,
+    )
+
+
+def apply(design: Design, inputs: MatchingInputs) -> Design:
+    """Write the step's decisions into ``design``; nothing else changes.
+
+    Raises:
+        InputError: the result is not a valid design.
+    """
+    values = inputs.model_dump(exclude={"mentor_capacity", "weights"})
+    matching = design.matching.model_copy(update={**values, "weights": inputs.weights})
+    participation = design.participation.model_copy(
+        update={"mentor_capacity": inputs.mentor_capacity}
+    )
+    return revalidate(
+        design.model_copy(update={"matching": matching, "participation": participation})
+    )
+
+
+def effect(inputs: MatchingInputs, fmt: str | None = None) -> list[str]:
+    """Plain sentences saying what the current settings do, for the step to show."""
+    weights = inputs.weights.model_dump()
+    if inputs.department == "either":
+        weights["department"] = 0.0
+    total = sum(weights.values())
+    lines = []
+    if total <= 0:
+        return ["Every criterion has weight 0: give at least skills a weight to match."]
+    for name, weight in sorted(weights.items(), key=lambda kv: -kv[1]):
+        if weight > 0:
+            lines.append(
+                f"{LABELS[name].capitalize()} is {100 * weight / total:.0f}% of a score: "
+                f"{EFFECTS[name]}."
+            )
+    lines.append(
+        {
+            "coverage": "Objective coverage: as many mentees matched as possible, then the "
+            "best total score.",
+            "quality": "Objective quality: the best total score, even if a mentee with only "
+            "weak options is left unmatched.",
+            "fairness": "Objective fairness: as many matched as coverage, then the lowest "
+            "match score as high as possible, then the total.",
+        }[inputs.objective]
+    )
+    depth = inputs.reporting_line_depth
+    lines.append(
+        "Never matched with anyone above them in the reporting line (rule R1)."
+        if depth is None
+        else f"Never matched with their manager or anyone up to {depth} level(s) above (R1)."
+    )
+    if inputs.min_score > 0:
+        lines.append(f"A pair scoring under {inputs.min_score:g} of 100 is never proposed.")
+    if fmt == "reverse":
+        lines.append("Reverse mentoring: the seniority gap counts mentee above mentor (R9).")
+    elif fmt == "peer":
+        lines.append("Peer mentoring: the seniority criterion rewards the same level.")
+    return lines
