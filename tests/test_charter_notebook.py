@@ -19,13 +19,16 @@ from typing import Any
 import nbformat
 import pytest
 from docx import Document
+from test_charter import hostile, unready
 
+from workbook import store
 from workbook.errors import CharterError, InputError
 from workbook.ui.base import Failed
 from workbook.ui.charter import CharterStep, parse_formats
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "graduate-program" / "design.yaml"
+NAME = store.load(EXAMPLE).design.program.name
 
 
 class Tags(HTMLParser):
@@ -57,6 +60,7 @@ def downloads(step: CharterStep) -> dict[str, bytes]:
 
 
 def test_step_previews_the_charter_in_a_sandboxed_frame(example_design: Path) -> None:
+    example_design.write_bytes(store.dump(unready()))
     step = CharterStep.from_params(example_design, output_dir=example_design.parent / "out")
     assert isinstance(step, CharterStep)
     frames = Tags(step.preview.value).find("iframe")
@@ -64,8 +68,8 @@ def test_step_previews_the_charter_in_a_sandboxed_frame(example_design: Path) ->
     assert frames[0]["sandbox"] == "", "the preview must not allow scripts"
     document = str(frames[0]["srcdoc"])
     assert document.startswith("<!DOCTYPE html>")
-    assert "Northwind Graduate Mentoring" in document
-    assert "Not ready to sign" in step.readiness.value
+    assert f"<h1>{unready().program.name}</h1>" in document
+    assert "Not ready to sign: 2 decision(s) open" in step.readiness.value
     assert "4. Scope" in step.readiness.value
 
 
@@ -73,7 +77,7 @@ def test_download_links_carry_every_format(example_design: Path) -> None:
     step = CharterStep.from_params(example_design)
     files = downloads(step)
     assert sorted(files) == ["charter.docx", "charter.html", "charter.md"]
-    assert files["charter.md"].startswith(b"# Program charter: Northwind Graduate Mentoring")
+    assert files["charter.md"].startswith(f"# Program charter: {NAME}".encode())
     doc = Document(io.BytesIO(files["charter.docx"]))
     assert any(p.style.name == "Heading 1" for p in doc.paragraphs)
 
@@ -92,6 +96,7 @@ def test_write_button_writes_the_files(example_design: Path, tmp_path: Path) -> 
 
 
 def test_strict_shows_why_and_writes_nothing(example_design: Path, tmp_path: Path) -> None:
+    example_design.write_bytes(store.dump(unready()))
     out = tmp_path / "strict"
     step = CharterStep.from_params(example_design, output_dir=out, strict=True)
     assert isinstance(step, CharterStep)
@@ -105,8 +110,9 @@ def test_strict_shows_why_and_writes_nothing(example_design: Path, tmp_path: Pat
 def test_reload_picks_up_a_saved_change(example_design: Path) -> None:
     step = CharterStep.from_params(example_design)
     assert isinstance(step, CharterStep)
-    text = example_design.read_text("utf-8")
-    example_design.write_text(text.replace("Northwind Graduate Mentoring", "Renamed <b>x</b>"))
+    snapshot = store.load(example_design)
+    program = snapshot.design.program.model_copy(update={"name": "Renamed <b>x</b>"})
+    store.save(snapshot.design.model_copy(update={"program": program}), snapshot)
     step.reload_button.click()
     assert "Renamed &lt;b&gt;x&lt;/b&gt;" in html.unescape(step.preview.value)
     assert "Reloaded revision" in step.status.value
@@ -121,10 +127,6 @@ def test_a_broken_design_shows_the_problem(tmp_path: Path) -> None:
 
 
 def test_hostile_design_stays_inside_the_frame(tmp_path: Path) -> None:
-    from test_charter import hostile
-
-    from workbook import store
-
     path = tmp_path / "design.yaml"
     store.create(path)
     store.save(hostile(), store.load(path))
@@ -170,7 +172,7 @@ def test_papermill_writes_the_charter(run_notebook: Any, example_design: Path) -
     )
     names = sorted(p.name for p in out.iterdir())
     assert names == ["charter-timeline.png", "charter.docx", "charter.html", "charter.md"]
-    assert "Northwind Graduate Mentoring" in (out / "charter.md").read_text("utf-8")
+    assert NAME in (out / "charter.md").read_text("utf-8")
 
 
 @pytest.mark.browser
@@ -178,7 +180,7 @@ def test_voila_shows_the_preview_and_downloads(browse: Any) -> None:
     page = browse.open("06_charter.ipynb", ready=".wb-step-charter")
     frame = page.frame_locator(".wb-charter-preview iframe")
     frame.locator("h1").wait_for()
-    assert frame.locator("h1").inner_text() == "Northwind Graduate Mentoring"
+    assert frame.locator("h1").inner_text() == NAME
     assert frame.locator("section.charter-section").count() == 16
     with page.expect_download() as info:
         page.locator("a.wb-download-docx").click()
