@@ -37,6 +37,7 @@ from workbook.design import (
     FitResult,
     MatchingResults,
     Milestone,
+    RankedOption,
     Risk,
     new_design,
 )
@@ -123,8 +124,21 @@ def complete() -> Design:
     result = FitResult(
         recommended=["mentoring"],
         summary="Mentoring fits: long-term career growth, driven by the mentee.",
+        ranking=[
+            RankedOption(relationship="mentoring", score=92.4),
+            RankedOption(relationship="coaching", score=31),
+        ],
         reasons=[
-            FitReason(relationship="mentoring", text="The goal is career growth", source="002")
+            FitReason(
+                relationship="mentoring",
+                question="What needs to be developed?",
+                answer="Career growth",
+                text="The goal is career growth",
+                source="002",
+                points=3,
+            ),
+            FitReason(relationship="coaching", text="Coaching fixes one skill", points=-2),
+            FitReason(relationship="mentoring", text="The manager directs it", points=-1),
         ],
     )
     measures = [
@@ -394,10 +408,20 @@ def test_confidentiality_boundary_is_stated_plainly(example_out: dict[str, Any])
     assert "never the mentee's mentor" in text
 
 
-def test_scope_names_what_the_program_is_not(example_out: dict[str, Any]) -> None:
-    text = example_out["soup"].find(id="s4-scope").get_text(" ")
+def test_scope_says_why_mentoring_and_what_the_program_is_not(
+    example_out: dict[str, Any],
+) -> None:
+    section = example_out["soup"].find(id="s4-scope")
+    text = section.get_text(" ")
     for other in ("Coaching", "Training", "Buddy system", "Sponsorship", "Supervision"):
         assert f"{other}:" in text
+    ranking, why, against = (table_rows(t) for t in section.find_all("table"))
+    assert ranking[1:] == [["Mentoring", "92"], ["Coaching", "31"]]
+    assert why[1:] == [
+        ["What needs to be developed?", "Career growth", "The goal is career growth", "002"]
+    ]
+    assert [r[2] for r in against[1:]] == ["The manager directs it"]
+    assert "Coaching fixes one skill" not in text
 
 
 # --------------------------------------------------------------------------- readiness

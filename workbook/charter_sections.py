@@ -227,14 +227,34 @@ def _scope(d: Design) -> Section:
                 "Fit check",
             )
         )
-        s.add(
-            Bullets(
-                tuple(
-                    f"{r.text} (source {r.source})" if r.source else r.text for r in result.reasons
-                ),
-                "Why",
+        if result.ranking:
+            s.add(
+                Table(
+                    "fit-ranking",
+                    ("Relationship", "Fit (0 to 100)"),
+                    tuple(
+                        (_title("relationships", r.relationship), f"{r.score:.0f}")
+                        for r in result.ranking
+                    ),
+                    "How the alternatives compare",
+                )
             )
-        )
+        # Only the reasons about the recommendation: the fit check also records why
+        # every other relationship scored as it did, which a sponsor does not need.
+        chosen = [r for r in result.reasons if r.relationship in result.recommended]
+        for title, reasons in (
+            ("Why", [r for r in chosen if r.points >= 0]),
+            ("Answers that point elsewhere", [r for r in chosen if r.points < 0]),
+        ):
+            if reasons:
+                s.add(
+                    Table(
+                        "fit-reasons",
+                        ("Question", "Answer", "What it means", "Source"),
+                        tuple((r.question, r.answer, r.text, r.source) for r in reasons),
+                        title,
+                    )
+                )
     s.add(Bullets(_not_mentoring(), "What this program is not"))
     return s.done()
 
