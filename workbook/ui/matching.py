@@ -510,12 +510,6 @@ class MatchingStep(Step[MatchingInputs]):
 
     def _show(self, result: MatchResult) -> None:
         s = result.summary
-        self.run_status.value = (
-            f"<span class='wb-status-ok'>Matched {s['matched']} of {s['mentees']} mentees "
-            f"with {s['mentors']} mentors in {s['seconds']} s (provably optimal for "
-            f"{escape(s['objective'])}). Files written to {escape(self.outdir)}. Save to record "
-            "the aggregates in the design.</span>"
-        )
         rows = [
             ("Mentees", s["mentees"]),
             ("Mentors", s["mentors"]),
@@ -550,6 +544,12 @@ class MatchingStep(Step[MatchingInputs]):
         links = [download_link(self.outdir / n) for n in DOWNLOADS if (self.outdir / n).exists()]
         self.downloads.value = " | ".join(links)
         self.progress.value = 1.0
+        self.run_status.value = (
+            f"<span class='wb-status-ok'>Matched {s['matched']} of {s['mentees']} mentees "
+            f"with {s['mentors']} mentors in {s['seconds']} s (provably optimal for "
+            f"{escape(s['objective'])}). Files written to {escape(self.outdir)}. Save to record "
+            "the aggregates in the design.</span>"
+        )
 
     def _show_charts(self) -> None:
         if self.result is None:

@@ -1,0 +1,62 @@
+"""The matching step in the Voila app, driven in Debian's chromium: upload, run, download."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def test_upload_run_and_download(browse) -> None:  # type: ignore[no-untyped-def]
+    page = browse.open("05_matching.ipynb")
+    page.fill(".wb-roster-path input", "")
+    with page.expect_file_chooser() as chooser:
+        page.click(".wb-upload")
+    chooser.value.set_files(str(browse.app.roster))
+    page.wait_for_selector(".wb-upload >> text=(1)")
+    page.click(".wb-run")
+    page.wait_for_selector(".wb-run-status >> text=Matched 64 of 64 mentees", timeout=60_000)
+    page.wait_for_function("document.querySelectorAll('.wb-charts img').length === 4")
+    assert page.locator(".wb-matches table tbody tr").count() == 64
+    with page.expect_download() as info:
+        page.click(".wb-download-matches-csv")
+    download = info.value
+    assert download.suggested_filename == "matches.csv"
+    text = open(download.path(), encoding="utf-8-sig").read()  # noqa: SIM115
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert len(rows) == 64 and rows[0]["reasons"].startswith(("skills", "mentee's preference"))
+    assert (browse.app.workdir / "output" / "matches.xlsx").exists()
+    browse.assert_no_traceback()
+
+
+def test_refused_roster_is_reported_in_the_page(browse) -> None:  # type: ignore[no-untyped-def]
+    browse.app.roster.write_text("id,name,role,manager_id\na,A,boss,\na,B,mentee,\n")
+    page = browse.open("05_matching.ipynb")
+    page.click(".wb-run")
+    status = page.wait_for_selector(".wb-run-status >> text=nothing was written")
+    assert "unknown role" in status.inner_text() or "unknown role" in page.inner_text(
+        ".wb-run-status"
+    )
+    assert not (browse.app.workdir / "output").exists()
+    browse.assert_no_traceback()
+
+
+def test_pin_a_pair_and_rerun(browse) -> None:  # type: ignore[no-untyped-def]
+    page = browse.open("05_matching.ipynb")
+    page.click(".wb-run")
+    page.wait_for_selector(".wb-run-status >> text=Matched 64 of 64 mentees", timeout=60_000)
+    page.fill(".wb-review-mentee input", "P000054")
+    page.fill(".wb-review-mentor input", "P000020")
+    page.click(".wb-pin")
+    page.wait_for_selector(".wb-review-list >> text=pin: P000054 with P000020")
+    page.click(".wb-run")
+    page.wait_for_function(
+        "document.querySelector('.wb-matches') && "
+        "[...document.querySelectorAll('.wb-matches tbody tr')].some("
+        "r => r.cells[0].innerText === 'P000054' && r.cells[2].innerText === 'P000020')",
+        timeout=60_000,
+    )
+    browse.assert_no_traceback()
