@@ -11,6 +11,7 @@ pytestmark = pytest.mark.browser
 
 def test_choose_a_situation_change_an_answer_and_save(browse) -> None:  # type: ignore[no-untyped-def]
     page = browse.open("00_fit_check.ipynb")
+    page.click(".wb-fit-clear")  # start from a blank questionnaire, whatever the example holds
     page.wait_for_selector(".wb-fit-summary >> text=Answer at least one question")
     page.select_option(
         ".wb-fit-preset select", label="Keeping the expertise of employees near retirement"

@@ -477,3 +477,16 @@ def test_broken_design_file_is_shown_not_raised(tmp_path: Path) -> None:
     shown = FitCheckStep.from_params(str(path))
     html = shown.view.children[-1].value
     assert "not valid YAML" in html and "Traceback" not in html
+
+
+def test_example_design_fit_result_is_what_its_answers_give_today() -> None:
+    """A change to fit_questions.yaml must come with a re-run of the example's fit check."""
+    from workbook import store
+
+    example = Path(__file__).parents[1] / "examples" / "graduate-program" / "design.yaml"
+    if not example.exists():
+        pytest.skip("the example design is not written yet")
+    check = store.load(example).design.fit
+    if check.result is None:
+        pytest.skip("the example design has no fit-check result yet")
+    assert check.result == fit.assess(fit.FitAnswers(check.answers, check.preset))
