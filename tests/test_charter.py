@@ -388,6 +388,7 @@ def test_matching_results_appear_as_totals() -> None:
         min_score=0.2,
         score_quartiles=[0.5, 0.7, 0.85],
         optimal=True,
+        run_at=dt.datetime(2027, 2, 20, 10, 30, tzinfo=dt.timezone(dt.timedelta(hours=1))),
     )
     soup = outputs(d, findings=[])["soup"]
     section = soup.find(id="s9-matching")
@@ -395,9 +396,9 @@ def test_matching_results_appear_as_totals() -> None:
         dt_.get_text(): dd.get_text()
         for dt_, dd in zip(section.find_all("dt"), section.find_all("dd"), strict=True)
     }
-    assert (
-        fields["Matched"] == "57" and fields["Unmatched"] == "3" and fields["Mean score"] == "0.71"
-    )
+    assert fields["Matched"] == "57" and fields["Unmatched"] == "3"
+    assert fields["Mean score"] == "0.71" and fields["Score quartiles"] == "0.5, 0.7, 0.85"
+    assert fields["Run at"] == "2027-02-20 09:30 UTC"
 
 
 def test_confidentiality_boundary_is_stated_plainly(example_out: dict[str, Any]) -> None:

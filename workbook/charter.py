@@ -32,6 +32,7 @@ from pathlib import Path
 
 import jinja2
 
+from workbook import rules
 from workbook import timeline as tl
 from workbook.charter_blocks import (
     TBD,
@@ -116,9 +117,7 @@ def md_escape(text: object) -> str:
 
 def _check(design: Design) -> list[RuleFinding]:
     """The design's broken rules, from :mod:`workbook.rules` (the same list as everywhere)."""
-    from workbook.rules import check
-
-    return [RuleFinding.of(f) for f in check(design)]
+    return [RuleFinding.of(f) for f in rules.check(design)]
 
 
 def build(

@@ -165,6 +165,7 @@ class RuleFinding:
 
     @classmethod
     def of(cls, finding: FindingLike) -> RuleFinding:
+        """Copy a finding, cleaned like any other text that reaches the charter."""
         return cls(
             *(
                 clean(getattr(finding, name) or "")
@@ -185,14 +186,17 @@ class Section:
 
     @property
     def status(self) -> Status:
+        """A section is decided only when none of its decisions is open."""
         return "to be decided" if self.open else "decided"
 
     @property
     def decided(self) -> bool:
+        """Whether every decision of this section is made."""
         return not self.open
 
     @property
     def anchor(self) -> str:
+        """A stable HTML id (``s3-objectives``) for links into the charter."""
         return f"s{self.number}-{self.key}"
 
 
@@ -225,6 +229,7 @@ class Charter:
 
     @property
     def chart(self) -> Chart | None:
+        """The timeline chart, if the design has dates enough to draw one."""
         return next((b for s in self.sections for b in s.blocks if isinstance(b, Chart)), None)
 
     def problems(self) -> list[Problem]:

@@ -8,6 +8,7 @@ catalogues, never from a copy here.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
 
@@ -55,6 +56,15 @@ def _number(value: float | None, unit: str = "") -> str | None:
     if not unit:
         return text
     return f"{text}{unit}" if unit.startswith("%") and len(unit) == 1 else f"{text} {unit}"
+
+
+def _utc(moment: dt.datetime | None) -> str:
+    """A timestamp in UTC to the minute; a naive one is taken to be UTC already."""
+    if moment is None:
+        return ""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(dt.UTC)
+    return moment.strftime("%Y-%m-%d %H:%M UTC")
 
 
 def _yes_no(value: bool | None) -> str | None:
@@ -478,7 +488,7 @@ def _matching(d: Design) -> Section:
         s.add(
             Fields(
                 (
-                    Entry("Run at", r.run_at.strftime("%Y-%m-%d %H:%M UTC") if r.run_at else ""),
+                    Entry("Run at", _utc(r.run_at)),
                     Entry("Mentees", str(r.mentees)),
                     Entry("Mentors", str(r.mentors)),
                     Entry("Matched", str(r.matched)),
