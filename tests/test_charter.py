@@ -12,6 +12,7 @@ import base64
 import csv
 import datetime as dt
 import io
+import itertools
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -298,6 +299,13 @@ def test_sections_follow_the_issue_order_in_every_format(example_out: dict[str, 
     assert docx_headings(example_out["docx"], 1)[-16:] == numbered
     name = example().program.name
     assert docx_headings(example_out["docx"], 0) == [f"Program charter: {name}"]
+
+
+def test_word_tables_never_touch(example_out: dict[str, Any]) -> None:
+    """Word merges tables with nothing between them into one table."""
+    tags = [child.tag.rsplit("}", 1)[1] for child in example_out["docx"].element.body]
+    assert all(not (a == b == "tbl") for a, b in itertools.pairwise(tags))
+    assert tags.count("tbl") >= 16
 
 
 def test_objectives_table_holds_every_objective(example_out: dict[str, Any]) -> None:

@@ -2,7 +2,7 @@
 
 Word has no template language that python-docx can fill, so this module walks the same
 :class:`~workbook.charter.Charter` blocks the Jinja2 templates do and uses Word's own
-structures: the built-in ``Title`` and ``Heading 1..3`` styles (so Word's navigation
+structures: the built-in ``Title`` and ``Heading 1..2`` styles (so Word's navigation
 pane and table of contents work), real tables with a header row (the objectives table
 among them), and the timeline chart as an inline picture. Values are added as text
 runs, never parsed, so nothing a user typed can become markup.
@@ -43,6 +43,8 @@ def _table(doc: Any, columns: tuple[str, ...], rows: list[tuple[str | None, ...]
         cells = table.add_row().cells
         for cell, value in zip(cells, row, strict=True):
             _value(cell.paragraphs[0], value)
+    # Word joins tables that touch into one; an empty paragraph keeps them apart.
+    doc.add_paragraph()
     return table
 
 
@@ -52,7 +54,7 @@ def _block(doc: Any, block: Block) -> None:
         return
     title = getattr(block, "title", "")
     if title:
-        doc.add_heading(title, level=3)
+        doc.add_heading(title, level=2)
     if block.kind == "fields":
         rows = [(e.label, e.value) for e in block.rows]  # type: ignore[union-attr]
         _table(doc, ("Item", "Decision"), rows)
@@ -121,18 +123,23 @@ def render_docx(charter: Charter) -> bytes:
             f"{len(charter.findings)} rule(s) broken."
         )
     doc.add_heading("Decisions still open", level=2)
-    _table(
-        doc,
-        ("Section", "Decision", "Field"),
-        [(d.section, d.label, d.field) for d in charter.open_decisions] or [("None", "", "")],
-    )
+    if charter.open_decisions:
+        _table(
+            doc,
+            ("Section", "Decision", "Field"),
+            [(d.section, d.label, d.field) for d in charter.open_decisions],
+        )
+    else:
+        doc.add_paragraph("None")
     doc.add_heading("Rules broken", level=2)
-    _table(
-        doc,
-        ("Rule", "Severity", "Problem", "Fix"),
-        [(f.rule, f.severity, f.message, f.fix) for f in charter.findings]
-        or [("None", "", "", "")],
-    )
+    if charter.findings:
+        _table(
+            doc,
+            ("Rule", "Severity", "Problem", "Fix"),
+            [(f.rule, f.severity, f.message, f.fix) for f in charter.findings],
+        )
+    else:
+        doc.add_paragraph("None")
     for section in charter.sections:
         _section(doc, section)
 
