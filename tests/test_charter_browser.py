@@ -89,6 +89,13 @@ def test_charter_desktop_screenshot(browser: Any, tmp_path: Path) -> None:
         assert page.locator("#readiness .verdict").inner_text().startswith("Not ready to sign")
         rows = page.locator("table.objectives tbody tr").count()
         assert rows == len(design.objectives())
+        # Only the open values are highlighted, not the whole undecided section.
+        title = page.locator("#s4-scope h2")
+        assert title.evaluate("h => h.closest('section').dataset.status") == "to be decided"
+        ink = page.locator("h1").evaluate("h => getComputedStyle(h).color")
+        assert title.evaluate("h => getComputedStyle(h).color") == ink
+        tbd = page.locator("#s1-details .field.open dd em.tbd").first
+        assert tbd.evaluate("e => getComputedStyle(e).color") != ink
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "charter-desktop.png"), full_page=True)
     finally:
