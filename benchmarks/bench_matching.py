@@ -54,15 +54,15 @@ SIZES = ("1000x400", "5000x2000", "10000x4000", "20000x8000")
 METHODS = ("workbook", "greedy", "stable")
 
 
-def bench_design() -> Design:
-    """Capacity 3; skills first; a minimum score that leaves about 14% of pairs allowed."""
+def bench_design(capacity: int = 3, min_score: float = 50) -> Design:
+    """Capacity 3; skills first; a minimum score of 50 leaves about 14% of pairs allowed."""
     return Design(
-        participation=Participation(mentor_capacity=3),
+        participation=Participation(mentor_capacity=capacity),
         matching=Matching(
             weights=Weights(skills=3, goals=1, seniority=1, timezone=0.5, language=0.5),
             seniority_min_gap=1,
             seniority_max_gap=4,
-            min_score=50,
+            min_score=min_score,
         ),
     )
 
@@ -136,9 +136,11 @@ def _solution(scored: Scored, chosen: list[tuple[int, int]], start: float) -> So
     return Solution(pairs[:, 0], pairs[:, 1], scores, False, time.perf_counter() - start)
 
 
-def run_one(method: str, roster_path: Path, outdir: Path) -> dict[str, object]:
+def run_one(
+    method: str, roster_path: Path, outdir: Path, capacity: int = 3, min_score: float = 50
+) -> dict[str, object]:
     """One method, end to end, in this process (called in a child by :func:`main`)."""
-    design = bench_design()
+    design = bench_design(capacity, min_score)
     started = time.perf_counter()
     steps: dict[str, float] = {}
 
@@ -179,12 +181,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sizes", nargs="+", default=list(SIZES), help="MENTEESxMENTORS")
     parser.add_argument("--methods", nargs="+", default=list(METHODS), choices=METHODS)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--capacity", type=int, default=3, help="mentees per mentor")
+    parser.add_argument("--min-score", type=float, default=50, help="0-100; 50 keeps ~14%%")
     parser.add_argument("--run", choices=METHODS, help=argparse.SUPPRESS)
     parser.add_argument("--roster", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--outdir", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.run:
-        print(json.dumps(run_one(args.run, args.roster, args.outdir)))
+        print(
+            json.dumps(run_one(args.run, args.roster, args.outdir, args.capacity, args.min_score))
+        )
         return
     print(f"{'size':>12} {'method':>9} {'seconds':>8} {'process':>8} {'peak MB':>8} {'total':>12} "
           f"{'matched':>8} {'ratio':>7} {'missed':>6} {'allowed':>7}  steps")  # fmt: skip
@@ -198,7 +204,8 @@ def main(argv: list[str] | None = None) -> None:
                 launched = time.perf_counter()
                 out = subprocess.run(
                     [sys.executable, "-m", "benchmarks.bench_matching", "--run", method,
-                     "--roster", str(path), "--outdir", str(Path(tmp) / f"out-{size}-{method}")],
+                     "--roster", str(path), "--outdir", str(Path(tmp) / f"out-{size}-{method}"),
+                     "--capacity", str(args.capacity), "--min-score", str(args.min_score)],
                     capture_output=True, text=True, check=True,
                 )  # fmt: skip
                 row = json.loads(out.stdout)

@@ -110,9 +110,12 @@ class Settings:
                 mode = "shortlist"
             else:
                 mode = "assign"
+        # A group's size is the more specific setting for group mentoring.
         capacity = design.participation.mentor_capacity
+        if mode == "group" and design.model.group_size:
+            capacity = design.model.group_size
         if capacity is None:
-            capacity = (design.model.group_size or 1) if mode == "group" else 1
+            capacity = 1
         return cls(
             matching=design.matching,
             format=fmt,

@@ -569,10 +569,13 @@ class MatchingStep(Step[MatchingInputs]):
                 )
                 return
             path = self.outdir / "review.csv"
+            # One pin per mentee: a new pin replaces their old one. A pair has one action.
             rows = [
-                r for r in read_review_rows(path) if r["mentee_id"] != mentee or action == "forbid"
+                r
+                for r in read_review_rows(path)
+                if (r["mentee_id"], r["mentor_id"]) != (mentee, mentor)
+                and not (action == "pin" == r["action"] and r["mentee_id"] == mentee)
             ]
-            rows = [r for r in rows if (r["mentee_id"], r["mentor_id"]) != (mentee, mentor)]
             rows.append({"mentee_id": mentee, "mentor_id": mentor, "action": action})
             try:
                 write_review_rows(path, rows)
