@@ -234,7 +234,8 @@ def test_capacity_is_respected_and_roster_overrides_the_design_default() -> None
     result = match(design(capacity=1), roster_bytes(rows))
     assert len(result.matches) == 2  # r1's own capacity (2) beats the default (1)
     assert set(result.unmatched.reason) == {
-        "all 1 mentors who fit are at capacity with mentees they suit as well or better"
+        "all 1 mentors who fit are at capacity: the optimal assignment needs their places "
+        "for other mentees"
     }
     assert result.unmatched.alternatives.iloc[0].startswith("r1 R1 (score 100.0, at capacity)")
 
@@ -251,6 +252,19 @@ def test_min_score_and_zero_scores_are_never_matched() -> None:
     reasons = dict(zip(result.unmatched.mentee_id, result.unmatched.reason, strict=True))
     assert reasons["e1"] == "no mentor reaches the minimum score of 50 (best 33.3)"
     assert reasons["e2"].startswith("no mentor has anything in common")
+
+
+def test_unmatched_reason_names_mentors_without_capacity() -> None:
+    rows = [
+        "top,Top,,,9,X,UTC,,,,,,,,",
+        "r1,R1,mentor,top,5,X,UTC,python,,,,0,,,",
+        "r2,R2,mentor,top,5,X,UTC,cooking,,,,1,,,",
+        "e1,E1,mentee,top,1,X,UTC,,python,,,,,,",
+    ]
+    result = match(design(), roster_bytes(rows))
+    assert result.unmatched.reason.tolist() == [
+        "every mentor who fits takes no mentees this time (capacity 0)"
+    ]
 
 
 def test_unmatched_reason_names_the_reporting_line() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import shutil
 from pathlib import Path
@@ -161,3 +162,21 @@ def test_notebook_fails_on_a_refused_roster(workdir: Path, run_notebook) -> None
         )
     assert "manager cycle: a -> a" in str(info.value)
     assert not (workdir / "out").exists()
+
+
+def test_extra_criteria_and_column_map_are_typed_as_text(workdir: Path) -> None:
+    step = open_step(workdir)
+    step.extra.value = "department: same 2; timezone: different"
+    step.column_map.value = "Staff No = id"
+    assert step.problems.value == ""
+    assert "Roster column department is" in step.effect.value
+    assert step.save(raise_errors=True)
+    design = store.load(workdir / "design.yaml").design
+    assert design.matching.extra_criteria["department"].weight == 2
+    assert design.matching.extra_criteria["timezone"].mode == "different"
+    assert design.matching.column_map == {"Staff No": "id"}
+    reopened = open_step(workdir)
+    assert reopened.extra.value == "department: same 2; timezone: different 1"
+    step.extra.value = "site: maybe"
+    assert "site: maybe must read 'column: same'" in html.unescape(step.problems.value)
+    assert "wb-invalid" in step.extra._dom_classes

@@ -44,10 +44,18 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from workbook.design import (
     Design,
+    ExtraCriterion,
     Matching,
     MatchingResults,
     MatchObjective,
@@ -800,16 +808,20 @@ def explain_unmatched(scored: Scored, solution: Solution) -> pd.DataFrame:
         for name, keys in p.blocked.items():
             lo, hi = np.searchsorted(keys, [i * m, (i + 1) * m])
             cause[keys[lo:hi] - i * m] = name
-        fits = (s >= max(min_score, 0.001)) & (p.capacity > 0)
+        reaches = s >= max(min_score, 0.001)
+        fits = reaches & (p.capacity > 0)
         hard = cause != ""
         if allowed[i] > 0:
             reason = (
-                f"all {allowed[i]} mentors who fit are at capacity with mentees they suit as "
-                "well or better"
+                f"all {allowed[i]} mentors who fit are at capacity: the optimal assignment "
+                "needs their places for other mentees"
             )
             cand = np.flatnonzero(fits & ~hard)
         elif not (p.capacity > 0).any():
             reason, cand = "no mentor has capacity", np.zeros(0, np.int64)
+        elif not fits.any() and (reaches & ~hard).any():
+            reason = "every mentor who fits takes no mentees this time (capacity 0)"
+            cand = np.flatnonzero((p.capacity > 0) & ~hard & (s > 0))
         elif not fits.any():
             best = s[(p.capacity > 0) & ~hard].max(initial=0.0)
             reason = (
@@ -1111,6 +1123,20 @@ class MatchingInputs(BaseModel):
     min_score: float = Field(default=0.0, ge=0, le=100)
     avoid_repeat_pairs: bool = False
     mentor_capacity: int | None = Field(default=None, ge=0, le=50)
+    extra_criteria: dict[str, ExtraCriterion] = Field(default_factory=dict)
+    """Roster column -> same/different and weight."""
+    column_map: dict[str, str] = Field(default_factory=dict)
+    """The roster's column name -> canonical name."""
+
+    @field_validator("extra_criteria", mode="before")
+    @classmethod
+    def _parse_extra(cls, value: Any) -> Any:
+        return parse_extra(value) if isinstance(value, str) else value
+
+    @field_validator("column_map", mode="before")
+    @classmethod
+    def _parse_map(cls, value: Any) -> Any:
+        return parse_column_map(value) if isinstance(value, str) else value
 
     @model_validator(mode="after")
     def _gap_range(self) -> MatchingInputs:
@@ -1121,6 +1147,59 @@ class MatchingInputs(BaseModel):
                 "the minimum"
             )
         return self
+
+
+def parse_extra(text: str) -> dict[str, dict[str, Any]]:
+    """``"site: same; team: different 0.5"`` -> column -> {mode, weight} (weight 1 if left out).
+
+    Raises:
+        ValueError: an item is not ``column: same|different [weight]``.
+    """
+    out: dict[str, dict[str, Any]] = {}
+    for item in (x.strip() for x in text.split(";")):
+        if not item:
+            continue
+        column, _, rest = item.partition(":")
+        words = rest.split()
+        if not column.strip() or not words or words[0] not in ("same", "different"):
+            raise ValueError(
+                f"{item} must read 'column: same' or 'column: different 0.5' (items separated by ;)"
+            )
+        try:
+            weight = float(words[1]) if len(words) > 1 else 1.0
+        except ValueError:
+            raise ValueError(f"{item}: the weight must be a number") from None
+        out[column.strip()] = {"mode": words[0], "weight": weight}
+    return out
+
+
+def format_extra(extra: dict[str, ExtraCriterion]) -> str:
+    """The text :func:`parse_extra` reads back."""
+    return "; ".join(f"{c}: {e.mode} {e.weight:g}" for c, e in extra.items())
+
+
+def parse_column_map(text: str) -> dict[str, str]:
+    """``"Employee No = id; Dept = department"`` -> roster column -> canonical column.
+
+    Raises:
+        ValueError: an item is not ``roster column = canonical column``.
+    """
+    out = {}
+    for item in (x.strip() for x in text.split(";")):
+        if not item:
+            continue
+        source, sep, target = item.partition("=")
+        if not sep or not source.strip() or not target.strip():
+            raise ValueError(
+                f"{item} must read 'your column = roster column' (items separated by ;)"
+            )
+        out[source.strip()] = target.strip()
+    return out
+
+
+def format_column_map(column_map: dict[str, str]) -> str:
+    """The text :func:`parse_column_map` reads back."""
+    return "; ".join(f"{k} = {v}" for k, v in column_map.items())
 
 
 def make_inputs(**values: Any) -> MatchingInputs:
@@ -1149,6 +1228,8 @@ def inputs_from(design: Design) -> MatchingInputs:
         min_score=m.min_score,
         avoid_repeat_pairs=m.avoid_repeat_pairs,
         mentor_capacity=design.participation.mentor_capacity,
+        extra_criteria=m.extra_criteria,
+        column_map=m.column_map,
     )
 
 
@@ -1158,8 +1239,10 @@ def apply(design: Design, inputs: MatchingInputs) -> Design:
     Raises:
         InputError: the result is not a valid design.
     """
-    values = inputs.model_dump(exclude={"mentor_capacity", "weights"})
-    matching = design.matching.model_copy(update={**values, "weights": inputs.weights})
+    values = inputs.model_dump(exclude={"mentor_capacity", "weights", "extra_criteria"})
+    matching = design.matching.model_copy(
+        update={**values, "weights": inputs.weights, "extra_criteria": inputs.extra_criteria}
+    )
     participation = design.participation.model_copy(
         update={"mentor_capacity": inputs.mentor_capacity}
     )
@@ -1173,7 +1256,8 @@ def effect(inputs: MatchingInputs, fmt: str | None = None) -> list[str]:
     weights = inputs.weights.model_dump()
     if inputs.department == "either":
         weights["department"] = 0.0
-    total = sum(weights.values())
+    extras = {c: e for c, e in inputs.extra_criteria.items() if e.weight > 0}
+    total = sum(weights.values()) + sum(e.weight for e in extras.values())
     lines = []
     if total <= 0:
         return ["Every criterion has weight 0: give at least skills a weight to match."]
@@ -1183,6 +1267,11 @@ def effect(inputs: MatchingInputs, fmt: str | None = None) -> list[str]:
                 f"{LABELS[name].capitalize()} is {100 * weight / total:.0f}% of a score: "
                 f"{EFFECTS[name]}."
             )
+    for column, extra in extras.items():
+        lines.append(
+            f"Roster column {column} is {100 * extra.weight / total:.0f}% of a score: full "
+            f"when the values are the {extra.mode}."
+        )
     lines.append(
         {
             "coverage": "Objective coverage: as many mentees matched as possible, then the "

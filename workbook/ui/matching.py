@@ -311,6 +311,26 @@ class MatchingStep(Step[MatchingInputs]):
                 "wb-avoid-repeat"
             ),
         )
+        self.extra = self.field(
+            "extra_criteria",
+            box(
+                w.Text(
+                    description="Extra criteria",
+                    placeholder="roster column: same|different [weight]; e.g. site: same 1",
+                    layout=w.Layout(width="600px"),
+                ).add_class("wb-extra")
+            ),
+        )
+        self.column_map = self.field(
+            "column_map",
+            box(
+                w.Text(
+                    description="Column names",
+                    placeholder="your column = roster column; e.g. Employee No = id",
+                    layout=w.Layout(width="600px"),
+                ).add_class("wb-column-map")
+            ),
+        )
         self.effect = w.HTML().add_class("wb-effect")
 
         self.roster_path = box(
@@ -362,6 +382,8 @@ class MatchingStep(Step[MatchingInputs]):
             self.min_score,
             self.capacity,
             self.avoid_repeat,
+            self.extra,
+            self.column_map,
             self.effect,
             w.HTML("<h3>Run on a roster</h3>"),
             w.HBox([self.roster_path, self.upload]),
@@ -397,6 +419,8 @@ class MatchingStep(Step[MatchingInputs]):
             min_score=self.min_score.value,
             avoid_repeat_pairs=self.avoid_repeat.value,
             mentor_capacity=_optional(self.capacity.value),
+            extra_criteria=self.extra.value,
+            column_map=self.column_map.value,
         )
 
     def write(self, inputs: MatchingInputs) -> None:
@@ -416,6 +440,8 @@ class MatchingStep(Step[MatchingInputs]):
             self.min_score.value = min(inputs.min_score, 100)
             self.capacity.value = _text(inputs.mentor_capacity)
             self.avoid_repeat.value = inputs.avoid_repeat_pairs
+            self.extra.value = matching.format_extra(inputs.extra_criteria)
+            self.column_map.value = matching.format_column_map(inputs.column_map)
         finally:
             self._quiet = quiet
 
