@@ -172,3 +172,30 @@ def test_cli_refused_roster_prints_one_line_per_problem_and_writes_nothing(tmp_p
     assert len(lines) == 4  # level, duplicate id, role, capacity
     assert all(line.startswith(f"{bad}:") for line in lines)
     assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize(
+    ("mode", "extra"), [("shortlist", "shortlist.csv"), ("group", "groups.csv")]
+)
+def test_modes_add_their_file_and_sheet(tmp_path: Path, mode: str, extra: str) -> None:
+    out = tmp_path / "out"
+    match(design(), roster(tmp_path), out, mode=mode)  # type: ignore[arg-type]
+    assert (out / extra).exists()
+    book = openpyxl.load_workbook(out / "matches.xlsx")
+    assert ("Shortlist" if mode == "shortlist" else "Groups") in book.sheetnames
+    rows = list(csv.DictReader((out / extra).open(encoding="utf-8-sig")))
+    assert rows and all(not v.startswith(("=", "+", "-", "@")) for r in rows for v in r.values())
+
+
+def test_cli_objective_and_mode_and_all_scores(tmp_path: Path) -> None:
+    path = tmp_path / "design.yaml"
+    store.save(design(), store.create(path))
+    code, _, err = run(
+        "match", str(path), str(roster(tmp_path)), "-o", str(tmp_path / "o"),
+        "--mode", "shortlist", "--objective", "fairness", "--all-scores",
+    )  # fmt: skip
+    assert code == 0, err
+    summary = json.loads((tmp_path / "o" / "summary.json").read_text())
+    assert (summary["mode"], summary["objective"]) == ("shortlist", "fairness")
+    assert (tmp_path / "o" / "pair_scores.csv").exists()
+    assert (tmp_path / "o" / "shortlist.csv").exists()
