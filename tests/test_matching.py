@@ -117,6 +117,14 @@ def test_reverse_mentoring_rewards_a_junior_mentor() -> None:
     assert v[("e1", "j1")] == 1.0
 
 
+def test_seniority_with_far_apart_levels() -> None:
+    rows = [*BASE, "big,Big,mentor,top,1000000,A,UTC,python,,,,,,,"]
+    v = pair_values(design(weights=Weights(seniority=1), seniority_max_gap=5), rows, "seniority")
+    assert v[("e1", "big")] == 0.0
+    v = pair_values(design(weights=Weights(seniority=1)), rows, "seniority")
+    assert v[("e1", "big")] == 1.0
+
+
 @pytest.mark.parametrize(("mode", "r1", "r2"), [("same", 1.0, 0.0), ("different", 0.0, 1.0)])
 def test_department_same_or_different(mode: str, r1: float, r2: float) -> None:
     v = pair_values(design(weights=Weights(department=1), department=mode), BASE, "department")

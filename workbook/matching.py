@@ -362,9 +362,10 @@ def _check_pins(
 class Criteria:
     """The prepared features of both pools, and the value of every criterion for pairs.
 
-    ``block(a)`` gives values for mentee positions ``a`` against every mentor (a
-    ``len(a) x m`` array); ``pairs(a, b)`` for matching position arrays. Both call the
-    same broadcasting code, so an explanation always agrees with the score solved.
+    :meth:`value` and :meth:`scores` take mentee positions ``a`` and mentor positions
+    ``b``: shaped ``(k, 1)`` and ``(1, m)`` they give a block of every pair, 1-D and of
+    equal length they give those pairs. Scoring and explaining call the same code, so an
+    explanation always agrees with the score that was solved.
     """
 
     def __init__(self, pools: Pools) -> None:
@@ -395,7 +396,9 @@ class Criteria:
         self.level = pools.roster.level
         self.level_known = np.isfinite(self.level)
         self.level_code = np.where(self.level_known, self.level, 0).astype(np.int64)
-        span = int(np.abs(self.level_code).max(initial=0)) * 2
+        # Gaps beyond +-1000 levels are clipped; any sensible gap range lies well inside.
+        known = self.level_code[self.level_known]
+        span = min(int(known.max() - known.min()), 1000) if len(known) else 0
         gaps = np.arange(-span, span + 1, dtype=np.float64)
         if pools.settings.format == "reverse":
             gaps = -gaps
@@ -483,7 +486,9 @@ class Criteria:
             return (self._overlap(self.lang_e, self.lang_r, a, b) > 0).astype(np.float64)
         if name == "seniority":
             # Levels are whole numbers, so the value is a lookup by gap (fast on big blocks).
-            gap = self.level_code[rb] - self.level_code[ea]
+            gap = np.clip(
+                self.level_code[rb] - self.level_code[ea], -self.gap_offset, self.gap_offset
+            )
             return self.seniority_table[gap + self.gap_offset] * (
                 self.level_known[ea] & self.level_known[rb]
             )
