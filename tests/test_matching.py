@@ -225,6 +225,15 @@ def test_reporting_line_depth(depth: int | None, expected: set[str]) -> None:
     assert blocked_mentors(d, TEMPT, "e1", "reporting line") == expected
 
 
+def test_a_mentor_who_reports_to_the_mentee_is_blocked_too() -> None:
+    # Reverse mentoring: the junior mentors a senior, but never their own boss (R3).
+    d = design(fmt="reverse", capacity=5)
+    assert blocked_mentors(d, TEMPT, "lead", "reports to you") == set()
+    rows = [*TEMPT, "jr,Junior,mentor,lead,1,X,UTC,python,,,,1,,,"]
+    assert blocked_mentors(d, rows, "lead", "reports to you") == {"jr"}
+    assert blocked_mentors(d, rows, "e1", "reports to you") == set()
+
+
 def test_self_and_exclude_in_both_directions() -> None:
     d = design(capacity=5)
     assert blocked_mentors(d, TEMPT, "lead", "self") == {"lead"}

@@ -221,6 +221,19 @@ class Pools:
         return np.unique(np.concatenate(keys)) if keys else np.zeros(0, np.int64)
 
 
+def _ancestors(manager: I64, people: I64, depth: int | None) -> tuple[I64, I64]:
+    """Pairs (position in ``people``, roster row of someone above them), up to ``depth``."""
+    rows, cols = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)]
+    above = manager[people]
+    level = 0
+    while (above >= 0).any() and (depth is None or level < depth) and level < len(manager):
+        rows.append(np.flatnonzero(above >= 0))
+        cols.append(above[above >= 0])
+        above = np.where(above >= 0, manager[np.maximum(above, 0)], -1)
+        level += 1
+    return np.concatenate(rows), np.concatenate(cols)
+
+
 def _id_positions(ids: Sequence[str], lookup: dict[str, int]) -> I64:
     return np.array([lookup.get(i, -1) for i in ids], dtype=np.int64)
 
@@ -263,19 +276,15 @@ def build_pools(
 
     blocked: dict[str, I64] = {}
     blocked["self"] = keys(mentee_pos[mentees], mentor_pos[mentees])
-    # Reporting line: walk up the manager chain of every mentee at once, one level a step.
+    # Reporting line: walk up the manager chains of every mentee at once, one level a step
+    # (rule R1). The same walk from every mentor blocks the other direction too, a mentor
+    # who reports to the mentee: mentoring never overlaps supervision (rule R3), which
+    # matters in reverse mentoring where the mentor is the junior.
     depth = settings.matching.reporting_line_depth
-    rows, cols = [], []
-    above = roster.manager[mentees]
-    level = 0
-    while (above >= 0).any() and (depth is None or level < depth) and level < len(roster):
-        rows.append(np.arange(n)[above >= 0])
-        cols.append(mentor_pos[above[above >= 0]])
-        above = np.where(above >= 0, roster.manager[np.maximum(above, 0)], -1)
-        level += 1
-    blocked["reporting line"] = (
-        keys(np.concatenate(rows), np.concatenate(cols)) if rows else np.zeros(0, np.int64)
-    )
+    mentee_at, their_boss = _ancestors(roster.manager, mentees, depth)
+    mentor_at, boss_of_mentor = _ancestors(roster.manager, mentors, depth)
+    blocked["reporting line"] = keys(mentee_at, mentor_pos[their_boss])
+    blocked["reports to you"] = keys(mentee_pos[boss_of_mentor], mentor_at)
     lookup = {str(v): i for i, v in enumerate(roster.ids)}
     ex_rows, ex_cols = [], []
     for person, items in enumerate(split_list(roster.frame["exclude"])):
@@ -864,6 +873,7 @@ def explain_unmatched(scored: Scored, solution: Solution) -> pd.DataFrame:
 def _because(cause: str) -> str:
     return {
         "reporting line": "in your reporting line",
+        "reports to you": "someone who reports to you",
         "self": "yourself",
         "excluded": "excluded by you or by them",
         "previous cohort": "a mentor you had in a previous cohort",
@@ -1289,9 +1299,11 @@ def effect(inputs: MatchingInputs, fmt: str | None = None) -> list[str]:
     )
     depth = inputs.reporting_line_depth
     lines.append(
-        "Never matched with anyone above them in the reporting line (rule R1)."
+        "Never matched with anyone above them in the reporting line (rule R1), nor with "
+        "someone who reports to them (R3)."
         if depth is None
-        else f"Never matched with their manager or anyone up to {depth} level(s) above (R1)."
+        else f"Never matched with anyone up to {depth} level(s) above them in the reporting "
+        "line (R1), nor with someone that many levels below (R3)."
     )
     if inputs.min_score > 0:
         lines.append(f"A pair scoring under {inputs.min_score:g} of 100 is never proposed.")
