@@ -662,7 +662,8 @@ class MatchingStep(Step[MatchingInputs]):
             if run or save:
                 raise
             return Failed(exc, cls.title)
-        current = step.read() if (objective or weights or min_score or mentor_capacity) else None
+        given = (objective, weights, min_score, mentor_capacity)
+        current = step.read() if any(v is not None for v in given) else None
         if current is not None:
             values = current.model_dump()
             if objective is not None:
