@@ -292,7 +292,13 @@ def test_unmatched_reason_names_the_reporting_line() -> None:
         "other,Other,mentor,top,5,X,UTC,cooking,,,,1,,,",
     ]
     result = match(design(), roster_bytes(rows))
-    assert result.unmatched.reason.tolist() == ["every mentor who fits is in your reporting line"]
+    assert result.unmatched.reason.tolist() == [
+        "every mentor who offers the skills you want is in your reporting line"
+    ]
+    result = match(design(weights=Weights(skills=1, seniority=1), min_score=60), roster_bytes(rows))
+    assert result.unmatched.reason.tolist() == [
+        "every mentor who offers the skills you want is in your reporting line"
+    ]
 
 
 def test_previous_pairs_are_not_repeated(tmp_path: Path) -> None:

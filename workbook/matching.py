@@ -846,11 +846,20 @@ def explain_unmatched(scored: Scored, solution: Solution) -> pd.DataFrame:
             )
             cand = np.flatnonzero((p.capacity > 0) & ~hard & (s > 0))
         else:
+            # Name the skills when they are what fits: "every mentor who offers the
+            # skills you want is in your reporting line" is what a mentee can act on.
+            who = "fits"
+            if "skills" in scored.criteria.share:
+                offers = (scored.criteria.value("skills", np.array([i]), np.arange(m)) > 0) & (
+                    p.capacity > 0
+                )
+                if offers.any() and hard[offers].all():
+                    fits, who = offers, "offers the skills you want"
             counts = pd.Series(cause[fits]).value_counts()
             if len(counts) == 1:
-                reason = f"every mentor who fits is {_because(str(counts.index[0]))}"
+                reason = f"every mentor who {who} is {_because(str(counts.index[0]))}"
             else:
-                reason = "every mentor who fits is blocked: " + ", ".join(
+                reason = f"every mentor who {who} is blocked: " + ", ".join(
                     f"{v} {_because(str(k))}" for k, v in counts.items()
                 )
             cand = np.flatnonzero((p.capacity > 0) & ~hard & (s > 0))
