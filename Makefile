@@ -39,14 +39,10 @@ browser:
 # A working copy of the example program, so the app never edits the committed example.
 $(WORK)/design.yaml:
 	mkdir -p $(WORK)
-	cp -n $(EXAMPLE)/design.yaml $(EXAMPLE)/roster.csv $(WORK)/ 2>/dev/null || cp -n $(EXAMPLE)/design.yaml $(WORK)/
+	cp -n $(EXAMPLE)/design.yaml $(EXAMPLE)/roster.csv $(WORK)/
 
 app: setup $(WORK)/design.yaml
-	WORKBOOK_DESIGN=$(abspath $(WORK))/design.yaml \
-	WORKBOOK_ROSTER=$(abspath $(WORK))/roster.csv \
-	WORKBOOK_OUTPUT=$(abspath $(WORK))/output \
-	$(BIN)/voila notebooks --port=$(PORT) --Voila.ip=127.0.0.1 \
-	  --MappingKernelManager.cull_idle_timeout=900 --MappingKernelManager.cull_interval=60
+	$(BIN)/workbook app $(WORK)/design.yaml --port=$(PORT)
 
 lab: setup $(WORK)/design.yaml
 	WORKBOOK_DESIGN=$(abspath $(WORK))/design.yaml \

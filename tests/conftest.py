@@ -14,13 +14,13 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from workbook.app import environment, voila_command, wait_for_port
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
@@ -50,19 +50,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
-
-
-def wait_for_port(port: int, proc: subprocess.Popen[bytes], timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"voila exited early with status {proc.returncode}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"voila did not listen on port {port} within {timeout} s")
 
 
 @dataclass
@@ -100,27 +87,13 @@ def voila_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VoilaApp]
     workdir = tmp_path_factory.mktemp("voila-work")
     log_path = tmp_path_factory.mktemp("voila-log") / "voila.log"
     port = free_port()
-    env = {
-        **os.environ,
-        "WORKBOOK_DESIGN": str(workdir / "design.yaml"),
-        "WORKBOOK_ROSTER": str(workdir / "roster.csv"),
-        "WORKBOOK_OUTPUT": str(workdir / "output"),
-    }
+    # The same command and environment as `workbook app` / `make app`.
+    env = {**os.environ, **environment(workdir / "design.yaml")}
     app = VoilaApp(f"http://127.0.0.1:{port}", workdir)
     app.reset()
     with log_path.open("wb") as log:
         proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "voila",
-                str(NOTEBOOKS),
-                "--no-browser",
-                f"--port={port}",
-                "--Voila.ip=127.0.0.1",
-                "--MappingKernelManager.cull_idle_timeout=300",
-                "--MappingKernelManager.cull_interval=60",
-            ],
+            voila_command(NOTEBOOKS, port),
             cwd=ROOT,
             env=env,
             stdout=log,
@@ -128,7 +101,8 @@ def voila_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VoilaApp]
             start_new_session=True,
         )
         try:
-            wait_for_port(port, proc)
+            if not wait_for_port(port, proc):
+                raise RuntimeError(f"voila did not start; see {log_path}")
             yield app
         finally:
             os.killpg(proc.pid, signal.SIGTERM)

@@ -213,6 +213,24 @@ def charter_command(design: Path, outdir: Path, formats: str, strict: bool) -> N
         )
 
 
+@cli.command("app")
+@click.argument("design", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--roster",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Roster for the matching step (default: roster.csv beside the design).",
+)
+@click.option("--port", type=int, default=8866, show_default=True)
+@click.option("--no-browser", is_flag=True, help="Do not open a browser.")
+@reports_problems
+def app_command(design: Path, roster: Path | None, port: int, no_browser: bool) -> None:
+    """Serve the workbook with Voila on DESIGN, at http://127.0.0.1:PORT."""
+    from workbook import app
+
+    sys.exit(app.serve(design, roster=roster, port=port, open_browser=not no_browser))
+
+
 def main() -> None:
     """Console-script entry point."""
     cli()

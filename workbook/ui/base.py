@@ -136,6 +136,7 @@ class Step(Generic[I]):
         self.write(inputs_from(snapshot.design))
         self._quiet = False
         self._update_header()
+        self.refresh()  # once at build time, so problems and warnings show from the start
 
     # ------------------------------------------------------------ for subclasses
 

@@ -1,0 +1,64 @@
+"""Where a design stands: for each step, what is still open and which rules it breaks.
+
+The program overview (``notebooks/index.ipynb``, the app's landing page) and anyone
+batch-checking many programs use this. The open decisions come from the charter's
+readiness checklist and the findings from :func:`workbook.rules.check`, so the overview,
+the charter and ``workbook validate`` never disagree; each is attributed to the step
+whose fields it concerns (``knowledge/steps.yaml``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from workbook import charter, knowledge, rules
+from workbook.design import Design
+
+
+@dataclass(frozen=True)
+class StepStatus:
+    """One design step's state in a design."""
+
+    key: str
+    notebook: str
+    title: str
+    description: str
+    open: tuple[str, ...]
+    """Labels of the decisions this step has not made yet."""
+    findings: tuple[rules.Finding, ...]
+
+    @property
+    def state(self) -> str:
+        """``"attention"`` (a rule is broken), ``"open"`` (decisions left) or ``"done"``."""
+        if self.findings:
+            return "attention"
+        return "open" if self.open else "done"
+
+
+def _owner(field: str, steps: tuple[knowledge.CatalogueEntry, ...]) -> str:
+    top = field.split(".", 1)[0]
+    for step in steps:
+        if top in step.extra("fields"):
+            return step.key
+    return "charter"
+
+
+def status(design: Design) -> list[StepStatus]:
+    """Every step of the design phase, in order, with its open decisions and findings."""
+    steps = knowledge.catalogue("steps")
+    findings = rules.check(design)
+    built = charter.build(design, findings=findings, chart=False)
+    open_by_step: dict[str, list[str]] = {s.key: [] for s in steps}
+    for decision in built.open_decisions:
+        open_by_step[_owner(decision.field, steps)].append(decision.label)
+    return [
+        StepStatus(
+            key=s.key,
+            notebook=str(s.extra("notebook")),
+            title=s.title,
+            description=s.description,
+            open=tuple(open_by_step[s.key]),
+            findings=tuple(f for f in findings if f.step == s.key),
+        )
+        for s in steps
+    ]
