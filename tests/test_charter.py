@@ -28,7 +28,7 @@ from docx import Document
 from pydantic import ValidationError
 
 from workbook import charter as ch
-from workbook import store
+from workbook import knowledge, store
 from workbook import timeline as tl
 from workbook.design import (
     Confidentiality,
@@ -462,6 +462,11 @@ def test_readiness_checklist_lists_open_decisions_and_broken_rules() -> None:
     charter = out["charter"]
     fields = [d.field for d in charter.open_decisions]
     assert fields == ["program.owner", "fit.result"]
+    # Each open decision names the workbook step (and notebook) that makes it.
+    steps = [knowledge.entry("steps", key) for key in ("purpose", "fit_check")]
+    assert [(d.step, d.notebook) for d in charter.open_decisions] == [
+        (s.title, s.extra("notebook")) for s in steps
+    ]
     readiness = out["soup"].find(id="readiness")
     assert "2 decision(s) open, 2 rule(s) broken" in readiness.get_text(" ")
     assert len(readiness.select("ul.open-decisions li")) == len(fields)

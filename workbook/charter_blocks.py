@@ -125,11 +125,21 @@ Block = Paragraph | Fields | Bullets | Table | Chart
 
 @dataclass(frozen=True)
 class OpenDecision:
-    """A decision the design has not made yet, and where to make it."""
+    """A decision the design has not made yet, and where to make it.
+
+    Attributes:
+        section: the charter section that needs it ("7. Mentoring model").
+        label: the decision, in words.
+        field: the dotted design path where it is recorded.
+        step: the title of the workbook step that decides it ("" if none does).
+        notebook: that step's notebook file.
+    """
 
     section: str
     label: str
     field: str
+    step: str = ""
+    notebook: str = ""
 
 
 class FindingLike(Protocol):
@@ -237,7 +247,9 @@ class Charter:
         problems = [
             Problem(
                 f"{d.label} is not decided (section {d.section})",
-                "decide it in the workbook, then produce the charter again",
+                f"decide it in the step '{d.step}' ({d.notebook}), then produce the charter again"
+                if d.step
+                else "decide it in the design, then produce the charter again",
                 field=d.field,
             )
             for d in self.open_decisions

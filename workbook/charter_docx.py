@@ -126,8 +126,8 @@ def render_docx(charter: Charter) -> bytes:
     if charter.open_decisions:
         _table(
             doc,
-            ("Section", "Decision", "Field"),
-            [(d.section, d.label, d.field) for d in charter.open_decisions],
+            ("Section", "Decision", "Step", "Field"),
+            [(d.section, d.label, d.step, d.field) for d in charter.open_decisions],
         )
     else:
         doc.add_paragraph("None")

@@ -58,6 +58,16 @@ def _number(value: float | None, unit: str = "") -> str | None:
     return f"{text}{unit}" if unit.startswith("%") and len(unit) == 1 else f"{text} {unit}"
 
 
+def _step_of(path: str) -> tuple[str, str]:
+    """The workbook step (title, notebook) that decides a design field, from
+    ``knowledge/steps.yaml``, so the checklist says where to go, as the overview does."""
+    top = path.split(".", 1)[0]
+    for step in knowledge.catalogue("steps"):
+        if top in step.extra("fields"):
+            return step.title, str(step.extra("notebook"))
+    return "", ""
+
+
 def _utc(moment: dt.datetime | None) -> str:
     """A timestamp in UTC to the minute; a naive one is taken to be UTC already."""
     if moment is None:
@@ -82,7 +92,9 @@ class _Section:
     def need(self, label: str, path: str, value: object) -> str | None:
         """Record ``label`` as open when ``value`` is undecided; return it as text."""
         if value is None or value == "" or value == [] or value == ():
-            self.open.append(OpenDecision(f"{self.number}. {self.title}", label, path))
+            step, notebook = _step_of(path)
+            section = f"{self.number}. {self.title}"
+            self.open.append(OpenDecision(section, label, path, step, notebook))
             return None
         return str(value)
 
