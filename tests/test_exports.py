@@ -199,3 +199,31 @@ def test_cli_objective_and_mode_and_all_scores(tmp_path: Path) -> None:
     assert (summary["mode"], summary["objective"]) == ("shortlist", "fairness")
     assert (tmp_path / "o" / "pair_scores.csv").exists()
     assert (tmp_path / "o" / "shortlist.csv").exists()
+
+
+def test_cli_review_and_previous_files(tmp_path: Path) -> None:
+    path = tmp_path / "design.yaml"
+    store.save(design(), store.create(path))
+    review = tmp_path / "review.csv"
+    review.write_text("mentee_id,mentor_id,action\ne1,r2,forbid\n")
+    previous = tmp_path / "previous.csv"
+    previous.write_text("mentee_id,mentor_id\ne2,r2\n")
+    code, _, err = run(
+        "match", str(path), str(roster(tmp_path)), "-o", str(tmp_path / "o"),
+        "--review", str(review), "--previous", str(previous),
+    )  # fmt: skip
+    assert code == 0, err
+    rows = list(csv.DictReader((tmp_path / "o" / "matches.csv").open(encoding="utf-8-sig")))
+    pairs = {(r["mentee_id"], r["mentor_id"]) for r in rows}
+    assert ("e1", "r2") not in pairs and ("e2", "r2") not in pairs
+    review.write_text("mentee_id,mentor_id,action\ne1,r2,maybe\n")
+    code, _, err = run(
+        "match",
+        str(path),
+        str(roster(tmp_path)),
+        "-o",
+        str(tmp_path / "o2"),
+        "--review",
+        str(review),
+    )
+    assert code == 2 and "unknown action" in err
