@@ -20,6 +20,7 @@ case, spaces and hyphens are forgiven, so ``Manager ID`` is ``manager_id``)::
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import io
 import re
@@ -616,4 +617,4 @@ def load_roster(
     name = file or (str(source) if not isinstance(source, bytes) else "roster")
     frame = map_columns(frame, matching.column_map, name)
     roster = validate(frame, matching, name)
-    return Roster(**{**roster.__dict__, "encoding": encoding})
+    return dataclasses.replace(roster, encoding=encoding)
