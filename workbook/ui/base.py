@@ -39,6 +39,7 @@ from workbook.errors import DesignError, InputError, Problem, WorkbookError
 log = logging.getLogger(__name__)
 
 I = TypeVar("I", bound=BaseModel)  # noqa: E741 - the step's inputs model
+W = TypeVar("W", bound=w.Widget)
 
 STYLE = """<style>
 .wb-step { max-width: 960px; }
@@ -156,7 +157,7 @@ class Step(Generic[I]):
         """Show ``inputs`` in the widgets."""
         raise NotImplementedError
 
-    def field(self, name: str, widget: w.Widget) -> w.Widget:
+    def field(self, name: str, widget: W) -> W:
         """Register ``widget`` as the one that edits input field ``name``.
 
         Problems about that field mark the widget (class ``wb-invalid``). The widget
@@ -342,7 +343,7 @@ def text_field(step: Step[Any], name: str, label: str, css: str, **kw: Any) -> w
     """A one-line text input for input field ``name``."""
     widget = w.Text(description=label, layout=w.Layout(width="600px"), **kw).add_class(css)
     widget.style.description_width = "160px"
-    return step.field(name, widget)  # type: ignore[return-value]
+    return step.field(name, widget)
 
 
 def lines_field(step: Step[Any], name: str, label: str, css: str, **kw: Any) -> w.Textarea:
@@ -351,7 +352,7 @@ def lines_field(step: Step[Any], name: str, label: str, css: str, **kw: Any) -> 
         description=label, layout=w.Layout(width="600px", height="80px"), **kw
     ).add_class(css)
     widget.style.description_width = "160px"
-    return step.field(name, widget)  # type: ignore[return-value]
+    return step.field(name, widget)
 
 
 def lines(text: str) -> list[str]:
@@ -371,7 +372,7 @@ def choice_field(
         description=label, options=[(UNDECIDED, None), *options], layout=w.Layout(width="600px")
     ).add_class(css)
     widget.style.description_width = "160px"
-    return step.field(name, widget)  # type: ignore[return-value]
+    return step.field(name, widget)
 
 
 def yes_no_field(step: Step[Any], name: str, label: str, css: str) -> w.Dropdown:
