@@ -143,3 +143,18 @@ def test_save_into_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
     snap = store.load_or_new(tmp_path / "missing" / "design.yaml")
     with pytest.raises(StoreError, match="folder does not exist"):
         store.save(snap.design, snap)
+
+
+def test_saves_keep_the_files_permissions(tmp_path: Path) -> None:
+    path = tmp_path / "design.yaml"
+    snap = store.create(path, "Pilot")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert path.stat().st_mode & 0o777 == 0o666 & ~umask  # not mkstemp's private 0600
+    path.chmod(0o640)
+    snap = store.load(path)
+    changed = snap.design.model_copy(
+        update={"program": snap.design.program.model_copy(update={"name": "New"})}
+    )
+    store.save(changed, snap)
+    assert path.stat().st_mode & 0o777 == 0o640
