@@ -8,6 +8,7 @@ opens it in Voila in chromium (the way a designer previews and downloads it).
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import html
 import io
 import re
@@ -92,7 +93,7 @@ def test_write_button_writes_the_files(example_design: Path, tmp_path: Path) -> 
         "charter.html",
         "charter.md",
     ]
-    assert "Wrote" in step.status.value
+    assert "Wrote" in step.files_status.value
 
 
 def test_strict_shows_why_and_writes_nothing(example_design: Path, tmp_path: Path) -> None:
@@ -102,7 +103,7 @@ def test_strict_shows_why_and_writes_nothing(example_design: Path, tmp_path: Pat
     assert isinstance(step, CharterStep)
     step.write_button.click()
     assert not out.exists()
-    assert "fit.result" in step.status.value and "wb-status-error" in step.status.value
+    assert "fit.result" in step.files_status.value and "wb-status-error" in step.files_status.value
     with pytest.raises(CharterError):
         CharterStep.from_params(example_design, output_dir=out, strict=True, write=True)
 
@@ -115,7 +116,7 @@ def test_reload_picks_up_a_saved_change(example_design: Path) -> None:
     store.save(snapshot.design.model_copy(update={"program": program}), snapshot)
     step.reload_button.click()
     assert "Renamed &lt;b&gt;x&lt;/b&gt;" in html.unescape(step.preview.value)
-    assert "Reloaded revision" in step.status.value
+    assert "Reloaded revision" in step.files_status.value
 
 
 def test_a_broken_design_shows_the_problem(tmp_path: Path) -> None:
@@ -136,6 +137,53 @@ def test_hostile_design_stays_inside_the_frame(tmp_path: Path) -> None:
     assert "<script" not in outside.lower()
     assert "<script" not in step.readiness.value.lower()
     assert len(Tags(step.preview.value).find("iframe")) == 1
+
+
+def test_approvers_are_edited_and_saved(example_design: Path) -> None:
+    step = CharterStep.from_params(example_design)
+    assert isinstance(step, CharterStep)
+    before = len(step.rows)
+    row = step.add_approval()
+    row.role.value = "Head of <Engineering>"
+    row.name.value = "Dana Signer"
+    row.date.value = dt.date(2027, 1, 15)
+    assert not step.save_button.disabled
+    step.save_button.click()
+    saved = store.load(example_design).design
+    assert len(saved.approvals) == before + 1
+    assert saved.approvals[-1].model_dump() == {
+        "role": "Head of <Engineering>",
+        "name": "Dana Signer",
+        "date": dt.date(2027, 1, 15),
+    }
+    # Only the approvals changed, and the preview shows the saved design.
+    assert saved.model_copy(update={"approvals": []}) == store.load(EXAMPLE).design.model_copy(
+        update={"approvals": [], "revision": saved.revision, "updated": saved.updated}
+    )
+    signoff = html.unescape(step.preview.value)
+    assert "Head of &lt;Engineering&gt;" in signoff and "2027-01-15" in signoff
+
+
+def test_an_approver_needs_a_role(example_design: Path) -> None:
+    step = CharterStep.from_params(example_design)
+    assert isinstance(step, CharterStep)
+    row = step.add_approval()
+    row.name.value = "Nobody"
+    assert step.save_button.disabled
+    assert "Approver" in step.problems.value and "must not be empty" in step.problems.value
+    assert "wb-invalid" in row.role._dom_classes
+
+
+def test_approvals_parameter_is_validated(example_design: Path) -> None:
+    with pytest.raises(InputError, match=r"approvals\.0\.date"):
+        CharterStep.from_params(
+            example_design, approvals=[{"role": "Sponsor", "date": "soon"}], save=True
+        )
+    step = CharterStep.from_params(
+        example_design, approvals=[{"role": "Sponsor", "date": "2027-02-01"}], save=True
+    )
+    assert isinstance(step, CharterStep)
+    assert [a.role for a in store.load(example_design).design.approvals] == ["Sponsor"]
 
 
 @pytest.mark.parametrize(
@@ -166,13 +214,23 @@ def test_committed_notebook_has_three_cells_and_no_outputs() -> None:
 @pytest.mark.notebook
 def test_papermill_writes_the_charter(run_notebook: Any, example_design: Path) -> None:
     out = example_design.parent / "charter-out"
+    approvals = [{"role": "Chief People Officer", "name": "Ada Sign", "date": "2027-01-20"}]
     run_notebook(
         "06_charter.ipynb",
-        {"design_path": str(example_design), "output_dir": str(out), "write": True},
+        {
+            "design_path": str(example_design),
+            "approvals": approvals,
+            "save": True,
+            "output_dir": str(out),
+            "write": True,
+        },
     )
+    assert [a.name for a in store.load(example_design).design.approvals] == ["Ada Sign"]
     names = sorted(p.name for p in out.iterdir())
     assert names == ["charter-timeline.png", "charter.docx", "charter.html", "charter.md"]
-    assert NAME in (out / "charter.md").read_text("utf-8")
+    markdown = (out / "charter.md").read_text("utf-8")
+    assert NAME in markdown
+    assert "| Chief People Officer | Ada Sign | 2027-01-20 |" in markdown
 
 
 @pytest.mark.browser

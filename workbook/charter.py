@@ -31,6 +31,7 @@ from functools import cache
 from pathlib import Path
 
 import jinja2
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from workbook import rules
 from workbook import timeline as tl
@@ -52,13 +53,14 @@ from workbook.charter_blocks import (
     clean,
 )
 from workbook.charter_sections import sections
-from workbook.design import Design
-from workbook.errors import CharterError, Problem
+from workbook.design import Approval, Design, problems_from_validation
+from workbook.errors import CharterError, InputError, Problem
 from workbook.store import atomic_write
 
 __all__ = [
     "FORMATS",
     "TBD",
+    "ApprovalInputs",
     "Block",
     "Bullets",
     "Chart",
@@ -72,9 +74,12 @@ __all__ = [
     "Section",
     "Status",
     "Table",
+    "apply_approvals",
+    "approvals_from",
     "build",
     "clean",
     "environment",
+    "make_approvals",
     "md_escape",
     "render",
     "render_html",
@@ -251,3 +256,40 @@ def write(
             atomic_write(png, charter.chart.png)
             written.append(png)
     return written
+
+
+# --------------------------------------------------------------------------- approvals
+
+
+class ApprovalInputs(BaseModel):
+    """What the charter step decides itself: who signs, and who has signed when.
+
+    Everything else in the charter comes from the other steps; the sign-off lines are
+    the one decision that belongs to the charter (``knowledge/steps.yaml``).
+    """
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    approvals: list[Approval] = Field(default_factory=list)
+
+
+def make_approvals(approvals: Iterable[object] = ()) -> ApprovalInputs:
+    """Validate approval rows (from widgets or parameters).
+
+    Raises:
+        InputError: one problem per bad field (``approvals.1.date: must be a date``).
+    """
+    try:
+        return ApprovalInputs.model_validate({"approvals": list(approvals)})
+    except ValidationError as exc:
+        raise InputError(problems_from_validation(exc)) from None
+
+
+def approvals_from(design: Design) -> ApprovalInputs:
+    """What the charter step shows for an existing design."""
+    return ApprovalInputs(approvals=[a.model_copy() for a in design.approvals])
+
+
+def apply_approvals(design: Design, inputs: ApprovalInputs) -> Design:
+    """The design with the charter step's approvals; nothing else is touched."""
+    return design.model_copy(update={"approvals": list(inputs.approvals)})

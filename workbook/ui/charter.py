@@ -1,16 +1,17 @@
-"""Widgets for step 6: preview the charter, download it, write it to a folder.
+"""Widgets for step 6: the approvers, then the charter itself, previewed and downloadable.
 
-The charter step edits nothing in the design, so it is not a :class:`~workbook.ui.base.Step`
-(which saves inputs); it reads the design, builds the :class:`~workbook.charter.Charter`
-and shows:
+The charter is built from every other step's decisions; the one decision this step
+makes is who signs it (``approvals``), edited and saved like any step's inputs through
+:class:`~workbook.ui.base.Step`. Below the save bar the step shows, for the design as
+saved:
 
-* the readiness checklist's verdict, so a designer sees at once what is left;
-* the HTML charter itself, in a sandboxed ``<iframe srcdoc>``: its style sheet cannot
-  restyle the notebook, and no script could run in it even if one got in;
+* the readiness checklist's verdict and the sections still to be decided;
 * a download link per format, carrying the file as a data URI (works in JupyterLab and
   in Voila, needs no server route and no file on disk);
 * a button that writes every format into the output folder, which a headless papermill
-  run presses with ``write=True``.
+  run presses with ``write=True``;
+* the HTML charter in a sandboxed ``<iframe srcdoc>``: its style sheet cannot restyle
+  the notebook, and no script could run in it even if one got in.
 
 Callbacks never let an exception escape (Voila would hide it or show a traceback): the
 workbook's own errors are shown as lines, anything else is logged and reported as a bug.
@@ -23,12 +24,14 @@ import logging
 import os
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import ipywidgets as w
 
 from workbook import charter, store
+from workbook.charter import ApprovalInputs
 from workbook.errors import InputError, Problem, WorkbookError
-from workbook.ui.base import STYLE, Failed, bullet_list, escape, open_design
+from workbook.ui.base import Failed, Step, bullet_list, escape, open_design
 
 log = logging.getLogger(__name__)
 
@@ -82,15 +85,45 @@ def parse_formats(formats: str | Sequence[str] | None) -> tuple[str, ...]:
     return wanted
 
 
-class CharterStep:
-    """Step 6: the charter of the design, previewed, downloadable and written to disk."""
+class ApprovalRow:
+    """The widgets of one sign-off line: role, name and date."""
+
+    def __init__(self, step: CharterStep) -> None:
+        self.role = w.Text(
+            description="Role", placeholder="e.g. Executive sponsor", layout=w.Layout(width="320px")
+        ).add_class("wb-approval-role")
+        self.name = w.Text(
+            description="Name", placeholder="filled in when signed", layout=w.Layout(width="300px")
+        ).add_class("wb-approval-name")
+        self.date = w.DatePicker(description="Signed").add_class("wb-approval-date")
+        self.remove = w.Button(description="Remove", icon="trash").add_class("wb-approval-remove")
+        self.remove.on_click(lambda _b: step.remove_approval(self))
+        for widget in self.widgets().values():
+            widget.observe(step.refresh, names="value")
+        self.box = w.HBox([self.role, self.name, self.date, self.remove]).add_class("wb-approval")
+
+    def widgets(self) -> dict[str, w.Widget]:
+        """Input field name -> widget, for this row."""
+        return {"role": self.role, "name": self.name, "date": self.date}
+
+    def values(self) -> dict[str, Any]:
+        return {name: widget.value for name, widget in self.widgets().items()}
+
+    def set(self, values: dict[str, Any]) -> None:
+        self.role.value = values.get("role") or ""
+        self.name.value = values.get("name") or ""
+        self.date.value = values.get("date")
+
+
+class CharterStep(Step[ApprovalInputs]):
+    """Step 6: who signs the charter, and the charter itself."""
 
     step = "charter"
     title = "6. Program charter"
     help = (
         "The document a sponsor reads and signs, built from every decision in the design. "
-        "Undecided sections are marked to be decided; the checklist at the top of the "
-        "charter lists what remains."
+        "Name who approves it here and save; undecided sections are marked to be decided "
+        "and the checklist at the top of the charter lists what remains."
     )
 
     def __init__(
@@ -100,104 +133,131 @@ class CharterStep:
         formats: tuple[str, ...] = charter.FORMATS,
         strict: bool = False,
     ) -> None:
-        self.snapshot = snapshot
+        self.rows: list[ApprovalRow] = []
         self.output_dir = output_dir
         self.formats = formats
         self.strict = strict
         self.built: charter.Charter | None = None
         self.files: dict[str, bytes] = {}
-        self.header = w.HTML().add_class("wb-title")
         self.readiness = w.HTML().add_class("wb-charter-readiness")
         self.downloads = w.HTML().add_class("wb-charter-downloads")
         self.preview = w.HTML().add_class("wb-charter-preview")
-        self.status = w.HTML().add_class("wb-status")
+        self.files_status = w.HTML().add_class("wb-charter-files-status")
         self.reload_button = w.Button(
             description="Reload design", icon="refresh", tooltip="Read the design file again"
         ).add_class("wb-charter-reload")
         self.write_button = w.Button(
             description="Write files",
             button_style="primary",
-            icon="save",
+            icon="file",
             tooltip=f"Write the charter into {output_dir}",
         ).add_class("wb-charter-write")
         self.reload_button.on_click(lambda _b: self.reload())
-        self.write_button.on_click(lambda _b: self.write())
-        self.view = w.VBox(
-            [
-                w.HTML(STYLE + CHARTER_STYLE),
-                self.header,
-                self.readiness,
-                w.HBox([self.reload_button, self.write_button, self.status]),
-                self.downloads,
-                self.preview,
-            ]
-        ).add_class("wb-step")
-        self.view.add_class("wb-step-charter")
+        self.write_button.on_click(lambda _b: self.write_files())
+        super().__init__(snapshot, charter.approvals_from, charter.apply_approvals)
+        # The charter of the saved design goes below the base's save bar.
+        self.view.children = (
+            *self.view.children,
+            w.HTML(CHARTER_STYLE),
+            w.HTML("<h3>The charter</h3>"),
+            self.readiness,
+            w.HBox([self.reload_button, self.write_button, self.files_status]),
+            self.downloads,
+            self.preview,
+        )
+        self.show_charter()
+
+    # ------------------------------------------------------------ the approvals
+
+    def build(self) -> list[w.Widget]:
+        self.approvals = w.VBox().add_class("wb-approvals")
+        add = w.Button(description="Add approver", icon="plus").add_class("wb-add-approval")
+        add.on_click(lambda _b: self.add_approval())
+        return [
+            w.HTML(
+                "<h3>Approvals</h3><p class='wb-help'>The roles that sign the charter. "
+                "Names and dates are filled in as each approver signs.</p>"
+            ),
+            self.approvals,
+            add,
+        ]
+
+    def add_approval(self, values: dict[str, Any] | None = None) -> ApprovalRow:
+        """Append a sign-off line."""
+        row = ApprovalRow(self)
+        row.set(values or {})
+        self.rows.append(row)
+        self._reindex()
+        self.refresh()
+        return row
+
+    def remove_approval(self, row: ApprovalRow) -> None:
+        self.rows.remove(row)
+        self._reindex()
         self.refresh()
 
-    # ------------------------------------------------------------ behaviour
+    def _reindex(self) -> None:
+        """Re-register row widgets as ``approvals.N.field`` so problems mark them."""
+        self._fields = {k: v for k, v in self._fields.items() if not k.startswith("approvals.")}
+        for i, row in enumerate(self.rows):
+            for name, widget in row.widgets().items():
+                self._fields[f"approvals.{i}.{name}"] = widget
+        self.approvals.children = [r.box for r in self.rows]
 
-    def refresh(self) -> None:
-        """Build the charter from the design in memory and show it."""
+    def label(self, field: str) -> str:
+        parts = field.split(".")
+        if parts[0] == "approvals" and len(parts) >= 2 and parts[1].isdigit():
+            return f"Approver {int(parts[1]) + 1} {' '.join(parts[2:])}".strip()
+        return super().label(field)
+
+    def read(self) -> ApprovalInputs:
+        return charter.make_approvals(row.values() for row in self.rows)
+
+    def write(self, inputs: ApprovalInputs) -> None:
+        quiet, self._quiet = self._quiet, True
+        try:
+            self.rows = []
+            for approval in inputs.approvals:
+                self.add_approval(approval.model_dump())
+            self._reindex()
+        finally:
+            self._quiet = quiet
+
+    def refresh(self, _change: Any = None) -> None:
+        """Validate the approval rows (the rules have nothing to say about them)."""
+        if self._quiet:
+            return
+        with self._guard():
+            try:
+                self._apply(self.snapshot.design, self.read())
+            except InputError as exc:
+                self._show_problems(exc.problems)
+                self.save_button.disabled = True
+                return
+            self._show_problems([])
+            self.save_button.disabled = False
+
+    def save(self, *, raise_errors: bool = False) -> bool:
+        """Save the approvals, then show the charter of the saved design."""
+        saved = super().save(raise_errors=raise_errors)
+        if saved:
+            self.show_charter()
+        return saved
+
+    # ------------------------------------------------------------ the charter
+
+    def show_charter(self) -> None:
+        """Build the charter of the design as saved and show it."""
         try:
             self.built = charter.build(self.snapshot.design)
             self.files = {fmt: charter.render(self.built, fmt) for fmt in self.formats}
         except WorkbookError as exc:
-            self._set_status(exc.lines(), ok=False)
+            self._files_status(exc.lines(), ok=False)
             return
         except Exception as exc:
             self._bug(exc)
             return
-        self._show()
-
-    def reload(self) -> bool:
-        """Read the design file again (another step may have saved) and rebuild."""
-        try:
-            self.snapshot = store.load(self.snapshot.path)
-        except WorkbookError as exc:
-            self._set_status(exc.lines(), ok=False)
-            return False
-        self.refresh()
-        self._set_status([f"Reloaded revision {self.snapshot.design.revision}."], ok=True)
-        return True
-
-    def write(self, *, raise_errors: bool = False) -> list[Path]:
-        """Write the charter files into the output folder; the paths written.
-
-        Args:
-            raise_errors: re-raise the workbook's errors after showing them (a headless
-                run must fail when ``strict`` refuses the design or the disk is full).
-        """
-        try:
-            paths = charter.write(
-                self.snapshot.design, self.output_dir, self.formats, strict=self.strict
-            )
-        except WorkbookError as exc:
-            self._set_status(exc.lines(), ok=False)
-            if raise_errors:
-                raise
-            return []
-        except Exception as exc:
-            self._bug(exc)
-            if raise_errors:
-                raise
-            return []
-        self._set_status([f"Wrote {p}" for p in paths], ok=True)
-        return paths
-
-    # ------------------------------------------------------------ display
-
-    def _show(self) -> None:
         built = self.built
-        assert built is not None
-        snap = self.snapshot
-        state = f"revision {snap.design.revision}" if snap.fingerprint else "not saved yet"
-        self.header.value = (
-            f"<h2>{escape(self.title)}</h2>"
-            f'<div class="wb-help">{escape(self.help)}</div>'
-            f'<div class="wb-help">Design file: <code>{escape(snap.path)}</code> ({state}); '
-            f"files are written to <code>{escape(self.output_dir)}</code></div>"
-        )
         if built.ready:
             verdict = '<p class="wb-charter-ready">Ready to sign.</p>'
         else:
@@ -208,13 +268,12 @@ class CharterStep:
             )
         undecided = [f"{s.number}. {escape(s.title)}" for s in built.sections if not s.decided]
         self.readiness.value = verdict + bullet_list(undecided, "wb-charter-undecided")
-        links = "".join(
+        self.downloads.value = "".join(
             f'<a class="wb-download wb-download-{fmt}" download="charter.{fmt}" '
             f'href="data:{MIME[fmt]};base64,{base64.b64encode(data).decode("ascii")}">'
             f"Download {LABELS[fmt]}</a>"
             for fmt, data in self.files.items()
         )
-        self.downloads.value = links
         html = self.files["html"].decode("utf-8") if "html" in self.files else None
         # sandbox="" with no allow-* token: no script, no form, no navigation of the
         # notebook page; srcdoc keeps the charter's own CSS inside the frame.
@@ -223,13 +282,53 @@ class CharterStep:
             f'srcdoc="{escape(html or charter.render_html(built))}"></iframe>'
         )
 
-    def _set_status(self, lines: Sequence[str], *, ok: bool) -> None:
+    def reload(self) -> bool:
+        """Read the design file again (another step may have saved) and show it."""
+        try:
+            self.snapshot = store.load(self.snapshot.path)
+        except WorkbookError as exc:
+            self._files_status(exc.lines(), ok=False)
+            return False
+        self.write(charter.approvals_from(self.snapshot.design))
+        self._update_header()
+        self.refresh()
+        self.show_charter()
+        self._files_status([f"Reloaded revision {self.snapshot.design.revision}."], ok=True)
+        return True
+
+    def write_files(self, *, raise_errors: bool = False) -> list[Path]:
+        """Write the charter of the saved design into the output folder.
+
+        Args:
+            raise_errors: re-raise the workbook's errors after showing them (a headless
+                run must fail when ``strict`` refuses the design or the disk is full).
+        """
+        try:
+            paths = charter.write(
+                self.snapshot.design, self.output_dir, self.formats, strict=self.strict
+            )
+        except WorkbookError as exc:
+            self._files_status(exc.lines(), ok=False)
+            if raise_errors:
+                raise
+            return []
+        except Exception as exc:
+            self._bug(exc)
+            if raise_errors:
+                raise
+            return []
+        self._files_status([f"Wrote {p}" for p in paths], ok=True)
+        return paths
+
+    def _files_status(self, lines: Sequence[str], *, ok: bool) -> None:
         css = "wb-status-ok" if ok else "wb-status-error"
-        self.status.value = f'<span class="{css}">{"<br>".join(escape(x) for x in lines)}</span>'
+        self.files_status.value = (
+            f'<span class="{css}">{"<br>".join(escape(x) for x in lines)}</span>'
+        )
 
     def _bug(self, exc: Exception) -> None:
         log.exception("unexpected error in the charter step")
-        self._set_status(
+        self._files_status(
             [
                 f"Something went wrong inside the workbook ({type(exc).__name__}). "
                 "Nothing was written. Please report this as a bug."
@@ -244,25 +343,36 @@ class CharterStep:
         cls,
         design_path: str | Path = "",
         *,
+        approvals: list[dict[str, Any]] | None = None,
+        save: bool = False,
         output_dir: str | Path = "",
         formats: str | Sequence[str] | None = None,
         strict: bool = False,
         write: bool = False,
     ) -> CharterStep | Failed:
-        """Open the design and build its charter; with ``write=True`` press Write files.
+        """Open the design, set the approvers from the parameter (``None`` keeps the
+        design's), press Save with ``save=True`` and Write files with ``write=True``,
+        exactly as a person would.
 
         Raises:
-            WorkbookError: only when ``write`` is true (a headless run must fail loudly);
-                interactively the problem is shown in the step instead.
+            WorkbookError: only when ``save`` or ``write`` is true (a headless run must
+                fail loudly); interactively the problem is shown in the step instead.
         """
+        headless = save or write
         try:
             wanted = parse_formats(formats)
             snapshot = open_design(design_path)
             step = cls(snapshot, resolve_output_dir(output_dir, snapshot.path), wanted, strict)
+            if approvals is not None:
+                # Validate first, so a bad parameter is reported by field.
+                step.write(charter.make_approvals(approvals))
+                step.refresh()
         except WorkbookError as exc:
-            if write:
+            if headless:
                 raise
             return Failed(exc, cls.title)
+        if save:
+            step.save(raise_errors=True)
         if write:
-            step.write(raise_errors=True)
+            step.write_files(raise_errors=True)
         return step
