@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import subprocess
 import sys
@@ -144,6 +145,14 @@ def test_timezone_hours_apart_with_and_without_a_limit() -> None:
     assert v[("e1", "r2")] == pytest.approx(1 - 8 / 12)
     v = pair_values(design(weights=Weights(timezone=1), max_timezone_hours=2), BASE, "timezone")
     assert v == {("e1", "r1"): 1.0, ("e1", "r2"): 0.0}
+
+
+def test_timezone_offsets_are_taken_on_the_program_start_date() -> None:
+    rows = [*BASE, "ny,NY,mentor,top,5,A,America/New_York,python,,,,,,,"]
+    d = design(weights=Weights(timezone=1), max_timezone_hours=5)
+    assert pair_values(d, rows, "timezone")[("e1", "ny")] == 0.0  # January: Paris-NY 6 h
+    d = d.model_copy(update={"model": MentoringModel(start_date=dt.date(2027, 3, 20))})
+    assert pair_values(d, rows, "timezone")[("e1", "ny")] == 1.0  # US on DST first: 5 h
 
 
 def test_preferences_rank_first_choice_highest() -> None:

@@ -100,6 +100,8 @@ class Settings:
     mode: Mode
     default_capacity: int
     shortlist_k: int = 5
+    start_date: dt.date | None = None
+    """Time zone offsets are taken on this date (the program's start), as DST shifts them."""
 
     @classmethod
     def from_design(
@@ -131,6 +133,7 @@ class Settings:
             mode=mode,
             default_capacity=capacity,
             shortlist_k=shortlist_k,
+            start_date=design.model.start_date,
         )
 
 
@@ -415,7 +418,8 @@ class Criteria:
         outside = np.maximum(lo - gaps, 0) + np.maximum(gaps - hi, 0)
         self.seniority_table = np.clip(1 - outside / 2, 0, 1)
         self.gap_offset = span
-        offsets = {v: utc_offset_hours(v) for v in frame["timezone"].unique() if v}
+        on = pools.settings.start_date or dt.date(2026, 1, 15)
+        offsets = {v: utc_offset_hours(v, on) for v in frame["timezone"].unique() if v}
         tz = np.array([np.nan if offsets.get(v) is None else offsets[v] for v in frame["timezone"]])
         self.tz = tz
         # Few distinct zones: precompute zone x zone values and look pairs up.
