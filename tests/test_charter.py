@@ -42,7 +42,7 @@ from workbook.design import (
     Risk,
     new_design,
 )
-from workbook.errors import CharterError
+from workbook.errors import CharterError, InputError
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "graduate-program"
@@ -682,3 +682,25 @@ def test_charter_does_not_import_widgets() -> None:
     code = "import sys, workbook.charter, workbook.charter_docx; print('ipywidgets' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+# --------------------------------------------------------------------------- approvals
+
+
+def test_approvals_are_the_charter_steps_own_decision() -> None:
+    design = complete()
+    inputs = ch.make_approvals([{"role": "Sponsor", "name": "A. Signer", "date": "2027-02-01"}])
+    after = ch.apply_approvals(design, inputs)
+    assert [(a.role, a.date) for a in after.approvals] == [("Sponsor", dt.date(2027, 2, 1))]
+    assert after.model_copy(update={"approvals": design.approvals}) == design
+    assert ch.approvals_from(after) == inputs
+
+
+@pytest.mark.parametrize(
+    ("row", "field"),
+    [({"role": ""}, "approvals.0.role"), ({"role": "Sponsor", "date": "soon"}, "approvals.0.date")],
+)
+def test_bad_approvals_name_the_field(row: dict[str, str], field: str) -> None:
+    with pytest.raises(InputError) as info:
+        ch.make_approvals([row])
+    assert [p.field for p in info.value.problems] == [field]
