@@ -70,6 +70,7 @@ OBJECTIVE_COLUMNS = ["Objective", "Metric", "Baseline", "Target", "Date", "Data 
 HOSTILE = (
     '</td></tr></table><script>window.pwned=1</script><img src=x onerror="window.pwned=2">'
     " | pipes | # heading [link](javascript:window.pwned=3) *em* `code` &amp; <!-- "
+    " costs $5 and $\\frac{ "
     "\n\n# Injected heading\n\n- injected item\n1. injected\n"
 )
 
@@ -615,6 +616,7 @@ def test_control_characters_are_dropped_for_word() -> None:
         ("- item", "\\- item"),
         ("[x](javascript:y)", "\\[x\\](javascript:y)"),
         ("<b>&amp;", "\\<b\\>\\&amp;"),
+        ("$x^2$", "\\$x^2\\$"),
         ("two\n\nlines", "two lines"),
         ("plain text, e.g. this.", "plain text, e.g. this."),
     ],

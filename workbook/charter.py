@@ -96,7 +96,7 @@ FORMATS = ("md", "html", "docx")
 # --------------------------------------------------------------------------- text
 
 
-_MD_INLINE = re.compile(r"([\\`*_\[\]<>#|~&!{}])")
+_MD_INLINE = re.compile(r"([\\`*_\[\]<>#|~&!{}$])")
 _MD_LINE_START = re.compile(r"^(\d+)([.)])|^([-+=>:])")
 
 
@@ -104,11 +104,11 @@ def md_escape(text: object) -> str:
     """Escape text so that Markdown shows it literally, on one line.
 
     Every character that can open markup (emphasis, code, links, images, raw HTML,
-    entities, headings, table pipes) is backslash-escaped, which CommonMark and GitHub
-    Markdown both honour; whitespace, newlines included, collapses to single spaces so
-    a value cannot start a new block or break a table row; a leading ``1.``, ``-``,
-    ``+``, ``=`` or ``>`` is escaped so it cannot start a list, a heading underline or
-    a quote.
+    entities, headings, table pipes, GitHub's ``$`` maths) is backslash-escaped, which
+    CommonMark and GitHub Markdown both honour; whitespace, newlines included, collapses
+    to single spaces so a value cannot start a new block or break a table row; a leading
+    ``1.``, ``-``, ``+``, ``=``, ``:`` or ``>`` is escaped so it cannot start a list, a
+    heading underline, a definition or a quote.
     """
     flat = " ".join(str(text).split())
     escaped = _MD_INLINE.sub(r"\\\1", flat)
