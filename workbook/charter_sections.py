@@ -111,8 +111,11 @@ class _Section:
         return Section(self.number, self.key, self.title, tuple(self.blocks), tuple(self.open))
 
 
-def _component(s: _Section, name: str, plan: ComponentPlan, title: str) -> None:
-    """One of MENTOR's six components: its plan is required, the rest is shown if given."""
+def _component(s: _Section, d: Design, name: str) -> None:
+    """One of MENTOR's six components (titled as in ``knowledge/components.yaml``): its
+    plan is required, its owner, timing and activities are shown when given."""
+    plan: ComponentPlan = getattr(d.components, name)
+    title = _title("components", name)
     path = f"components.{name}"
     s.add(
         Fields(
@@ -304,8 +307,8 @@ def _participation(d: Design) -> Section:
             ),
         ]
     )
-    _component(s, "recruitment", d.components.recruitment, "Recruitment")
-    _component(s, "screening", d.components.screening, "Screening")
+    _component(s, d, "recruitment")
+    _component(s, d, "screening")
     return s.done()
 
 
@@ -337,7 +340,7 @@ def _model(d: Design) -> Section:
     s = _Section(7, "model", "Mentoring model")
     m = d.model
     rows: list[tuple[str, str, object]] = [
-        ("Format", "model.format", _human(m.format) if m.format else None),
+        ("Format", "model.format", _title("models", m.format) if m.format else None),
         ("Intake", "model.intake", _human(m.intake) if m.intake else None),
         ("Start", "model.start_date", m.start_date.isoformat() if m.start_date else None),
         (
@@ -489,9 +492,7 @@ def _matching(d: Design) -> Section:
     if m.avoid_repeat_pairs:
         constraints.append("No pair that has been matched before.")
     s.add(Bullets(tuple(constraints), "Hard constraints"))
-    _component(
-        s, "matching_initiating", d.components.matching_initiating, "Matching and initiating"
-    )
+    _component(s, d, "matching_initiating")
     r = m.results
     if r is None:
         s.add(Paragraph("No matching has been run yet; results will be added when it has."))
@@ -568,10 +569,8 @@ def _journey(d: Design, events: Sequence[tl.Event], chart: bool) -> Section:
 
 def _support(d: Design) -> Section:
     s = _Section(11, "support", "Support and training")
-    c = d.components
-    _component(s, "training", c.training, "Training of mentors and mentees")
-    _component(s, "monitoring_support", c.monitoring_support, "Monitoring and support")
-    _component(s, "closure", c.closure, "Closure")
+    for name in ("training", "monitoring_support", "closure"):
+        _component(s, d, name)
     return s.done()
 
 
