@@ -402,22 +402,29 @@ class Criteria:
                 )
             )
         self.share = {k: 100.0 * w / total for k, w in self.weights.items()}
-        self.wanted, self.offered = self._sets(frame["skills_wanted"], frame["skills_offered"])
-        self.goals_e, self.goals_r = self._sets(frame["goals"], frame["goals"])
-        self.lang_e, self.lang_r = self._sets(frame["languages"], frame["languages"])
+        self._every_mentor = np.arange(pools.m)
+        self.sets: dict[str, tuple[npt.NDArray[np.float32], npt.NDArray[np.float32], F64]] = {}
+        for name, (mentee_col, mentor_col) in {
+            "skills": ("skills_wanted", "skills_offered"),
+            "goals": ("goals", "goals"),
+            "language": ("languages", "languages"),
+        }.items():
+            e, r = self._sets(frame[mentee_col], frame[mentor_col])
+            self.sets[name] = (e, r, 1.0 / np.maximum(e.sum(axis=1, dtype=np.float64), 1))
         self.level = pools.roster.level
-        self.level_known = np.isfinite(self.level)
-        self.level_code = np.where(self.level_known, self.level, 0).astype(np.int64)
-        # Gaps beyond +-1000 levels are clipped; any sensible gap range lies well inside.
-        known = self.level_code[self.level_known]
-        span = min(int(known.max() - known.min()), 1000) if len(known) else 0
-        gaps = np.arange(-span, span + 1, dtype=np.float64)
+        # Few distinct levels: precompute level x level values (mentee row, mentor column)
+        # and look pairs up, one gather per block. Unknown levels get the last row and
+        # column, which score 0.
+        codes, levels = pd.factorize(self.level, use_na_sentinel=True)
+        levels = np.asarray(levels, dtype=np.float64)
+        gaps = levels[None, :] - levels[:, None]
         if pools.settings.format == "reverse":
             gaps = -gaps
         lo, hi = self.seniority_range()
         outside = np.maximum(lo - gaps, 0) + np.maximum(gaps - hi, 0)
-        self.seniority_table = np.clip(1 - outside / 2, 0, 1)
-        self.gap_offset = span
+        self.seniority_table = np.zeros((len(levels) + 1, len(levels) + 1))
+        self.seniority_table[:-1, :-1] = np.clip(1 - outside / 2, 0, 1)
+        self.level_code = np.where(codes < 0, len(levels), codes)
         on = pools.settings.start_date or dt.date(2026, 1, 15)
         offsets = {v: utc_offset_hours(v, on) for v in frame["timezone"].unique() if v}
         tz = np.array([np.nan if offsets.get(v) is None else offsets[v] for v in frame["timezone"]])
@@ -476,35 +483,31 @@ class Criteria:
 
     # Each criterion: a (mentee positions, shape (k,1) or (p,)), b (mentor positions) -> [0, 1].
 
-    def _overlap(
-        self, e: npt.NDArray[np.float32], r: npt.NDArray[np.float32], a: I64, b: I64
-    ) -> F64:
-        """Share of the mentee's items the mentor has (0 when the mentee listed none)."""
-        sizes = e.sum(axis=1)
+    def _overlap(self, name: str, a: I64, b: I64) -> F64:
+        """Share of the mentee's items the mentor has (0 when the mentee listed none).
+
+        Counts come from one matrix product per block (exact whole numbers in float32)
+        and are then scaled by the same float64 reciprocal in both block and pair mode,
+        so a pair's value is bit-for-bit the one that was solved.
+        """
+        e, r, inv = self.sets[name]
         if a.ndim == 2:
-            counts = (e[a.ravel()] @ r[:, b.ravel()]).astype(np.float64)
-            return counts / np.maximum(sizes[a.ravel()], 1)[:, None]
-        counts = np.einsum("ij,ji->i", e[a], r[:, b]).astype(np.float64)
-        return counts / np.maximum(sizes[a], 1)
+            cols = b.ravel()
+            whole = cols.size == r.shape[1] and bool((cols == self._every_mentor).all())
+            counts = e[a.ravel()] @ (r if whole else r[:, cols])
+            return counts * inv[a.ravel()][:, None]
+        return np.einsum("ij,ji->i", e[a], r[:, b]) * inv[a]
 
     def value(self, name: str, a: I64, b: I64) -> F64:
         """The value (0 to 1) of criterion ``name`` for the given pairs."""
         p, s = self.pools, self.pools.settings.matching
         ea, rb = p.mentees[a], p.mentors[b]
-        if name == "skills":
-            return self._overlap(self.wanted, self.offered, a, b)
-        if name == "goals":
-            return self._overlap(self.goals_e, self.goals_r, a, b)
+        if name in ("skills", "goals"):
+            return self._overlap(name, a, b)
         if name == "language":
-            return (self._overlap(self.lang_e, self.lang_r, a, b) > 0).astype(np.float64)
+            return (self._overlap(name, a, b) > 0).astype(np.float64)
         if name == "seniority":
-            # Levels are whole numbers, so the value is a lookup by gap (fast on big blocks).
-            gap = np.clip(
-                self.level_code[rb] - self.level_code[ea], -self.gap_offset, self.gap_offset
-            )
-            return self.seniority_table[gap + self.gap_offset] * (
-                self.level_known[ea] & self.level_known[rb]
-            )
+            return self.seniority_table[self.level_code[ea], self.level_code[rb]]
         if name == "timezone":
             return self.zone_value[self.zone_code[ea], self.zone_code[rb]]
         if name == "preferences":
