@@ -348,6 +348,8 @@ def test_timeline_dates_are_derived_from_the_design(example_out: dict[str, Any])
     assert {"Recruitment", "Screening", "Training", "Matching", "Evaluation"} <= set(events)
     dates = [e.start for e in example_out["charter"].events]
     assert dates == sorted(dates)
+    order = [e.name for e in example_out["charter"].events]
+    assert order.index("Closure and celebration") < order.index("Evaluation")
 
     timeline = table_rows(example_out["soup"].select_one("table.timeline"))
     midpoint = next(r for r in timeline if r[0] == "Midpoint review")
@@ -619,6 +621,8 @@ def test_control_characters_are_dropped_for_word() -> None:
         ("$x^2$", "\\$x^2\\$"),
         ("two\n\nlines", "two lines"),
         ("plain text, e.g. this.", "plain text, e.g. this."),
+        ("0.5", "0.5"),
+        ("2024. A year", "2024\\. A year"),
     ],
 )
 def test_md_escape(text: str, expected: str) -> None:

@@ -97,7 +97,7 @@ FORMATS = ("md", "html", "docx")
 
 
 _MD_INLINE = re.compile(r"([\\`*_\[\]<>#|~&!{}$])")
-_MD_LINE_START = re.compile(r"^(\d+)([.)])|^([-+=>:])")
+_MD_LINE_START = re.compile(r"^(\d{1,9})([.)])(?=\s|$)|^([-+=>:])")
 
 
 def md_escape(text: object) -> str:

@@ -484,7 +484,11 @@ def _matching(d: Design) -> Section:
         )
         constraints.append(f"The mentor is at least {low} and {high} level(s) above the mentee.")
     if m.department != "either":
-        constraints.append(f"Mentor and mentee are in the {m.department} department.")
+        constraints.append(
+            "Mentor and mentee work in the same department."
+            if m.department == "same"
+            else "Mentor and mentee work in different departments."
+        )
     if m.max_timezone_hours is not None:
         constraints.append(f"At most {m.max_timezone_hours:g} hours apart in time zone.")
     if m.min_score:

@@ -113,7 +113,9 @@ def build(design: Design) -> list[Event]:
     events.append(
         Event("Evaluation", end, end + dt.timedelta(days=42), "phase", "six weeks after the end")
     )
-    events.sort(key=lambda e: (e.start, e.kind != "phase", e.end))
+    # On the same day a milestone comes first: kick-off before the meetings, closure
+    # before the evaluation that follows it.
+    events.sort(key=lambda e: (e.start, e.kind == "phase", e.end))
     return events
 
 
