@@ -42,7 +42,7 @@ from workbook.design import (
     Risk,
     new_design,
 )
-from workbook.errors import CharterError, InputError
+from workbook.errors import CharterError, InputError, StoreError
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "graduate-program"
@@ -531,6 +531,13 @@ def test_strict_refuses_an_unready_design_and_writes_nothing(tmp_path: Path) -> 
 
 def test_strict_writes_a_ready_design(tmp_path: Path) -> None:
     assert len(ch.write(complete(), tmp_path, strict=True, findings=[])) == 4
+
+
+def test_an_output_path_that_is_a_file_is_reported(tmp_path: Path) -> None:
+    blocker = tmp_path / "taken"
+    blocker.write_text("not a folder")
+    with pytest.raises(StoreError, match="output folder"):
+        ch.write(example(), blocker / "out", findings=[])
 
 
 @pytest.mark.parametrize("formats", [["pdf"], []])

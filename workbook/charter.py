@@ -54,7 +54,7 @@ from workbook.charter_blocks import (
 )
 from workbook.charter_sections import sections
 from workbook.design import Approval, Design, problems_from_validation
-from workbook.errors import CharterError, InputError, Problem
+from workbook.errors import CharterError, InputError, Problem, StoreError
 from workbook.store import atomic_write
 
 __all__ = [
@@ -230,7 +230,7 @@ def write(
     Raises:
         CharterError: ``strict`` and the design has open decisions or broken rules
             (one problem each), or an unknown format; nothing is written then.
-        StoreError: a file could not be written.
+        StoreError: the folder cannot be created or a file could not be written.
     """
     unknown = [f for f in formats if f not in FORMATS]
     if unknown or not formats:
@@ -244,17 +244,27 @@ def write(
     charter = build(design, findings, today=today)
     if strict and not charter.ready:
         raise CharterError(charter.problems())
-    out = Path(outdir)
-    out.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
+    # Render everything before writing anything, so a failure leaves no mixed set.
+    files: dict[str, bytes] = {}
     for fmt in dict.fromkeys(formats):
-        path = out / f"charter.{fmt}"
-        atomic_write(path, render(charter, fmt))
-        written.append(path)
+        files[f"charter.{fmt}"] = render(charter, fmt)
         if fmt == "md" and charter.chart is not None:
-            png = out / charter.chart.filename
-            atomic_write(png, charter.chart.png)
-            written.append(png)
+            files[charter.chart.filename] = charter.chart.png
+    out = Path(outdir)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(
+            Problem(
+                f"cannot be used as the output folder ({exc.strerror or exc})",
+                "give a folder path that can be created, or an existing folder",
+                str(out),
+            )
+        ) from None
+    written = []
+    for name, data in files.items():
+        atomic_write(out / name, data)
+        written.append(out / name)
     return written
 
 
