@@ -188,6 +188,7 @@ class FocusAreasStep(Step[FocusAreasInputs]):
             icon="magic",
             tooltip="Include the focus areas that serve your purposes and link them",
         ).add_class("wb-suggest")
+        self.suggest_button.layout.width = "220px"
         self.suggest_button.on_click(lambda _b: self.suggest())
         self.advice = w.HTML().add_class("wb-advice-box")
         return [

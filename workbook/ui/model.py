@@ -1,0 +1,676 @@
+"""Widgets for design step 3: model, who takes part, roles and the confidentiality boundary."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import ipywidgets as w
+
+from workbook import knowledge, model, rules
+from workbook.design import Design
+from workbook.errors import InputError, WorkbookError
+from workbook.model import GROUP_FORMATS, ModelInputs
+from workbook.ui.base import (
+    Failed,
+    Step,
+    bullet_list,
+    choice_field,
+    escape,
+    lines,
+    lines_field,
+    open_design,
+    text_field,
+    yes_no_field,
+)
+
+_INTAKES = [("Cohort (everyone starts together)", "cohort"), ("Rolling (join any time)", "rolling")]
+_CADENCES = [
+    ("Weekly", "weekly"),
+    ("Fortnightly", "fortnightly"),
+    ("Monthly", "monthly"),
+    ("As needed", "as_needed"),
+]
+_MODES = [("In person", "in_person"), ("Virtual", "virtual"), ("Hybrid", "hybrid")]
+
+_NUMBERS = {
+    "model": ("duration_months", "meeting_minutes", "group_size"),
+    "participation": ("expected_mentees", "expected_mentors", "mentor_capacity"),
+}
+
+PARAMETERS: dict[str, tuple[str, str]] = {
+    "model_format": ("model", "format"),
+    "intake": ("model", "intake"),
+    "start_date": ("model", "start_date"),
+    "duration_months": ("model", "duration_months"),
+    "cadence": ("model", "cadence"),
+    "meeting_mode": ("model", "meeting_mode"),
+    "meeting_minutes": ("model", "meeting_minutes"),
+    "group_size": ("model", "group_size"),
+    "milestones": ("model", "milestones"),
+    "mentee_eligibility": ("participation", "mentee_eligibility"),
+    "mentor_eligibility": ("participation", "mentor_eligibility"),
+    "voluntary": ("participation", "voluntary"),
+    "both_roles_allowed": ("participation", "both_roles_allowed"),
+    "expected_mentees": ("participation", "expected_mentees"),
+    "expected_mentors": ("participation", "expected_mentors"),
+    "mentor_capacity": ("participation", "mentor_capacity"),
+    "mentor_recognition": ("participation", "mentor_recognition"),
+    "confidentiality_statement": ("confidentiality", "statement"),
+    "manager_hears_goals": ("confidentiality", "manager_hears_goals"),
+    "manager_receives_progress": ("confidentiality", "manager_receives_progress"),
+    "manager_directs_learning": ("confidentiality", "manager_directs_learning"),
+    "feeds_performance_review": ("confidentiality", "feeds_performance_review"),
+}
+"""Notebook parameter -> (design part, field). ``roles`` is a dict parameter of its own."""
+
+_LABELS = {
+    "model.format": "Model",
+    "model.start_date": "Start date",
+    "model.duration_months": "Duration",
+    "model.meeting_mode": "Meeting mode",
+    "model.meeting_minutes": "Meeting length",
+    "model.group_size": "Group size",
+    "participation.expected_mentees": "Expected mentees",
+    "participation.expected_mentors": "Expected mentors",
+    "participation.mentor_capacity": "Mentor capacity",
+    "participation.both_roles_allowed": "Both roles",
+}
+
+
+def _plain(value: Any) -> str:
+    """How a number reads back in a text box: 6.0 -> "6", None -> ""."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _css(path: str) -> str:
+    return path.replace(".", "-").replace("_", "-")
+
+
+class MilestoneRow:
+    """The widgets of one milestone: name, month, description."""
+
+    def __init__(self, step: ModelStep) -> None:
+        self.name = w.Text(
+            description="Milestone",
+            placeholder="e.g. Midpoint review",
+            layout=w.Layout(width="330px"),
+        ).add_class("wb-milestone-name")
+        self.month = w.Text(
+            description="Month", placeholder="e.g. 6", layout=w.Layout(width="130px")
+        ).add_class("wb-milestone-month")
+        self.description = w.Text(
+            description="What happens", layout=w.Layout(width="400px")
+        ).add_class("wb-milestone-description")
+        for widget, width in (
+            (self.name, "80px"),
+            (self.month, "50px"),
+            (self.description, "95px"),
+        ):
+            widget.style.description_width = width
+        self.remove = w.Button(description="Remove", icon="trash").add_class("wb-milestone-remove")
+        self.remove.layout.width = "100px"
+        self.remove.on_click(lambda _b: step.remove_milestone(self))
+        for widget in self.widgets().values():
+            widget.observe(step.refresh, names="value")
+        self.box = w.HBox(
+            [self.name, self.month, self.description, self.remove],
+            layout=w.Layout(margin="2px 0"),
+        ).add_class("wb-milestone")
+
+    def widgets(self) -> dict[str, w.Widget]:
+        return {"name": self.name, "month": self.month, "description": self.description}
+
+    def values(self) -> dict[str, Any]:
+        return {name: widget.value for name, widget in self.widgets().items()}
+
+    def set(self, values: dict[str, Any]) -> None:
+        self.name.value = values.get("name", "")
+        self.month.value = _plain(values.get("month"))
+        self.description.value = values.get("description", "")
+
+
+class ModelStep(Step[ModelInputs]):
+    """Step 3: the model, who takes part, roles and the confidentiality boundary."""
+
+    step = "model"
+    title = "3. Mentoring model, participation, roles and boundaries"
+    help = (
+        "The shape of every relationship: the format, how people join, how long it lasts "
+        "(9 to 12 months: mentoring is long term), how often pairs meet and its "
+        "milestones; who takes part; what each party does; and the boundary between the "
+        "relationship and the mentee's line manager. Empty fields are undecided; "
+        "'Suggest defaults' fills only empty fields with sourced defaults, and says which."
+    )
+
+    def __init__(self, snapshot: Any) -> None:
+        self.milestone_rows: list[MilestoneRow] = []
+        self.notes: dict[str, w.HTML] = {}
+        super().__init__(snapshot, model.inputs_from, model.apply)
+
+    # ------------------------------------------------------------ widgets
+
+    def _noted(self, path: str, widget: w.Widget) -> w.VBox:
+        """``widget`` with a note under it for the rules' warnings and advice on ``path``."""
+        note = w.HTML().add_class("wb-note")
+        note.add_class(f"wb-note-{_css(path)}")
+        self.notes[path] = note
+        return w.VBox([widget, note])
+
+    def _area(self, path: str, label: str, css: str, placeholder: str = "") -> w.Textarea:
+        widget = w.Textarea(
+            description=label,
+            placeholder=placeholder,
+            layout=w.Layout(width="600px", height="60px"),
+        ).add_class(css)
+        widget.style.description_width = "160px"
+        return self.field(path, widget)  # type: ignore[return-value]
+
+    def build(self) -> list[w.Widget]:
+        formats = [(e.title, e.key) for e in knowledge.catalogue("models")]
+        self.format = choice_field(self, "model.format", "Model", "wb-format", formats)
+        self.format_help = w.HTML().add_class("wb-format-help")
+        self.intake = choice_field(self, "model.intake", "Intake", "wb-intake", _INTAKES)
+        self.start_date = self.field(
+            "model.start_date", w.DatePicker(description="Start date").add_class("wb-start-date")
+        )
+        self.start_date.style.description_width = "160px"
+        self.duration = text_field(
+            self,
+            "model.duration_months",
+            "Duration (months)",
+            "wb-duration",
+            placeholder="9 to 12 months for mentoring",
+        )
+        self.cadence = choice_field(self, "model.cadence", "Meetings", "wb-cadence", _CADENCES)
+        self.meeting_mode = choice_field(
+            self, "model.meeting_mode", "Meeting mode", "wb-meeting-mode", _MODES
+        )
+        self.meeting_minutes = text_field(
+            self,
+            "model.meeting_minutes",
+            "Meeting length (min)",
+            "wb-meeting-minutes",
+            placeholder="e.g. 60",
+        )
+        self.group_size = text_field(
+            self,
+            "model.group_size",
+            "Group size",
+            "wb-group-size",
+            placeholder="mentees per group (group and team formats)",
+        )
+        self.group_box = self._noted("model.group_size", self.group_size)
+        self.milestones = w.VBox().add_class("wb-milestones")
+        add = w.Button(description="Add milestone", icon="plus").add_class("wb-add-milestone")
+        add.on_click(lambda _b: self.add_milestone())
+        zachary = w.Button(
+            description="Use Zachary's four phases",
+            tooltip="Add preparing, negotiating, enabling growth and closure, scaled to the "
+            "duration",
+        ).add_class("wb-zachary")
+        zachary.layout.width = "240px"
+        zachary.on_click(lambda _b: self.use_zachary())
+
+        people: dict[str, w.Widget] = {
+            "mentee_eligibility": self._area(
+                "participation.mentee_eligibility",
+                "Who can be a mentee",
+                "wb-mentee-eligibility",
+                "e.g. graduates in their first two years, any department",
+            ),
+            "mentor_eligibility": self._area(
+                "participation.mentor_eligibility",
+                "Who can be a mentor",
+                "wb-mentor-eligibility",
+                "e.g. five years' experience, outside the mentee's reporting line",
+            ),
+            "voluntary": yes_no_field(
+                self, "participation.voluntary", "Voluntary for both", "wb-voluntary"
+            ),
+            "both_roles_allowed": yes_no_field(
+                self, "participation.both_roles_allowed", "Can be both roles", "wb-both-roles"
+            ),
+            "expected_mentees": text_field(
+                self, "participation.expected_mentees", "Expected mentees", "wb-expected-mentees"
+            ),
+            "expected_mentors": text_field(
+                self, "participation.expected_mentors", "Expected mentors", "wb-expected-mentors"
+            ),
+            "mentor_capacity": text_field(
+                self,
+                "participation.mentor_capacity",
+                "Mentees per mentor",
+                "wb-mentor-capacity",
+                placeholder="default; a roster can set it per mentor",
+            ),
+            "mentor_recognition": self._area(
+                "participation.mentor_recognition",
+                "Mentor recognition",
+                "wb-mentor-recognition",
+                "how mentors are thanked and recognised (they are hard to attract)",
+            ),
+        }
+        self.people = people
+
+        self.roles: dict[str, w.Textarea] = {}
+        role_boxes: list[w.Widget] = []
+        for role in knowledge.catalogue("roles"):
+            area = lines_field(self, f"roles.{role.key}", role.title, f"wb-role-{role.key}")
+            area.placeholder = "one responsibility per line"
+            self.roles[role.key] = area
+            role_boxes.append(
+                w.HTML(
+                    f'<div class="wb-help"><b>{escape(role.title)}</b>: '
+                    f"{escape(' '.join(role.description.split()))} "
+                    f"<i>({escape(role.source)})</i></div>"
+                )
+            )
+            role_boxes.append(self._noted(f"roles.{role.key}", area))
+        self.members = lines_field(
+            self,
+            "roles.steering_group_members",
+            "Steering group members",
+            "wb-role-steering_group_members",
+        )
+        self.members.placeholder = "roles represented, one per line (not people's names)"
+        role_boxes.append(self.members)
+
+        self.statement = self._area(
+            "confidentiality.statement",
+            "Boundary statement",
+            "wb-confidentiality-statement",
+            "what stays in the relationship and what the manager may hear",
+        )
+        self.statement.layout.height = "90px"
+        self.boundary = {
+            "manager_hears_goals": yes_no_field(
+                self,
+                "confidentiality.manager_hears_goals",
+                "Manager hears goals",
+                "wb-manager-hears-goals",
+            ),
+            "manager_receives_progress": yes_no_field(
+                self,
+                "confidentiality.manager_receives_progress",
+                "Manager gets progress",
+                "wb-manager-receives-progress",
+            ),
+            "manager_directs_learning": yes_no_field(
+                self,
+                "confidentiality.manager_directs_learning",
+                "Manager directs learning",
+                "wb-manager-directs-learning",
+            ),
+            "feeds_performance_review": yes_no_field(
+                self,
+                "confidentiality.feeds_performance_review",
+                "Feeds performance review",
+                "wb-feeds-performance-review",
+            ),
+        }
+
+        for widget in (self.members, *self.boundary.values()):
+            widget.style.description_width = "200px"
+            widget.layout.width = "640px"
+        self.suggest_button = w.Button(
+            description="Suggest defaults",
+            icon="magic",
+            tooltip="Fill empty fields with sourced defaults; decided values are kept",
+        ).add_class("wb-suggest-defaults")
+        self.suggest_button.layout.width = "200px"
+        self.suggest_button.on_click(lambda _b: self.suggest())
+        self.filled = w.HTML().add_class("wb-filled")
+        return [
+            w.HBox([self.suggest_button]),
+            self.filled,
+            w.HTML("<h3>Model</h3>"),
+            self._noted("model.format", self.format),
+            self.format_help,
+            self.intake,
+            self.start_date,
+            self._noted("model.duration_months", self.duration),
+            self.cadence,
+            self.meeting_mode,
+            self.meeting_minutes,
+            self.group_box,
+            w.HTML(
+                "<h4>Milestones</h4><div class='wb-help'>Points in every relationship, in "
+                "months from its start. Lois Zachary's four phases (preparing, negotiating, "
+                "enabling growth, coming to closure) are a good default set.</div>"
+            ),
+            self.milestones,
+            self._noted("model.milestones", w.HBox([add, zachary])),
+            w.HTML("<h3>Who takes part</h3>"),
+            people["mentee_eligibility"],
+            people["mentor_eligibility"],
+            self._noted("participation.voluntary", people["voluntary"]),
+            self._noted("participation.both_roles_allowed", people["both_roles_allowed"]),
+            self._noted("participation.expected_mentees", people["expected_mentees"]),
+            people["expected_mentors"],
+            people["mentor_capacity"],
+            people["mentor_recognition"],
+            w.HTML("<h3>Roles and responsibilities</h3>"),
+            *role_boxes,
+            w.HTML(
+                "<h3>Confidentiality boundary</h3><div class='wb-help'>The mentee's manager "
+                "may hear the mentee's goals but gets no details of their progress, has no "
+                "link to the mentor, and is never the mentor; nothing from the relationship "
+                "feeds a performance review (rules R1, R2, R3, R5).</div>"
+            ),
+            self._noted("confidentiality.statement", self.statement),
+            *[
+                self._noted(f"confidentiality.{name}", widget)
+                for name, widget in self.boundary.items()
+            ],
+        ]
+
+    def add_milestone(self, values: dict[str, Any] | None = None) -> MilestoneRow:
+        """Append a milestone row."""
+        row = MilestoneRow(self)
+        quiet, self._quiet = self._quiet, True
+        try:
+            row.set(values or {})
+        finally:
+            self._quiet = quiet
+        self.milestone_rows.append(row)
+        self._reindex()
+        self.refresh()
+        return row
+
+    def remove_milestone(self, row: MilestoneRow) -> None:
+        self.milestone_rows.remove(row)
+        self._reindex()
+        self.refresh()
+
+    def _reindex(self) -> None:
+        """Show the rows and register their widgets as ``model.milestones.N.field``."""
+        self.milestones.children = [r.box for r in self.milestone_rows]
+        self._fields = {
+            k: v for k, v in self._fields.items() if not k.startswith("model.milestones.")
+        }
+        for i, row in enumerate(self.milestone_rows):
+            for name, widget in row.widgets().items():
+                self._fields[f"model.milestones.{i}.{name}"] = widget
+
+    def use_zachary(self) -> None:
+        """Add Zachary's four phases, scaled to the duration, that are not there yet."""
+        with self._guard():
+            try:
+                duration = model.make_inputs(model={"duration_months": self.duration.value})
+            except InputError:
+                duration = model.make_inputs()
+            names = {row.name.value.strip().lower() for row in self.milestone_rows}
+            added = []
+            for milestone in model.zachary_milestones(duration.model.duration_months):
+                if milestone.name.lower() not in names:
+                    self.add_milestone(milestone.model_dump())
+                    added.append(milestone.name)
+            self._set_status(
+                [
+                    f"Added Zachary's phases: {', '.join(added)}."
+                    if added
+                    else "Zachary's four phases are already there."
+                ],
+                ok=True,
+            )
+
+    def label(self, field: str) -> str:
+        parts = field.split(".")
+        if parts[:2] == ["model", "milestones"] and len(parts) >= 3 and parts[2].isdigit():
+            return f"Milestone {int(parts[2]) + 1} {' '.join(parts[3:])}".strip()
+        if field in _LABELS:
+            return _LABELS[field]
+        return parts[-1].replace("_", " ").capitalize()
+
+    # ------------------------------------------------------------ behaviour
+
+    def refresh(self, _change: Any = None) -> None:
+        super().refresh(_change)
+        if self._quiet:
+            return
+        with self._guard():
+            self._show_format()
+            try:
+                design = model.apply(self.snapshot.design, self.read())
+            except InputError:
+                for note in self.notes.values():
+                    note.value = ""
+                return
+            self._show_notes(design)
+
+    def _show_format(self) -> None:
+        key = self.format.value
+        parts = []
+        entry = knowledge.entry("models", key) if key else None
+        if entry is not None:
+            parts.append(
+                f"{escape(' '.join(entry.description.split()))} "
+                f"<b>Watch:</b> {escape(' '.join(str(entry.extra('watch')).split()))} "
+                f"<i>({escape(entry.source)})</i>"
+            )
+        hints = model.format_hint(self.snapshot.design)
+        if hints:
+            titles = [
+                f"{escape(knowledge.entry('models', k).title)} ({escape(', '.join(p))})"  # type: ignore[union-attr]
+                for k, p in hints[:3]
+            ]
+            parts.append("<b>Suits your purposes:</b> " + "; ".join(titles))
+        self.format_help.value = "".join(f'<div class="wb-help">{p}</div>' for p in parts)
+        shown = key in GROUP_FORMATS or self.group_size.value.strip() != ""
+        self.group_box.layout.display = None if shown else "none"
+
+    def _show_notes(self, design: Design) -> None:
+        items: dict[str, list[str]] = {path: [] for path in self.notes}
+        for f in rules.for_step(design, self.step):
+            path = self._note_for(f.field)
+            if path:
+                items[path].append(
+                    f"<b>{escape(f.rule)}</b> {escape(f.message)}. <i>{escape(f.fix)}</i>"
+                )
+        for a in model.advice(design):
+            path = self._note_for(a.field)
+            if path:
+                items[path].append(f"{escape(a.message)} <i>({escape(a.source)})</i>")
+        for path, note in self.notes.items():
+            note.value = bullet_list(items[path], "wb-warnings")
+
+    def _note_for(self, field: str) -> str | None:
+        """The note a design path is shown in: its own, or its section's (milestones)."""
+        for path in self.notes:
+            if field == path or field.startswith(path + "."):
+                return path
+        return None
+
+    def suggest(self) -> None:
+        """What "Suggest defaults" does: fill empty fields with sourced defaults and list
+        them, so nothing is prefilled silently."""
+        with self._guard():
+            try:
+                before = self.read()
+            except InputError as exc:
+                self._show_problems(exc.problems)
+                self._set_status(["Fix the problems above before asking for defaults."], ok=False)
+                return
+            after, filled = model.suggest(before)
+            self.write(after)
+            if filled:
+                self.filled.value = (
+                    f"<div class='wb-help'><b>Filled {len(filled)} empty field(s) with "
+                    "defaults; review them, then Save:</b></div>"
+                    + bullet_list(
+                        [
+                            f"{escape(self.label(f.field))}: {escape(f.title)} "
+                            f"<i>({escape(f.source)})</i>"
+                            for f in filled
+                        ],
+                        "wb-filled-list",
+                    )
+                )
+            else:
+                self.filled.value = (
+                    "<div class='wb-help'>Every field is decided: nothing to fill.</div>"
+                )
+            self.refresh()
+
+    # ------------------------------------------------------------ translation
+
+    def _raw(self) -> dict[str, Any]:
+        """The widgets' values in the inputs' shape, before validation."""
+        return {
+            "model": {
+                "format": self.format.value,
+                "intake": self.intake.value,
+                "start_date": self.start_date.value,
+                "duration_months": self.duration.value,
+                "cadence": self.cadence.value,
+                "meeting_mode": self.meeting_mode.value,
+                "meeting_minutes": self.meeting_minutes.value,
+                "group_size": self.group_size.value,
+                "milestones": [row.values() for row in self.milestone_rows],
+            },
+            "participation": {name: widget.value for name, widget in self.people.items()},
+            "roles": {
+                **{key: lines(area.value) for key, area in self.roles.items()},
+                "steering_group_members": lines(self.members.value),
+            },
+            "confidentiality": {
+                "statement": self.statement.value,
+                **{name: widget.value for name, widget in self.boundary.items()},
+            },
+        }
+
+    def read(self) -> ModelInputs:
+        return model.make_inputs(**self._raw())
+
+    def write(self, inputs: ModelInputs) -> None:
+        quiet, self._quiet = self._quiet, True
+        try:
+            m, p, c = inputs.model, inputs.participation, inputs.confidentiality
+            self.format.value = m.format
+            self.intake.value = m.intake
+            self.start_date.value = m.start_date
+            self.cadence.value = m.cadence
+            self.meeting_mode.value = m.meeting_mode
+            for part, names in _NUMBERS.items():
+                for name in names:
+                    value = getattr(inputs.model if part == "model" else p, name)
+                    self._number_widget(part, name).value = _plain(value)
+            self.milestone_rows = []
+            for milestone in m.milestones:
+                self.add_milestone(milestone.model_dump())
+            self._reindex()
+            for name, widget in self.people.items():
+                value = getattr(p, name)
+                widget.value = value if not isinstance(widget, w.Text) else _plain(value)
+            for key, area in self.roles.items():
+                area.value = "\n".join(getattr(inputs.roles, key))
+            self.members.value = "\n".join(inputs.roles.steering_group_members)
+            self.statement.value = c.statement
+            for name, widget in self.boundary.items():
+                widget.value = getattr(c, name)
+        finally:
+            self._quiet = quiet
+        if not self._quiet:
+            self._show_format()
+
+    def _number_widget(self, part: str, name: str) -> w.Text:
+        if part == "model":
+            return {
+                "duration_months": self.duration,
+                "meeting_minutes": self.meeting_minutes,
+                "group_size": self.group_size,
+            }[name]
+        return self.people[name]  # type: ignore[return-value]
+
+    # ------------------------------------------------------------ entry point
+
+    @classmethod
+    def from_params(
+        cls,
+        design_path: str | Path = "",
+        *,
+        model_format: str | None = None,
+        intake: str | None = None,
+        start_date: str | dt.date | None = None,
+        duration_months: int | None = None,
+        cadence: str | None = None,
+        meeting_mode: str | None = None,
+        meeting_minutes: int | None = None,
+        group_size: int | None = None,
+        milestones: list[dict[str, Any]] | None = None,
+        mentee_eligibility: str | None = None,
+        mentor_eligibility: str | None = None,
+        voluntary: bool | None = None,
+        both_roles_allowed: bool | None = None,
+        expected_mentees: int | None = None,
+        expected_mentors: int | None = None,
+        mentor_capacity: int | None = None,
+        mentor_recognition: str | None = None,
+        roles: dict[str, list[str]] | None = None,
+        confidentiality_statement: str | None = None,
+        manager_hears_goals: bool | None = None,
+        manager_receives_progress: bool | None = None,
+        manager_directs_learning: bool | None = None,
+        feeds_performance_review: bool | None = None,
+        suggest: bool = False,
+        save: bool = False,
+    ) -> ModelStep | Failed:
+        """Open the design, set the widgets from any parameter that is not ``None``,
+        press "Suggest defaults" if ``suggest``, and press Save if ``save``, exactly as a
+        person would. ``roles`` replaces only the roles it names.
+
+        Raises:
+            WorkbookError: only when ``save`` is true (a headless run must fail loudly);
+                interactively the problem is shown in the step instead.
+        """
+        values = {k: v for k, v in locals().items() if k in PARAMETERS or k == "roles"}
+        try:
+            step = cls(open_design(design_path))
+        except WorkbookError as exc:
+            if save:
+                raise
+            return Failed(exc, cls.title)
+        try:
+            step.set_values(**values)
+        except InputError as exc:
+            if save:
+                raise
+            step._show_problems(exc.problems)
+            step._set_status(["A parameter was not accepted; see the problems above."], ok=False)
+            return step
+        if suggest:
+            step.suggest_button.click()
+        if save:
+            step.save(raise_errors=True)
+        return step
+
+    def set_values(self, **values: Any) -> None:
+        """Set widgets from parameters (names as in :data:`PARAMETERS`, plus ``roles``);
+        ``None`` keeps what the design has.
+
+        Raises:
+            InputError: a parameter is not acceptable, named by its design field
+                (``model.duration_months``).
+        """
+        raw = self._raw()
+        for name, value in values.items():
+            if value is None:
+                continue
+            if name == "roles":
+                if not isinstance(value, dict):
+                    raw["roles"] = value  # let validation name the problem
+                else:
+                    raw["roles"].update(value)
+                continue
+            part, field = PARAMETERS[name]
+            raw[part][field] = value
+        # Validated with the model the widgets' values go through, so a bad parameter is
+        # reported by field instead of being dropped by a widget.
+        self.write(model.make_inputs(**raw))
+        self.refresh()
