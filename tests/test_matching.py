@@ -177,6 +177,11 @@ def test_score_is_the_weighted_mean_and_reasons_list_every_criterion() -> None:
     assert result.contributions.sum(axis=1).iloc[0] == pytest.approx(row.score, abs=1e-3)
 
 
+def test_preference_reason_names_the_choice() -> None:
+    result = match(design(weights=Weights(skills=0, preferences=1)), roster_bytes(BASE))
+    assert result.matches.reasons.tolist() == ["mentee's preference +100.0 (choice 1 of 2)"]
+
+
 def test_all_weights_zero_is_refused() -> None:
     with pytest.raises(MatchingError, match="weight 0"):
         match(design(weights=Weights(skills=0)), roster_bytes(BASE))

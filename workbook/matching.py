@@ -779,7 +779,18 @@ def explain_pairs(scored: Scored, mentee: I64, mentor: I64) -> tuple[list[str], 
             d = np.minimum(d, 24 - d)
             details[name] = [("zone unknown" if np.isnan(x) else f"{x:g} h apart") for x in d]
         elif name == "preferences":
-            details[name] = ["listed" if v > 0 else "not listed" for v in contrib[name]]
+            ids = p.roster.frame["id"].to_numpy(dtype=object)
+            mentor_ids = set(ids[p.mentors])  # only mentors count, as in the score
+            listed = [
+                [x for x in prefs if x in mentor_ids]
+                for prefs in split_list(frame["preferences"].to_numpy(dtype=object)[ea])
+            ]
+            details[name] = [
+                f"choice {prefs.index(ids[r]) + 1} of {len(prefs)}"
+                if ids[r] in prefs
+                else "not listed"
+                for prefs, r in zip(listed, rb, strict=True)
+            ]
         else:
             column = name.removeprefix("extra:")
             details[name] = [
@@ -1282,6 +1293,32 @@ def apply(design: Design, inputs: MatchingInputs) -> Design:
     )
 
 
+def _effect_of(name: str, inputs: MatchingInputs, fmt: str | None) -> str:
+    """What one criterion rewards, with the step's current settings filled in."""
+    if name == "department":
+        return f"full when the departments are {inputs.department}"
+    if name == "timezone":
+        if inputs.max_timezone_hours is not None:
+            return f"full when at most {inputs.max_timezone_hours:g} hours apart, else 0"
+        return "falls by 1/12 for every hour apart"
+    if name == "seniority":
+        if fmt == "peer":
+            return "full at the same level, half one level apart"
+        lo, hi = inputs.seniority_min_gap, inputs.seniority_max_gap
+        who = "the mentee is above the mentor" if fmt == "reverse" else "the mentor is above"
+        span = (
+            "any number of levels"
+            if lo is None and hi is None
+            else f"at least {lo} level(s)"
+            if hi is None
+            else f"at most {hi} level(s)"
+            if lo is None
+            else f"{lo} to {hi} level(s)"
+        )
+        return f"full when {who} by {span}, half one level off"
+    return EFFECTS[name]
+
+
 def effect(inputs: MatchingInputs, fmt: str | None = None) -> list[str]:
     """Plain sentences saying what the current settings do, for the step to show."""
     weights = inputs.weights.model_dump()
@@ -1296,7 +1333,7 @@ def effect(inputs: MatchingInputs, fmt: str | None = None) -> list[str]:
         if weight > 0:
             lines.append(
                 f"{LABELS[name].capitalize()} is {100 * weight / total:.0f}% of a score: "
-                f"{EFFECTS[name]}."
+                f"{_effect_of(name, inputs, fmt)}."
             )
     for column, extra in extras.items():
         lines.append(

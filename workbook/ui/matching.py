@@ -240,16 +240,17 @@ class MatchingStep(Step[MatchingInputs]):
                 ).add_class("wb-objective")
             ),
         )
-        self.weights: dict[str, w.FloatSlider] = {}
+        # Number boxes rather than sliders: a slider's step and range would round or clip
+        # a weight the design already holds (0.3, or 12), and saving would change it.
+        self.weights: dict[str, w.BoundedFloatText] = {}
         rows = []
         for name, text in CRITERIA_HELP.items():
-            slider = w.FloatSlider(
+            slider = w.BoundedFloatText(
                 description=matching.LABELS[name].capitalize(),
                 min=0,
-                max=5,
+                max=1000,
                 step=0.5,
-                readout_format=".1f",
-                layout=w.Layout(width="420px"),
+                layout=w.Layout(width="260px"),
             ).add_class(f"wb-weight-{name}")
             self.weights[name] = self.field(f"weights.{name}", box(slider))
             rows.append(w.HBox([slider, w.HTML(f"<span class='wb-help'>{escape(text)}</span>")]))
@@ -296,7 +297,7 @@ class MatchingStep(Step[MatchingInputs]):
         self.min_score = self.field(
             "min_score",
             box(
-                w.FloatSlider(description="Minimum score", min=0, max=100, step=1).add_class(
+                w.BoundedFloatText(description="Minimum score", min=0, max=100, step=1).add_class(
                     "wb-min-score"
                 )
             ),
@@ -307,9 +308,11 @@ class MatchingStep(Step[MatchingInputs]):
         )
         self.avoid_repeat = self.field(
             "avoid_repeat_pairs",
-            w.Checkbox(description="Never repeat a previous cohort's pair").add_class(
-                "wb-avoid-repeat"
-            ),
+            w.Checkbox(
+                description="Never repeat a previous cohort's pair",
+                layout=w.Layout(width="600px"),
+                style={"description_width": "initial"},
+            ).add_class("wb-avoid-repeat"),
         )
         self.extra = self.field(
             "extra_criteria",
