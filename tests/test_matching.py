@@ -489,3 +489,15 @@ def test_importing_matching_does_not_import_ipywidgets() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_a_solver_status_other_than_optimal_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    from ortools.graph.python import min_cost_flow
+
+    class Refusing(min_cost_flow.SimpleMinCostFlow):  # type: ignore[misc]
+        def solve_max_flow_with_min_cost(self) -> object:
+            return min_cost_flow.SimpleMinCostFlow.BAD_COST_RANGE
+
+    monkeypatch.setattr(min_cost_flow, "SimpleMinCostFlow", Refusing)
+    with pytest.raises(MatchingError, match="BAD_COST_RANGE, not OPTIMAL"):
+        match(design(), roster_bytes(BASE))
