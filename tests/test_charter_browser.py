@@ -48,7 +48,7 @@ def test_hostile_charter_runs_no_script(browser: Any, tmp_path: Path) -> None:
         assert [e for e in events if e.startswith("request") and "data:" not in e] == []
         assert "<script>window.pwned=1</script>" in page.inner_text("#s2-purpose")
         ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / "charter-hostile.png"), full_page=True)
+        page.screenshot(path=str(ARTIFACTS / "charter-hostile.png"))
     finally:
         ctx.close()
 
@@ -70,7 +70,7 @@ def test_charter_reads_on_a_phone_and_prints(browser: Any, tmp_path: Path) -> No
         assert page.locator("section.charter-section").count() == 16
         assert [e for e in events if "error" in e] == []
         ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / "charter-phone.png"), full_page=True)
+        page.screenshot(path=str(ARTIFACTS / "charter-phone.png"))
 
         page.emulate_media(media="print")
         assert page.locator("nav.contents").is_hidden()
