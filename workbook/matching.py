@@ -816,7 +816,8 @@ def explain_pairs(scored: Scored, mentee: I64, mentor: I64) -> tuple[list[str], 
 def explain_unmatched(scored: Scored, solution: Solution) -> pd.DataFrame:
     """Why each unmatched mentee has no mentor, and the nearest alternatives.
 
-    Only unmatched mentees are looked at again (a small block), against every mentor.
+    Only unmatched mentees are scored again, a block at a time against every mentor, so
+    memory stays flat however many are unmatched.
     """
     p = scored.pools
     frame = p.roster.frame
@@ -826,53 +827,84 @@ def explain_unmatched(scored: Scored, solution: Solution) -> pd.DataFrame:
     columns = ["mentee_id", "mentee_name", "reason", "alternatives"]
     if not len(rows):
         return pd.DataFrame(columns=columns)
-    load = np.bincount(solution.mentor, minlength=p.m)
-    allowed = np.bincount(scored.mentee, minlength=p.n)
-    m = p.m
-    min_score = p.settings.matching.min_score
-    names = frame["name"].to_numpy(dtype=object)
-    ids = frame["id"].to_numpy(dtype=object)
+    context = _Context(
+        scored,
+        load=np.bincount(solution.mentor, minlength=p.m),
+        allowed=np.bincount(scored.mentee, minlength=p.n),
+        names=frame["name"].to_numpy(dtype=object),
+        ids=frame["id"].to_numpy(dtype=object),
+    )
+    every = np.arange(p.m)[None, :]
+    step = max(1, _CELLS_PER_BLOCK // max(p.m, 1))
     out = []
-    for i in rows:
-        s = scored.criteria.scores(np.array([[i]]), np.arange(m)[None, :])[0]
-        s = np.rint(s * SCALE) / SCALE
+    for start in range(0, len(rows), step):
+        chunk = rows[start : start + step]
+        scores = np.rint(scored.criteria.scores(chunk[:, None], every) * SCALE) / SCALE
+        offers = (
+            scored.criteria.value("skills", chunk[:, None], every) > 0
+            if "skills" in scored.criteria.share
+            else np.zeros(scores.shape, dtype=bool)
+        )
+        for k, i in enumerate(chunk):
+            reason, alternatives = context.why(int(i), scores[k], offers[k])
+            person = p.mentees[i]
+            out.append([context.ids[person], context.names[person], reason, alternatives])
+    return pd.DataFrame(out, columns=columns)
+
+
+@dataclass
+class _Context:
+    """What :meth:`why` needs about the whole run, computed once."""
+
+    scored: Scored
+    load: I64
+    allowed: I64
+    names: npt.NDArray[np.object_]
+    ids: npt.NDArray[np.object_]
+
+    def why(self, i: int, s: F64, offers: npt.NDArray[np.bool_]) -> tuple[str, str]:
+        """The reason mentee ``i`` is unmatched and up to three nearest alternatives.
+
+        ``s`` is the mentee's score against every mentor, ``offers`` whether each mentor
+        offers at least one skill the mentee wants.
+        """
+        p = self.scored.pools
+        m = p.m
+        min_score = p.settings.matching.min_score
         cause = np.full(m, "", dtype=object)
         for name, keys in p.blocked.items():
             lo, hi = np.searchsorted(keys, [i * m, (i + 1) * m])
             cause[keys[lo:hi] - i * m] = name
+        has_room = p.capacity > 0
         reaches = s >= max(min_score, 0.001)
-        fits = reaches & (p.capacity > 0)
+        fits = reaches & has_room
         hard = cause != ""
-        if allowed[i] > 0:
+        nearest = np.flatnonzero(has_room & ~hard & (s > 0))
+        if self.allowed[i] > 0:
             reason = (
-                f"all {allowed[i]} mentors who fit are at capacity: the optimal assignment "
-                "needs their places for other mentees"
+                f"all {self.allowed[i]} mentors who fit are at capacity: the optimal "
+                "assignment needs their places for other mentees"
             )
-            cand = np.flatnonzero(fits & ~hard)
-        elif not (p.capacity > 0).any():
-            reason, cand = "no mentor has capacity", np.zeros(0, np.int64)
+            nearest = np.flatnonzero(fits & ~hard)
+        elif not has_room.any():
+            reason, nearest = "no mentor has capacity", np.zeros(0, np.int64)
         elif not fits.any() and (reaches & ~hard).any():
             reason = "every mentor who fits takes no mentees this time (capacity 0)"
-            cand = np.flatnonzero((p.capacity > 0) & ~hard & (s > 0))
         elif not fits.any():
-            best = s[(p.capacity > 0) & ~hard].max(initial=0.0)
+            best = s[has_room & ~hard].max(initial=0.0)
             reason = (
                 f"no mentor reaches the minimum score of {min_score:g} (best {best:.1f})"
                 if best > 0
                 else "no mentor has anything in common with what you asked for "
                 "(wanted skills, goals, ...)"
             )
-            cand = np.flatnonzero((p.capacity > 0) & ~hard & (s > 0))
         else:
             # Name the skills when they are what fits: "every mentor who offers the
             # skills you want is in your reporting line" is what a mentee can act on.
             who = "fits"
-            if "skills" in scored.criteria.share:
-                offers = (scored.criteria.value("skills", np.array([i]), np.arange(m)) > 0) & (
-                    p.capacity > 0
-                )
-                if offers.any() and hard[offers].all():
-                    fits, who = offers, "offers the skills you want"
+            offering = offers & has_room
+            if offering.any() and hard[offering].all():
+                fits, who = offering, "offers the skills you want"
             counts = pd.Series(cause[fits]).value_counts()
             if len(counts) == 1:
                 reason = f"every mentor who {who} is {_because(str(counts.index[0]))}"
@@ -880,21 +912,20 @@ def explain_unmatched(scored: Scored, solution: Solution) -> pd.DataFrame:
                 reason = f"every mentor who {who} is blocked: " + ", ".join(
                     f"{v} {_because(str(k))}" for k, v in counts.items()
                 )
-            cand = np.flatnonzero((p.capacity > 0) & ~hard & (s > 0))
-        top = cand[np.lexsort((cand, -s[cand]))][:3]
-        alts = []
-        for j in top:
+        alternatives = []
+        for j in nearest[np.lexsort((nearest, -s[nearest]))][:3]:
             note = (
                 "at capacity"
-                if load[j] >= p.capacity[j]
+                if self.load[j] >= p.capacity[j]
                 else f"below the minimum {min_score:g}"
                 if s[j] < min_score
                 else "available"
             )
-            alts.append(f"{ids[p.mentors[j]]} {names[p.mentors[j]]} (score {s[j]:.1f}, {note})")
-        person = p.mentees[i]
-        out.append([ids[person], names[person], reason, "; ".join(alts)])
-    return pd.DataFrame(out, columns=columns)
+            person = p.mentors[j]
+            alternatives.append(
+                f"{self.ids[person]} {self.names[person]} (score {s[j]:.1f}, {note})"
+            )
+        return reason, "; ".join(alternatives)
 
 
 def _because(cause: str) -> str:
