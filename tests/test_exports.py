@@ -226,4 +226,4 @@ def test_cli_review_and_previous_files(tmp_path: Path) -> None:
         "--review",
         str(review),
     )
-    assert code == 2 and "unknown action" in err
+    assert code == 2 and f"{review}:2: action: unknown action" in err

@@ -187,3 +187,18 @@ def test_unknown_ids_in_exclude_and_preferences_and_bad_timezone(tmp_path: Path)
 
 def test_split_list_trims_and_deduplicates() -> None:
     assert split_list(["a; b;;a ", ""]) == [["a", "b"], []]
+
+
+def test_missing_file_and_folder_are_reported(tmp_path: Path) -> None:
+    assert "does not exist" in refused(tmp_path / "nope.csv").lines()[0]
+    assert "is a folder" in refused(tmp_path).lines()[0]
+
+
+def test_blank_rows_are_skipped_and_rows_keep_their_numbers(tmp_path: Path) -> None:
+    lines = [HEADER, *GOOD[:2], ",,,,,,,", "", "e9,E9,mentee,m1,x,,,python", ",,,,,,,", ""]
+    error = refused(write(tmp_path, lines))
+    assert [(p.row, p.field) for p in error.problems] == [(6, "level")]
+    lines[5] = "e9,E9,mentee,m1,1,,,python"
+    roster = load_roster(write(tmp_path, lines))
+    assert list(roster.ids) == ["ceo", "m1", "e9"]
+    assert roster.manager.tolist() == [-1, 0, 1]

@@ -180,7 +180,7 @@ def read_review(path: str | Path) -> Review:
     if bad.any():
         raise RosterError(
             [
-                Problem("unknown action", "write pin or forbid", str(path), "action", int(i) + 2, v)
+                Problem("unknown action", "write pin or forbid", str(path), "action", int(i), v)
                 for i, v in actions[bad].items()
             ]
         )

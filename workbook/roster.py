@@ -265,8 +265,10 @@ def _rows_to_frame(rows: list[list[str]], name: str) -> pd.DataFrame:
         )
     problems = []
     width = len(header)
-    body = []
+    body, numbers = [], []
     for number, row in enumerate(rows[1:], start=2):
+        if not any(c.strip() for c in row):
+            continue  # a blank line or an empty spreadsheet row: not a person
         if len(row) > width and any(c.strip() for c in row[width:]):
             problems.append(
                 Problem(
@@ -278,10 +280,11 @@ def _rows_to_frame(rows: list[list[str]], name: str) -> pd.DataFrame:
             )
             continue
         body.append((row + [""] * width)[:width])
+        numbers.append(number)
     if problems:
         raise RosterError(problems)
-    frame = pd.DataFrame(body, columns=header, dtype=object)
-    frame.index = pd.RangeIndex(len(frame))
+    # The index is the row number in the file, so every message points at the right row.
+    frame = pd.DataFrame(body, columns=header, dtype=object, index=pd.Index(numbers, name="row"))
     return frame.map(lambda v: v.strip()) if len(frame) else frame
 
 
@@ -421,7 +424,9 @@ def validate(frame: pd.DataFrame, matching: Matching, name: str) -> Roster:
             frame[column] = ""
     frame = frame[[*CANONICAL, *[c for c in frame.columns if c not in CANONICAL]]]
     n = len(frame)
-    rows = np.arange(n) + 2  # the header is row 1
+    # File row numbers (the header is row 1) from the reader; positions from here on.
+    rows = frame.index.to_numpy(dtype=np.int64) if frame.index.name == "row" else np.arange(n) + 2
+    frame = frame.reset_index(drop=True)
 
     def report(mask: npt.NDArray[np.bool_], column: str, message: str, fix: str) -> None:
         for i in np.flatnonzero(mask):
