@@ -180,3 +180,13 @@ def test_extra_criteria_and_column_map_are_typed_as_text(workdir: Path) -> None:
     step.extra.value = "site: maybe"
     assert "site: maybe must read 'column: same'" in html.unescape(step.problems.value)
     assert "wb-invalid" in step.extra._dom_classes
+
+
+def test_fairness_chart_follows_the_chosen_column(workdir: Path) -> None:
+    step = open_step(workdir)
+    assert step.run(raise_errors=True) is not None
+    assert "level" in step.group_by.options and "email" not in step.group_by.options
+    first = step.charts.children[-1].value
+    step.group_by.value = "level"
+    assert len(step.charts.children) == 4
+    assert step.charts.children[-1].value != first

@@ -359,7 +359,7 @@ class MatchingStep(Step[MatchingInputs]):
         self.group_by = w.Dropdown(
             description="Compare by", options=["department", "level", "timezone"]
         ).add_class("wb-group-by")
-        self.group_by.observe(lambda _c: self._show_charts(), names="value")
+        self.group_by.observe(self._group_changed, names="value")
         self.charts = w.HBox(layout=w.Layout(flex_flow="row wrap")).add_class("wb-charts")
         self.matches = w.HTML().add_class("wb-matches-box")
         self.unmatched = w.HTML().add_class("wb-unmatched-box")
@@ -455,15 +455,14 @@ class MatchingStep(Step[MatchingInputs]):
         super().refresh(_change)
         if self._quiet:
             return
-        try:
-            inputs = self.read()
-        except InputError:
-            self.effect.value = ""
-            return
-        fmt = self.snapshot.design.model.format
-        self.effect.value = bullet_list(
-            [escape(x) for x in matching.effect(inputs, fmt)], "wb-effect-list"
-        )
+        with self._guard():
+            try:
+                inputs = self.read()
+            except InputError:
+                self.effect.value = ""
+                return
+            lines = matching.effect(inputs, self.snapshot.design.model.format)
+            self.effect.value = bullet_list([escape(x) for x in lines], "wb-effect-list")
 
     # ------------------------------------------------------------ run
 
@@ -579,6 +578,10 @@ class MatchingStep(Step[MatchingInputs]):
             f"{escape(s['objective'])}). Files written to {escape(self.outdir)}. Save to record "
             "the aggregates in the design.</span>"
         )
+
+    def _group_changed(self, _change: Any = None) -> None:
+        with self._guard():
+            self._show_charts()
 
     def _show_charts(self) -> None:
         if self.result is None:
