@@ -277,7 +277,7 @@ def test_format_is_one_line_with_rule_message_why_and_fix() -> None:
 
 def test_for_step_rejects_an_unknown_step() -> None:
     with pytest.raises(ValueError, match="unknown step"):
-        rules.for_step(compliant(), "charter")
+        rules.for_step(compliant(), "matchmaking")
 
 
 def test_every_check_in_the_data_has_code_and_every_code_has_data() -> None:

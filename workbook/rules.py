@@ -28,7 +28,7 @@ Hit = dict[str, Any]
 CheckFunction = Callable[[Design, dict[str, Any]], Iterator[Hit]]
 """A check: given the design and its rule's ``params``, yield one hit per breach."""
 
-STEPS = ("fit_check", "purpose", "focus_areas", "model", "components", "matching")
+STEPS = tuple(step.key for step in knowledge.catalogue("steps"))
 """The design steps, in workbook order; every finding names one of them."""
 
 

@@ -223,20 +223,6 @@ class CharterStep(Step[ApprovalInputs]):
         finally:
             self._quiet = quiet
 
-    def refresh(self, _change: Any = None) -> None:
-        """Validate the approval rows (the rules have nothing to say about them)."""
-        if self._quiet:
-            return
-        with self._guard():
-            try:
-                self._apply(self.snapshot.design, self.read())
-            except InputError as exc:
-                self._show_problems(exc.problems)
-                self.save_button.disabled = True
-                return
-            self._show_problems([])
-            self.save_button.disabled = False
-
     def save(self, *, raise_errors: bool = False) -> bool:
         """Save the approvals, then show the charter of the saved design."""
         saved = super().save(raise_errors=raise_errors)
