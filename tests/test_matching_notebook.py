@@ -190,3 +190,20 @@ def test_fairness_chart_follows_the_chosen_column(workdir: Path) -> None:
     step.group_by.value = "level"
     assert len(step.charts.children) == 4
     assert step.charts.children[-1].value != first
+
+
+def test_previous_cohort_pairs_are_not_repeated(workdir: Path) -> None:
+    step = open_step(workdir)
+    first = step.run(raise_errors=True)
+    assert first is not None
+    previous = workdir / "previous.csv"
+    shutil.copy(workdir / "out" / "matches.csv", previous)
+    step.avoid_repeat.value = True
+    assert step.run() is None
+    assert "Previous matches" in html.unescape(step.run_status.value)
+    step.previous.value = str(previous)
+    again = step.run(raise_errors=True)
+    assert again is not None
+    before = set(zip(first.matches.mentee_id, first.matches.mentor_id, strict=True))
+    after = set(zip(again.matches.mentee_id, again.matches.mentor_id, strict=True))
+    assert not before & after

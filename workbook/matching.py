@@ -1110,8 +1110,8 @@ def match(
         raise MatchingError(
             Problem(
                 "the design avoids repeating previous pairs but no previous matches file was given",
-                "pass the previous cohort's matches.csv (--previous FILE), or turn "
-                "avoid_repeat_pairs off",
+                "give the previous cohort's matches.csv (--previous FILE, or 'Previous "
+                "matches' in the notebook), or turn avoid_repeat_pairs off",
                 field="matching.avoid_repeat_pairs",
             )
         )

@@ -201,12 +201,17 @@ class MatchingStep(Step[MatchingInputs]):
     )
 
     def __init__(
-        self, snapshot: Snapshot, roster_path: str | Path = "", output_dir: str | Path = ""
+        self,
+        snapshot: Snapshot,
+        roster_path: str | Path = "",
+        output_dir: str | Path = "",
+        previous_path: str | Path = "",
     ) -> None:
         self.result: MatchResult | None = None
         self.results: MatchingResults | None = None
         self._roster_default = str(roster_path).strip() or os.environ.get("WORKBOOK_ROSTER", "")
         self._output_default = default_output(snapshot.path, output_dir)
+        self._previous_default = str(previous_path).strip()
         super().__init__(snapshot, matching.inputs_from, self._apply_with_results)
         self.refresh()
 
@@ -349,6 +354,14 @@ class MatchingStep(Step[MatchingInputs]):
             )
         )
         self.output.value = str(self._output_default)
+        self.previous = box(
+            w.Text(
+                description="Previous matches",
+                placeholder="a previous cohort's matches.csv, to never repeat its pairs",
+                layout=w.Layout(width="600px"),
+            ).add_class("wb-previous")
+        )
+        self.previous.value = self._previous_default
         self.run_button = w.Button(
             description="Run matching", button_style="success", icon="play"
         ).add_class("wb-run")
@@ -391,6 +404,7 @@ class MatchingStep(Step[MatchingInputs]):
             w.HTML("<h3>Run on a roster</h3>"),
             w.HBox([self.roster_path, self.upload]),
             self.output,
+            self.previous,
             w.HBox([self.run_button, self.progress]),
             self.run_status,
             self.summary,
@@ -504,6 +518,9 @@ class MatchingStep(Step[MatchingInputs]):
                     source,
                     self.outdir,
                     review=review if review.exists() else None,
+                    previous=Path(self.previous.value.strip()).expanduser()
+                    if self.previous.value.strip()
+                    else None,
                     roster_name=name,
                     progress=self._progress,
                 )
@@ -649,6 +666,7 @@ class MatchingStep(Step[MatchingInputs]):
         *,
         roster_path: str | Path = "",
         output_dir: str | Path = "",
+        previous_path: str | Path = "",
         objective: str | None = None,
         weights: dict[str, float] | None = None,
         min_score: float | None = None,
@@ -663,7 +681,7 @@ class MatchingStep(Step[MatchingInputs]):
             WorkbookError: only when ``run`` or ``save`` is true (headless runs fail loudly).
         """
         try:
-            step = cls(open_design(design_path), roster_path, output_dir)
+            step = cls(open_design(design_path), roster_path, output_dir, previous_path)
         except WorkbookError as exc:
             if run or save:
                 raise
