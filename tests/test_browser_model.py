@@ -55,3 +55,29 @@ def test_invalid_value_shows_a_friendly_inline_message(browse) -> None:  # type:
     assert page.locator(".wb-save").is_disabled()
     browse.assert_no_traceback()
     assert browse.app.design.read_bytes() == before
+
+
+def test_suggest_defaults_on_a_blank_model_then_save(browse) -> None:  # type: ignore[no-untyped-def]
+    text = browse.app.design.read_text()
+    start, end = text.index("\nmodel:\n"), text.index("\ncomponents:\n")
+    browse.app.design.write_text(text[:start] + text[end:])  # no model, roles or boundary yet
+    page = browse.open("03_model.ipynb")
+    assert page.input_value(".wb-duration input") == ""
+    page.click(".wb-suggest-defaults")
+    page.wait_for_selector(".wb-filled >> text=Filled")
+    assert page.input_value(".wb-duration input") == "12"
+    assert page.locator(".wb-milestone").count() == 4
+    page.click(".wb-save")
+    page.wait_for_selector(".wb-status >> text=Saved revision 2")
+    design = store.load(browse.app.design).design
+    assert design.model.duration_months == 12
+    assert design.confidentiality.feeds_performance_review is False
+    assert design.roles.manager and design.program.sponsor == "Chief People Officer"
+    browse.assert_no_traceback()
+
+
+def test_broken_design_file_shows_the_problem_not_a_traceback(browse) -> None:  # type: ignore[no-untyped-def]
+    browse.app.design.write_text("model:\n  duration_months: twelve\n")
+    page = browse.open("03_model.ipynb", ready=".wb-open-error")
+    assert "model.duration_months: must be a whole number" in page.inner_text(".wb-open-error")
+    browse.assert_no_traceback()

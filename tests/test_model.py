@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+import yaml
 
 from workbook import knowledge, model, purpose, store
 from workbook.design import Design, Roles, new_design
@@ -187,6 +188,15 @@ def test_advice_on_the_model(
     assert any(a.field == field and expected in a.message for a in notes), notes
 
 
+def test_advice_asks_for_the_boundary_statement(example_design: Path) -> None:
+    design = store.load(example_design).design
+    silent = design.model_copy(
+        update={"confidentiality": design.confidentiality.model_copy(update={"statement": ""})}
+    )
+    (note,) = model.advice(silent)
+    assert note.field == "confidentiality.statement" and "R2" in note.source
+
+
 def test_advice_when_mentors_cannot_take_every_mentee(example_design: Path) -> None:
     design = store.load(example_design).design  # 60 mentees, 30 mentors with room for 2
     assert model.advice(design) == []
@@ -228,6 +238,23 @@ def test_step_shows_what_the_design_holds(example_design: Path) -> None:
 def test_opening_and_saving_changes_nothing(example_design: Path) -> None:
     before = content(example_design)
     step = ModelStep.from_params(str(example_design))
+    assert step.save() is True and "No changes to save" in step.status.value
+    assert content(example_design) == before
+
+
+def test_a_hand_edited_design_is_shown_and_kept(example_design: Path) -> None:
+    data = yaml.safe_load(example_design.read_text())
+    data["confidentiality"]["statement"] = "First line.\nSecond line."
+    data["model"]["milestones"][2]["month"] = 6.5
+    data["model"]["group_size"] = 3  # not used by one-to-one, but the designer's to keep
+    example_design.write_text(yaml.safe_dump(data, sort_keys=False))
+    before = content(example_design)
+    step = ModelStep.from_params(str(example_design))
+    assert isinstance(step, ModelStep)
+    assert step.statement.value == "First line.\nSecond line."
+    assert step.milestone_rows[2].month.value == "6.5"
+    assert step.group_size.value == "3" and step.group_box.layout.display is None
+    assert "used only by the group" in step.notes["model.group_size"].value
     assert step.save() is True and "No changes to save" in step.status.value
     assert content(example_design) == before
 

@@ -254,6 +254,22 @@ def advice(design: Design) -> list[Advice]:
                         "Lois Zachary, The Mentor's Guide (closure is planned)",
                     )
                 )
+    boundary = design.confidentiality
+    decided = (
+        boundary.manager_hears_goals,
+        boundary.manager_receives_progress,
+        boundary.manager_directs_learning,
+        boundary.feeds_performance_review,
+    )
+    if not boundary.statement and any(value is not None for value in decided):
+        notes.append(
+            Advice(
+                "confidentiality.statement",
+                "the charter states the confidentiality boundary in words: write what stays "
+                "in the relationship and what the mentee's manager may hear",
+                "000, 001 (rule R2)",
+            )
+        )
     mentees, mentors, capacity = (
         people.expected_mentees,
         people.expected_mentors,

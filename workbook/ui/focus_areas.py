@@ -318,15 +318,14 @@ class FocusAreasStep(Step[FocusAreasInputs]):
             self.custom = []
             order: list[AreaRow] = []
             for area in inputs.focus_areas:
-                values = area.model_dump()
-                row = self.rows.get(area.key)
-                if row is None or row in order:  # written in (or a hand-made duplicate)
-                    row = AreaRow(self, None)
-                    self.custom.append(row)
+                found = self.rows.get(area.key)
+                if found is None or found in order:  # written in (or a hand-made duplicate)
+                    found = AreaRow(self, None)
+                    self.custom.append(found)
                 else:
-                    row.include.value = True
-                row.set(values)
-                order.append(row)
+                    found.include.value = True
+                found.set(area.model_dump())
+                order.append(found)
             self.custom_box.children = [r.box for r in self.custom]
             self._order = order
             self._chosen()
