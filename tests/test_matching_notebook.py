@@ -207,3 +207,16 @@ def test_previous_cohort_pairs_are_not_repeated(workdir: Path) -> None:
     before = set(zip(first.matches.mentee_id, first.matches.mentor_id, strict=True))
     after = set(zip(again.matches.mentee_id, again.matches.mentor_id, strict=True))
     assert not before & after
+
+
+def test_group_format_shows_the_groups(workdir: Path) -> None:
+    path = workdir / "design.yaml"
+    snap = store.load(path)
+    model = snap.design.model.model_copy(update={"format": "group", "group_size": 4})
+    store.save(snap.design.model_copy(update={"model": model}), snap)
+    step = open_step(workdir)
+    result = step.run(raise_errors=True)
+    assert result is not None and result.groups is not None
+    assert "<h4>Groups</h4>" in step.mode_table.value
+    assert (workdir / "out" / "groups.csv").exists()
+    assert "groups.csv" in step.downloads.value

@@ -376,6 +376,7 @@ class MatchingStep(Step[MatchingInputs]):
         self.charts = w.HBox(layout=w.Layout(flex_flow="row wrap")).add_class("wb-charts")
         self.matches = w.HTML().add_class("wb-matches-box")
         self.unmatched = w.HTML().add_class("wb-unmatched-box")
+        self.mode_table = w.HTML().add_class("wb-mode-box")
         self.review_mentee = w.Text(description="Mentee id").add_class("wb-review-mentee")
         self.review_mentor = w.Text(description="Mentor id").add_class("wb-review-mentor")
         pin = w.Button(description="Pin pair", icon="thumb-tack").add_class("wb-pin")
@@ -412,6 +413,7 @@ class MatchingStep(Step[MatchingInputs]):
             self.charts,
             self.matches,
             self.unmatched,
+            self.mode_table,
             w.HTML(
                 "<h3>Review</h3><p class='wb-help'>Pin a pair to keep it, forbid one to "
                 "rule it out; then run again. Kept in review.csv in the output folder.</p>"
@@ -585,6 +587,14 @@ class MatchingStep(Step[MatchingInputs]):
             if len(result.unmatched)
             else "<p class='wb-unmatched'>Every mentee has a mentor.</p>"
         )
+        if result.groups is not None:
+            self.mode_table.value = "<h4>Groups</h4>" + table_html(result.groups, "wb-groups")
+        elif result.shortlist is not None:
+            self.mode_table.value = "<h4>Shortlists for mentees to choose from</h4>" + table_html(
+                result.shortlist, "wb-shortlist"
+            )
+        else:
+            self.mode_table.value = ""
         self._show_review()
         links = [download_link(self.outdir / n) for n in DOWNLOADS if (self.outdir / n).exists()]
         self.downloads.value = " | ".join(links)
