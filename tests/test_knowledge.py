@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import typing
 from importlib import resources
+from pathlib import Path
 
 import pytest
 import yaml
@@ -11,16 +13,24 @@ import yaml
 from workbook import knowledge
 from workbook.design import Components, Format
 
-CATALOGUES = [
-    "purposes",
-    "focus_areas",
-    "relationships",
-    "dimensions",
-    "situations",
-    "models",
-    "components",
-    "standards",
-]
+KNOWLEDGE = Path(knowledge.__file__).parent
+# Every data file that is a list of entries is a catalogue, so a new file is checked
+# without anyone remembering to list it here.
+CATALOGUES = sorted(
+    p.stem
+    for p in KNOWLEDGE.glob("*.yaml")
+    if isinstance(yaml.safe_load(p.read_text(encoding="utf-8")), list)
+)
+
+
+# A source is a seed text (000 to 004) or a public framework the domain brief names.
+CITES = re.compile(r"\b00[0-4]\b|MENTOR|Zachary|International Mentoring Association|domain brief")
+
+
+def test_the_catalogues_are_found() -> None:
+    assert {"purposes", "focus_areas", "relationships", "models", "components", "steps"} <= set(
+        CATALOGUES
+    )
 
 
 @pytest.mark.parametrize("name", CATALOGUES)
@@ -30,9 +40,11 @@ def test_catalogue_entries_have_unique_keys_a_description_and_a_source(name: str
     keys = [e.key for e in entries]
     assert len(keys) == len(set(keys)), f"duplicate keys in {name}.yaml"
     for item in entries:
-        assert item.key.isidentifier() and item.key == item.key.lower()
+        # a key is an identifier, or a design field path for the defaults catalogue
+        assert all(part.isidentifier() for part in item.key.split(".")), item.key
+        assert item.key == item.key.lower()
         assert item.title.strip() and item.description.strip(), item.key
-        assert any(ch.isdigit() for ch in item.source), f"{name}.{item.key} cites no seed"
+        assert CITES.search(item.source), f"{name}.{item.key} cites no source"
 
 
 def test_every_relationship_has_a_value_on_every_dimension() -> None:
