@@ -40,6 +40,7 @@ log = logging.getLogger(__name__)
 
 I = TypeVar("I", bound=BaseModel)  # noqa: E741 - the step's inputs model
 W = TypeVar("W", bound=w.Widget)
+S = TypeVar("S", bound="Step[Any]")
 
 STYLE = """<style>
 .wb-step { max-width: 960px; }
@@ -138,6 +139,54 @@ class Step(Generic[I]):
         self._quiet = False
         self._update_header()
         self.refresh()  # once at build time, so problems and warnings show from the start
+
+    # ------------------------------------------------------------ entry point
+
+    @classmethod
+    def launch(
+        cls: type[S],
+        design_path: str | Path,
+        configure: Callable[[S], None],
+        *,
+        save: bool,
+        headless: bool | None = None,
+        name: str = "",
+        build: Callable[[store.Snapshot], S] | None = None,
+    ) -> S | Failed:
+        """What every step's ``from_params`` does: open the design, let ``configure``
+        set the widgets from the parameters (and press any button they ask for), then
+        press Save if ``save`` is true, exactly as a person would.
+
+        Args:
+            configure: sets the parameters on the built step; raises InputError for a
+                bad one.
+            headless: raise the workbook's errors instead of showing them (default:
+                ``save``): a headless run must fail loudly, an app must not.
+            name: the program's name for a design that does not exist yet.
+            build: makes the step from the snapshot, for steps that take more than it.
+
+        Raises:
+            WorkbookError: only when headless.
+        """
+        strict = save if headless is None else headless
+        try:
+            snapshot = open_design(design_path, name)
+            step = build(snapshot) if build is not None else cls(snapshot)  # type: ignore[call-arg]
+        except WorkbookError as exc:
+            if strict:
+                raise
+            return Failed(exc, cls.title)
+        try:
+            configure(step)
+        except InputError as exc:
+            if strict:
+                raise
+            step._show_problems(exc.problems)
+            step._set_status(["A parameter was not accepted; see the problems above."], ok=False)
+            return step
+        if save:
+            step.save(raise_errors=True)
+        return step
 
     # ------------------------------------------------------------ for subclasses
 

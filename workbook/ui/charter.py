@@ -31,7 +31,7 @@ import ipywidgets as w
 from workbook import charter, store
 from workbook.charter import ApprovalInputs
 from workbook.errors import InputError, Problem, WorkbookError
-from workbook.ui.base import Failed, Step, bullet_list, escape, open_design
+from workbook.ui.base import Failed, Step, bullet_list, escape
 
 log = logging.getLogger(__name__)
 
@@ -347,18 +347,24 @@ class CharterStep(Step[ApprovalInputs]):
         headless = save or write
         try:
             wanted = parse_formats(formats)
-            snapshot = open_design(design_path)
-            step = cls(snapshot, resolve_output_dir(output_dir, snapshot.path), wanted, strict)
-            if approvals is not None:
-                # Validate first, so a bad parameter is reported by field.
-                step.write(charter.make_approvals(approvals))
-                step.refresh()
         except WorkbookError as exc:
             if headless:
                 raise
             return Failed(exc, cls.title)
-        if save:
-            step.save(raise_errors=True)
-        if write:
+
+        def configure(step: CharterStep) -> None:
+            if approvals is not None:
+                # Validate first, so a bad parameter is reported by field.
+                step.write(charter.make_approvals(approvals))
+                step.refresh()
+
+        step = cls.launch(
+            design_path,
+            configure,
+            save=save,
+            headless=headless,
+            build=lambda snap: cls(snap, resolve_output_dir(output_dir, snap.path), wanted, strict),
+        )
+        if write and isinstance(step, CharterStep):
             step.write_files(raise_errors=True)
         return step

@@ -15,9 +15,9 @@ import ipywidgets as w
 
 from workbook import fit, knowledge
 from workbook.design import FitResult
-from workbook.errors import InputError, WorkbookError
+from workbook.errors import InputError
 from workbook.fit import FitAnswers
-from workbook.ui.base import Failed, Step, escape, open_design
+from workbook.ui.base import Failed, Step, escape
 
 NOT_ANSWERED = ""
 """The dropdown value of a question left unanswered (a widget cannot hold ``None``
@@ -228,16 +228,13 @@ class FitCheckStep(Step[FitAnswers]):
             WorkbookError: a bad parameter (always: a run with answers nobody asked for
                 must not look like advice), or any problem when ``save`` is true.
         """
-        try:
-            step = cls(open_design(design_path))
-        except WorkbookError as exc:
-            if save:
-                raise
-            return Failed(exc, cls.title)
-        step.set_values(preset=preset, answers=answers)
-        if save:
-            step.save(raise_errors=True)
-        return step
+        return cls.launch(
+            design_path,
+            lambda step: step.set_values(preset=preset, answers=answers),
+            save=save,
+            # answers nobody asked for must never be shown as advice
+            headless=save or preset is not None or answers is not None,
+        )
 
     def set_values(
         self, *, preset: str | None = None, answers: dict[str, str | None] | None = None

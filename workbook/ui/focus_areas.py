@@ -9,9 +9,9 @@ import ipywidgets as w
 
 from workbook import focus_areas, knowledge
 from workbook.design import Design
-from workbook.errors import InputError, WorkbookError
+from workbook.errors import InputError
 from workbook.focus_areas import FocusAreasInputs
-from workbook.ui.base import Failed, Step, bullet_list, escape, open_design
+from workbook.ui.base import Failed, Step, bullet_list, escape
 
 _PRIORITY_OPTIONS = [("High", "high"), ("Medium", "medium"), ("Low", "low")]
 
@@ -350,25 +350,13 @@ class FocusAreasStep(Step[FocusAreasInputs]):
             WorkbookError: only when ``save`` is true (a headless run must fail loudly);
                 interactively the problem is shown in the step instead.
         """
-        try:
-            step = cls(open_design(design_path))
-        except WorkbookError as exc:
-            if save:
-                raise
-            return Failed(exc, cls.title)
-        try:
+
+        def configure(step: FocusAreasStep) -> None:
             step.set_values(focus_areas=focus_areas)
-        except InputError as exc:
-            if save:
-                raise
-            step._show_problems(exc.problems)
-            step._set_status(["A parameter was not accepted; see the problems above."], ok=False)
-            return step
-        if suggest:
-            step.suggest_button.click()
-        if save:
-            step.save(raise_errors=True)
-        return step
+            if suggest:
+                step.suggest_button.click()
+
+        return cls.launch(design_path, configure, save=save)
 
     def set_values(self, **values: Any) -> None:
         """Set widgets from parameters; ``None`` keeps what the design has.

@@ -10,7 +10,7 @@ import ipywidgets as w
 
 from workbook import knowledge, model, rules
 from workbook.design import Design
-from workbook.errors import InputError, WorkbookError
+from workbook.errors import InputError
 from workbook.model import GROUP_FORMATS, ModelInputs
 from workbook.ui.base import (
     Failed,
@@ -20,7 +20,6 @@ from workbook.ui.base import (
     escape,
     lines,
     lines_field,
-    open_design,
     text_field,
     yes_no_field,
 )
@@ -630,25 +629,13 @@ class ModelStep(Step[ModelInputs]):
                 interactively the problem is shown in the step instead.
         """
         values = {k: v for k, v in locals().items() if k in PARAMETERS or k == "roles"}
-        try:
-            step = cls(open_design(design_path))
-        except WorkbookError as exc:
-            if save:
-                raise
-            return Failed(exc, cls.title)
-        try:
+
+        def configure(step: ModelStep) -> None:
             step.set_values(**values)
-        except InputError as exc:
-            if save:
-                raise
-            step._show_problems(exc.problems)
-            step._set_status(["A parameter was not accepted; see the problems above."], ok=False)
-            return step
-        if suggest:
-            step.suggest_button.click()
-        if save:
-            step.save(raise_errors=True)
-        return step
+            if suggest:
+                step.suggest_button.click()
+
+        return cls.launch(design_path, configure, save=save)
 
     def set_values(self, **values: Any) -> None:
         """Set widgets from parameters (names as in :data:`PARAMETERS`, plus ``roles``);

@@ -8,9 +8,8 @@ from typing import Any
 import ipywidgets as w
 
 from workbook import knowledge, purpose
-from workbook.errors import WorkbookError
 from workbook.purpose import PurposeInputs
-from workbook.ui.base import Failed, Step, escape, open_design
+from workbook.ui.base import Failed, Step, escape
 
 _OBJECTIVE_TEXT = ("description", "metric", "unit", "baseline", "target", "data_source", "owner")
 _PLACEHOLDERS = {
@@ -282,24 +281,20 @@ class PurposeStep(Step[PurposeInputs]):
             WorkbookError: only when ``save`` is true (a headless run must fail loudly);
                 interactively the problem is shown in the step instead.
         """
-        try:
-            step = cls(open_design(design_path, name or ""))
-        except WorkbookError as exc:
-            if save:
-                raise
-            return Failed(exc, cls.title)
-        step.set_values(
-            name=name,
-            organisation=organisation,
-            sponsor=sponsor,
-            owner=owner,
-            problem_statement=problem_statement,
-            purposes=purposes,
-            objectives=objectives,
+        return cls.launch(
+            design_path,
+            lambda step: step.set_values(
+                name=name,
+                organisation=organisation,
+                sponsor=sponsor,
+                owner=owner,
+                problem_statement=problem_statement,
+                purposes=purposes,
+                objectives=objectives,
+            ),
+            save=save,
+            name=name or "",
         )
-        if save:
-            step.save(raise_errors=True)
-        return step
 
     def set_values(self, **values: Any) -> None:
         """Set widgets from parameters; ``None`` keeps what the design has."""
