@@ -31,7 +31,7 @@ from functools import cache
 from pathlib import Path
 
 import jinja2
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from workbook import rules
 from workbook import timeline as tl
@@ -53,8 +53,8 @@ from workbook.charter_blocks import (
     clean,
 )
 from workbook.charter_sections import sections
-from workbook.design import Approval, Design, problems_from_validation
-from workbook.errors import CharterError, InputError, Problem, StoreError
+from workbook.design import Approval, Design, validate_input
+from workbook.errors import CharterError, Problem, StoreError
 from workbook.store import atomic_write
 
 __all__ = [
@@ -289,10 +289,7 @@ def make_approvals(approvals: Iterable[object] = ()) -> ApprovalInputs:
     Raises:
         InputError: one problem per bad field (``approvals.1.date: must be a date``).
     """
-    try:
-        return ApprovalInputs.model_validate({"approvals": list(approvals)})
-    except ValidationError as exc:
-        raise InputError(problems_from_validation(exc)) from None
+    return validate_input(ApprovalInputs, {"approvals": list(approvals)})
 
 
 def approvals_from(design: Design) -> ApprovalInputs:

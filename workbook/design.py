@@ -15,11 +15,13 @@ are refused rather than dropped so that a typo in a hand edit is reported, not l
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from workbook.errors import DesignError, InputError, Problem, SchemaVersionError
+
+M = TypeVar("M", bound=BaseModel)
 
 SCHEMA_VERSION = 1
 """Bumped whenever a saved file would not load in the previous version."""
@@ -504,6 +506,20 @@ def parse_design(data: Any, file: str | None = None) -> Design:
         raise DesignError(problems_from_validation(exc, file)) from None
 
 
+def validate_input(model: type[M], values: Any) -> M:
+    """Validate values from widgets or notebook parameters into a step's inputs model.
+
+    Raises:
+        InputError: one problem per bad field (``objectives.0.target: must be a
+            number``), so a widget can show each next to its field and a headless run
+            fails naming it.
+    """
+    try:
+        return model.model_validate(values)
+    except ValidationError as exc:
+        raise InputError(problems_from_validation(exc)) from None
+
+
 def revalidate(design: Design) -> Design:
     """Check a design assembled with ``model_copy(update=...)``, which skips validation.
 
@@ -512,10 +528,7 @@ def revalidate(design: Design) -> Design:
     Raises:
         InputError: the edited design is inconsistent; one problem per field.
     """
-    try:
-        return Design.model_validate(design.model_dump())
-    except ValidationError as exc:
-        raise InputError(problems_from_validation(exc)) from None
+    return validate_input(Design, design.model_dump())
 
 
 def design_to_data(design: Design) -> dict[str, Any]:

@@ -17,10 +17,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from workbook import knowledge
-from workbook.design import Design, FocusArea, Priority, problems_from_validation, revalidate
+from workbook.design import (
+    Design,
+    FocusArea,
+    Priority,
+    revalidate,
+    validate_input,
+)
 from workbook.errors import InputError, Problem
 
 STEP = "focus_areas"
@@ -60,10 +66,7 @@ def make_inputs(**values: Any) -> FocusAreasInputs:
         InputError: one problem per bad field, e.g. ``focus_areas.0.priority: is not one
             of the allowed values``.
     """
-    try:
-        return FocusAreasInputs.model_validate(values)
-    except ValidationError as exc:
-        raise InputError(problems_from_validation(exc)) from None
+    return validate_input(FocusAreasInputs, values)
 
 
 def inputs_from(design: Design) -> FocusAreasInputs:

@@ -22,7 +22,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from workbook import knowledge
 from workbook.design import (
@@ -32,10 +32,9 @@ from workbook.design import (
     Milestone,
     Participation,
     Roles,
-    problems_from_validation,
     revalidate,
+    validate_input,
 )
-from workbook.errors import InputError
 
 STEP = "model"
 """The step's name, as used by :func:`workbook.rules.for_step`."""
@@ -101,10 +100,7 @@ def make_inputs(**values: Any) -> ModelInputs:
         InputError: one problem per bad field, e.g. ``model.duration_months: must be a
             whole number``.
     """
-    try:
-        return ModelInputs.model_validate(values)
-    except ValidationError as exc:
-        raise InputError(problems_from_validation(exc)) from None
+    return validate_input(ModelInputs, values)
 
 
 def inputs_from(design: Design) -> ModelInputs:

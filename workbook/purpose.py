@@ -19,10 +19,16 @@ import datetime as dt
 import re
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from workbook import knowledge
-from workbook.design import Design, Objective, Purpose, problems_from_validation, revalidate
+from workbook.design import (
+    Design,
+    Objective,
+    Purpose,
+    revalidate,
+    validate_input,
+)
 from workbook.errors import InputError, Problem
 
 STEP = "purpose"
@@ -82,10 +88,7 @@ def make_inputs(**values: Any) -> PurposeInputs:
         InputError: one problem per bad field, e.g. ``objectives.0.target: must be a
             number``, so the widget can show each next to its field.
     """
-    try:
-        return PurposeInputs.model_validate(values)
-    except ValidationError as exc:
-        raise InputError(problems_from_validation(exc)) from None
+    return validate_input(PurposeInputs, values)
 
 
 def inputs_from(design: Design) -> PurposeInputs:
