@@ -510,7 +510,7 @@ def _words(component: str, *words: str) -> Evidence:
 _WORDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "recruitment.realistic_portrayal": (
         "recruitment",
-        ("realistic", "benefit", "challenge", "time asked", "testimonial", "information session"),
+        ("realistic", "benefit", "challenge", "time asked", "testimonial"),
     ),
     "recruitment.mentees_informed": (
         "recruitment",
@@ -536,7 +536,7 @@ _WORDS: dict[str, tuple[str, tuple[str, ...]]] = {
     ),
     "monitoring_support.problem_help": (
         "monitoring_support",
-        ("help", "problem", "support"),
+        ("help", "problem", "escalat", "rematch"),
     ),
     "monitoring_support.resources": (
         "monitoring_support",

@@ -28,7 +28,7 @@ import ipywidgets as w
 from workbook import components, knowledge
 from workbook.components import ComponentsInputs, MeasureRow
 from workbook.design import Design
-from workbook.errors import InputError, Problem, WorkbookError
+from workbook.errors import InputError, Problem
 from workbook.ui.base import (
     Failed,
     Step,
@@ -37,12 +37,17 @@ from workbook.ui.base import (
     escape,
     lines,
     lines_field,
-    open_design,
     text_field,
 )
 
 _MEASURE = ("method", "when", "who")
 _RISK = ("risk", "mitigation", "owner")
+_POLICY_LABELS = {
+    "confidentiality": "Confidentiality",
+    "code_of_conduct": "Code of conduct",
+    "data_privacy": "Data privacy",
+    "no_fault_exit": "No-fault exit",
+}
 _POLICY_HELP = {
     "confidentiality": "what stays in the relationship, and the manager's boundary (R2, R3)",
     "code_of_conduct": "the conduct expected of mentors and mentees",
@@ -89,6 +94,7 @@ class ComponentBox:
             description="Suggest activities",
             icon="lightbulb-o",
             tooltip="Fill the activities from the knowledge base if there are none yet",
+            layout=w.Layout(width="180px"),
         ).add_class("wb-suggest")
         self.suggest.on_click(lambda _b: step.suggest(self.key))
         self.note = w.HTML().add_class("wb-suggest-note")
@@ -235,6 +241,7 @@ class ComponentsStep(Step[ComponentsInputs]):
             description="Pre-fill from objectives",
             icon="magic",
             tooltip="Fill empty cells from each objective's data source, date and owner",
+            layout=w.Layout(width="220px"),
         ).add_class("wb-prefill")
         self.prefill_button.on_click(lambda _b: self.prefill())
         self.evaluation_notes = w.HTML().add_class("wb-evaluation-notes")
@@ -254,6 +261,7 @@ class ComponentsStep(Step[ComponentsInputs]):
             description="Tick what the design shows",
             icon="check-square-o",
             tooltip="Tick every benchmark the design itself shows is met",
+            layout=w.Layout(width="240px"),
         ).add_class("wb-tick-suggested")
         self.tick_button.on_click(lambda _b: self.tick_suggested())
         # Policies and resources
@@ -261,7 +269,7 @@ class ComponentsStep(Step[ComponentsInputs]):
             key: lines_field(
                 self,
                 f"policies.{key}",
-                key.replace("_", " ").capitalize(),
+                _POLICY_LABELS.get(key, key.replace("_", " ").capitalize()),
                 f"wb-policy-{_css(key)}",
                 placeholder=_POLICY_HELP.get(key, ""),
             )
@@ -615,50 +623,58 @@ class ComponentsStep(Step[ComponentsInputs]):
             WorkbookError: only when ``save`` is true (a headless run must fail loudly);
                 interactively the problem is shown in the step instead.
         """
-        try:
-            step = cls(open_design(design_path))
-        except WorkbookError as exc:
-            if save:
-                raise
-            return Failed(exc, cls.title)
-        try:
-            step.set_values(
+        return cls.launch(
+            design_path,
+            lambda step: step.configure(
                 recruitment=recruitment,
                 screening=screening,
                 training=training,
                 matching_initiating=matching_initiating,
                 monitoring_support=monitoring_support,
                 closure=closure,
+                suggest_activities=suggest_activities,
                 effectiveness=effectiveness,
+                prefill_effectiveness=prefill_effectiveness,
                 quality_standard=quality_standard,
                 quality_checklist=quality_checklist,
+                tick_suggested=tick_suggested,
                 policies=policies,
                 resources=resources,
                 risks=risks,
-            )
-            for key in suggest_activities or []:
-                if key not in step.boxes:
-                    raise InputError(
-                        Problem(
-                            f"'{key}' is not a component",
-                            f"use one of: {', '.join(components.COMPONENTS)}",
-                            field="suggest_activities",
-                        )
+            ),
+            save=save,
+        )
+
+    def configure(
+        self,
+        *,
+        suggest_activities: list[str] | None = None,
+        prefill_effectiveness: bool = False,
+        tick_suggested: bool = False,
+        **values: Any,
+    ) -> None:
+        """Set the values, then press the buttons the parameters ask for, in the order
+        a person would: "Suggest activities", "Pre-fill from objectives", "Tick what the
+        design shows".
+
+        Raises:
+            InputError: a value is not acceptable, or a component key is unknown.
+        """
+        self.set_values(**values)
+        for key in suggest_activities or []:
+            if key not in self.boxes:
+                raise InputError(
+                    Problem(
+                        f"'{key}' is not a component",
+                        f"use one of: {', '.join(components.COMPONENTS)}",
+                        field="suggest_activities",
                     )
-                step.boxes[key].suggest.click()
-            if prefill_effectiveness:
-                step.prefill_button.click()
-            if tick_suggested:
-                step.tick_button.click()
-        except InputError as exc:
-            if save:
-                raise
-            step._show_problems(exc.problems)
-            step._set_status(exc.lines(), ok=False)
-            return step
-        if save:
-            step.save(raise_errors=True)
-        return step
+                )
+            self.boxes[key].suggest.click()
+        if prefill_effectiveness:
+            self.prefill_button.click()
+        if tick_suggested:
+            self.tick_button.click()
 
     def set_values(self, **values: Any) -> None:
         """Set widgets from parameters; ``None`` keeps what the design has.
