@@ -511,6 +511,21 @@ def test_save_rebases_over_another_steps_save(example_design: Path) -> None:
     assert saved.program.sponsor == "COO" and saved.components.closure.timing == "Month 11"
 
 
+def test_rows_follow_objectives_added_by_a_save_in_another_tab(example_design: Path) -> None:
+    step = ComponentsStep.from_params(str(example_design))
+    assert isinstance(step, ComponentsStep)
+    other = store.load(example_design)  # step 1, open in another tab, adds an objective
+    purposes = [*other.design.purposes]
+    purposes[0] = purposes[0].model_copy(
+        update={"objectives": [*purposes[0].objectives, SUCCESSORS]}
+    )
+    store.save(other.design.model_copy(update={"purposes": purposes}), other)
+    step.budget.value = "EUR 19,000"
+    assert step.save() is True
+    assert "ready-now successors" in [row.objective for row in step.measures]
+    assert "nobody has said how &#x27;ready-now successors&#x27;" in step.evaluation_notes.value
+
+
 def test_save_refuses_when_someone_changed_this_steps_decisions(example_design: Path) -> None:
     step = ComponentsStep.from_params(str(example_design))
     other = store.load(example_design)

@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from workbook import knowledge
 from workbook.design import (
@@ -39,8 +39,8 @@ from workbook.design import (
     Policies,
     Resources,
     Risk,
-    problems_from_validation,
     revalidate,
+    validate_input,
 )
 from workbook.errors import InputError, Problem
 
@@ -106,10 +106,7 @@ def make_inputs(**values: Any) -> ComponentsInputs:
     Raises:
         InputError: one problem per bad field, e.g. ``risks.0.owner: must be text``.
     """
-    try:
-        return ComponentsInputs.model_validate(values)
-    except ValidationError as exc:
-        raise InputError(problems_from_validation(exc)) from None
+    return validate_input(ComponentsInputs, values)
 
 
 def inputs_from(design: Design) -> ComponentsInputs:

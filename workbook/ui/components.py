@@ -371,6 +371,20 @@ class ComponentsStep(Step[ComponentsInputs]):
                 self._quiet = quiet
             self.refresh()
 
+    def save(self, *, raise_errors: bool = False) -> bool:
+        """Save (see :meth:`Step.save`); if the save was applied over a newer file whose
+        objectives changed (step 1 saved meanwhile), the effectiveness rows follow them."""
+        shown = [row.objective for row in self.measures]
+        saved = super().save(raise_errors=raise_errors)
+        if saved:
+            design = self.snapshot.design
+            rows = components.measure_rows(design, components.inputs_from(design).effectiveness)
+            if [row.objective for row in rows] != shown:
+                self.measures = [MeasureWidgets(self, row) for row in rows]
+                self._layout_measures()
+                self.refresh()
+        return saved
+
     def remove_measure(self, row: MeasureWidgets) -> None:
         self.measures.remove(row)
         self._layout_measures()
