@@ -202,8 +202,23 @@ def test_check_quality(
 
 
 def test_evidence_covers_only_known_benchmarks() -> None:
-    known = {b.key for s in knowledge.keys("standards") for b in knowledge.benchmarks(s)}
-    assert set(components._EVIDENCE) <= known
+    known = {b.key: b for s in knowledge.keys("standards") for b in knowledge.benchmarks(s)}
+    assert components.evidence_keys() <= set(known)
+    for entry in knowledge.catalogue("quality_evidence"):
+        assert known[entry.key].component == entry.extra("component"), entry.key
+        assert entry.extra("words"), entry.key
+
+
+def test_evidence_words_match_at_the_start_of_a_word() -> None:
+    design = new_design()
+    plans = {"screening": ComponentPlan(plan="Information about performance")}
+    design = design.model_copy(update={"components": design.components.model_copy(update=plans)})
+    assert "screening.application" not in components.evidence(design)
+    plans = {"screening": ComponentPlan(activities=["Sign-up form"])}
+    design = design.model_copy(update={"components": design.components.model_copy(update=plans)})
+    assert components.evidence(design)["screening.application"] == (
+        "the screening plan mentions 'sign-up'"
+    )
 
 
 @pytest.mark.parametrize(

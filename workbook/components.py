@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -463,21 +464,22 @@ def evidence(design: Design, standard: str | None = None) -> dict[str, str]:
     This is a suggestion: the checklist is the designer's assessment, and a ticked box
     is a claim a sponsor reads in the charter, so the step shows the reason and lets the
     designer tick it (or press one button to tick them all). Only benchmarks whose
-    evidence can be read from the design are covered: structure (activities for both
-    sides, mentees' say in matching, eligibility written down) and plain words in the
-    plans (a no-fault exit, an agreement, check-ins).
+    evidence can be read from the design are covered: decisions (activities for both
+    sides, mentees' say in matching, eligibility written down; the functions below)
+    and the plans' own words (an agreement, check-ins; ``quality_evidence.yaml``).
 
     Args:
         standard: only this standard's benchmarks; every known benchmark if ``None``.
     """
-    keys: Iterable[str] = _EVIDENCE
+    checks = _checks()
+    keys: Iterable[str] = checks
     if standard is not None:
         if knowledge.entry("standards", standard) is None:
             return {}
-        keys = [b.key for b in knowledge.benchmarks(standard) if b.key in _EVIDENCE]
+        keys = [b.key for b in knowledge.benchmarks(standard) if b.key in checks]
     found = {}
     for key in keys:
-        reason = _EVIDENCE[key](design)
+        reason = checks[key](design)
         if reason:
             found[key] = reason
     return found
@@ -489,12 +491,18 @@ def _text(design: Design, component: str) -> str:
 
 
 def _mentions(design: Design, component: str, *words: str) -> str | None:
-    """The first of ``words`` the component's plan or activities use, if any."""
+    """The first of ``words`` the component's plan or activities use at the start of a
+    word (``"form"`` finds "sign-up form", not "information"), if any."""
     text = _text(design, component)
-    return next((word for word in words if word in text), None)
+    return next((w for w in words if re.search(rf"(?<![a-z]){re.escape(w)}", text)), None)
 
 
-def _words(component: str, *words: str) -> Evidence:
+def _words(entry: knowledge.CatalogueEntry) -> Evidence:
+    """The check of one ``quality_evidence.yaml`` entry: its component uses one of its
+    words."""
+    component: str = entry.extra("component")
+    words: tuple[str, ...] = tuple(str(word).casefold() for word in entry.extra("words"))
+
     def check(design: Design) -> str | None:
         word = _mentions(design, component, *words)
         if word is None:
@@ -504,55 +512,17 @@ def _words(component: str, *words: str) -> Evidence:
     return check
 
 
-_WORDS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "recruitment.realistic_portrayal": (
-        "recruitment",
-        ("realistic", "benefit", "challenge", "time asked", "testimonial"),
-    ),
-    "recruitment.mentees_informed": (
-        "recruitment",
-        ("information session", "what mentoring is", "orientation", "briefing"),
-    ),
-    "recruitment.mentor_referrals": ("recruitment", ("referr", "refer ", "nominat")),
-    "screening.application": ("screening", ("application", "sign-up", "sign up", "form")),
-    "screening.suitability": (
-        "screening",
-        ("conversation", "interview", "suitab", "motive"),
-    ),
-    "training.confidentiality": ("training", ("confidential",)),
-    "training.ongoing": ("training", ("ongoing", "refresher", "during the relationship")),
-    "training.managers_briefed": ("training", ("manager",)),
-    "matching_initiating.first_meeting": (
-        "matching_initiating",
-        ("first meeting", "introduc", "kick-off", "kick off"),
-    ),
-    "matching_initiating.agreement": ("matching_initiating", ("agreement",)),
-    "monitoring_support.regular_check_ins": (
-        "monitoring_support",
-        ("check-in", "check in", "pulse"),
-    ),
-    "monitoring_support.problem_help": (
-        "monitoring_support",
-        ("help", "problem", "escalat", "rematch"),
-    ),
-    "monitoring_support.resources": (
-        "monitoring_support",
-        ("resource", "guide", "library", "community of practice"),
-    ),
-    "monitoring_support.fading_detection": (
-        "monitoring_support",
-        ("fade", "skip", "stopped meeting", "inactive"),
-    ),
-    "closure.planned_ending": (
-        "closure",
-        ("planned ending", "closing conversation", "closure conversation"),
-    ),
-    "closure.exit_feedback": ("closure", ("survey", "feedback")),
-    "closure.after_closure": ("closure", ("stay in contact", "after closure", "afterwards")),
-    "closure.celebration": ("closure", ("celebrat", "thank")),
-}
-for _key, (_component, _found) in _WORDS.items():
-    _EVIDENCE[_key] = _words(_component, *_found)
+def evidence_keys() -> frozenset[str]:
+    """The benchmarks :func:`evidence` can speak for (a test compares them with the
+    standards)."""
+    return frozenset(_checks())
+
+
+@cache
+def _checks() -> dict[str, Evidence]:
+    """Every evidence check: the words in ``quality_evidence.yaml``, then the code's."""
+    checks = {entry.key: _words(entry) for entry in knowledge.catalogue("quality_evidence")}
+    return {**checks, **_EVIDENCE}
 
 
 @_shows("recruitment.targeted_mentors")
