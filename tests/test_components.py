@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from workbook import components, knowledge, store
+from workbook import components, knowledge, quality, store
 from workbook.design import (
     ComponentPlan,
     Design,
@@ -169,7 +169,7 @@ def test_objective_without_a_metric_is_noted() -> None:
 
 def test_score_counts_met_benchmarks_and_lists_the_missing_required_first() -> None:
     total = len(knowledge.benchmarks("mentor_eep_4"))
-    result = components.score(
+    result = quality.score(
         "mentor_eep_4", {"closure.no_fault_exit": True, "closure.celebration": False}
     )
     assert result.total == total == 31
@@ -182,7 +182,7 @@ def test_score_counts_met_benchmarks_and_lists_the_missing_required_first() -> N
 
 
 def test_score_of_a_standard_without_components() -> None:
-    result = components.score("ima_program_standards", {"clear_vision": True})
+    result = quality.score("ima_program_standards", {"clear_vision": True})
     assert result.summary() == "1 of 6 benchmarks met (1 of 6 required); 5 not assessed yet"
 
 
@@ -198,12 +198,12 @@ def test_score_of_a_standard_without_components() -> None:
 def test_check_quality(
     standard: str | None, checklist: dict[str, bool], expected: list[str]
 ) -> None:
-    assert [p.field for p in components.check_quality(standard, checklist)] == expected
+    assert [p.field for p in quality.check_quality(standard, checklist)] == expected
 
 
 def test_evidence_covers_only_known_benchmarks() -> None:
     known = {b.key: b for s in knowledge.keys("standards") for b in knowledge.benchmarks(s)}
-    assert components.evidence_keys() <= set(known)
+    assert quality.evidence_keys() <= set(known)
     for entry in knowledge.catalogue("quality_evidence"):
         assert known[entry.key].component == entry.extra("component"), entry.key
         assert entry.extra("words"), entry.key
@@ -213,10 +213,10 @@ def test_evidence_words_match_at_the_start_of_a_word() -> None:
     design = new_design()
     plans = {"screening": ComponentPlan(plan="Information about performance")}
     design = design.model_copy(update={"components": design.components.model_copy(update=plans)})
-    assert "screening.application" not in components.evidence(design)
+    assert "screening.application" not in quality.evidence(design)
     plans = {"screening": ComponentPlan(activities=["Sign-up form"])}
     design = design.model_copy(update={"components": design.components.model_copy(update=plans)})
-    assert components.evidence(design)["screening.application"] == (
+    assert quality.evidence(design)["screening.application"] == (
         "the screening plan mentions 'sign-up'"
     )
 
@@ -245,18 +245,18 @@ def test_evidence_from_the_component_plans(
             )
         }
     )
-    assert (key in components.evidence(design, "mentor_eep_4")) is met
+    assert (key in quality.evidence(design, "mentor_eep_4")) is met
 
 
 def test_evidence_from_other_steps_decisions(example_design: Path) -> None:
     design = store.load(example_design).design
-    found = components.evidence(design, "mentor_eep_4")
+    found = quality.evidence(design, "mentor_eep_4")
     assert "mentees have a say" in found["matching_initiating.mentee_say"]
     assert "whole reporting line" in found["screening.conflicts_of_interest"]
     assert "values_ethics" not in found  # not a benchmark of the 4th edition
-    assert "values_ethics" in components.evidence(design, "mentor_eep_5")
-    assert components.evidence(new_design(), "mentor_eep_4") == {}
-    assert components.evidence(design, "no_such_standard") == {}
+    assert "values_ethics" in quality.evidence(design, "mentor_eep_5")
+    assert quality.evidence(new_design(), "mentor_eep_4") == {}
+    assert quality.evidence(design, "no_such_standard") == {}
 
 
 def test_suggest_activities_fills_only_an_empty_list() -> None:
@@ -311,7 +311,7 @@ def test_tick_suggested_ticks_what_the_design_shows(example_design: Path) -> Non
     step = ComponentsStep.from_params(str(example_design))
     step.tick_button.click()
     design = store.load(example_design).design
-    shown = components.evidence(design, "mentor_eep_4")
+    shown = quality.evidence(design, "mentor_eep_4")
     assert {k for k, box in step.benchmark_boxes.items() if box.value} == set(shown)
     assert "Suggested:" in step.benchmark_hints["closure.no_fault_exit"].value
 

@@ -25,7 +25,7 @@ from typing import Any
 
 import ipywidgets as w
 
-from workbook import components, knowledge
+from workbook import components, knowledge, quality
 from workbook.components import ComponentsInputs, MeasureRow
 from workbook.design import Design
 from workbook.errors import InputError, Problem
@@ -365,7 +365,7 @@ class ComponentsStep(Step[ComponentsInputs]):
                 return  # the problems are already shown; nothing to base a tick on
             quiet, self._quiet = self._quiet, True
             try:
-                for key in components.evidence(design, self.standard.value):
+                for key in quality.evidence(design, self.standard.value):
                     self._set_benchmark(key, True)
             finally:
                 self._quiet = quiet
@@ -494,7 +494,7 @@ class ComponentsStep(Step[ComponentsInputs]):
             )
             self.tick_button.disabled = True
         else:
-            result = components.score(standard, checklist)
+            result = quality.score(standard, checklist)
             missing = [
                 escape(b.text) + ("" if b.required else " <i>(enhancement)</i>")
                 for b in result.missing
@@ -515,7 +515,7 @@ class ComponentsStep(Step[ComponentsInputs]):
                 f"removed when you save: {escape(', '.join(dropped))}"
             )
         if design is not None:
-            found = components.evidence(design, standard) if standard else {}
+            found = quality.evidence(design, standard) if standard else {}
             for key, box in self.benchmark_boxes.items():
                 hint = self.benchmark_hints[key]
                 if key in found:
@@ -706,7 +706,7 @@ class ComponentsStep(Step[ComponentsInputs]):
                 self._set_effectiveness(values["effectiveness"])
             if values.get("quality_standard") is not None:
                 standard = values["quality_standard"]
-                problems = components.check_quality(standard, {})
+                problems = quality.check_quality(standard, {})
                 if problems:
                     raise InputError(problems)
                 self.standard.value = standard
@@ -715,7 +715,7 @@ class ComponentsStep(Step[ComponentsInputs]):
                 checklist = components.make_inputs(
                     quality_checklist=values["quality_checklist"]
                 ).quality_checklist
-                problems = components.check_quality(self.standard.value, checklist)
+                problems = quality.check_quality(self.standard.value, checklist)
                 if problems:
                     raise InputError(problems)
                 for key, met in checklist.items():
