@@ -45,8 +45,8 @@ def _human(key: str) -> str:
 def _title(catalogue: str, key: str) -> str:
     """The catalogue title of a key, or the key made readable (a written-in choice has
     no catalogue entry, and an unknown key is the rules' error to report, not ours)."""
-    found = knowledge.entry(catalogue, key)
-    return found.title if found else _human(key)
+    text = knowledge.title(catalogue, key)
+    return _human(key) if text == key else text
 
 
 def _number(value: float | None, unit: str = "") -> str | None:

@@ -187,7 +187,7 @@ def measured_objectives(design: Design) -> dict[str, tuple[str, Objective]]:
     found: dict[str, tuple[str, Objective]] = {}
     for purpose, objective in design.objectives():
         if objective.metric and objective_key(objective.metric) not in found:
-            name = purpose.title or _title("purposes", purpose.key)
+            name = purpose.title or knowledge.title("purposes", purpose.key)
             found[objective_key(objective.metric)] = (name, objective)
     return found
 
@@ -352,8 +352,3 @@ def suggest_activities(plan: ComponentPlan, component: str) -> ComponentPlan:
     if plan.activities:
         return plan
     return plan.model_copy(update={"activities": suggested_activities(component)})
-
-
-def _title(catalogue: str, key: str) -> str:
-    found = knowledge.entry(catalogue, key)
-    return found.title if found else key

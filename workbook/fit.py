@@ -185,11 +185,6 @@ class FitAnswers(BaseModel):
 # --------------------------------------------------------------------------- assess
 
 
-def _title(key: str) -> str:
-    found = knowledge.entry("relationships", key)
-    return found.title if found else key
-
-
 def _score(answers: FitAnswers) -> dict[str, float]:
     """Each relationship's points on the answered questions, scaled to 0..100.
 
@@ -280,10 +275,16 @@ def _summarise(ranking: Sequence[RankedOption], recommended: Sequence[str]) -> s
     texts = knowledge.fit_questions().texts
     scores = {r.relationship: round(r.score) for r in ranking}
     first = recommended[0]
-    values: dict[str, Any] = {"first": _title(first), "score": scores[first]}
+    values: dict[str, Any] = {
+        "first": knowledge.title("relationships", first),
+        "score": scores[first],
+    }
     if len(recommended) > 1:
         second = recommended[1]
-        values |= {"second": _title(second), "second_score": scores[second]}
+        values |= {
+            "second": knowledge.title("relationships", second),
+            "second_score": scores[second],
+        }
         combined = mix(recommended)
         if combined:
             values |= {"title": combined.title, "description": combined.description.strip()}
@@ -293,7 +294,9 @@ def _summarise(ranking: Sequence[RankedOption], recommended: Sequence[str]) -> s
     else:
         summary = texts["single"].format(**values)
     if "mentoring" not in recommended:
-        values["first"] = " or ".join(_title(k).lower() for k in recommended)
+        values["first"] = " or ".join(
+            knowledge.title("relationships", k).lower() for k in recommended
+        )
         best = knowledge.entry("relationships", recommended[0])
         values["instead"] = best.extra("instead") if best else ""
         summary += " " + texts["not_mentoring"].format(**values)
@@ -377,10 +380,11 @@ def report(result: FitResult) -> str:
     lines = []
     for number, ranked in enumerate(result.ranking, 1):
         mark = "  <- recommended" if ranked.relationship in result.recommended else ""
-        lines.append(f"{number}. {_title(ranked.relationship):<16}{ranked.score:5.0f}/100{mark}")
+        name = knowledge.title("relationships", ranked.relationship)
+        lines.append(f"{number}. {name:<16}{ranked.score:5.0f}/100{mark}")
     lines += ["", result.summary]
     for key in result.recommended:
-        lines += ["", f"{_title(key)}:"]
+        lines += ["", f"{knowledge.title('relationships', key)}:"]
         for reason in result.reasons:
             if reason.relationship == key:
                 sign = "+" if reason.points > 0 else "-"

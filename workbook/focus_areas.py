@@ -210,7 +210,7 @@ def advice(design: Design) -> list[Advice]:
     if design.focus_areas:
         for p in design.purposes:
             if p.key not in served:
-                title = p.title or _title("purposes", p.key)
+                title = p.title or knowledge.title("purposes", p.key)
                 notes.append(
                     Advice(
                         f"No focus area serves the purpose '{title}'; link one to it so "
@@ -219,8 +219,3 @@ def advice(design: Design) -> list[Advice]:
                     )
                 )
     return notes
-
-
-def _title(catalogue: str, key: str) -> str:
-    found = knowledge.entry(catalogue, key)
-    return found.title if found else key

@@ -305,5 +305,4 @@ def _title(design: Design, key: str) -> str:
     found = design.purpose(key)
     if found is not None and found.title:
         return found.title
-    entry = knowledge.entry("purposes", key)
-    return entry.title if entry else key
+    return knowledge.title("purposes", key)

@@ -97,7 +97,7 @@ def check_quality(standard: str | None, checklist: dict[str, bool]) -> list[Prob
     benchmarks = {b.key for b in knowledge.benchmarks(standard)}
     return [
         Problem(
-            f"'{key}' is not a benchmark of {_title('standards', standard)}",
+            f"'{key}' is not a benchmark of {knowledge.title('standards', standard)}",
             "use a key from the standard's checklist (the components step lists them)",
             field=f"quality_checklist.{key}",
         )
@@ -170,7 +170,7 @@ def _words(entry: knowledge.CatalogueEntry) -> Evidence:
         word = _mentions(design, component, *words)
         if word is None:
             return None
-        return f"the {_title('components', component).lower()} plan mentions '{word}'"
+        return f"the {knowledge.title('components', component).lower()} plan mentions '{word}'"
 
     return check
 
@@ -364,8 +364,3 @@ def _evaluated(design: Design) -> str | None:
     if objectives and set(objectives) <= measured:
         return "every objective has an effectiveness measure"
     return None
-
-
-def _title(catalogue: str, key: str) -> str:
-    found = knowledge.entry(catalogue, key)
-    return found.title if found else key

@@ -87,11 +87,6 @@ def _registers(key: str) -> Callable[[CheckFunction], CheckFunction]:
     return decorate
 
 
-def _title(catalogue: str, key: str) -> str:
-    found = knowledge.entry(catalogue, key)
-    return found.title if found else key
-
-
 @_registers("reporting_line_allowed")
 def _reporting_line(design: Design, params: dict[str, Any]) -> Iterator[Hit]:
     # None bars the whole reporting line; a number bars only that many levels.
@@ -148,13 +143,16 @@ def _short(design: Design, params: dict[str, Any]) -> Iterator[Hit]:
 def _no_objective(design: Design, params: dict[str, Any]) -> Iterator[Hit]:
     for index, purpose in enumerate(design.purposes):
         if not purpose.objectives:
-            yield {"index": index, "purpose": purpose.title or _title("purposes", purpose.key)}
+            yield {
+                "index": index,
+                "purpose": purpose.title or knowledge.title("purposes", purpose.key),
+            }
 
 
 @_registers("objective_incomplete")
 def _incomplete(design: Design, params: dict[str, Any]) -> Iterator[Hit]:
     for index, purpose in enumerate(design.purposes):
-        name = purpose.title or _title("purposes", purpose.key)
+        name = purpose.title or knowledge.title("purposes", purpose.key)
         for number, objective in enumerate(purpose.objectives):
             for part in objective.missing():
                 yield {"index": index, "objective": number, "part": part, "purpose": name}
@@ -185,7 +183,7 @@ def _all_performance(design: Design, params: dict[str, Any]) -> Iterator[Hit]:
         # A written-in purpose has no kind: it is taken as development, not a fix.
         kinds.append(found.extra("kind") if found else "development")
     if all(kind == "performance" for kind in kinds):
-        names = ", ".join(p.title or _title("purposes", p.key) for p in design.purposes)
+        names = ", ".join(p.title or knowledge.title("purposes", p.key) for p in design.purposes)
         yield {"purposes": names}
 
 
@@ -194,7 +192,7 @@ def _fit_not_mentoring(design: Design, params: dict[str, Any]) -> Iterator[Hit]:
     result = design.fit.result
     if result is None or not result.recommended or "mentoring" in result.recommended:
         return
-    names = " or ".join(_title("relationships", key).lower() for key in result.recommended)
+    names = " or ".join(knowledge.title("relationships", key).lower() for key in result.recommended)
     yield {"recommended": names}
 
 
@@ -261,7 +259,7 @@ def _unknown_benchmark(design: Design, params: dict[str, Any]) -> Iterator[Hit]:
     known = {b.key for b in knowledge.benchmarks(standard)}
     for item in design.evaluation.quality_checklist:
         if item not in known:
-            yield {"item": item, "standard": _title("standards", standard)}
+            yield {"item": item, "standard": knowledge.title("standards", standard)}
 
 
 # --------------------------------------------------------------------------- running

@@ -72,6 +72,13 @@ def keys(name: str) -> tuple[str, ...]:
     return tuple(e.key for e in catalogue(name))
 
 
+def title(name: str, key: str) -> str:
+    """The title a catalogue gives a key, or the key itself for a written-in choice
+    (an unknown key is the rules' error to report, not the caller's)."""
+    found = entry(name, key)
+    return found.title if found else key
+
+
 def purposes() -> tuple[CatalogueEntry, ...]:
     """Strategic purposes the purpose step offers."""
     return catalogue("purposes")

@@ -36,11 +36,6 @@ STYLE = """<style>
 </style>"""
 
 
-def _title(key: str) -> str:
-    found = knowledge.entry("relationships", key)
-    return found.title if found else key
-
-
 def ranking_html(result: FitResult) -> str:
     """Every relationship with its score as a bar; the recommended ones in bold."""
     if not result.recommended:
@@ -50,7 +45,8 @@ def ranking_html(result: FitResult) -> str:
         css = ' class="wb-fit-recommended"' if ranked.relationship in result.recommended else ""
         rows.append(
             f'<tr{css} data-relationship="{escape(ranked.relationship)}">'
-            f"<td>{number}.</td><td>{escape(_title(ranked.relationship))}</td>"
+            f"<td>{number}.</td>"
+            f"<td>{escape(knowledge.title('relationships', ranked.relationship))}</td>"
             f'<td><span class="wb-fit-bar"><span style="width:{ranked.score:.0f}%"></span>'
             f"</span></td><td>{ranked.score:.0f}/100</td></tr>"
         )
@@ -71,7 +67,8 @@ def reasons_html(result: FitResult) -> str:
                 f"({escape(reason.question)}): {escape(reason.text)} "
                 f'<span class="wb-help">[source {escape(reason.source)}]</span></li>'
             )
-        parts.append(f"<h4>Why {escape(_title(key).lower())}</h4><ul>{''.join(items)}</ul>")
+        name = knowledge.title("relationships", key).lower()
+        parts.append(f"<h4>Why {escape(name)}</h4><ul>{''.join(items)}</ul>")
     return "".join(parts)
 
 
