@@ -135,12 +135,14 @@ def test_notebook_runs_matches_and_saves(workdir: Path, run_notebook) -> None:  
             "output_dir": str(workdir / "out"),
             "objective": "quality",
             "weights": {"skills": 4},
+            "mode": "shortlist",
             "run": True,
             "save": True,
         },
     )
     summary = json.loads((workdir / "out" / "summary.json").read_text())
     assert summary["objective"] == "quality" and summary["optimal"] is True
+    assert summary["mode"] == "shortlist" and (workdir / "out" / "shortlist.csv").exists()
     design = store.load(workdir / "design.yaml").design
     assert design.matching.weights.skills == 4
     assert design.matching.results is not None
@@ -207,6 +209,15 @@ def test_previous_cohort_pairs_are_not_repeated(workdir: Path) -> None:
     before = set(zip(first.matches.mentee_id, first.matches.mentor_id, strict=True))
     after = set(zip(again.matches.mentee_id, again.matches.mentor_id, strict=True))
     assert not before & after
+
+
+def test_mode_follows_the_design_and_can_be_changed(workdir: Path) -> None:
+    step = open_step(workdir)
+    assert step.mode.value == "assign"
+    step.mode.value = "shortlist"
+    result = step.run(raise_errors=True)
+    assert result is not None and result.shortlist is not None
+    assert "Shortlists for mentees" in step.mode_table.value
 
 
 def test_group_format_shows_the_groups(workdir: Path) -> None:

@@ -362,6 +362,19 @@ class MatchingStep(Step[MatchingInputs]):
             ).add_class("wb-previous")
         )
         self.previous.value = self._previous_default
+        design_mode = matching.Settings.from_design(self.snapshot.design).mode
+        self.mode = box(
+            w.Dropdown(
+                description="Produce",
+                options=[
+                    ("One mentor per mentee (the coordinator's proposal)", "assign"),
+                    ("Groups: a mentor with several mentees", "group"),
+                    ("Shortlists for mentees to choose from", "shortlist"),
+                ],
+                value=design_mode,
+                layout=w.Layout(width="600px"),
+            ).add_class("wb-mode")
+        )
         self.run_button = w.Button(
             description="Run matching", button_style="success", icon="play"
         ).add_class("wb-run")
@@ -406,6 +419,7 @@ class MatchingStep(Step[MatchingInputs]):
             w.HBox([self.roster_path, self.upload]),
             self.output,
             self.previous,
+            self.mode,
             w.HBox([self.run_button, self.progress]),
             self.run_status,
             self.summary,
@@ -523,6 +537,7 @@ class MatchingStep(Step[MatchingInputs]):
                     previous=Path(self.previous.value.strip()).expanduser()
                     if self.previous.value.strip()
                     else None,
+                    mode=self.mode.value,
                     roster_name=name,
                     progress=self._progress,
                 )
@@ -681,6 +696,7 @@ class MatchingStep(Step[MatchingInputs]):
         weights: dict[str, float] | None = None,
         min_score: float | None = None,
         mentor_capacity: int | None = None,
+        mode: str | None = None,
         run: bool = False,
         save: bool = False,
     ) -> MatchingStep | Failed:
@@ -710,6 +726,8 @@ class MatchingStep(Step[MatchingInputs]):
                 values["mentor_capacity"] = mentor_capacity
             step.write(matching.make_inputs(**values))
             step.refresh()
+        if mode is not None:
+            step.mode.value = mode
         if run:
             step.run(raise_errors=True)
         if save:
