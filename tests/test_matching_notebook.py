@@ -12,6 +12,7 @@ import pytest
 from papermill.exceptions import PapermillExecutionError
 
 from workbook import store
+from workbook.errors import InputError
 from workbook.ui.base import Failed
 from workbook.ui.matching import MatchingStep
 
@@ -231,3 +232,8 @@ def test_group_format_shows_the_groups(workdir: Path) -> None:
     assert "<h4>Groups</h4>" in step.mode_table.value
     assert (workdir / "out" / "groups.csv").exists()
     assert "groups.csv" in step.downloads.value
+
+
+def test_a_bad_mode_parameter_names_the_field(workdir: Path) -> None:
+    with pytest.raises(InputError, match="mode: is not one of the modes"):
+        MatchingStep.from_params(workdir / "design.yaml", mode="pairs")

@@ -727,6 +727,11 @@ class MatchingStep(Step[MatchingInputs]):
             step.write(matching.make_inputs(**values))
             step.refresh()
         if mode is not None:
+            if mode not in ("assign", "group", "shortlist"):
+                raise InputError(
+                    Problem("is not one of the modes", "use assign, group or shortlist",
+                            field="mode", value=str(mode))
+                )  # fmt: skip
             step.mode.value = mode
         if run:
             step.run(raise_errors=True)
