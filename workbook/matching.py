@@ -12,8 +12,9 @@ scale, rounded to 0.001, so a match's *contributions* (weight share x value) add
 its score and the coordinator can see why a pair was proposed.
 
 **Hard constraints** are never traded for score: nobody above the mentee in the
-reporting line (whole line by default, rule R1), never oneself (R8), ``exclude`` in
-either direction, no repeat of a previous cohort's pair if asked, the coordinator's
+reporting line (whole line by default, rule R1) and nobody below them in it either
+(mentoring never overlaps supervision, R3), never oneself (R8), ``exclude`` in either
+direction, no repeat of a previous cohort's pair if asked, the coordinator's
 forbidden pairs, mentor capacity (0 means none), and the minimum score. A pair that
 scores 0 (nothing in common on any weighted criterion) is never proposed. Forbidden
 pairs are left out of the graph rather than given a large cost.
@@ -30,6 +31,10 @@ Arcs are added in (mentee, mentor) row order, so a re-run gives the same pairs.
 Modes: ``assign`` (one-to-one, the coordinator's proposal), ``group`` (a mentor with a
 group of mentees up to capacity, default the design's group size) and ``shortlist``
 (the top k allowed mentors per mentee with reasons, for mentee choice, rule R5).
+
+Privacy: roster data stays in the run and its exports. The design receives only
+:func:`aggregates` (counts and the score distribution); the coordinator's pins and
+forbidden pairs live in ``review.csv`` beside the exports, not in the design.
 """
 
 from __future__ import annotations
