@@ -64,3 +64,13 @@ def test_broken_design_shows_the_problem(tmp_path: Path, text: str) -> None:
     path.write_text(text)
     shown = Overview.from_params(str(path))
     assert str(path) in shown.view.children[-1].value
+
+
+def test_unmeasured_objective_is_open_in_the_evaluation_step(example_design: Path) -> None:
+    design = store.load(example_design).design
+    design = design.model_copy(
+        update={"evaluation": design.evaluation.model_copy(update={"effectiveness": []})}
+    )
+    status = {s.key: s for s in overview.status(design)}
+    assert status["purpose"].state == "done"
+    assert any("retention" in label for label in status["components"].open)

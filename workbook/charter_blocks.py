@@ -227,9 +227,9 @@ class Charter:
     @property
     def open_decisions(self) -> tuple[OpenDecision, ...]:
         """Every open decision once, in section order (a section may repeat another's)."""
-        seen: dict[str, OpenDecision] = {}
+        seen: dict[tuple[str, str], OpenDecision] = {}
         for d in (d for s in self.sections for d in s.open):
-            seen.setdefault(d.field, d)
+            seen.setdefault((d.field, d.label), d)
         return tuple(seen.values())
 
     @property

@@ -28,6 +28,7 @@ from workbook.charter_blocks import (
     Table,
     clean,
 )
+from workbook.components import objective_key
 from workbook.design import ComponentPlan, Design
 
 
@@ -603,11 +604,12 @@ def _evaluation(d: Design) -> Section:
         )
     )
     s.need("How effectiveness is measured", "evaluation.effectiveness", e.effectiveness)
-    measured = {m.objective.casefold() for m in e.effectiveness}
-    for i, purpose in enumerate(d.purposes):
-        for j, o in enumerate(purpose.objectives):
-            if o.metric and o.metric.casefold() not in measured:
-                s.need(f"How '{o.metric}' is measured", f"purposes.{i}.objectives.{j}", None)
+    # Decided in the components step's evaluation plan, matched on the metric the
+    # same way that step matches it.
+    measured = {objective_key(m.objective) for m in e.effectiveness}
+    for _, o in d.objectives():
+        if o.metric and objective_key(o.metric) not in measured:
+            s.need(f"How '{o.metric}' is measured", "evaluation.effectiveness", None)
     s.add(
         Table(
             "effectiveness",
