@@ -73,4 +73,4 @@ def test_unmeasured_objective_is_open_in_the_evaluation_step(example_design: Pat
     )
     status = {s.key: s for s in overview.status(design)}
     assert status["purpose"].state == "done"
-    assert any("retention" in label for label in status["components"].open)
+    assert any("graduates still employed" in label for label in status["components"].open)
