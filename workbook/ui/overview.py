@@ -26,7 +26,8 @@ def _card(step: overview.StepStatus, number: int) -> str:
     return (
         f'<div class="wb-card wb-card-{escape(step.key)}" '
         'style="border:1px solid #ddd;border-radius:6px;padding:8px 12px;margin:6px 0">'
-        f'<a href="{escape(step.notebook)}" style="font-size:1.1em;font-weight:600">'
+        f'<a href="{escape(step.notebook)}" '
+        'style="font-size:1.1em;font-weight:600;color:#1a5fb4;text-decoration:underline">'
         f"{number}. {escape(step.title)}</a> "
         f'<span class="wb-state" style="color:{colour};margin-left:8px">{escape(label)}</span>'
         f'<div class="wb-help">{escape(step.description)}</div>'
