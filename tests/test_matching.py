@@ -11,6 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from workbook.constraints import Review, Settings, build_pools
+from workbook.criteria import SCALE, Criteria, Scored, score_pairs
 from workbook.design import (
     Design,
     ExtraCriterion,
@@ -20,19 +22,9 @@ from workbook.design import (
     Weights,
 )
 from workbook.errors import MatchingError
-from workbook.matching import (
-    SCALE,
-    Review,
-    Scored,
-    Settings,
-    aggregates,
-    build_pools,
-    match,
-    record_results,
-    score_pairs,
-    solve,
-)
+from workbook.matching import aggregates, match, record_results
 from workbook.roster import load_roster
+from workbook.solver import solve
 
 COLUMNS = (
     "id,name,role,manager_id,level,department,timezone,skills_offered,skills_wanted,goals,"
@@ -56,8 +48,6 @@ def pair_values(d: Design, rows: list[str], name: str) -> dict[tuple[str, str], 
     """The value of one criterion for every (mentee, mentor) pair of a roster."""
     roster = load_roster(roster_bytes(rows), d.matching)
     pools = build_pools(roster, Settings.from_design(d))
-    from workbook.matching import Criteria
-
     c = Criteria(pools)
     a, b = np.meshgrid(np.arange(pools.n), np.arange(pools.m), indexing="ij")
     block = c.value(name, np.arange(pools.n)[:, None], np.arange(pools.m)[None, :])

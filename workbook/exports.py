@@ -41,7 +41,7 @@ from workbook.errors import ExistsError, Problem, StoreError
 from workbook.store import atomic_write
 
 if TYPE_CHECKING:
-    from workbook.matching import MatchResult
+    from workbook.explain import MatchResult
 
 MANIFEST = ".workbook-exports.json"
 _DANGEROUS = ("=", "+", "-", "@", "\t", "\r")

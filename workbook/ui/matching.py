@@ -25,9 +25,12 @@ import numpy as np
 import pandas as pd
 
 from workbook import matching
+from workbook.constraints import Settings
+from workbook.criteria import LABELS
 from workbook.design import Design, MatchingResults
 from workbook.errors import InputError, Problem, WorkbookError
-from workbook.matching import MatchingInputs, MatchResult
+from workbook.explain import MatchResult
+from workbook.matching import MatchingInputs
 from workbook.store import Snapshot, atomic_write
 from workbook.ui.base import Failed, Step, bullet_list, escape, open_design
 
@@ -126,7 +129,7 @@ def charts(result: MatchResult, group_by: str | None) -> list[bytes]:
     contrib = result.contributions.mean() if len(result.contributions) else pd.Series(dtype=float)
     fig = Figure(figsize=(4.2, 2.8))
     ax = fig.subplots()
-    labels = [matching.LABELS.get(k, k.removeprefix("extra:")) for k in contrib.index]
+    labels = [LABELS.get(k, k.removeprefix("extra:")) for k in contrib.index]
     ax.barh(labels, contrib.to_numpy(), color="#c55a11")
     ax.set(title="What each criterion contributed", xlabel="mean points per match")
     out.append(_png(fig))
@@ -251,7 +254,7 @@ class MatchingStep(Step[MatchingInputs]):
         rows = []
         for name, text in CRITERIA_HELP.items():
             slider = w.BoundedFloatText(
-                description=matching.LABELS[name].capitalize(),
+                description=LABELS[name].capitalize(),
                 min=0,
                 max=1000,
                 step=0.5,
@@ -362,7 +365,7 @@ class MatchingStep(Step[MatchingInputs]):
             ).add_class("wb-previous")
         )
         self.previous.value = self._previous_default
-        design_mode = matching.Settings.from_design(self.snapshot.design).mode
+        design_mode = Settings.from_design(self.snapshot.design).mode
         self.mode = box(
             w.Dropdown(
                 description="Produce",

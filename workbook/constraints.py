@@ -1,0 +1,320 @@
+"""Who may be matched with whom: the run's settings, the coordinator's review, the pools.
+
+The first steps of :func:`workbook.matching.match` after the roster is loaded:
+:class:`Settings` resolves what one run uses from the design, :func:`read_review` reads
+the coordinator's pins and forbidden pairs, and :func:`build_pools` splits the roster
+into mentees and mentors and lists every pair a hard constraint forbids.
+
+**Hard constraints** are never traded for score: nobody above the mentee in the
+reporting line (whole line by default, rule R1) and nobody below them in it either
+(mentoring never overlaps supervision, R3), never oneself (R8), ``exclude`` in either
+direction, no repeat of a previous cohort's pair if asked, the coordinator's
+forbidden pairs, mentor capacity (0 means none), and the minimum score. The minimum
+score and capacity are applied when pairs are scored (:mod:`workbook.criteria`);
+forbidden pairs are left out of the graph rather than given a large cost.
+
+Mentees and mentors are numbered by their position in their pool; a pair is the key
+``mentee_pos * n_mentors + mentor_pos`` wherever pairs are kept sorted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from workbook.design import Design, Matching, MatchObjective
+from workbook.errors import MatchingError, Problem, RosterError
+from workbook.roster import Roster, read_table, split_list
+
+Mode = Literal["assign", "group", "shortlist"]
+I64 = npt.NDArray[np.int64]
+"""Positions into a pool, or sorted pair keys."""
+
+
+# --------------------------------------------------------------------------- settings
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What one run uses, resolved from the design and the caller's overrides."""
+
+    matching: Matching
+    format: str | None
+    objective: MatchObjective
+    mode: Mode
+    default_capacity: int
+    shortlist_k: int = 5
+    start_date: dt.date | None = None
+    """Time zone offsets are taken on this date (the program's start), as DST shifts them."""
+
+    @classmethod
+    def from_design(
+        cls,
+        design: Design,
+        objective: MatchObjective | None = None,
+        mode: Mode | None = None,
+        shortlist_k: int = 5,
+    ) -> Settings:
+        """Defaults: group mode for a group format, shortlist when mentees choose from one."""
+        fmt = design.model.format
+        if mode is None:
+            if fmt in ("group", "team"):
+                mode = "group"
+            elif design.matching.mentee_say == "shortlist":
+                mode = "shortlist"
+            else:
+                mode = "assign"
+        # A group's size is the more specific setting for group mentoring.
+        capacity = design.participation.mentor_capacity
+        if mode == "group" and design.model.group_size:
+            capacity = design.model.group_size
+        if capacity is None:
+            capacity = 1
+        return cls(
+            matching=design.matching,
+            format=fmt,
+            objective=objective or design.matching.objective,
+            mode=mode,
+            default_capacity=capacity,
+            shortlist_k=shortlist_k,
+            start_date=design.model.start_date,
+        )
+
+
+@dataclass(frozen=True)
+class Review:
+    """The coordinator's decisions on pairs, kept outside the design (roster ids are private).
+
+    Stored as ``review.csv`` (``mentee_id,mentor_id,action`` with action ``pin`` or
+    ``forbid``) in the output folder; :func:`read_pairs_file` reads it.
+    """
+
+    pins: tuple[tuple[str, str], ...] = ()
+    forbids: tuple[tuple[str, str], ...] = ()
+
+
+def read_pairs_file(path: str | Path) -> pd.DataFrame:
+    """Read a pairs file (a review file or a previous cohort's ``matches.csv``).
+
+    Raises:
+        RosterError: the file is not a table or lacks ``mentee_id``/``mentor_id``.
+    """
+    frame, _ = read_table(path)
+    frame.columns = [c.strip().lower() for c in frame.columns]
+    missing = [c for c in ("mentee_id", "mentor_id") if c not in frame.columns]
+    if missing:
+        raise RosterError(
+            [
+                Problem(f"required column {c!r} is missing", "add it", str(path), c, row=1)
+                for c in missing
+            ]
+        )
+    return frame
+
+
+def read_review(path: str | Path) -> Review:
+    """Read a coordinator's review file into pins and forbidden pairs.
+
+    Raises:
+        RosterError: unknown action or missing columns.
+    """
+    frame = read_pairs_file(path)
+    actions = frame.get("action", pd.Series(["forbid"] * len(frame))).str.lower()
+    bad = ~actions.isin(["pin", "forbid"])
+    if bad.any():
+        wrong = actions[bad]
+        raise RosterError(
+            [
+                Problem("unknown action", "write pin or forbid", str(path), "action", int(i), v)
+                for i, v in zip(wrong.index.to_numpy(np.int64), wrong, strict=True)
+            ]
+        )
+    pairs = list(zip(frame["mentee_id"], frame["mentor_id"], strict=True))
+    return Review(
+        pins=tuple(p for p, a in zip(pairs, actions, strict=True) if a == "pin"),
+        forbids=tuple(p for p, a in zip(pairs, actions, strict=True) if a == "forbid"),
+    )
+
+
+# --------------------------------------------------------------------------- pools
+
+
+@dataclass
+class Pools:
+    """Mentees and mentors as positions into the roster, and the pairs never allowed.
+
+    ``blocked`` maps a cause ("reporting line", "self", ...) to sorted pair keys
+    ``mentee_pos * n_mentors + mentor_pos``.
+    """
+
+    roster: Roster
+    settings: Settings
+    mentees: I64
+    mentors: I64
+    capacity: I64
+    blocked: dict[str, I64]
+    pins: list[tuple[int, int]] = field(default_factory=list)
+
+    @property
+    def n(self) -> int:
+        return len(self.mentees)
+
+    @property
+    def m(self) -> int:
+        return len(self.mentors)
+
+    def forbidden_keys(self) -> I64:
+        """Every blocked pair, whatever the cause, as sorted unique keys."""
+        keys = [k for k in self.blocked.values() if len(k)]
+        return np.unique(np.concatenate(keys)) if keys else np.zeros(0, np.int64)
+
+
+def _ancestors(manager: I64, people: I64, depth: int | None) -> tuple[I64, I64]:
+    """Pairs (position in ``people``, roster row of someone above them), up to ``depth``."""
+    rows, cols = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)]
+    above = manager[people]
+    level = 0
+    while (above >= 0).any() and (depth is None or level < depth) and level < len(manager):
+        rows.append(np.flatnonzero(above >= 0))
+        cols.append(above[above >= 0])
+        above = np.where(above >= 0, manager[np.maximum(above, 0)], -1)
+        level += 1
+    return np.concatenate(rows), np.concatenate(cols)
+
+
+def _id_positions(ids: Sequence[str], lookup: dict[str, int]) -> I64:
+    return np.array([lookup.get(i, -1) for i in ids], dtype=np.int64)
+
+
+def build_pools(
+    roster: Roster,
+    settings: Settings,
+    review: Review | None = None,
+    previous: pd.DataFrame | None = None,
+) -> Pools:
+    """Split the roster into mentees and mentors and list every pair a hard rule forbids.
+
+    Raises:
+        MatchingError: no mentees, no mentors, or a pin that breaks a hard rule.
+    """
+    mentees = np.flatnonzero(roster.is_mentee).astype(np.int64)
+    mentors = np.flatnonzero(roster.is_mentor).astype(np.int64)
+    problems = []
+    if not len(mentees):
+        problems.append(
+            Problem("the roster has no mentees", "set role to mentee or both", roster.file, "role")
+        )
+    if not len(mentors):
+        problems.append(
+            Problem("the roster has no mentors", "set role to mentor or both", roster.file, "role")
+        )
+    if problems:
+        raise MatchingError(problems)
+    n, m = len(mentees), len(mentors)
+    capacity = roster.capacity[mentors].copy()
+    capacity[capacity < 0] = settings.default_capacity
+    mentee_pos = np.full(len(roster), -1, np.int64)
+    mentee_pos[mentees] = np.arange(n)
+    mentor_pos = np.full(len(roster), -1, np.int64)
+    mentor_pos[mentors] = np.arange(m)
+
+    def keys(rows: I64, cols: I64) -> I64:
+        ok = (rows >= 0) & (cols >= 0)
+        return np.unique(rows[ok] * m + cols[ok])
+
+    blocked: dict[str, I64] = {}
+    blocked["self"] = keys(mentee_pos[mentees], mentor_pos[mentees])
+    # Reporting line: walk up the manager chains of every mentee at once, one level a step
+    # (rule R1). The same walk from every mentor blocks the other direction too, a mentor
+    # who reports to the mentee: mentoring never overlaps supervision (rule R3), which
+    # matters in reverse mentoring where the mentor is the junior.
+    depth = settings.matching.reporting_line_depth
+    mentee_at, their_boss = _ancestors(roster.manager, mentees, depth)
+    mentor_at, boss_of_mentor = _ancestors(roster.manager, mentors, depth)
+    blocked["reporting line"] = keys(mentee_at, mentor_pos[their_boss])
+    blocked["reports to you"] = keys(mentee_pos[boss_of_mentor], mentor_at)
+    lookup = {str(v): i for i, v in enumerate(roster.ids)}
+    ex_rows, ex_cols = [], []
+    for person, items in enumerate(split_list(roster.frame["exclude"])):
+        for other in items:
+            j = lookup[other]
+            ex_rows += [mentee_pos[person], mentee_pos[j]]
+            ex_cols += [mentor_pos[j], mentor_pos[person]]
+    blocked["excluded"] = keys(np.array(ex_rows, np.int64), np.array(ex_cols, np.int64))
+    if previous is not None:
+        a = _id_positions(list(previous["mentee_id"]), lookup)
+        b = _id_positions(list(previous["mentor_id"]), lookup)
+        ok = (a >= 0) & (b >= 0)
+        blocked["previous cohort"] = keys(mentee_pos[a[ok]], mentor_pos[b[ok]])
+    pins: list[tuple[int, int]] = []
+    if review is not None:
+        a = _id_positions([p[0] for p in review.forbids], lookup)
+        b = _id_positions([p[1] for p in review.forbids], lookup)
+        ok = (a >= 0) & (b >= 0)
+        blocked["forbidden by the coordinator"] = keys(mentee_pos[a[ok]], mentor_pos[b[ok]])
+        pins = _check_pins(
+            review, lookup, mentee_pos, mentor_pos, capacity, blocked, m, roster.file
+        )
+    return Pools(roster, settings, mentees, mentors, capacity, blocked, pins)
+
+
+def _check_pins(
+    review: Review,
+    lookup: dict[str, int],
+    mentee_pos: I64,
+    mentor_pos: I64,
+    capacity: I64,
+    blocked: dict[str, I64],
+    m: int,
+    file: str,
+) -> list[tuple[int, int]]:
+    """Pins override the score, never a hard rule, a mentor's capacity or one mentor each."""
+    problems, pins, used = [], [], np.zeros(m, np.int64)
+    seen: set[int] = set()
+    for mentee_id, mentor_id in review.pins:
+        a, b = lookup.get(mentee_id, -1), lookup.get(mentor_id, -1)
+        i = int(mentee_pos[a]) if a >= 0 else -1
+        j = int(mentor_pos[b]) if b >= 0 else -1
+        where = f"pin {mentee_id} -> {mentor_id}"
+        if i < 0 or j < 0:
+            problems.append(
+                Problem(
+                    f"{where}: not a mentee and a mentor of this roster", "remove the pin", file
+                )
+            )
+            continue
+        causes = [c for c, k in blocked.items() if k.size and np.isin(i * m + j, k)]
+        if causes:
+            problems.append(
+                Problem(
+                    f"{where}: the pair is not allowed ({', '.join(causes)})",
+                    "remove the pin",
+                    file,
+                )
+            )
+        elif i in seen:
+            problems.append(
+                Problem(f"{where}: the mentee is pinned twice", "keep one pin per mentee", file)
+            )
+        elif used[j] >= capacity[j]:
+            problems.append(
+                Problem(
+                    f"{where}: the mentor is over capacity",
+                    "raise the capacity or remove a pin",
+                    file,
+                )
+            )
+        else:
+            seen.add(i)
+            used[j] += 1
+            pins.append((i, j))
+    if problems:
+        raise MatchingError(problems)
+    return pins

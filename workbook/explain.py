@@ -1,0 +1,352 @@
+"""Say why: each match's reasons, each unmatched mentee's reason and nearest mentors.
+
+:func:`explain` turns a solution into the tables a coordinator reads (a
+:class:`MatchResult`). A match's reasons list every criterion with its contribution
+to the score, computed by the same code that scored the pair, so an explanation always
+agrees with the score that was solved. An unmatched mentee gets the one reason they
+can act on (every mentor who fits is in their reporting line, at capacity, below the
+minimum score, ...) and up to three nearest alternatives. Shortlist mode lists the top
+k allowed mentors per mentee with reasons (mentee choice, rule R5); group mode lists
+each mentor's group.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from workbook.constraints import I64, Settings
+from workbook.criteria import CELLS_PER_BLOCK, F64, LABELS, SCALE, SET_COLUMNS, Scored
+from workbook.roster import split_list
+from workbook.solver import SOLVER, Solution
+
+# --------------------------------------------------------------------------- explaining
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.1f}"
+
+
+def explain_pairs(scored: Scored, mentee: I64, mentor: I64) -> tuple[list[str], pd.DataFrame]:
+    """Each pair's reasons (every criterion with its contribution) and the contributions table."""
+    c = scored.criteria
+    p = scored.pools
+    frame = p.roster.frame
+    contrib = (
+        pd.DataFrame(
+            {name: share * c.value(name, mentee, mentor) for name, share in c.share.items()}
+        )
+        if len(mentee)
+        else pd.DataFrame(columns=list(c.share))
+    )
+    ea, rb = p.mentees[mentee], p.mentors[mentor]
+    details: dict[str, list[str]] = {}
+    for name in c.share:
+        if name in SET_COLUMNS:
+            col_e, col_r = SET_COLUMNS[name]
+            es = split_list(frame[col_e].to_numpy(dtype=object)[ea])
+            rs = split_list(frame[col_r].to_numpy(dtype=object)[rb])
+            out = []
+            for want, have in zip(es, rs, strict=True):
+                folded = {h.casefold() for h in have}
+                shared = [w for w in want if w.casefold() in folded]
+                out.append(
+                    f"{len(shared)} of {len(want)}: {', '.join(shared)}"
+                    if shared
+                    else f"0 of {len(want)}"
+                )
+            details[name] = out
+        elif name == "seniority":
+            gaps = c.level[rb] - c.level[ea]
+            details[name] = [
+                ("levels unknown" if np.isnan(g) else f"mentor {int(g):+d} levels") for g in gaps
+            ]
+        elif name == "timezone":
+            d = np.abs(c.tz[ea] - c.tz[rb])
+            d = np.minimum(d, 24 - d)
+            details[name] = [("zone unknown" if np.isnan(x) else f"{x:g} h apart") for x in d]
+        elif name == "preferences":
+            ids = p.roster.frame["id"].to_numpy(dtype=object)
+            mentor_ids = set(ids[p.mentors])  # only mentors count, as in the score
+            listed = [
+                [x for x in prefs if x in mentor_ids]
+                for prefs in split_list(frame["preferences"].to_numpy(dtype=object)[ea])
+            ]
+            details[name] = [
+                f"choice {prefs.index(ids[r]) + 1} of {len(prefs)}"
+                if ids[r] in prefs
+                else "not listed"
+                for prefs, r in zip(listed, rb, strict=True)
+            ]
+        else:
+            column = name.removeprefix("extra:")
+            details[name] = [
+                f"{x or '?'} / {y or '?'}"
+                for x, y in zip(
+                    frame[column].to_numpy(dtype=object)[ea],
+                    frame[column].to_numpy(dtype=object)[rb],
+                    strict=True,
+                )
+            ]
+    reasons = []
+    names = list(c.share)
+    values = contrib.to_numpy()
+    for k in range(len(mentee)):
+        parts = [
+            f"{LABELS.get(n, n.removeprefix('extra:'))} +{_fmt(values[k, q])} ({details[n][k]})"
+            for q, n in sorted(enumerate(names), key=lambda t: -values[k, t[0]])
+        ]
+        reasons.append("; ".join(parts))
+    return reasons, contrib
+
+
+def explain_unmatched(scored: Scored, solution: Solution) -> pd.DataFrame:
+    """Why each unmatched mentee has no mentor, and the nearest alternatives.
+
+    Only unmatched mentees are scored again, a block at a time against every mentor, so
+    memory stays flat however many are unmatched.
+    """
+    p = scored.pools
+    frame = p.roster.frame
+    matched = np.zeros(p.n, bool)
+    matched[solution.mentee] = True
+    rows = np.flatnonzero(~matched)
+    columns = ["mentee_id", "mentee_name", "reason", "alternatives"]
+    if not len(rows):
+        return pd.DataFrame(columns=columns)
+    context = _Context(
+        scored,
+        load=np.bincount(solution.mentor, minlength=p.m),
+        allowed=np.bincount(scored.mentee, minlength=p.n),
+        names=frame["name"].to_numpy(dtype=object),
+        ids=frame["id"].to_numpy(dtype=object),
+    )
+    every = np.arange(p.m)[None, :]
+    step = max(1, CELLS_PER_BLOCK // max(p.m, 1))
+    out = []
+    for start in range(0, len(rows), step):
+        chunk = rows[start : start + step]
+        scores = np.rint(scored.criteria.scores(chunk[:, None], every) * SCALE) / SCALE
+        offers = (
+            scored.criteria.value("skills", chunk[:, None], every) > 0
+            if "skills" in scored.criteria.share
+            else np.zeros(scores.shape, dtype=bool)
+        )
+        for k, i in enumerate(chunk):
+            reason, alternatives = context.why(int(i), scores[k], offers[k])
+            person = p.mentees[i]
+            out.append([context.ids[person], context.names[person], reason, alternatives])
+    return pd.DataFrame(out, columns=columns)
+
+
+@dataclass
+class _Context:
+    """What :meth:`why` needs about the whole run, computed once."""
+
+    scored: Scored
+    load: I64
+    allowed: I64
+    names: npt.NDArray[np.object_]
+    ids: npt.NDArray[np.object_]
+
+    def why(self, i: int, s: F64, offers: npt.NDArray[np.bool_]) -> tuple[str, str]:
+        """The reason mentee ``i`` is unmatched and up to three nearest alternatives.
+
+        ``s`` is the mentee's score against every mentor, ``offers`` whether each mentor
+        offers at least one skill the mentee wants.
+        """
+        p = self.scored.pools
+        m = p.m
+        min_score = p.settings.matching.min_score
+        cause = np.full(m, "", dtype=object)
+        for name, keys in p.blocked.items():
+            lo, hi = np.searchsorted(keys, [i * m, (i + 1) * m])
+            cause[keys[lo:hi] - i * m] = name
+        has_room = p.capacity > 0
+        reaches = s >= max(min_score, 0.001)
+        fits = reaches & has_room
+        hard = cause != ""
+        nearest = np.flatnonzero(has_room & ~hard & (s > 0))
+        if self.allowed[i] > 0:
+            reason = (
+                f"all {self.allowed[i]} mentors who fit are at capacity: the optimal "
+                "assignment needs their places for other mentees"
+            )
+            nearest = np.flatnonzero(fits & ~hard)
+        elif not has_room.any():
+            reason, nearest = "no mentor has capacity", np.zeros(0, np.int64)
+        elif not fits.any() and (reaches & ~hard).any():
+            reason = "every mentor who fits takes no mentees this time (capacity 0)"
+        elif not fits.any():
+            best = s[has_room & ~hard].max(initial=0.0)
+            reason = (
+                f"no mentor reaches the minimum score of {min_score:g} (best {best:.1f})"
+                if best > 0
+                else "no mentor has anything in common with what you asked for "
+                "(wanted skills, goals, ...)"
+            )
+        else:
+            # Name the skills when they are what fits: "every mentor who offers the
+            # skills you want is in your reporting line" is what a mentee can act on.
+            who = "fits"
+            offering = offers & has_room
+            if offering.any() and hard[offering].all():
+                fits, who = offering, "offers the skills you want"
+            counts = pd.Series(cause[fits]).value_counts()
+            if len(counts) == 1:
+                reason = f"every mentor who {who} is {_because(str(counts.index[0]))}"
+            else:
+                reason = f"every mentor who {who} is blocked: " + ", ".join(
+                    f"{v} {_because(str(k))}" for k, v in counts.items()
+                )
+        alternatives = []
+        for j in nearest[np.lexsort((nearest, -s[nearest]))][:3]:
+            note = (
+                "at capacity"
+                if self.load[j] >= p.capacity[j]
+                else f"below the minimum {min_score:g}"
+                if s[j] < min_score
+                else "available"
+            )
+            person = p.mentors[j]
+            alternatives.append(
+                f"{self.ids[person]} {self.names[person]} (score {s[j]:.1f}, {note})"
+            )
+        return reason, "; ".join(alternatives)
+
+
+def _because(cause: str) -> str:
+    return {
+        "reporting line": "in your reporting line",
+        "reports to you": "someone who reports to you",
+        "self": "yourself",
+        "excluded": "excluded by you or by them",
+        "previous cohort": "a mentor you had in a previous cohort",
+        "forbidden by the coordinator": "forbidden by the coordinator",
+    }.get(cause, cause)
+
+
+# --------------------------------------------------------------------------- the result
+
+
+@dataclass
+class MatchResult:
+    """Everything a run produced; exports and the notebook read from here.
+
+    Attributes:
+        matches: mentee_id, mentee_name, mentor_id, mentor_name, score, reasons, pinned.
+        contributions: one column per criterion, aligned with ``matches`` (for charts).
+        unmatched: mentee_id, mentee_name, reason, alternatives.
+        shortlist: the top k allowed mentors per mentee (shortlist mode), else ``None``.
+        groups: one row per mentor with their group (group mode), else ``None``.
+        summary: counts and scores for ``summary.json`` and the charter.
+        scored: the allowed pairs, for ``pair_scores.csv`` and audits.
+    """
+
+    matches: pd.DataFrame
+    contributions: pd.DataFrame
+    unmatched: pd.DataFrame
+    shortlist: pd.DataFrame | None
+    groups: pd.DataFrame | None
+    summary: dict[str, object]
+    scored: Scored
+
+    def pair_scores(self) -> pd.DataFrame:
+        """Every allowed pair with its score, so anyone can audit the result."""
+        s, p = self.scored, self.scored.pools
+        ids = p.roster.frame["id"].to_numpy(dtype=object)
+        return pd.DataFrame(
+            {
+                "mentee_id": ids[p.mentees[s.mentee]],
+                "mentor_id": ids[p.mentors[s.mentor]],
+                "score": s.score / SCALE,
+            }
+        )
+
+
+def explain(scored: Scored, solution: Solution, settings: Settings, seconds: float) -> MatchResult:
+    """Turn a solution into tables a coordinator can read, with a reason for everything."""
+    p = scored.pools
+    frame = p.roster.frame
+    ids = frame["id"].to_numpy(dtype=object)
+    names = frame["name"].to_numpy(dtype=object)
+    reasons, contrib = explain_pairs(scored, solution.mentee, solution.mentor)
+    pinned = {(i, j) for i, j in p.pins}
+    ea, rb = p.mentees[solution.mentee], p.mentors[solution.mentor]
+    matches = pd.DataFrame(
+        {
+            "mentee_id": ids[ea],
+            "mentee_name": names[ea],
+            "mentor_id": ids[rb],
+            "mentor_name": names[rb],
+            "score": solution.score / SCALE,
+            "reasons": reasons,
+            "pinned": [
+                (int(i), int(j)) in pinned
+                for i, j in zip(solution.mentee, solution.mentor, strict=True)
+            ],
+        }
+    )
+    unmatched = explain_unmatched(scored, solution)
+    shortlist = _shortlist(scored, settings.shortlist_k) if settings.mode == "shortlist" else None
+    groups = _groups(matches) if settings.mode == "group" else None
+    score = matches["score"]
+    summary: dict[str, object] = {
+        "mentees": p.n,
+        "mentors": p.m,
+        "matched": len(matches),
+        "unmatched": len(unmatched),
+        "total_score": round(float(score.sum()), 3),
+        "min_score": round(float(score.min()), 3) if len(score) else None,
+        "mean_score": round(float(score.mean()), 3) if len(score) else None,
+        "objective": settings.objective,
+        "mode": settings.mode,
+        "optimal": solution.optimal,
+        "solver": SOLVER,
+        "seconds": round(seconds, 3),
+        "allowed_pairs": len(scored),
+        "pairs_considered": p.n * p.m,
+        "capacity": int(p.capacity.sum()),
+        "weights": {k: round(v, 3) for k, v in scored.criteria.weights.items()},
+    }
+    return MatchResult(matches, contrib, unmatched, shortlist, groups, summary, scored)
+
+
+def _shortlist(scored: Scored, k: int) -> pd.DataFrame:
+    """The top k allowed mentors per mentee, best first, capacity ignored (mentees choose)."""
+    order = np.lexsort((scored.mentor, -scored.score.astype(np.int64), scored.mentee))
+    mentee, mentor = scored.mentee[order], scored.mentor[order]
+    starts = np.searchsorted(mentee, mentee, side="left")
+    rank = np.arange(len(mentee)) - starts
+    keep = rank < k
+    a, b = mentee[keep].astype(np.int64), mentor[keep].astype(np.int64)
+    p = scored.pools
+    ids = p.roster.frame["id"].to_numpy(dtype=object)
+    names = p.roster.frame["name"].to_numpy(dtype=object)
+    reasons, _ = explain_pairs(scored, a, b)
+    return pd.DataFrame(
+        {
+            "mentee_id": ids[p.mentees[a]],
+            "mentee_name": names[p.mentees[a]],
+            "rank": rank[keep] + 1,
+            "mentor_id": ids[p.mentors[b]],
+            "mentor_name": names[p.mentors[b]],
+            "score": scored.score[order][keep] / SCALE,
+            "reasons": reasons,
+        }
+    )
+
+
+def _groups(matches: pd.DataFrame) -> pd.DataFrame:
+    grouped = matches.groupby(["mentor_id", "mentor_name"], sort=True)
+    return pd.DataFrame(
+        {
+            "size": grouped.size(),
+            "mean_score": grouped["score"].mean().round(3),
+            "mentee_ids": grouped["mentee_id"].agg(";".join),
+            "mentee_names": grouped["mentee_name"].agg(";".join),
+        }
+    ).reset_index()
