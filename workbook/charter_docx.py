@@ -11,18 +11,30 @@ runs, never parsed, so nothing a user typed can become markup.
 from __future__ import annotations
 
 import io
-from typing import Any
+from collections.abc import Iterable, Sequence
 
 from docx import Document
+from docx.document import Document as DocxDocument
 from docx.enum.text import WD_BREAK
 from docx.shared import Inches, Pt, RGBColor
+from docx.text.paragraph import Paragraph as DocxParagraph
 
-from workbook.charter_blocks import TBD, Block, Charter, Section
+from workbook.charter_blocks import (
+    TBD,
+    Block,
+    Bullets,
+    Chart,
+    Charter,
+    Fields,
+    Paragraph,
+    Section,
+    Table,
+)
 
 _TBD_COLOUR = RGBColor(0xA9, 0x44, 0x12)
 
 
-def _value(paragraph: Any, value: str | None) -> None:
+def _value(paragraph: DocxParagraph, value: str | None) -> None:
     """Add a value to a paragraph: open decisions in italic orange, unset as a dash."""
     if value is None:
         run = paragraph.add_run(TBD)
@@ -32,7 +44,7 @@ def _value(paragraph: Any, value: str | None) -> None:
         paragraph.add_run(value or "—")
 
 
-def _table(doc: Any, columns: tuple[str, ...], rows: list[tuple[str | None, ...]]) -> Any:
+def _table(doc: DocxDocument, columns: Sequence[str], rows: Iterable[Sequence[str | None]]) -> None:
     table = doc.add_table(rows=1, cols=len(columns))
     table.style = "Table Grid"
     header = table.rows[0].cells
@@ -45,37 +57,35 @@ def _table(doc: Any, columns: tuple[str, ...], rows: list[tuple[str | None, ...]
             _value(cell.paragraphs[0], value)
     # Word joins tables that touch into one; an empty paragraph keeps them apart.
     doc.add_paragraph()
-    return table
 
 
-def _block(doc: Any, block: Block) -> None:
-    if block.kind == "paragraph":
-        doc.add_paragraph(block.text)  # type: ignore[union-attr]
+def _block(doc: DocxDocument, block: Block) -> None:
+    if isinstance(block, Paragraph):
+        doc.add_paragraph(block.text)
         return
     title = getattr(block, "title", "")
     if title:
         doc.add_heading(title, level=2)
-    if block.kind == "fields":
-        rows = [(e.label, e.value) for e in block.rows]  # type: ignore[union-attr]
-        _table(doc, ("Item", "Decision"), rows)
-    elif block.kind == "list":
-        items = block.items  # type: ignore[union-attr]
-        for item in items:
-            doc.add_paragraph(item, style="List Bullet")
-        if not items:
-            _value(doc.add_paragraph(), None if block.empty else "None")  # type: ignore[union-attr]
-    elif block.kind == "table":
-        if block.rows:  # type: ignore[union-attr]
-            _table(doc, block.columns, list(block.rows))  # type: ignore[union-attr]
-        else:
-            _value(doc.add_paragraph(), None if block.empty else "None")  # type: ignore[union-attr]
-    elif block.kind == "chart":
-        doc.add_picture(io.BytesIO(block.png), width=Inches(6.3))  # type: ignore[union-attr]
-        caption = doc.add_paragraph("Figure: the program timeline.", style="Caption")
-        caption.runs[0].italic = True
+    match block:
+        case Fields():
+            _table(doc, ("Item", "Decision"), [(e.label, e.value) for e in block.rows])
+        case Bullets():
+            for item in block.items:
+                doc.add_paragraph(item, style="List Bullet")
+            if not block.items:
+                _value(doc.add_paragraph(), None if block.empty else "None")
+        case Table():
+            if block.rows:
+                _table(doc, block.columns, block.rows)
+            else:
+                _value(doc.add_paragraph(), None if block.empty else "None")
+        case Chart():
+            doc.add_picture(io.BytesIO(block.png), width=Inches(6.3))
+            caption = doc.add_paragraph("Figure: the program timeline.", style="Caption")
+            caption.runs[0].italic = True
 
 
-def _section(doc: Any, section: Section) -> None:
+def _section(doc: DocxDocument, section: Section) -> None:
     if section.key == "signoff":
         doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
     doc.add_heading(f"{section.number}. {section.title}", level=1)

@@ -11,24 +11,26 @@ import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import ParamSpec, TypeVar
 
 import click
 
 from workbook import __version__, store
+from workbook.design import MatchObjective
 from workbook.errors import WorkbookError
 
-F = TypeVar("F", bound=Callable[..., Any])
+P = ParamSpec("P")
+R = TypeVar("R")
 
 EXIT_PROBLEMS = 2
 """Exit status when the input has problems the user can fix (click uses 2 for usage too)."""
 
 
-def reports_problems(func: F) -> F:
+def reports_problems(func: Callable[P, R]) -> Callable[P, R]:
     """Print a :class:`WorkbookError` as one line per problem and exit 2."""
 
     @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return func(*args, **kwargs)
         except WorkbookError as exc:
@@ -36,7 +38,7 @@ def reports_problems(func: F) -> F:
                 click.echo(line, err=True)
             sys.exit(EXIT_PROBLEMS)
 
-    return wrapper  # type: ignore[return-value]
+    return wrapper
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -121,7 +123,7 @@ def match_command(
     design: Path,
     roster: Path,
     outdir: Path,
-    objective: str | None,
+    objective: MatchObjective | None,
     mode: str | None,
     all_scores: bool,
     review: Path | None,
@@ -139,7 +141,7 @@ def match_command(
         snapshot.design,
         roster,
         outdir,
-        objective=objective,  # type: ignore[arg-type]
+        objective=objective,
         mode=mode,  # type: ignore[arg-type]
         all_scores=all_scores,
         review=review,

@@ -318,10 +318,10 @@ def map_columns(frame: pd.DataFrame, column_map: dict[str, str], name: str) -> p
             )
     renamed: list[str] = []
     for column in frame.columns:
-        target = by_normal.get(_normal(column))
-        if target is None:
-            target = _normal(column) if _normal(column) in CANONICAL else column
-        renamed.append(target)
+        mapped = by_normal.get(_normal(column))
+        if mapped is None:
+            mapped = _normal(column) if _normal(column) in CANONICAL else column
+        renamed.append(mapped)
     seen: dict[str, str] = {}
     for original, target in zip(frame.columns, renamed, strict=True):
         if target in seen:
@@ -437,15 +437,15 @@ def validate(frame: pd.DataFrame, matching: Matching, name: str) -> Roster:
     report(ids == "", "id", "id is empty", "give every person a unique id")
     dup = frame["id"].duplicated(keep="first").to_numpy() & (ids != "")
     first_row = {v: int(r) for v, r in zip(ids[::-1], rows[::-1], strict=True)}
-    for i in np.flatnonzero(dup):
+    for k in np.flatnonzero(dup):
         problems.append(
             Problem(
-                f"duplicate id: also on row {first_row[ids[i]]}",
+                f"duplicate id: also on row {first_row[ids[k]]}",
                 "give every person a unique id",
                 name,
                 "id",
-                int(rows[i]),
-                str(ids[i]),
+                int(rows[k]),
+                str(ids[k]),
             )
         )
 
@@ -571,9 +571,9 @@ def _cycles(
     queue = list(np.flatnonzero(reports == 0))
     removed = np.zeros(n, dtype=bool)
     while queue:
-        i = queue.pop()
-        removed[i] = True
-        m = manager[i]
+        leaf = queue.pop()
+        removed[leaf] = True
+        m = manager[leaf]
         if m >= 0:
             reports[m] -= 1
             if reports[m] == 0:

@@ -171,6 +171,8 @@ class Step(Generic[I]):
         strict = save if headless is None else headless
         try:
             snapshot = open_design(design_path, name)
+            # Subclasses take only the snapshot (they pass the domain functions on to
+            # Step.__init__ themselves), which type[S] cannot express.
             step = build(snapshot) if build is not None else cls(snapshot)  # type: ignore[call-arg]
         except WorkbookError as exc:
             if strict:
@@ -414,7 +416,7 @@ def choice_field(
     name: str,
     label: str,
     css: str,
-    options: Sequence[tuple[str, str]],
+    options: Sequence[tuple[str, str | bool]],
 ) -> w.Dropdown:
     """A dropdown of ``(title, key)`` options plus "not decided" (value ``None``)."""
     widget = w.Dropdown(
@@ -426,4 +428,4 @@ def choice_field(
 
 def yes_no_field(step: Step[Any], name: str, label: str, css: str) -> w.Dropdown:
     """A yes / no / not decided choice (``True`` / ``False`` / ``None``)."""
-    return choice_field(step, name, label, css, [("Yes", True), ("No", False)])  # type: ignore[list-item]
+    return choice_field(step, name, label, css, [("Yes", True), ("No", False)])

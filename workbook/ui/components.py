@@ -25,7 +25,7 @@ from typing import Any
 
 import ipywidgets as w
 
-from workbook import components, knowledge, quality
+from workbook import components, knowledge, quality, store
 from workbook.components import ComponentsInputs, MeasureRow
 from workbook.design import Design
 from workbook.errors import InputError, Problem
@@ -222,7 +222,7 @@ class ComponentsStep(Step[ComponentsInputs]):
         "write down the policies, resources and risks the charter needs."
     )
 
-    def __init__(self, snapshot: Any) -> None:
+    def __init__(self, snapshot: store.Snapshot) -> None:
         self.measures: list[MeasureWidgets] = []
         self.risk_rows: list[RiskWidgets] = []
         self.benchmark_boxes: dict[str, w.Checkbox] = {}

@@ -13,7 +13,7 @@ from typing import Any
 
 import ipywidgets as w
 
-from workbook import fit, knowledge
+from workbook import fit, knowledge, store
 from workbook.design import FitResult
 from workbook.errors import InputError
 from workbook.fit import FitAnswers
@@ -92,7 +92,7 @@ class FitCheckStep(Step[FitAnswers]):
         "it) is a valid answer."
     )
 
-    def __init__(self, snapshot: Any) -> None:
+    def __init__(self, snapshot: store.Snapshot) -> None:
         super().__init__(snapshot, fit.inputs_from, fit.apply)
         self.refresh()
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import ipywidgets as w
 
-from workbook import focus_areas, knowledge
+from workbook import focus_areas, knowledge, store
 from workbook.design import Design
 from workbook.errors import InputError
 from workbook.focus_areas import FocusAreasInputs
@@ -167,7 +167,7 @@ class FocusAreasStep(Step[FocusAreasInputs]):
         "coaching program, not mentoring (sources 002, 004)."
     )
 
-    def __init__(self, snapshot: Any) -> None:
+    def __init__(self, snapshot: store.Snapshot) -> None:
         self.rows: dict[str, AreaRow] = {}
         self.custom: list[AreaRow] = []
         self._order: list[AreaRow] = []

@@ -8,7 +8,7 @@ from typing import Any
 
 import ipywidgets as w
 
-from workbook import knowledge, model, rules
+from workbook import knowledge, model, rules, store
 from workbook.design import Design
 from workbook.errors import InputError
 from workbook.model import GROUP_FORMATS, ModelInputs
@@ -147,7 +147,7 @@ class ModelStep(Step[ModelInputs]):
         "'Suggest defaults' fills only empty fields with sourced defaults, and says which."
     )
 
-    def __init__(self, snapshot: Any) -> None:
+    def __init__(self, snapshot: store.Snapshot) -> None:
         self.milestone_rows: list[MilestoneRow] = []
         self.notes: dict[str, w.HTML] = {}
         super().__init__(snapshot, model.inputs_from, model.apply)
@@ -168,7 +168,7 @@ class ModelStep(Step[ModelInputs]):
             layout=w.Layout(width="600px", height="60px"),
         ).add_class(css)
         widget.style.description_width = "160px"
-        return self.field(path, widget)  # type: ignore[return-value]
+        return self.field(path, widget)
 
     def build(self) -> list[w.Widget]:
         formats = [(e.title, e.key) for e in knowledge.catalogue("models")]
@@ -456,7 +456,7 @@ class ModelStep(Step[ModelInputs]):
         hints = model.format_hint(self.snapshot.design)
         if hints:
             titles = [
-                f"{escape(knowledge.entry('models', k).title)} ({escape(', '.join(p))})"  # type: ignore[union-attr]
+                f"{escape(knowledge.title('models', k))} ({escape(', '.join(p))})"
                 for k, p in hints[:3]
             ]
             parts.append("<b>Suits your purposes:</b> " + "; ".join(titles))
@@ -585,7 +585,7 @@ class ModelStep(Step[ModelInputs]):
                 "meeting_minutes": self.meeting_minutes,
                 "group_size": self.group_size,
             }[name]
-        return self.people[name]  # type: ignore[return-value]
+        return self.people[name]
 
     # ------------------------------------------------------------ entry point
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import ipywidgets as w
 
-from workbook import knowledge, purpose
+from workbook import knowledge, purpose, store
 from workbook.purpose import PurposeInputs
 from workbook.ui.base import Failed, Step, escape
 
@@ -92,7 +92,7 @@ class PurposeStep(Step[PurposeInputs]):
         "(a program is designed with its results in mind, and they must be measurable)."
     )
 
-    def __init__(self, snapshot: Any) -> None:
+    def __init__(self, snapshot: store.Snapshot) -> None:
         self.rows: list[ObjectiveRow] = []
         self._order: list[str] = []
         super().__init__(snapshot, purpose.inputs_from, purpose.apply)
