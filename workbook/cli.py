@@ -11,13 +11,16 @@ import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import ParamSpec, TypeVar
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 import click
 
 from workbook import __version__, store
 from workbook.design import MatchObjective
 from workbook.errors import WorkbookError
+
+if TYPE_CHECKING:
+    from workbook.constraints import Mode  # pandas and numpy: only when matching
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -124,7 +127,7 @@ def match_command(
     roster: Path,
     outdir: Path,
     objective: MatchObjective | None,
-    mode: str | None,
+    mode: Mode | None,
     all_scores: bool,
     review: Path | None,
     previous: Path | None,
@@ -142,7 +145,7 @@ def match_command(
         roster,
         outdir,
         objective=objective,
-        mode=mode,  # type: ignore[arg-type]
+        mode=mode,
         all_scores=all_scores,
         review=review,
         previous=previous,
