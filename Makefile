@@ -56,6 +56,7 @@ test: setup browser
 lint: setup
 	$(BIN)/ruff check workbook tests benchmarks
 	$(BIN)/ruff format --check workbook tests benchmarks
+	$(BIN)/mypy workbook
 
 format: setup
 	$(BIN)/ruff format workbook tests benchmarks
