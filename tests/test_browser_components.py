@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 import yaml
+from playwright.sync_api import expect
 
 from workbook import components, store
 
@@ -63,8 +64,8 @@ def test_problems_and_flags_are_shown_in_the_page(browse) -> None:  # type: igno
     page.locator(".wb-risk").last.locator(".wb-risk-mitigation input").fill("Ask twice")
     message = page.wait_for_selector(".wb-problems >> text=must not be empty")
     assert "Risk 3 risk" in message.inner_text()
-    assert page.locator(".wb-risk").last.locator(".wb-risk-risk.wb-invalid").count() == 1
-    assert page.locator(".wb-save").is_disabled()
+    expect(page.locator(".wb-risk").last.locator(".wb-risk-risk.wb-invalid")).to_have_count(1)
+    expect(page.locator(".wb-save")).to_be_disabled()
     browse.assert_no_traceback()
     assert browse.app.design.read_bytes() == before
     page.locator(".wb-measure-orphan .wb-measure-remove").click()

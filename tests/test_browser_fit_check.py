@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from workbook import fit, store
 
@@ -17,7 +18,7 @@ def test_choose_a_situation_change_an_answer_and_save(browse) -> None:  # type: 
         ".wb-fit-preset select", label="Keeping the expertise of employees near retirement"
     )
     page.wait_for_selector(".wb-fit-summary >> text=Mentoring fits these answers best")
-    assert page.locator(".wb-fit-ranking tr.wb-fit-recommended").count() == 1
+    expect(page.locator(".wb-fit-ranking tr.wb-fit-recommended")).to_have_count(1)
     assert "Why mentoring" in page.inner_text(".wb-fit-reasons")
     assert "Key goal" in page.inner_text(".wb-fit-comparison")
 
@@ -30,7 +31,7 @@ def test_choose_a_situation_change_an_answer_and_save(browse) -> None:  # type: 
     ]:
         page.select_option(f".wb-fit-{question} select", label=label)
     page.wait_for_selector(".wb-fit-summary >> text=Mentoring with skill coaching inside it")
-    assert page.locator(".wb-fit-ranking tr.wb-fit-recommended").count() == 2
+    expect(page.locator(".wb-fit-ranking tr.wb-fit-recommended")).to_have_count(2)
 
     page.click(".wb-save")
     page.wait_for_selector(".wb-status >> text=Saved revision 2")

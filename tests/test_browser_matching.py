@@ -6,6 +6,7 @@ import csv
 import io
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -20,7 +21,7 @@ def test_upload_run_and_download(browse) -> None:  # type: ignore[no-untyped-def
     page.click(".wb-run")
     page.wait_for_selector(".wb-run-status >> text=Matched 64 of 64 mentees", timeout=60_000)
     page.wait_for_function("document.querySelectorAll('.wb-charts img').length === 4")
-    assert page.locator(".wb-matches table tbody tr").count() == 64
+    expect(page.locator(".wb-matches table tbody tr")).to_have_count(64)
     with page.expect_download() as info:
         page.click(".wb-download-matches-csv")
     download = info.value

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from workbook import store
 
@@ -51,8 +52,8 @@ def test_invalid_value_shows_a_friendly_inline_message(browse) -> None:  # type:
     page.fill(".wb-duration input", "a year")
     message = page.wait_for_selector(".wb-problems >> text=must be a whole number")
     assert "Duration" in message.inner_text()
-    assert page.locator(".wb-duration.wb-invalid").count() == 1
-    assert page.locator(".wb-save").is_disabled()
+    expect(page.locator(".wb-duration.wb-invalid")).to_have_count(1)
+    expect(page.locator(".wb-save")).to_be_disabled()
     browse.assert_no_traceback()
     assert browse.app.design.read_bytes() == before
 
@@ -66,7 +67,7 @@ def test_suggest_defaults_on_a_blank_model_then_save(browse) -> None:  # type: i
     page.click(".wb-suggest-defaults")
     page.wait_for_selector(".wb-filled >> text=Filled")
     assert page.input_value(".wb-duration input") == "12"
-    assert page.locator(".wb-milestone").count() == 4
+    expect(page.locator(".wb-milestone")).to_have_count(4)
     page.click(".wb-save")
     page.wait_for_selector(".wb-status >> text=Saved revision 2")
     design = store.load(browse.app.design).design

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from workbook import store
 
@@ -44,10 +45,10 @@ def test_invalid_value_shows_a_friendly_inline_message(browse) -> None:  # type:
     page.locator(".wb-objective").first.locator(".wb-objective-target input").fill("ninety")
     message = page.wait_for_selector(".wb-problems >> text=must be a number")
     assert "Objective 1 target" in message.inner_text()
-    assert (
-        page.locator(".wb-objective").first.locator(".wb-objective-target.wb-invalid").count() == 1
-    )
-    assert page.locator(".wb-save").is_disabled()
+    expect(
+        page.locator(".wb-objective").first.locator(".wb-objective-target.wb-invalid")
+    ).to_have_count(1)
+    expect(page.locator(".wb-save")).to_be_disabled()
     browse.assert_no_traceback()
     assert browse.app.design.read_bytes() == before
 
