@@ -18,7 +18,7 @@ help:
 	@echo "make app     set up, then open the workbook in Voila on the example program"
 	@echo "make test    set up (venv, packages, Debian chromium), then run every test"
 	@echo "make lab     set up, then open the notebooks in JupyterLab"
-	@echo "make lint    ruff check and format check"
+	@echo "make lint    ruff check, format check and mypy --strict"
 	@echo "make format  ruff format and fix"
 	@echo "make clean   remove the venv, caches and test artifacts (keeps work/)"
 
