@@ -31,7 +31,7 @@ import ipywidgets as w
 from workbook import charter, store
 from workbook.charter import ApprovalInputs
 from workbook.errors import InputError, Problem, WorkbookError
-from workbook.ui.base import Failed, Step, bullet_list, escape
+from workbook.ui.base import Failed, RowList, Step, bullet_list, escape
 
 log = logging.getLogger(__name__)
 
@@ -133,7 +133,6 @@ class CharterStep(Step[ApprovalInputs]):
         formats: tuple[str, ...] = charter.FORMATS,
         strict: bool = False,
     ) -> None:
-        self.rows: list[ApprovalRow] = []
         self.output_dir = output_dir
         self.formats = formats
         self.strict = strict
@@ -170,7 +169,7 @@ class CharterStep(Step[ApprovalInputs]):
     # ------------------------------------------------------------ the approvals
 
     def build(self) -> list[w.Widget]:
-        self.approvals = w.VBox().add_class("wb-approvals")
+        self.rows: RowList[ApprovalRow] = RowList(self, "approvals", "wb-approvals")
         add = w.Button(description="Add approver", icon="plus").add_class("wb-add-approval")
         add.on_click(lambda _b: self.add_approval())
         return [
@@ -178,31 +177,21 @@ class CharterStep(Step[ApprovalInputs]):
                 "<h3>Approvals</h3><p class='wb-help'>The roles that sign the charter. "
                 "Names and dates are filled in as each approver signs.</p>"
             ),
-            self.approvals,
+            self.rows.box,
             add,
         ]
 
     def add_approval(self, values: dict[str, Any] | None = None) -> ApprovalRow:
         """Append a sign-off line."""
-        row = ApprovalRow(self)
-        row.set(values or {})
-        self.rows.append(row)
-        self._reindex()
-        self.refresh()
-        return row
+        return self.rows.add(self._approval(values or {}))
 
     def remove_approval(self, row: ApprovalRow) -> None:
         self.rows.remove(row)
-        self._reindex()
-        self.refresh()
 
-    def _reindex(self) -> None:
-        """Re-register row widgets as ``approvals.N.field`` so problems mark them."""
-        self._fields = {k: v for k, v in self._fields.items() if not k.startswith("approvals.")}
-        for i, row in enumerate(self.rows):
-            for name, widget in row.widgets().items():
-                self._fields[f"approvals.{i}.{name}"] = widget
-        self.approvals.children = [r.box for r in self.rows]
+    def _approval(self, values: dict[str, Any]) -> ApprovalRow:
+        row = ApprovalRow(self)
+        row.set(values)
+        return row
 
     def label(self, field: str) -> str:
         parts = field.split(".")
@@ -216,10 +205,7 @@ class CharterStep(Step[ApprovalInputs]):
     def write(self, inputs: ApprovalInputs) -> None:
         quiet, self._quiet = self._quiet, True
         try:
-            self.rows = []
-            for approval in inputs.approvals:
-                self.add_approval(approval.model_dump())
-            self._reindex()
+            self.rows.replace(self._approval(a.model_dump()) for a in inputs.approvals)
         finally:
             self._quiet = quiet
 

@@ -19,7 +19,6 @@ The page has five parts, each with stable CSS classes for browser tests:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +30,7 @@ from workbook.design import Design
 from workbook.errors import InputError, Problem
 from workbook.ui.base import (
     Failed,
+    RowList,
     Step,
     bullet_list,
     choice_field,
@@ -180,6 +180,10 @@ class MeasureWidgets:
         ).add_class("wb-measure")
         self.box.add_class(f"wb-measure-{'orphan' if row.orphan else 'current'}")
 
+    def widgets(self) -> dict[str, w.Widget]:
+        """Input field name -> widget, for this row."""
+        return dict(self.text)
+
     def values(self) -> dict[str, Any]:
         return {"objective": self.objective, **{n: t.value for n, t in self.text.items()}}
 
@@ -206,6 +210,10 @@ class RiskWidgets:
             layout=w.Layout(border="1px solid #ddd", padding="4px", margin="4px 0"),
         ).add_class("wb-risk")
 
+    def widgets(self) -> dict[str, w.Widget]:
+        """Input field name -> widget, for this row."""
+        return dict(self.text)
+
     def values(self) -> dict[str, Any]:
         return {n: t.value for n, t in self.text.items()}
 
@@ -223,8 +231,6 @@ class ComponentsStep(Step[ComponentsInputs]):
     )
 
     def __init__(self, snapshot: store.Snapshot) -> None:
-        self.measures: list[MeasureWidgets] = []
-        self.risk_rows: list[RiskWidgets] = []
         self.benchmark_boxes: dict[str, w.Checkbox] = {}
         self.benchmark_hints: dict[str, w.HTML] = {}
         self._checklist: dict[str, bool] = {}
@@ -236,7 +242,15 @@ class ComponentsStep(Step[ComponentsInputs]):
     def build(self) -> list[w.Widget]:
         self.boxes = {key: ComponentBox(self, key) for key in components.COMPONENTS}
         # Effectiveness
-        self.measure_box = w.VBox().add_class("wb-measures")
+        self.measures: RowList[MeasureWidgets] = RowList(
+            self,
+            "effectiveness",
+            "wb-measures",
+            empty=w.HTML(
+                '<div class="wb-help">No objective with a metric yet: set the objectives in '
+                "step 1 first.</div>"
+            ),
+        )
         self.prefill_button = w.Button(
             description="Pre-fill from objectives",
             icon="magic",
@@ -292,7 +306,7 @@ class ComponentsStep(Step[ComponentsInputs]):
             self, "resources.notes", "Notes", "wb-resource-notes", placeholder="anything else"
         )
         # Risks
-        self.risk_box = w.VBox().add_class("wb-risks")
+        self.risk_rows: RowList[RiskWidgets] = RowList(self, "risks", "wb-risks")
         add_risk = w.Button(description="Add risk", icon="plus").add_class("wb-add-risk")
         add_risk.on_click(lambda _b: self.add_risk())
         return [
@@ -303,7 +317,7 @@ class ComponentsStep(Step[ComponentsInputs]):
                 '<div class="wb-help">One row per objective of step 1: what is measured, '
                 "when and by whom (rule R7).</div>"
             ),
-            self.measure_box,
+            self.measures.box,
             self.prefill_button,
             self.evaluation_notes,
             w.HTML(
@@ -324,7 +338,7 @@ class ComponentsStep(Step[ComponentsInputs]):
             self.tools,
             self.resource_notes,
             w.HTML("<h3>Risks and mitigations</h3>"),
-            self.risk_box,
+            self.risk_rows.box,
             add_risk,
         ]
 
@@ -380,49 +394,20 @@ class ComponentsStep(Step[ComponentsInputs]):
             design = self.snapshot.design
             rows = components.measure_rows(design, components.inputs_from(design).effectiveness)
             if [row.objective for row in rows] != shown:
-                self.measures = [MeasureWidgets(self, row) for row in rows]
-                self._layout_measures()
+                self.measures.replace(MeasureWidgets(self, row) for row in rows)
                 self.refresh()
         return saved
 
     def remove_measure(self, row: MeasureWidgets) -> None:
         self.measures.remove(row)
-        self._layout_measures()
-        self.refresh()
 
     def add_risk(self, values: dict[str, Any] | None = None) -> RiskWidgets:
-        row = RiskWidgets(self, values or {})
-        self.risk_rows.append(row)
-        self._layout_risks()
-        self.refresh()
-        return row
+        return self.risk_rows.add(RiskWidgets(self, values or {}))
 
     def remove_risk(self, row: RiskWidgets) -> None:
         self.risk_rows.remove(row)
-        self._layout_risks()
-        self.refresh()
 
-    # ------------------------------------------------------------ layout helpers
-
-    def _layout_measures(self) -> None:
-        self.measure_box.children = [row.box for row in self.measures] or [
-            w.HTML(
-                '<div class="wb-help">No objective with a metric yet: set the objectives in '
-                "step 1 first.</div>"
-            )
-        ]
-        self._reindex("effectiveness.", [row.text for row in self.measures])
-
-    def _layout_risks(self) -> None:
-        self.risk_box.children = [row.box for row in self.risk_rows]
-        self._reindex("risks.", [row.text for row in self.risk_rows])
-
-    def _reindex(self, prefix: str, rows: Sequence[dict[str, w.Widget]]) -> None:
-        """Register row widgets under their current index (``risks.0.risk``)."""
-        self._fields = {k: v for k, v in self._fields.items() if not k.startswith(prefix)}
-        for i, widgets in enumerate(rows):
-            for name, widget in widgets.items():
-                self._fields[f"{prefix}{i}.{name}"] = widget
+    # ------------------------------------------------------------ helpers
 
     def _set_benchmark(self, key: str, value: bool) -> None:
         self._checklist[key] = value
@@ -574,11 +559,10 @@ class ComponentsStep(Step[ComponentsInputs]):
         try:
             for key, box in self.boxes.items():
                 box.set(getattr(inputs.components, key).model_dump())
-            self.measures = [
+            self.measures.replace(
                 MeasureWidgets(self, row)
                 for row in components.measure_rows(self.snapshot.design, inputs.effectiveness)
-            ]
-            self._layout_measures()
+            )
             self._checklist = dict(inputs.quality_checklist)
             standard = inputs.quality_standard
             if standard is not None and standard not in [v for _, v in self.standard.options]:
@@ -595,10 +579,7 @@ class ComponentsStep(Step[ComponentsInputs]):
             self.coordinator_time.value = inputs.resources.coordinator_time
             self.tools.value = "\n".join(inputs.resources.tools)
             self.resource_notes.value = inputs.resources.notes
-            self.risk_rows = []
-            for risk in inputs.risks:
-                self.add_risk(risk.model_dump())
-            self._layout_risks()
+            self.risk_rows.replace(RiskWidgets(self, risk.model_dump()) for risk in inputs.risks)
         finally:
             self._quiet = quiet
 
@@ -737,10 +718,7 @@ class ComponentsStep(Step[ComponentsInputs]):
                     widget.value = "\n".join(value) if key == "tools" else value
             if values.get("risks") is not None:
                 rows = components.make_inputs(risks=values["risks"]).risks
-                self.risk_rows = []
-                for row in rows:
-                    self.add_risk(row.model_dump())
-                self._layout_risks()
+                self.risk_rows.replace(RiskWidgets(self, row.model_dump()) for row in rows)
         finally:
             self._quiet = quiet
         self.refresh()

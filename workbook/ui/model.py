@@ -14,6 +14,7 @@ from workbook.errors import InputError
 from workbook.model import GROUP_FORMATS, ModelInputs
 from workbook.ui.base import (
     Failed,
+    RowList,
     Step,
     bullet_list,
     choice_field,
@@ -148,7 +149,6 @@ class ModelStep(Step[ModelInputs]):
     )
 
     def __init__(self, snapshot: store.Snapshot) -> None:
-        self.milestone_rows: list[MilestoneRow] = []
         self.notes: dict[str, w.HTML] = {}
         super().__init__(snapshot, model.inputs_from, model.apply)
 
@@ -205,7 +205,9 @@ class ModelStep(Step[ModelInputs]):
             placeholder="mentees per group (group and team formats)",
         )
         self.group_box = self._noted("model.group_size", self.group_size)
-        self.milestones = w.VBox().add_class("wb-milestones")
+        self.milestone_rows: RowList[MilestoneRow] = RowList(
+            self, "model.milestones", "wb-milestones"
+        )
         add = w.Button(description="Add milestone", icon="plus").add_class("wb-add-milestone")
         add.on_click(lambda _b: self.add_milestone())
         zachary = w.Button(
@@ -343,7 +345,7 @@ class ModelStep(Step[ModelInputs]):
                 "months from its start. Lois Zachary's four phases (preparing, negotiating, "
                 "enabling growth, coming to closure) are a good default set.</div>"
             ),
-            self.milestones,
+            self.milestone_rows.box,
             self._noted("model.milestones", w.HBox([add, zachary])),
             w.HTML("<h3>Who takes part</h3>"),
             people["mentee_eligibility"],
@@ -371,31 +373,20 @@ class ModelStep(Step[ModelInputs]):
 
     def add_milestone(self, values: dict[str, Any] | None = None) -> MilestoneRow:
         """Append a milestone row."""
-        row = MilestoneRow(self)
-        quiet, self._quiet = self._quiet, True
-        try:
-            row.set(values or {})
-        finally:
-            self._quiet = quiet
-        self.milestone_rows.append(row)
-        self._reindex()
-        self.refresh()
-        return row
+        return self.milestone_rows.add(self._milestone(values or {}))
 
     def remove_milestone(self, row: MilestoneRow) -> None:
         self.milestone_rows.remove(row)
-        self._reindex()
-        self.refresh()
 
-    def _reindex(self) -> None:
-        """Show the rows and register their widgets as ``model.milestones.N.field``."""
-        self.milestones.children = [r.box for r in self.milestone_rows]
-        self._fields = {
-            k: v for k, v in self._fields.items() if not k.startswith("model.milestones.")
-        }
-        for i, row in enumerate(self.milestone_rows):
-            for name, widget in row.widgets().items():
-                self._fields[f"model.milestones.{i}.{name}"] = widget
+    def _milestone(self, values: dict[str, Any]) -> MilestoneRow:
+        """A new milestone row showing ``values`` (filled in without refreshing)."""
+        row = MilestoneRow(self)
+        quiet, self._quiet = self._quiet, True
+        try:
+            row.set(values)
+        finally:
+            self._quiet = quiet
+        return row
 
     def use_zachary(self) -> None:
         """Add Zachary's four phases, scaled to the duration, that are not there yet."""
@@ -560,10 +551,7 @@ class ModelStep(Step[ModelInputs]):
                 for name in names:
                     value = getattr(inputs.model if part == "model" else p, name)
                     self._number_widget(part, name).value = _plain(value)
-            self.milestone_rows = []
-            for milestone in m.milestones:
-                self.add_milestone(milestone.model_dump())
-            self._reindex()
+            self.milestone_rows.replace(self._milestone(x.model_dump()) for x in m.milestones)
             for name, widget in self.people.items():
                 value = getattr(p, name)
                 widget.value = value if not isinstance(widget, w.Text) else _plain(value)

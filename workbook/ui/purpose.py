@@ -9,7 +9,7 @@ import ipywidgets as w
 
 from workbook import knowledge, purpose, store
 from workbook.purpose import PurposeInputs
-from workbook.ui.base import Failed, Step, escape
+from workbook.ui.base import Failed, RowList, Step, escape
 
 _OBJECTIVE_TEXT = ("description", "metric", "unit", "baseline", "target", "data_source", "owner")
 _PLACEHOLDERS = {
@@ -93,7 +93,6 @@ class PurposeStep(Step[PurposeInputs]):
     )
 
     def __init__(self, snapshot: store.Snapshot) -> None:
-        self.rows: list[ObjectiveRow] = []
         self._order: list[str] = []
         super().__init__(snapshot, purpose.inputs_from, purpose.apply)
 
@@ -147,7 +146,7 @@ class PurposeStep(Step[PurposeInputs]):
         )
         self.other.style.description_width = "140px"
         self.other.observe(self._purposes_changed, names="value")
-        self.objectives = w.VBox().add_class("wb-objectives")
+        self.rows: RowList[ObjectiveRow] = RowList(self, "objectives", "wb-objectives")
         add = w.Button(description="Add objective", icon="plus").add_class("wb-add-objective")
         add.on_click(lambda _b: self.add_objective())
         return [
@@ -160,35 +159,26 @@ class PurposeStep(Step[PurposeInputs]):
             *rows,
             self.other,
             w.HTML("<h3>Measurable objectives</h3>"),
-            self.objectives,
+            self.rows.box,
             add,
         ]
 
     def add_objective(self, values: dict[str, Any] | None = None) -> ObjectiveRow:
         """Append an objective row (pre-selecting the first chosen purpose)."""
+        return self.rows.add(self._objective(values))
+
+    def remove_objective(self, row: ObjectiveRow) -> None:
+        self.rows.remove(row)
+
+    def _objective(self, values: dict[str, Any] | None) -> ObjectiveRow:
+        """A new objective row offering the chosen purposes and showing ``values``
+        (``None``: a blank objective for the first chosen purpose)."""
         row = ObjectiveRow(self)
         row.purpose.options = self._purpose_options()
         if values is None and row.purpose.options:
             values = {"purpose": row.purpose.options[0][1]}
         row.set(values or {})
-        self.rows.append(row)
-        self._reindex()
-        self.objectives.children = [r.box for r in self.rows]
-        self.refresh()
         return row
-
-    def remove_objective(self, row: ObjectiveRow) -> None:
-        self.rows.remove(row)
-        self._reindex()
-        self.objectives.children = [r.box for r in self.rows]
-        self.refresh()
-
-    def _reindex(self) -> None:
-        """Re-register row widgets under their current index (objectives.N.field)."""
-        self._fields = {k: v for k, v in self._fields.items() if not k.startswith("objectives.")}
-        for i, row in enumerate(self.rows):
-            for name, widget in row.widgets().items():
-                self._fields[f"objectives.{i}.{name}"] = widget
 
     def _chosen(self) -> list[str]:
         """Chosen purposes in the order they were chosen (the design's order), not the
@@ -252,9 +242,7 @@ class PurposeStep(Step[PurposeInputs]):
             for key, box in self.checks.items():
                 box.value = key in inputs.purposes
             self.other.value = "; ".join(p for p in inputs.purposes if p not in self.checks)
-            self.rows = []
-            for objective in inputs.objectives:
-                self.add_objective(objective.model_dump())
+            self.rows.replace(self._objective(o.model_dump()) for o in inputs.objectives)
         finally:
             self._quiet = quiet
 
@@ -319,10 +307,7 @@ class PurposeStep(Step[PurposeInputs]):
                 # Validate first, with the same model the widgets' values go through, so a
                 # bad parameter is reported by field instead of being dropped by a widget.
                 rows = purpose.make_inputs(objectives=values["objectives"]).objectives
-                self.rows = []
-                self.objectives.children = []
-                for row in rows:
-                    self.add_objective(row.model_dump())
+                self.rows.replace(self._objective(row.model_dump()) for row in rows)
         finally:
             self._quiet = quiet
         self._purposes_changed()
