@@ -219,6 +219,15 @@ class Step(Generic[I]):
         widget.observe(self.refresh, names="value")
         return widget
 
+    @contextlib.contextmanager
+    def quietly(self) -> Iterator[None]:
+        """Set widgets without each change refreshing the step (nestable)."""
+        quiet, self._quiet = self._quiet, True
+        try:
+            yield
+        finally:
+            self._quiet = quiet
+
     def label(self, field: str) -> str:
         """A person's name for an input field path (``objectives.0.target``)."""
         return field.replace("_", " ")

@@ -203,11 +203,8 @@ class CharterStep(Step[ApprovalInputs]):
         return charter.make_approvals(row.values() for row in self.rows)
 
     def write(self, inputs: ApprovalInputs) -> None:
-        quiet, self._quiet = self._quiet, True
-        try:
+        with self.quietly():
             self.rows.replace(self._approval(a.model_dump()) for a in inputs.approvals)
-        finally:
-            self._quiet = quiet
 
     def save(self, *, raise_errors: bool = False) -> bool:
         """Save the approvals, then show the charter of the saved design."""

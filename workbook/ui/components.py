@@ -360,14 +360,11 @@ class ComponentsStep(Step[ComponentsInputs]):
     def prefill(self) -> None:
         """What "Pre-fill from objectives" does: fill empty cells, never overwrite."""
         with self._guard():
-            quiet, self._quiet = self._quiet, True
-            try:
+            with self.quietly():
                 for row in self.measures:
                     for name, widget in row.text.items():
                         if not widget.value.strip():
                             widget.value = getattr(row.suggestion, name)
-            finally:
-                self._quiet = quiet
             self.refresh()
 
     def tick_suggested(self) -> None:
@@ -377,12 +374,9 @@ class ComponentsStep(Step[ComponentsInputs]):
                 design = self._apply(self.snapshot.design, self.read())
             except InputError:
                 return  # the problems are already shown; nothing to base a tick on
-            quiet, self._quiet = self._quiet, True
-            try:
+            with self.quietly():
                 for key in quality.evidence(design, self.standard.value):
                     self._set_benchmark(key, True)
-            finally:
-                self._quiet = quiet
             self.refresh()
 
     def save(self, *, raise_errors: bool = False) -> bool:
@@ -555,8 +549,7 @@ class ComponentsStep(Step[ComponentsInputs]):
         )
 
     def write(self, inputs: ComponentsInputs) -> None:
-        quiet, self._quiet = self._quiet, True
-        try:
+        with self.quietly():
             for key, box in self.boxes.items():
                 box.set(getattr(inputs.components, key).model_dump())
             self.measures.replace(
@@ -580,8 +573,6 @@ class ComponentsStep(Step[ComponentsInputs]):
             self.tools.value = "\n".join(inputs.resources.tools)
             self.resource_notes.value = inputs.resources.notes
             self.risk_rows.replace(RiskWidgets(self, risk.model_dump()) for risk in inputs.risks)
-        finally:
-            self._quiet = quiet
 
     # ------------------------------------------------------------ entry point
 
@@ -680,8 +671,7 @@ class ComponentsStep(Step[ComponentsInputs]):
         Raises:
             InputError: a value is not acceptable; the field is named.
         """
-        quiet, self._quiet = self._quiet, True
-        try:
+        with self.quietly():
             self._set_components(values)
             if values.get("effectiveness") is not None:
                 self._set_effectiveness(values["effectiveness"])
@@ -719,8 +709,6 @@ class ComponentsStep(Step[ComponentsInputs]):
             if values.get("risks") is not None:
                 rows = components.make_inputs(risks=values["risks"]).risks
                 self.risk_rows.replace(RiskWidgets(self, row.model_dump()) for row in rows)
-        finally:
-            self._quiet = quiet
         self.refresh()
 
     def _set_components(self, values: dict[str, Any]) -> None:

@@ -198,14 +198,11 @@ class FitCheckStep(Step[FitAnswers]):
         return FitAnswers(answers, preset=self.preset.value or None)
 
     def write(self, inputs: FitAnswers) -> None:
-        quiet, self._quiet = self._quiet, True
-        try:
+        with self.quietly():
             self.preset.value = inputs.preset or NOT_ANSWERED
             for key, dropdown in self.questions.items():
                 dropdown.value = inputs.answers.get(key, NOT_ANSWERED)
             self._show_preset_help()
-        finally:
-            self._quiet = quiet
 
     # ------------------------------------------------------------ entry point
 

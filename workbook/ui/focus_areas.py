@@ -204,11 +204,8 @@ class FocusAreasStep(Step[FocusAreasInputs]):
     def add_area(self, values: dict[str, Any] | None = None) -> AreaRow:
         """Append a written-in focus area."""
         row = AreaRow(self, None)
-        quiet, self._quiet = self._quiet, True
-        try:
+        with self.quietly():
             row.set(values or {})
-        finally:
-            self._quiet = quiet
         self.custom.append(row)
         self.custom_box.children = [r.box for r in self.custom]
         self.included(row)
@@ -311,8 +308,7 @@ class FocusAreasStep(Step[FocusAreasInputs]):
         return focus_areas.make_inputs(focus_areas=[row.values() for row in self._chosen()])
 
     def write(self, inputs: FocusAreasInputs) -> None:
-        quiet, self._quiet = self._quiet, True
-        try:
+        with self.quietly():
             for row in self.rows.values():
                 row.include.value = False
             self.custom = []
@@ -329,8 +325,6 @@ class FocusAreasStep(Step[FocusAreasInputs]):
             self.custom_box.children = [r.box for r in self.custom]
             self._order = order
             self._chosen()
-        finally:
-            self._quiet = quiet
 
     # ------------------------------------------------------------ entry point
 

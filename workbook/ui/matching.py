@@ -460,8 +460,7 @@ class MatchingStep(Step[MatchingInputs]):
         )
 
     def write(self, inputs: MatchingInputs) -> None:
-        quiet, self._quiet = self._quiet, True
-        try:
+        with self.quietly():
             self.objective.value = inputs.objective
             for name, slider in self.weights.items():
                 slider.value = getattr(inputs.weights, name)
@@ -478,8 +477,6 @@ class MatchingStep(Step[MatchingInputs]):
             self.avoid_repeat.value = inputs.avoid_repeat_pairs
             self.extra.value = matching.format_extra(inputs.extra_criteria)
             self.column_map.value = matching.format_column_map(inputs.column_map)
-        finally:
-            self._quiet = quiet
 
     def label(self, field: str) -> str:
         return field.replace("weights.", "weight of ").replace("_", " ")

@@ -381,11 +381,8 @@ class ModelStep(Step[ModelInputs]):
     def _milestone(self, values: dict[str, Any]) -> MilestoneRow:
         """A new milestone row showing ``values`` (filled in without refreshing)."""
         row = MilestoneRow(self)
-        quiet, self._quiet = self._quiet, True
-        try:
+        with self.quietly():
             row.set(values)
-        finally:
-            self._quiet = quiet
         return row
 
     def use_zachary(self) -> None:
@@ -539,8 +536,7 @@ class ModelStep(Step[ModelInputs]):
         return model.make_inputs(**self._raw())
 
     def write(self, inputs: ModelInputs) -> None:
-        quiet, self._quiet = self._quiet, True
-        try:
+        with self.quietly():
             m, p, c = inputs.model, inputs.participation, inputs.confidentiality
             self.format.value = m.format
             self.intake.value = m.intake
@@ -561,8 +557,6 @@ class ModelStep(Step[ModelInputs]):
             self.statement.value = c.statement
             for name, widget in self.boundary.items():
                 widget.value = getattr(c, name)
-        finally:
-            self._quiet = quiet
         if not self._quiet:
             self._show_format()
 

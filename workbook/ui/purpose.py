@@ -231,8 +231,7 @@ class PurposeStep(Step[PurposeInputs]):
         )
 
     def write(self, inputs: PurposeInputs) -> None:
-        quiet, self._quiet = self._quiet, True
-        try:
+        with self.quietly():
             self.name.value = inputs.name
             self.organisation.value = inputs.organisation
             self.sponsor.value = inputs.sponsor
@@ -243,8 +242,6 @@ class PurposeStep(Step[PurposeInputs]):
                 box.value = key in inputs.purposes
             self.other.value = "; ".join(p for p in inputs.purposes if p not in self.checks)
             self.rows.replace(self._objective(o.model_dump()) for o in inputs.objectives)
-        finally:
-            self._quiet = quiet
 
     # ------------------------------------------------------------ entry point
 
@@ -286,8 +283,7 @@ class PurposeStep(Step[PurposeInputs]):
 
     def set_values(self, **values: Any) -> None:
         """Set widgets from parameters; ``None`` keeps what the design has."""
-        quiet, self._quiet = self._quiet, True
-        try:
+        with self.quietly():
             for name, widget in (
                 ("name", self.name),
                 ("organisation", self.organisation),
@@ -308,7 +304,5 @@ class PurposeStep(Step[PurposeInputs]):
                 # bad parameter is reported by field instead of being dropped by a widget.
                 rows = purpose.make_inputs(objectives=values["objectives"]).objectives
                 self.rows.replace(self._objective(row.model_dump()) for row in rows)
-        finally:
-            self._quiet = quiet
         self._purposes_changed()
         self.refresh()
