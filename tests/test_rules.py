@@ -290,7 +290,6 @@ def test_every_rule_r1_to_r10_has_a_check() -> None:
     assert [f"R{n}" for n in range(1, 11)] == [i for i in ids if i.startswith("R")]
 
 
-@pytest.mark.skipif(not EXAMPLE.exists(), reason="the lead's example design is not written yet")
 def test_example_design_has_no_errors_and_no_unexpected_warnings() -> None:
     findings = rules.check(store.load(EXAMPLE).design)
     assert rules.errors(findings) == []
