@@ -1,0 +1,130 @@
+"""The tools every charter section is drafted with.
+
+A :class:`SectionDraft` collects one section's blocks and records what the design has not
+decided yet, with the design field where it is decided and the workbook step that decides
+it, so the readiness checklist can list it. :func:`add_component` shows one of MENTOR's
+six components; the text helpers turn design values into the charter's wording. Titles
+come from the knowledge catalogues, never from a copy here. The sections themselves are
+in :mod:`workbook.charter_program` (1 to 8) and :mod:`workbook.charter_sections` (9 to 16).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+
+from workbook import knowledge
+from workbook.charter_blocks import (
+    Block,
+    Bullets,
+    Entry,
+    Fields,
+    OpenDecision,
+    Section,
+    clean,
+)
+from workbook.design import ComponentPlan, Design
+
+
+def paragraphs(text: str) -> list[str]:
+    """User text split at blank lines, so each paragraph stays a paragraph."""
+    return [clean(p) for p in re.split(r"\n\s*\n", text) if clean(p)]
+
+
+def readable(key: str) -> str:
+    """``one_to_one`` -> ``One to one``: a readable fallback for a key."""
+    text = key.replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+def catalogue_title(catalogue: str, key: str) -> str:
+    """The catalogue title of a key, or the key made readable (a written-in choice has
+    no catalogue entry, and an unknown key is the rules' error to report, not ours)."""
+    text = knowledge.title(catalogue, key)
+    return readable(key) if text == key else text
+
+
+def number_text(value: float | None, unit: str = "") -> str | None:
+    """A number as the charter writes it, with its unit (``%`` joined, others spaced);
+    an undecided value stays None."""
+    if value is None:
+        return None
+    text = f"{value:g}"
+    if not unit:
+        return text
+    return f"{text}{unit}" if unit.startswith("%") and len(unit) == 1 else f"{text} {unit}"
+
+
+def _step_of(path: str) -> tuple[str, str]:
+    """The workbook step (title, notebook) that decides a design field, from
+    ``knowledge/steps.yaml``, so the checklist says where to go, as the overview does."""
+    top = path.split(".", 1)[0]
+    for step in knowledge.catalogue("steps"):
+        if top in step.extra("fields"):
+            return step.title, str(step.extra("notebook"))
+    return "", ""
+
+
+def utc_text(moment: dt.datetime | None) -> str:
+    """A timestamp in UTC to the minute; a naive one is taken to be UTC already."""
+    if moment is None:
+        return ""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(dt.UTC)
+    return moment.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def yes_no(value: bool | None) -> str | None:
+    """``Yes`` or ``No`` for a decided answer; an undecided one stays None."""
+    return None if value is None else ("Yes" if value else "No")
+
+
+class SectionDraft:
+    """Collects one section's blocks and open decisions while it is being built."""
+
+    def __init__(self, number: int, key: str, title: str) -> None:
+        self.number, self.key, self.title = number, key, title
+        self.blocks: list[Block] = []
+        self.open: list[OpenDecision] = []
+
+    def need(self, label: str, path: str, value: object) -> str | None:
+        """Record ``label`` as open when ``value`` is undecided; return it as text."""
+        if value is None or value == "" or value == [] or value == ():
+            step, notebook = _step_of(path)
+            section = f"{self.number}. {self.title}"
+            self.open.append(OpenDecision(section, label, path, step, notebook))
+            return None
+        return str(value)
+
+    def fields(self, rows: Iterable[tuple[str, str, object]], title: str = "") -> None:
+        """Add labelled values, each required: (label, design path, value)."""
+        self.blocks.append(
+            Fields(tuple(Entry(label, self.need(label, path, v)) for label, path, v in rows), title)
+        )
+
+    def add(self, *blocks: Block) -> None:
+        self.blocks.extend(blocks)
+
+    def done(self) -> Section:
+        return Section(self.number, self.key, self.title, tuple(self.blocks), tuple(self.open))
+
+
+def add_component(s: SectionDraft, d: Design, name: str) -> None:
+    """One of MENTOR's six components (titled as in ``knowledge/components.yaml``): its
+    plan is required, its owner, timing and activities are shown when given."""
+    plan: ComponentPlan = getattr(d.components, name)
+    title = catalogue_title("components", name)
+    path = f"components.{name}"
+    s.add(
+        Fields(
+            (
+                Entry("Plan", s.need(f"{title}: plan", f"{path}.plan", plan.plan)),
+                Entry("Owner", plan.owner),
+                Entry("Timing", plan.timing),
+            ),
+            title,
+        )
+    )
+    if plan.activities:
+        s.add(Bullets(tuple(plan.activities), f"{title}: activities"))
