@@ -42,7 +42,7 @@ from workbook.design import (
     Risk,
     new_design,
 )
-from workbook.errors import CharterError, InputError, StoreError
+from workbook.errors import CharterError, ExistsError, InputError, StoreError
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "graduate-program"
@@ -510,7 +510,12 @@ def test_the_real_rules_are_used_when_no_findings_are_given() -> None:
 def test_write_all_formats_atomically(tmp_path: Path) -> None:
     paths = ch.write(example(), tmp_path / "out", findings=[], today=TODAY)
     names = sorted(p.name for p in paths)
-    assert names == ["charter-timeline.png", "charter.docx", "charter.html", "charter.md"]
+    assert names == [
+        "charter-timeline.png",
+        "charter.docx",
+        "charter.html",
+        "charter.md",
+    ]
     assert all(p.stat().st_size > 0 for p in paths)
     assert not list((tmp_path / "out").glob(".*.tmp"))
     Document(str(tmp_path / "out" / "charter.docx"))
@@ -557,6 +562,7 @@ def test_cli_charter_command(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "not ready to sign (2 decision(s) open" in result.output
     assert sorted(p.name for p in out.iterdir()) == [
+        ".workbook-charter.json",  # what the workbook wrote, so it never overwrites an edit
         "charter-timeline.png",
         "charter.html",
         "charter.md",
@@ -717,3 +723,23 @@ def test_bad_approvals_name_the_field(row: dict[str, str], field: str) -> None:
     with pytest.raises(InputError) as info:
         ch.make_approvals([row])
     assert [p.field for p in info.value.problems] == [field]
+
+
+def test_a_charter_edited_in_word_is_never_overwritten(tmp_path: Path) -> None:
+    """Stakeholders comment in Word: regenerating must not silently replace their copy."""
+    design = store.load(EXAMPLE / "design.yaml").design
+    out = tmp_path / "charter"
+    ch.write(design, out, formats=("html", "docx"))
+    ch.write(design, out, formats=("html", "docx"))  # our own files: replaced
+    commented = out / "charter.docx"
+    commented.write_bytes(commented.read_bytes() + b"comments")
+    html_before = (out / "charter.html").read_bytes()
+    with pytest.raises(ExistsError) as info:
+        ch.write(design, out, formats=("html", "docx"))
+    assert str(commented) in str(info.value) and "nothing was written" in str(info.value)
+    assert commented.read_bytes().endswith(b"comments")
+    assert (out / "charter.html").read_bytes() == html_before
+    from workbook.cli import cli
+
+    result = CliRunner().invoke(cli, ["charter", str(EXAMPLE / "design.yaml"), "-o", str(out)])
+    assert result.exit_code == 2 and "charter.docx: already exists" in result.stderr

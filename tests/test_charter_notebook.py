@@ -89,6 +89,7 @@ def test_write_button_writes_the_files(example_design: Path, tmp_path: Path) -> 
     assert isinstance(step, CharterStep)
     step.write_button.click()
     assert sorted(p.name for p in out.iterdir()) == [
+        ".workbook-charter.json",  # what the workbook wrote, so it never overwrites an edit
         "charter-timeline.png",
         "charter.html",
         "charter.md",
@@ -227,7 +228,13 @@ def test_papermill_writes_the_charter(run_notebook: Any, example_design: Path) -
     )
     assert [a.name for a in store.load(example_design).design.approvals] == ["Ada Sign"]
     names = sorted(p.name for p in out.iterdir())
-    assert names == ["charter-timeline.png", "charter.docx", "charter.html", "charter.md"]
+    assert names == [
+        ".workbook-charter.json",
+        "charter-timeline.png",
+        "charter.docx",
+        "charter.html",
+        "charter.md",
+    ]
     markdown = (out / "charter.md").read_text("utf-8")
     assert NAME in markdown
     assert "| Chief People Officer | Ada Sign | 2027-01-20 |" in markdown

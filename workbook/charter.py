@@ -54,8 +54,8 @@ from workbook.charter_blocks import (
 )
 from workbook.charter_sections import sections
 from workbook.design import Approval, Design, validate_input
-from workbook.errors import CharterError, Problem, StoreError
-from workbook.store import atomic_write
+from workbook.errors import CharterError, Problem
+from workbook.store import write_outputs
 
 __all__ = [
     "FORMATS",
@@ -91,6 +91,8 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 """Where the Jinja2 templates live (the repository's top-level ``templates/``)."""
 
 FORMATS = ("md", "html", "docx")
+MANIFEST = ".workbook-charter.json"
+"""Records what the workbook wrote in an output folder, so it never overwrites an edit."""
 
 
 # --------------------------------------------------------------------------- text
@@ -223,13 +225,18 @@ def write(
 ) -> list[Path]:
     """Write ``charter.<fmt>`` for each format into ``outdir``; return the paths written.
 
-    Each file is written atomically, so a reader never sees half a charter. Markdown
+    Each file is written atomically, so a reader never sees half a charter, and never
+    over a charter someone edited (a Word copy with a stakeholder's comments): the
+    folder's ``.workbook-charter.json`` records what the workbook wrote, and any other
+    file of the same name is refused with nothing written. Markdown
     cannot hold an image, so with ``md`` the timeline chart is written beside it as
     ``charter-timeline.png`` (and returned too).
 
     Raises:
         CharterError: ``strict`` and the design has open decisions or broken rules
             (one problem each), or an unknown format; nothing is written then.
+        ExistsError: a charter file in ``outdir`` was not written by the workbook, or
+            was edited since; nothing is written.
         StoreError: the folder cannot be created or a file could not be written.
     """
     unknown = [f for f in formats if f not in FORMATS]
@@ -250,22 +257,7 @@ def write(
         files[f"charter.{fmt}"] = render(charter, fmt)
         if fmt == "md" and charter.chart is not None:
             files[charter.chart.filename] = charter.chart.png
-    out = Path(outdir)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise StoreError(
-            Problem(
-                f"cannot be used as the output folder ({exc.strerror or exc})",
-                "give a folder path that can be created, or an existing folder",
-                str(out),
-            )
-        ) from None
-    written = []
-    for name, data in files.items():
-        atomic_write(out / name, data)
-        written.append(out / name)
-    return written
+    return write_outputs(Path(outdir), files, MANIFEST)
 
 
 # --------------------------------------------------------------------------- approvals

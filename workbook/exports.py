@@ -15,20 +15,16 @@ Three promises:
   carriage return is prefixed with ``'`` so Excel shows it instead of running it (OWASP
   "CSV injection"); numbers stay numbers. CSVs are UTF-8 with a byte-order mark, which
   is what makes Excel read accented names correctly.
-* **Atomic.** Every file is built in memory and written with
-  :func:`workbook.store.atomic_write`; the manifest is written last.
-* **Never overwrites someone else's file.** The folder may be new, or one this workbook
-  wrote before: ``.workbook-exports.json`` records the SHA-256 of each file written. A
-  file we would write that is not in the manifest, or was edited since (its hash
-  differs), is refused with :class:`~workbook.errors.ExistsError` and nothing is
-  written. Other files in the folder (``review.csv``, notes) are never touched; files
-  of ours from the previous run that this run does not produce are removed, unless
-  edited, so the folder never mixes two runs.
+* **Atomic, and never over someone else's file.** Every file is built in memory and
+  written by :func:`workbook.store.write_outputs`: the folder may be new, or one this
+  workbook wrote before (``.workbook-exports.json`` records what it wrote); a file that
+  was not written by the workbook, or was edited since, is refused with
+  :class:`~workbook.errors.ExistsError` and nothing is written. ``review.csv`` and other
+  files in the folder are never touched.
 """
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import re
@@ -37,8 +33,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from workbook.errors import ExistsError, Problem, StoreError
-from workbook.store import atomic_write
+from workbook.store import write_outputs
 
 if TYPE_CHECKING:
     from workbook.explain import MatchResult
@@ -157,23 +152,6 @@ def build_files(result: MatchResult, all_scores: bool = False) -> dict[str, byte
     return files
 
 
-def _sha(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def read_manifest(outdir: Path) -> dict[str, str]:
-    """File name -> SHA-256 of what the workbook last wrote there (empty if none)."""
-    try:
-        data = json.loads((outdir / MANIFEST).read_text("utf-8"))
-        return {str(k): str(v) for k, v in data.get("files", {}).items()}
-    except (FileNotFoundError, ValueError, AttributeError):
-        return {}
-
-
-def _ours_unchanged(path: Path, manifest: dict[str, str]) -> bool:
-    return path.name in manifest and _sha(path.read_bytes()) == manifest[path.name]
-
-
 def write_exports(result: MatchResult, outdir: Path, all_scores: bool = False) -> list[Path]:
     """Write the exports into ``outdir`` (created if missing) and return their paths.
 
@@ -182,41 +160,4 @@ def write_exports(result: MatchResult, outdir: Path, all_scores: bool = False) -
             workbook, or was edited since; nothing is written.
         StoreError: the folder cannot be created or written.
     """
-    files = build_files(result, all_scores)
-    try:
-        outdir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise StoreError(
-            Problem(f"cannot be created ({exc.strerror})", "choose another folder", str(outdir))
-        ) from None
-    if not outdir.is_dir():
-        raise StoreError(Problem("is not a folder", "choose a folder for the exports", str(outdir)))
-    manifest = read_manifest(outdir)
-    foreign = [
-        outdir / name
-        for name in files
-        if (outdir / name).exists() and not _ours_unchanged(outdir / name, manifest)
-    ]
-    if foreign:
-        raise ExistsError(
-            [
-                Problem(
-                    "already exists and was not written by the workbook (or was edited since); "
-                    "nothing was written",
-                    "move or rename it, or choose an empty output folder",
-                    str(path),
-                )
-                for path in foreign
-            ]
-        )
-    written = []
-    for name, data in files.items():
-        atomic_write(outdir / name, data)
-        written.append(outdir / name)
-    for stale in set(manifest) - set(files):
-        path = outdir / stale
-        if path.exists() and _ours_unchanged(path, manifest):
-            path.unlink()
-    body = {"written_by": "mentoring-workbook", "files": {n: _sha(d) for n, d in files.items()}}
-    atomic_write(outdir / MANIFEST, (json.dumps(body, indent=2) + "\n").encode("utf-8"))
-    return written
+    return write_outputs(outdir, build_files(result, all_scores), MANIFEST)

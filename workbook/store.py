@@ -22,9 +22,10 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
+import json
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -309,3 +310,80 @@ def create(path: str | os.PathLike[str], name: str = "") -> Snapshot:
             )
         )
     return save(new_design(name), Snapshot(new_design(name), path, None))
+
+
+# --------------------------------------------------------------------------- outputs
+
+
+def read_manifest(outdir: Path, manifest: str) -> dict[str, str]:
+    """File name -> SHA-256 of what the workbook last wrote in ``outdir`` (empty if none)."""
+    try:
+        data = json.loads((outdir / manifest).read_text("utf-8"))
+        return {str(k): str(v) for k, v in data.get("files", {}).items()}
+    except (FileNotFoundError, ValueError, AttributeError):
+        return {}
+
+
+def _ours_unchanged(path: Path, recorded: dict[str, str]) -> bool:
+    return path.name in recorded and _fingerprint(path.read_bytes()) == recorded[path.name]
+
+
+def write_outputs(outdir: Path, files: Mapping[str, bytes], manifest: str) -> list[Path]:
+    """Write generated files (exports, a charter) into a folder without ever replacing
+    a file someone else wrote or edited.
+
+    ``manifest`` (a hidden file in the folder, one per kind of output, so matching and
+    the charter can share a folder) records the SHA-256 of each file written. A file we
+    would write that is not in the manifest, or was edited since (a charter.docx with a
+    stakeholder's comments, a hand-tuned matches.xlsx), is refused and nothing is
+    written. Files of ours from the previous run that this run does not produce are
+    removed unless edited, so a folder never mixes two runs. Other files are untouched.
+
+    Raises:
+        ExistsError: one problem per file that would be overwritten; nothing written.
+        StoreError: the folder cannot be created or written.
+    """
+    try:
+        outdir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(
+            Problem(
+                f"cannot be used as the output folder ({exc.strerror or exc})",
+                "give a folder path that can be created, or an existing folder",
+                str(outdir),
+            )
+        ) from None
+    if not outdir.is_dir():
+        raise StoreError(Problem("is not a folder", "choose a folder for the files", str(outdir)))
+    recorded = read_manifest(outdir, manifest)
+    foreign = [
+        outdir / name
+        for name in files
+        if (outdir / name).exists() and not _ours_unchanged(outdir / name, recorded)
+    ]
+    if foreign:
+        raise ExistsError(
+            [
+                Problem(
+                    "already exists and was not written by the workbook (or was edited since); "
+                    "nothing was written",
+                    "move or rename it, or choose an empty output folder",
+                    str(path),
+                )
+                for path in foreign
+            ]
+        )
+    written = []
+    for name, data in files.items():
+        atomic_write(outdir / name, data)
+        written.append(outdir / name)
+    for stale in set(recorded) - set(files):
+        path = outdir / stale
+        if path.exists() and _ours_unchanged(path, recorded):
+            path.unlink()
+    body = {
+        "written_by": "mentoring-workbook",
+        "files": {n: _fingerprint(d) for n, d in files.items()},
+    }
+    atomic_write(outdir / manifest, (json.dumps(body, indent=2) + "\n").encode("utf-8"))
+    return written
