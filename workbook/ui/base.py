@@ -63,6 +63,15 @@ def escape(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
+def plain(value: object) -> str:
+    """How a value reads back in a text box: 88.0 -> "88", None -> "" (undecided)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
 def bullet_list(items: Sequence[str], css: str) -> str:
     """An HTML list of already-escaped items inside a div of class ``css``."""
     if not items:

@@ -32,7 +32,7 @@ from workbook.errors import InputError, Problem, WorkbookError
 from workbook.explain import MatchResult
 from workbook.matching import MatchingInputs
 from workbook.store import Snapshot, atomic_write
-from workbook.ui.base import Failed, Step, bullet_list, escape, open_design
+from workbook.ui.base import Failed, Step, bullet_list, escape, open_design, plain
 
 CRITERIA_HELP = {
     "skills": "Skills the mentee wants against skills the mentor offers",
@@ -57,14 +57,6 @@ TABLE_ROWS = 100
 def _optional(text: str) -> str | None:
     """Blank text box -> ``None`` (no limit); anything else goes to validation as typed."""
     return text.strip() or None
-
-
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
 
 
 def default_output(design_path: Path, output_dir: str | Path = "") -> Path:
@@ -465,15 +457,15 @@ class MatchingStep(Step[MatchingInputs]):
             for name, slider in self.weights.items():
                 slider.value = getattr(inputs.weights, name)
             self.department.value = inputs.department
-            self.min_gap.value = _text(inputs.seniority_min_gap)
-            self.max_gap.value = _text(inputs.seniority_max_gap)
-            self.max_tz.value = _text(inputs.max_timezone_hours)
+            self.min_gap.value = plain(inputs.seniority_min_gap)
+            self.max_gap.value = plain(inputs.seniority_max_gap)
+            self.max_tz.value = plain(inputs.max_timezone_hours)
             if inputs.reporting_line_depth not in [v for _, v in self.depth.options]:
                 depth = inputs.reporting_line_depth
                 self.depth.options = [*self.depth.options, (f"{depth} levels up", depth)]
             self.depth.value = inputs.reporting_line_depth
             self.min_score.value = min(inputs.min_score, 100)
-            self.capacity.value = _text(inputs.mentor_capacity)
+            self.capacity.value = plain(inputs.mentor_capacity)
             self.avoid_repeat.value = inputs.avoid_repeat_pairs
             self.extra.value = matching.format_extra(inputs.extra_criteria)
             self.column_map.value = matching.format_column_map(inputs.column_map)

@@ -21,6 +21,7 @@ from workbook.ui.base import (
     escape,
     lines,
     lines_field,
+    plain,
     text_field,
     yes_no_field,
 )
@@ -79,15 +80,6 @@ _LABELS = {
 }
 
 
-def _plain(value: Any) -> str:
-    """How a number reads back in a text box: 6.0 -> "6", None -> ""."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
 def _css(path: str) -> str:
     return path.replace(".", "-").replace("_", "-")
 
@@ -131,7 +123,7 @@ class MilestoneRow:
 
     def set(self, values: dict[str, Any]) -> None:
         self.name.value = values.get("name", "")
-        self.month.value = _plain(values.get("month"))
+        self.month.value = plain(values.get("month"))
         self.description.value = values.get("description", "")
 
 
@@ -546,11 +538,11 @@ class ModelStep(Step[ModelInputs]):
             for part, names in _NUMBERS.items():
                 for name in names:
                     value = getattr(inputs.model if part == "model" else p, name)
-                    self._number_widget(part, name).value = _plain(value)
+                    self._number_widget(part, name).value = plain(value)
             self.milestone_rows.replace(self._milestone(x.model_dump()) for x in m.milestones)
             for name, widget in self.people.items():
                 value = getattr(p, name)
-                widget.value = value if not isinstance(widget, w.Text) else _plain(value)
+                widget.value = value if not isinstance(widget, w.Text) else plain(value)
             for key, area in self.roles.items():
                 area.value = "\n".join(getattr(inputs.roles, key))
             self.members.value = "\n".join(inputs.roles.steering_group_members)

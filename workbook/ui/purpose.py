@@ -9,7 +9,7 @@ import ipywidgets as w
 
 from workbook import knowledge, purpose, store
 from workbook.purpose import PurposeInputs
-from workbook.ui.base import Failed, RowList, Step, escape
+from workbook.ui.base import Failed, RowList, Step, escape, plain
 
 _OBJECTIVE_TEXT = ("description", "metric", "unit", "baseline", "target", "data_source", "owner")
 _PLACEHOLDERS = {
@@ -71,14 +71,7 @@ class ObjectiveRow:
                     widget.options = [*widget.options, (str(value), value)]
                 widget.value = value
             else:
-                widget.value = "" if value is None else _plain(value)
-
-
-def _plain(value: Any) -> str:
-    """How a number reads back in a text box: 88.0 -> "88"."""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+                widget.value = plain(value)
 
 
 class PurposeStep(Step[PurposeInputs]):
