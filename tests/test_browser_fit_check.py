@@ -54,10 +54,3 @@ def test_a_need_for_training_warns_next_to_the_questions(browse) -> None:  # typ
     assert "the fit check recommends training, not mentoring" in page.inner_text(".wb-warnings")
     browse.assert_no_traceback()
     assert browse.app.design.read_bytes() == before  # nothing saved without Save
-
-
-def test_broken_design_file_shows_the_problem_not_a_traceback(browse) -> None:  # type: ignore[no-untyped-def]
-    browse.app.design.write_text("fit:\n  answers: [one_skill\n")
-    page = browse.open("00_fit_check.ipynb", ready=".wb-open-error")
-    assert "is not valid YAML" in page.inner_text(".wb-open-error")
-    browse.assert_no_traceback()

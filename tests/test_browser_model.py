@@ -75,10 +75,3 @@ def test_suggest_defaults_on_a_blank_model_then_save(browse) -> None:  # type: i
     assert design.confidentiality.feeds_performance_review is False
     assert design.roles.manager and design.program.sponsor == "Chief People Officer"
     browse.assert_no_traceback()
-
-
-def test_broken_design_file_shows_the_problem_not_a_traceback(browse) -> None:  # type: ignore[no-untyped-def]
-    browse.app.design.write_text("model:\n  duration_months: twelve\n")
-    page = browse.open("03_model.ipynb", ready=".wb-open-error")
-    assert "model.duration_months: must be a whole number" in page.inner_text(".wb-open-error")
-    browse.assert_no_traceback()

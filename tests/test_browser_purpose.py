@@ -51,12 +51,3 @@ def test_invalid_value_shows_a_friendly_inline_message(browse) -> None:  # type:
     expect(page.locator(".wb-save")).to_be_disabled()
     browse.assert_no_traceback()
     assert browse.app.design.read_bytes() == before
-
-
-def test_broken_design_file_shows_the_problem_not_a_traceback(browse) -> None:  # type: ignore[no-untyped-def]
-    browse.app.design.write_text("model:\n  duration_months: twelve\n")
-    page = browse.open("01_purpose.ipynb", ready=".wb-open-error")
-    text = page.inner_text(".wb-open-error")
-    assert "design.yaml: model.duration_months: must be a whole number" in text
-    assert "write a number" in text
-    browse.assert_no_traceback()

@@ -469,16 +469,6 @@ def test_bad_parameter_fails_with_the_field_and_writes_nothing(tmp_path: Path) -
     assert not (tmp_path / "d.yaml").exists()
 
 
-def test_broken_design_file_is_shown_not_raised(tmp_path: Path) -> None:
-    from workbook.ui.fit_check import FitCheckStep
-
-    path = tmp_path / "d.yaml"
-    path.write_text("fit: [\n")
-    shown = FitCheckStep.from_params(str(path))
-    html = shown.view.children[-1].value
-    assert "not valid YAML" in html and "Traceback" not in html
-
-
 def test_example_design_fit_result_is_what_its_answers_give_today() -> None:
     """A change to fit_questions.yaml must come with a re-run of the example's fit check."""
     from workbook import store

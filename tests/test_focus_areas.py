@@ -292,14 +292,6 @@ def test_bad_parameter_interactively_is_shown_not_raised(example_design: Path) -
     assert "is not one of the allowed values" in step.problems.value
 
 
-def test_broken_design_file_is_shown_not_raised(tmp_path: Path) -> None:
-    path = tmp_path / "d.yaml"
-    path.write_text("focus_areas: [\n")
-    shown = FocusAreasStep.from_params(str(path))
-    html = shown.view.children[-1].value
-    assert "not valid YAML" in html and "Traceback" not in html
-
-
 def test_save_rebases_over_another_steps_save(example_design: Path) -> None:
     step = FocusAreasStep.from_params(str(example_design))
     other = store.load(example_design)
