@@ -120,7 +120,13 @@ def parse_bytes(raw: bytes, file: str) -> Design:
             )
         ) from None
     except yaml.YAMLError as exc:
-        raise DesignError(Problem(f"is not valid YAML: {exc}", "", file)) from None
+        raise DesignError(
+            Problem(
+                f"is not valid YAML: {exc}",
+                "fix it in a text editor, or restore an earlier revision from the history folder",
+                file,
+            )
+        ) from None
     return parse_design(data, file)
 
 
