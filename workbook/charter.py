@@ -33,7 +33,7 @@ from pathlib import Path
 import jinja2
 from pydantic import BaseModel, ConfigDict, Field
 
-from workbook import rules
+from workbook import clock, rules
 from workbook import timeline as tl
 from workbook.charter_blocks import (
     TBD,
@@ -142,7 +142,7 @@ def build(
         chart: draw the timeline chart (the only slow part; a quick preview may skip it).
     """
     found = _check(design) if findings is None else [RuleFinding.of(f) for f in findings]
-    updated = design.updated.date() if design.updated else (today or dt.date.today())
+    updated = design.updated.date() if design.updated else (today or clock.today())
     events = tl.build(design)
     p = design.program
     return Charter(

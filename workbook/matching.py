@@ -40,6 +40,7 @@ from pydantic import (
     model_validator,
 )
 
+from workbook import clock
 from workbook.constraints import Mode, Review, Settings, build_pools, read_pairs_file, read_review
 from workbook.criteria import LABELS, Progress, score_pairs
 from workbook.design import (
@@ -147,7 +148,7 @@ def aggregates(result: MatchResult, when: dt.datetime | None = None) -> Matching
     # The summary is a plain dict[str, object] (it is written to summary.json as it is):
     # the ignores below say that explain() put an int or a float under these keys.
     return MatchingResults(
-        run_at=(when or dt.datetime.now(dt.UTC)).replace(microsecond=0),
+        run_at=(when or clock.now()).replace(microsecond=0),
         objective=s["objective"],
         mentees=int(s["mentees"]),  # type: ignore[call-overload]
         mentors=int(s["mentors"]),  # type: ignore[call-overload]

@@ -31,6 +31,7 @@ from pathlib import Path
 
 import yaml
 
+from workbook import clock
 from workbook.design import Design, design_to_data, new_design, parse_design
 from workbook.errors import ConflictError, DesignError, ExistsError, Problem, StoreError
 
@@ -283,7 +284,7 @@ def save(design: Design, base: Snapshot) -> Snapshot:
         saved = design.model_copy(
             update={
                 "revision": base.design.revision + 1,
-                "updated": dt.datetime.now(dt.UTC).replace(microsecond=0),
+                "updated": clock.now(),
             }
         )
         data = dump(saved)

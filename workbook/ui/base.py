@@ -26,6 +26,7 @@ import html
 import logging
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from importlib.resources import files
 from pathlib import Path
 from typing import Any, ClassVar, Generic, Protocol, TypeVar, overload
 
@@ -43,19 +44,8 @@ W = TypeVar("W", bound=w.Widget)
 S = TypeVar("S", bound="Step[Any]")
 R = TypeVar("R", bound="Row")
 
-STYLE = """<style>
-.wb-step { max-width: 960px; }
-.wb-step .wb-title h2 { margin: 0.2em 0; }
-.wb-invalid input, .wb-invalid textarea, .wb-invalid select {
-  border: 2px solid #b00020 !important;
-}
-.wb-problems ul, .wb-warnings ul { margin: 0.3em 0; padding-left: 1.2em; }
-.wb-problems li { color: #b00020; }
-.wb-warnings li { color: #7a4b00; }
-.wb-status-ok { color: #1b5e20; }
-.wb-status-error { color: #b00020; }
-.wb-help { color: #555; font-size: 0.9em; }
-</style>"""
+STYLE = f"<style>{files(__package__).joinpath('style.css').read_text('utf-8')}</style>"
+"""The workbook's stylesheet (``workbook/ui/style.css``) as an HTML widget's value."""
 
 
 def escape(text: object) -> str:

@@ -17,23 +17,11 @@ from workbook import fit, knowledge, store
 from workbook.design import FitResult
 from workbook.errors import InputError
 from workbook.fit import FitAnswers
-from workbook.ui.base import Failed, Step, escape
+from workbook.ui.base import STYLE, Failed, Step, escape
 
 NOT_ANSWERED = ""
 """The dropdown value of a question left unanswered (a widget cannot hold ``None``
 unambiguously)."""
-
-STYLE = """<style>
-.wb-fit-question { margin: 0.4em 0 0.1em 0; font-weight: 600; }
-.wb-fit-bar { background: #e0e0e0; width: 220px; height: 0.9em; display: inline-block; }
-.wb-fit-bar span { background: #1565c0; height: 100%; display: block; }
-.wb-fit-ranking td, .wb-fit-table td, .wb-fit-table th { padding: 2px 8px; vertical-align: top; }
-.wb-fit-recommended { font-weight: 700; }
-.wb-fit-for { color: #1b5e20; }
-.wb-fit-against { color: #8a1c1c; }
-.wb-fit-table { border-collapse: collapse; font-size: 0.9em; }
-.wb-fit-table td, .wb-fit-table th { border: 1px solid #ddd; }
-</style>"""
 
 
 def ranking_html(result: FitResult) -> str:

@@ -1,0 +1,42 @@
+"""The workbook's one notion of "now", so that runs can be made reproducible.
+
+Every timestamp the workbook writes into a file (a design's ``updated``, a matching
+run's ``run_at``, a charter's date) comes from :func:`now`. When the environment sets
+``SOURCE_DATE_EPOCH`` (the reproducible-builds convention: seconds since 1970 UTC),
+that moment is used instead of the clock, so the same inputs give byte-identical
+outputs; batch runs and tests rely on it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+from workbook.errors import InputError, Problem
+
+
+def now() -> dt.datetime:
+    """The current time in UTC to the second, or ``$SOURCE_DATE_EPOCH`` when it is set.
+
+    Raises:
+        InputError: ``SOURCE_DATE_EPOCH`` is set but is not a whole number of seconds.
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        try:
+            return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+        except (ValueError, OverflowError):
+            raise InputError(
+                Problem(
+                    "is not a whole number of seconds since 1970",
+                    "unset it, or set it to e.g. the output of `date +%s`",
+                    field="SOURCE_DATE_EPOCH",
+                    value=epoch,
+                )
+            ) from None
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+def today() -> dt.date:
+    """Today's date (UTC), or the date of ``$SOURCE_DATE_EPOCH``."""
+    return now().date()
