@@ -36,8 +36,23 @@ def environment(design: Path, roster: Path | None = None) -> dict[str, str]:
     }
 
 
-def voila_command(notebooks: Path, port: int) -> list[str]:
-    """The Voila command line: local only, idle kernels culled after 15 minutes."""
+LOCAL = "127.0.0.1"
+"""Where the app listens unless told otherwise: this machine only (rosters hold personal
+data; see the README for serving it to others behind a token or a JupyterHub)."""
+
+
+def voila_command(notebooks: Path, port: int, ip: str = LOCAL) -> list[str]:
+    """The Voila command line, locked down for personal data.
+
+    * binds to ``ip`` (this machine only by default);
+    * serves no files at all (an empty allow-list: Voila's default serves images, and
+      the workbook needs none: downloads are built in the page);
+    * culls idle kernels after 15 minutes, because closing a tab does not stop one;
+    * lets a page ask for the dark theme (``?theme=dark``).
+
+    Voila itself refuses code sent from the browser (only widget messages reach the
+    kernel) and hides tracebacks; ``tests/test_browser_security.py`` checks all of it.
+    """
     return [
         sys.executable,
         "-m",
@@ -45,7 +60,10 @@ def voila_command(notebooks: Path, port: int) -> list[str]:
         str(notebooks),
         "--no-browser",
         f"--port={port}",
-        "--Voila.ip=127.0.0.1",
+        f"--Voila.ip={ip}",
+        "--VoilaConfiguration.file_allowlist=[]",
+        "--VoilaConfiguration.allow_theme_override=YES",
+        "--VoilaConfiguration.show_tracebacks=False",
         "--MappingKernelManager.cull_idle_timeout=900",
         "--MappingKernelManager.cull_interval=60",
     ]
