@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from click.testing import CliRunner
@@ -40,3 +41,84 @@ def test_notebooks_folder_must_hold_the_workbook(tmp_path: Path) -> None:
     design.write_text("program:\n  name: X\n")
     with pytest.raises(InputError, match="notebooks folder"):
         app.serve(design, notebooks=tmp_path, open_browser=False)
+
+
+# ------------------------------------------------------------------ the programs folder
+
+
+def test_a_design_file_serves_its_programs_folder_and_opens_it(tmp_path: Path) -> None:
+    design = tmp_path / "work" / "graduate-program" / "design.yaml"
+    design.parent.mkdir(parents=True)
+    design.write_text("program:\n  name: X\n")
+    assert app.target(design) == (tmp_path / "work", "graduate-program")
+
+
+def test_a_folder_is_the_programs_folder_and_is_created_if_missing(tmp_path: Path) -> None:
+    assert app.target(tmp_path) == (tmp_path, "")
+    assert app.target(tmp_path / "new") == (tmp_path / "new", "")
+    assert (tmp_path / "new").is_dir()
+    with pytest.raises(InputError, match="parent folder does not exist"):
+        app.target(tmp_path / "a" / "b")
+
+
+def test_a_design_not_named_design_yaml_is_refused_with_what_to_do(tmp_path: Path) -> None:
+    other = tmp_path / "mine.yaml"
+    other.write_text("program:\n  name: X\n")
+    with pytest.raises(InputError, match=r"in a folder of its own named design\.yaml"):
+        app.target(other)
+
+
+def test_no_path_means_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("WORKBOOK_PROGRAMS", raising=False)
+    with pytest.raises(InputError, match="no programs folder"):
+        app.target(None)
+    monkeypatch.setenv("WORKBOOK_PROGRAMS", str(tmp_path))
+    assert app.target(None) == (tmp_path, "")
+
+
+def test_landing_url_opens_the_program_directly() -> None:
+    assert app.landing_url(8866) == "http://127.0.0.1:8866/voila/render/app.ipynb"
+    assert app.landing_url(8866, "sales team") == (
+        "http://127.0.0.1:8866/voila/render/app.ipynb?program=sales+team"
+    )
+
+
+class FakeVoila:
+    """Stands in for the Voila process: records how it was started, exits at once."""
+
+    started: ClassVar[list[tuple[list[str], dict[str, str]]]] = []
+
+    def __init__(self, cmd: list[str], env: dict[str, str]) -> None:
+        FakeVoila.started.append((cmd, env))
+
+    def poll(self) -> int:
+        return 0
+
+    def wait(self) -> int:
+        return 0
+
+
+def test_serve_gives_voila_the_programs_folder_and_opens_the_program(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    design = tmp_path / "graduate-program" / "design.yaml"
+    design.parent.mkdir()
+    design.write_text("program:\n  name: X\n")
+    monkeypatch.setattr(app.subprocess, "Popen", FakeVoila)
+    monkeypatch.setattr(app, "wait_for_port", lambda port, proc: True)
+    FakeVoila.started.clear()
+    assert app.serve(design, port=9876, open_browser=False) == 0
+    [(cmd, env)] = FakeVoila.started
+    assert cmd == app.voila_command(app.NOTEBOOKS, 9876)
+    assert env["WORKBOOK_PROGRAMS"] == str(tmp_path)
+    assert env["WORKBOOK_DESIGN"] == str(design)
+    assert "app.ipynb?program=graduate-program" in capsys.readouterr().out
+
+
+def test_cli_app_without_a_folder_says_what_to_do(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("WORKBOOK_PROGRAMS", raising=False)
+    result = CliRunner().invoke(cli, ["app", "--no-browser"])
+    assert result.exit_code == 2
+    assert (
+        "no programs folder was given" in result.stderr and "workbook app FOLDER" in result.stderr
+    )

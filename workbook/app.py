@@ -1,10 +1,12 @@
-"""Serve the workbook as a web app with Voila, on one design file.
+"""Serve the workbook as a web app with Voila, on a folder of programs.
 
-``workbook app DESIGN`` (and ``make app``) start Voila on the notebooks folder with the
-environment every notebook reads (``WORKBOOK_DESIGN``, ``WORKBOOK_ROSTER``,
-``WORKBOOK_OUTPUT``), wait until the server listens, and open the program overview
-(``index.ipynb``) in the browser. Voila's own directory listing is not used as the
-landing page: the overview says what is decided and links every step.
+``workbook app PATH`` (and ``make app``) start Voila on the notebooks folder, wait until
+the server listens, and open the app (``app.ipynb``): the program picker, or one
+program directly when PATH is a program's design file (``work/graduate-program/
+design.yaml`` opens ``?program=graduate-program`` in the programs folder ``work/``).
+The kernel finds the programs folder in ``WORKBOOK_PROGRAMS``; a design file also sets
+``WORKBOOK_DESIGN``, ``WORKBOOK_ROSTER`` and ``WORKBOOK_OUTPUT``, so the per-step
+notebooks served beside the app work on the same program.
 
 Voila is started with idle-kernel culling, because closing a tab does not stop its
 kernel, and bound to 127.0.0.1 so rosters never leave the machine.
@@ -17,23 +19,79 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import webbrowser
 from pathlib import Path
 
+from workbook import programs
 from workbook.errors import InputError, Problem
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
-LANDING = "index.ipynb"
+LANDING = "app.ipynb"
 
 
 def environment(design: Path, roster: Path | None = None) -> dict[str, str]:
-    """The variables the notebooks read to find the program's files."""
+    """The variables the per-step notebooks read to find one program's files."""
     design = design.resolve()
     return {
         "WORKBOOK_DESIGN": str(design),
         "WORKBOOK_ROSTER": str((roster or design.parent / "roster.csv").resolve()),
         "WORKBOOK_OUTPUT": str(design.parent / "output"),
     }
+
+
+def target(path: Path | None) -> tuple[Path, str]:
+    """The programs folder to serve and the program to open first (``""``: the picker).
+
+    ``path`` is a programs folder (created if only it is missing), or a program's
+    ``design.yaml``; ``None`` means ``$WORKBOOK_PROGRAMS``.
+
+    Raises:
+        InputError: nothing to serve, a design file that does not exist, or a file that
+            is not a program folder's ``design.yaml``.
+    """
+    if path is None:
+        text = os.environ.get(programs.ENV, "").strip()
+        if not text:
+            raise InputError(
+                Problem(
+                    "no programs folder was given",
+                    f"run `workbook app FOLDER` or set {programs.ENV}",
+                    field="PATH",
+                )
+            )
+        path = Path(text)
+    path = path.expanduser()
+    if path.suffix.lower() in (".yaml", ".yml"):
+        if not path.is_file():
+            raise InputError(
+                Problem("does not exist", f"create it with `workbook new {path}`", str(path))
+            )
+        if path.name != programs.DESIGN:
+            raise InputError(
+                Problem(
+                    f"is not a program's {programs.DESIGN}",
+                    f"put it in a folder of its own named {programs.DESIGN}, or give the "
+                    "programs folder",
+                    str(path),
+                )
+            )
+        folder = path.resolve().parent
+        return folder.parent, folder.name
+    if path.exists() and not path.is_dir():
+        raise InputError(
+            Problem("is neither a programs folder nor a design file", "give a folder", str(path))
+        )
+    if not path.parent.is_dir():
+        raise InputError(Problem("its parent folder does not exist", "create it first", str(path)))
+    path.mkdir(exist_ok=True)
+    return path.resolve(), ""
+
+
+def landing_url(port: int, program: str = "") -> str:
+    """The app's address, opening ``program`` directly when given."""
+    url = f"http://127.0.0.1:{port}/voila/render/{LANDING}"
+    return f"{url}?{urllib.parse.urlencode({'program': program})}" if program else url
 
 
 LOCAL = "127.0.0.1"
@@ -86,35 +144,40 @@ def wait_for_port(port: int, proc: subprocess.Popen[bytes], timeout: float = 60.
 
 
 def serve(
-    design: Path,
+    path: Path | None = None,
     *,
-    roster: Path | None = None,
     port: int = 8866,
+    ip: str = LOCAL,
     notebooks: Path = NOTEBOOKS,
     open_browser: bool = True,
 ) -> int:
-    """Run Voila until it stops (Ctrl+C); return its exit status.
+    """Run Voila on a programs folder until it stops (Ctrl+C); return its exit status.
+
+    Args:
+        path: a programs folder, or a program's ``design.yaml`` to open directly;
+            ``None`` means ``$WORKBOOK_PROGRAMS``.
+        ip: the address to listen on; this machine only unless told otherwise.
 
     Raises:
-        InputError: the design or the notebooks folder does not exist.
+        InputError: the notebooks folder is not the workbook's, or ``path`` cannot be
+            served (see :func:`target`).
     """
-    if not design.is_file():
-        raise InputError(
-            Problem("does not exist", f"create it with `workbook new {design}`", str(design))
-        )
     if not (notebooks / LANDING).is_file():
         raise InputError(
             Problem(
                 "is not the workbook's notebooks folder",
-                "run from a checkout of the workbook, or pass --notebooks",
+                "run from a checkout of the workbook",
                 str(notebooks),
             )
         )
-    env = {**os.environ, **environment(design, roster)}
-    proc = subprocess.Popen(voila_command(notebooks, port), env=env)
+    root, program = target(path)
+    env = {**os.environ, programs.ENV: str(root)}
+    if program:
+        env.update(environment(root / program / programs.DESIGN))
+    proc = subprocess.Popen(voila_command(notebooks, port, ip), env=env)
     try:
         if wait_for_port(port, proc):
-            url = f"http://127.0.0.1:{port}/voila/render/{LANDING}"
+            url = landing_url(port, program)
             print(f"The workbook is open at {url} (Ctrl+C stops it)", flush=True)
             if open_browser:
                 webbrowser.open(url)

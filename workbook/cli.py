@@ -219,21 +219,25 @@ def charter_command(design: Path, outdir: Path, formats: str, strict: bool) -> N
 
 
 @cli.command("app")
-@click.argument("design", type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
-    "--roster",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Roster for the matching step (default: roster.csv beside the design).",
-)
+@click.argument("path", required=False, type=click.Path(path_type=Path))
 @click.option("--port", type=int, default=8866, show_default=True)
+@click.option(
+    "--ip",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; the default serves this machine only.",
+)
 @click.option("--no-browser", is_flag=True, help="Do not open a browser.")
 @reports_problems
-def app_command(design: Path, roster: Path | None, port: int, no_browser: bool) -> None:
-    """Serve the workbook with Voila on DESIGN, at http://127.0.0.1:PORT."""
+def app_command(path: Path | None, port: int, ip: str, no_browser: bool) -> None:
+    """Serve the app with Voila at http://IP:PORT on a programs folder.
+
+    PATH is a folder holding one folder per program (default: $WORKBOOK_PROGRAMS), or
+    a program's design.yaml, which the app then opens directly.
+    """
     from workbook import app
 
-    sys.exit(app.serve(design, roster=roster, port=port, open_browser=not no_browser))
+    sys.exit(app.serve(path, port=port, ip=ip, open_browser=not no_browser))
 
 
 def main() -> None:

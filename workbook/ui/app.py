@@ -1,0 +1,339 @@
+"""The stakeholders' app: the program picker, then the design steps one after another.
+
+``notebooks/app.ipynb`` shows :class:`App`: its home is the program picker
+(:class:`workbook.ui.programs.Picker`); opening a program shows a progress indicator
+(each step complete, with warnings, or open, from :mod:`workbook.overview`), the step
+itself, and Back / Next. The steps are the notebooks' own step classes, built through
+their ``from_params`` with the program's files named explicitly (its ``design.yaml``,
+``roster.csv`` and ``output/``): there is no second implementation of any step.
+
+Each step's module is imported only when the step is first opened, so the page is
+interactive quickly and a session that never matches never loads the solver. A built
+step is kept while the program is open, with any unsaved edits; it is built again from
+the file when the file changed since (another step or person saved) and it holds no
+edits of its own. No exception escapes a callback, and nothing shown names a server
+path.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import urllib.parse
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import ipywidgets as w
+
+from workbook import overview, programs, store
+from workbook.errors import InputError, WorkbookError
+from workbook.ui.base import STYLE, Failed, Step, escape
+from workbook.ui.programs import (
+    APP_STYLE,
+    MARKS,
+    STATE_WORDS,
+    Picker,
+    close_tree,
+    guarded,
+    message,
+    problem_text,
+    when,
+)
+
+
+@dataclass(frozen=True)
+class StepSpec:
+    """Where a design step's widgets live, and its short name in the progress bar."""
+
+    key: str
+    short: str
+    module: str
+    cls: str
+
+
+STEPS = (
+    StepSpec("fit_check", "Fit check", "workbook.ui.fit_check", "FitCheckStep"),
+    StepSpec("purpose", "Purpose", "workbook.ui.purpose", "PurposeStep"),
+    StepSpec("focus_areas", "Focus areas", "workbook.ui.focus_areas", "FocusAreasStep"),
+    StepSpec("model", "Model", "workbook.ui.model", "ModelStep"),
+    StepSpec("components", "Components", "workbook.ui.components", "ComponentsStep"),
+    StepSpec("matching", "Matching", "workbook.ui.matching", "MatchingStep"),
+    StepSpec("charter", "Charter", "workbook.ui.charter", "CharterStep"),
+)
+
+Shown = Step[Any] | Failed
+
+
+def build_step(spec: StepSpec, entry: programs.ProgramEntry) -> Shown:
+    """Build one step on a program's files, exactly as its notebook would."""
+    cls: Any = getattr(importlib.import_module(spec.module), spec.cls)
+    design = str(entry.design)
+    if spec.key == "matching":
+        built = cls.from_params(design, roster_path=str(entry.roster), output_dir=str(entry.output))
+    elif spec.key == "charter":
+        built = cls.from_params(design, output_dir=str(entry.output))
+    else:
+        built = cls.from_params(design)
+    assert isinstance(built, Step | Failed)
+    return built
+
+
+def unsaved(step: Step[Any]) -> bool:
+    """True when the step's widgets hold edits (or a matching run) not in its file."""
+    try:
+        # The step's own translation of its snapshot: what it showed when built.
+        if step.read() != step._inputs_from(step.snapshot.design):
+            return True
+    except WorkbookError:
+        return True  # a value that does not validate is an edit too
+    results = getattr(step, "results", None)
+    return results is not None and results != step.snapshot.design.matching.results
+
+
+def query_program(query: str | None = None) -> str:
+    """The ``program`` of the page's query string (Voila puts it in ``$QUERY_STRING``)."""
+    text = os.environ.get("QUERY_STRING", "") if query is None else query
+    values = urllib.parse.parse_qs(text).get("program", [""])
+    return values[0].strip()
+
+
+def notice(title: str, lines: list[str], css: str) -> w.HTML:
+    """A titled explanation in plain words (a program that cannot be opened, ...)."""
+    items = "".join(f"<li>{escape(x)}</li>" for x in lines)
+    return w.HTML(
+        f"<h2>{escape(title)}</h2><div class='wb-problems'><ul>{items}</ul></div>"
+    ).add_class(css)
+
+
+class ProgramView:
+    """One open program: progress indicator, the current step, Back and Next."""
+
+    def __init__(
+        self,
+        root: Path,
+        entry: programs.ProgramEntry,
+        *,
+        author: str = "",
+        on_home: Callable[[], None],
+    ) -> None:
+        self.root = root
+        self.entry = entry
+        self.author = author
+        self.steps: dict[str, Shown] = {}
+        self.index = 0
+        self.head = w.HTML().add_class("wb-program-head")
+        self.message = w.HTML().add_class("wb-message")
+        home = w.Button(
+            description="‹ All programs", tooltip="Back to the list of programs"
+        ).add_class("wb-home")
+        home.on_click(lambda _b: on_home())
+        self.marks: list[w.Button] = []
+        for i, spec in enumerate(STEPS):
+            button = w.Button(layout=w.Layout(width="auto")).add_class("wb-progress-step")
+            button.add_class(f"wb-progress-{spec.key}")
+            button.on_click(lambda _b, i=i: self.go(i))
+            self.marks.append(button)
+        self.back = w.Button(description="‹ Back").add_class("wb-back")
+        self.next = w.Button(description="Next ›", button_style="primary").add_class("wb-next")
+        self.back.on_click(lambda _b: self.go(self.index - 1))
+        self.next.on_click(lambda _b: self.go(self.index + 1))
+        self.where = w.HTML().add_class("wb-where")
+        self.body = w.VBox().add_class("wb-app-step")
+        legend = " ".join(f"{MARKS[s]} {STATE_WORDS[s]}" for s in ("done", "attention", "open"))
+        self.view = w.VBox(
+            [
+                w.HBox([home, self.head]).add_class("wb-program-bar"),
+                w.HBox(self.marks).add_class("wb-progress-bar"),
+                w.HTML(f"<span class='wb-help'>Steps: {escape(legend)}</span>"),
+                self.message,
+                self.body,
+                w.HBox([self.back, self.where, self.next]).add_class("wb-nav"),
+            ]
+        ).add_class("wb-program")
+        self.go(0)
+
+    # ------------------------------------------------------------ navigation
+
+    def go(self, index: int) -> None:
+        """Show step ``index`` (built on first use, rebuilt if stale and unedited)."""
+        if not 0 <= index < len(STEPS):
+            return
+        with guarded(self.message, "opening the step"):
+            spec = STEPS[index]
+            snap = self.refresh_progress()
+            step = self.steps.get(spec.key)
+            if step is not None and self._stale(step, snap):
+                close_tree(step.view)
+                step = None
+            if step is None:
+                self.body.children = [
+                    w.HTML(f"<p class='wb-help'>Opening {escape(spec.short)}...</p>")
+                ]
+                step = self._build(spec)
+                self.steps[spec.key] = step
+            self.index = index
+            self.body.children = [step.view]
+            self._update_nav()
+
+    def _build(self, spec: StepSpec) -> Shown:
+        built = build_step(spec, self.entry)
+        if isinstance(built, Failed):
+            built.view = w.VBox(
+                [
+                    w.HTML(STYLE),
+                    notice(
+                        "This step cannot open the program's design",
+                        [
+                            *programs.friendly(built.error, self.root),
+                            "Fix the design file, then open the step again; nothing has been "
+                            "changed.",
+                        ],
+                        "wb-open-error",
+                    ),
+                ]
+            ).add_class("wb-step")
+            return built
+        if hasattr(built, "author") and self.author:
+            built.author = self.author  # who is saving, for the conflict messages
+        built.save_button.on_click(lambda _b: self.refresh_progress())
+        return built
+
+    def _stale(self, step: Shown, snap: store.Snapshot | None) -> bool:
+        if isinstance(step, Failed):
+            return True  # try again: the file may have been fixed
+        if snap is None or snap.fingerprint == step.snapshot.fingerprint:
+            return False
+        return not unsaved(step)
+
+    # ------------------------------------------------------------ progress
+
+    def refresh_progress(self) -> store.Snapshot | None:
+        """Read the design again and show each step's state; the snapshot read, if any."""
+        try:
+            snap = store.load(self.entry.design)
+        except WorkbookError as exc:
+            self.message.value = message(programs.friendly(exc, self.root), ok=False)
+            return None
+        self.entry = programs.summarise(self.entry.folder, snap.design)
+        states = {s.key: s for s in self.entry.steps}
+        for i, (spec, button) in enumerate(zip(STEPS, self.marks, strict=True)):
+            status = states.get(spec.key)
+            self._mark(button, i, spec, status)
+        self.head.value = (
+            f"<h2>{escape(self.entry.name)}</h2><span class='wb-help'>revision "
+            f"{self.entry.revision}, last saved {escape(when(self.entry.saved))}; "
+            f"{self.entry.done} of {len(STEPS)} steps complete</span>"
+        )
+        self.message.value = ""
+        return snap
+
+    def _mark(
+        self, button: w.Button, i: int, spec: StepSpec, status: overview.StepStatus | None
+    ) -> None:
+        state = status.state if status is not None else "open"
+        for other in ("done", "attention", "open"):
+            button.remove_class(f"wb-state-{other}")
+        button.add_class(f"wb-state-{state}")
+        button.description = f"{MARKS[state]} {i}. {spec.short}"
+        detail = STATE_WORDS[state]
+        if status is not None and status.findings:
+            detail += ": " + ", ".join(f.rule for f in status.findings)
+        elif status is not None and status.open:
+            detail += f": {len(status.open)} decision(s) to make"
+        button.tooltip = f"Step {i}, {spec.short}: {detail}"
+
+    def _update_nav(self) -> None:
+        for i, button in enumerate(self.marks):
+            (button.add_class if i == self.index else button.remove_class)("wb-current")
+            button.button_style = "info" if i == self.index else ""
+        self.back.disabled = self.index == 0
+        self.next.disabled = self.index == len(STEPS) - 1
+        if self.index > 0:
+            self.back.description = f"‹ Back: {STEPS[self.index - 1].short}"
+        if self.index < len(STEPS) - 1:
+            self.next.description = f"Next: {STEPS[self.index + 1].short} ›"
+        self.where.value = f"<span class='wb-help'>Step {self.index + 1} of {len(STEPS)}</span>"
+
+    def close(self) -> None:
+        """Free every widget of the program (the page shows the picker again)."""
+        close_tree(self.view)
+        for step in self.steps.values():
+            close_tree(step.view)
+        self.steps.clear()
+
+
+class App:
+    """The whole app: the picker as home, one program open at a time."""
+
+    def __init__(self, root: Path, program: str = "") -> None:
+        self.root = root
+        self.body = w.VBox().add_class("wb-app-body")
+        self.view = w.VBox([w.HTML(STYLE + APP_STYLE), self.body]).add_class("wb-app")
+        self.picker = Picker(root, self.open)
+        self.program: ProgramView | None = None
+        if program:
+            self.open(program)
+        else:
+            self.home()
+
+    @classmethod
+    def from_params(cls, programs_dir: str | Path = "", program: str = "") -> App | Unavailable:
+        """The app on a programs folder (parameter, else ``$WORKBOOK_PROGRAMS``),
+        opening ``program`` (else the page's ``?program=``) or the picker."""
+        try:
+            root = programs.programs_dir(programs_dir)
+        except WorkbookError as exc:
+            return Unavailable(exc)
+        return cls(root, program.strip() or query_program())
+
+    def home(self, note: str = "", *, ok: bool = True) -> None:
+        """Show the picker (the program list read again)."""
+        if self.program is not None:
+            self.program.close()
+            self.program = None
+        self.picker.show(note, ok=ok)
+        self.body.children = [self.picker.view]
+
+    def open(self, key: str) -> None:
+        """Open program ``key``; the picker says why when it cannot be opened."""
+        try:
+            entry = programs.find(self.root, key)
+        except InputError:
+            self.home(
+                f"There is no program called {key!r} in this folder; choose one from the list "
+                "or create it.",
+                ok=False,
+            )
+            return
+        if entry.error is not None:
+            self.home(
+                f"{entry.name} cannot be opened: "
+                + " ".join(programs.friendly(entry.error, self.root)),
+                ok=False,
+            )
+            return
+        if self.program is not None:
+            self.program.close()
+        self.program = ProgramView(
+            self.root, entry, author=self.picker.author.value.strip(), on_home=self.home
+        )
+        self.body.children = [self.program.view]
+
+
+class Unavailable:
+    """What the app shows when it has no programs folder to work on."""
+
+    def __init__(self, error: WorkbookError) -> None:
+        self.error = error
+        self.view = w.VBox(
+            [
+                w.HTML(STYLE + APP_STYLE),
+                notice(
+                    "The app cannot start",
+                    [problem_text(p) for p in error.problems],
+                    "wb-open-error",
+                ),
+            ]
+        ).add_class("wb-app")
