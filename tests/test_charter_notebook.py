@@ -159,7 +159,12 @@ def test_approvers_are_edited_and_saved(example_design: Path) -> None:
     }
     # Only the approvals changed, and the preview shows the saved design.
     assert saved.model_copy(update={"approvals": []}) == store.load(EXAMPLE).design.model_copy(
-        update={"approvals": [], "revision": saved.revision, "updated": saved.updated}
+        update={
+            "approvals": [],
+            "revision": saved.revision,
+            "updated": saved.updated,
+            "updated_by": saved.updated_by,
+        }
     )
     signoff = html.unescape(step.preview.value)
     assert "Head of &lt;Engineering&gt;" in signoff and "2027-01-15" in signoff

@@ -108,3 +108,11 @@ def test_objective_reports_what_keeps_it_from_being_measurable() -> None:
 def test_yaml_round_trip_is_lossless(tmp_path: Path) -> None:
     design = store.load(EXAMPLE).design
     assert parse_design(__import__("yaml").safe_load(store.dump(design))) == design
+
+
+def test_who_saved_is_optional_and_a_misspelling_is_still_refused(tmp_path: Path) -> None:
+    old = store.load(EXAMPLE).design  # written before designs recorded who saved them
+    assert "updated_by" not in EXAMPLE.read_text() and old.updated_by is None
+    assert parse_design({"revision": 3, "updated_by": "Sam"}).updated_by == "Sam"
+    (line,) = _problems(tmp_path, "revision: 3\nupdated_bye: Sam\n")
+    assert "updated_bye: unknown field" in line

@@ -430,7 +430,7 @@ def test_save_stores_answers_and_result_and_nothing_else(tmp_path: Path) -> None
     expected = fit.FitAnswers.from_preset("diverse_employees")
     assert after.fit.answers == expected.answers and after.fit.preset == "diverse_employees"
     assert after.fit.result == fit.assess(expected)
-    keep = {"fit", "revision", "updated"}
+    keep = {"fit", "revision", "updated", "updated_by"}
     assert after.model_dump(exclude=keep) == before.model_dump(exclude=keep)
 
 

@@ -24,7 +24,7 @@ def test_every_step_has_a_notebook() -> None:
 def test_every_design_field_belongs_to_exactly_one_step() -> None:
     owned = [f for s in knowledge.catalogue("steps") for f in s.extra("fields")]
     assert len(owned) == len(set(owned))
-    decisions = set(Design.model_fields) - {"schema_version", "revision", "updated"}
+    decisions = set(Design.model_fields) - {"schema_version", "revision", "updated", "updated_by"}
     assert set(owned) == decisions
 
 

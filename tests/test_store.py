@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
 import pytest
 
 from workbook import store
+from workbook.design import Design
 from workbook.errors import ConflictError, ExistsError, StoreError
 
 
@@ -158,3 +160,86 @@ def test_saves_keep_the_files_permissions(tmp_path: Path) -> None:
     )
     store.save(changed, snap)
     assert path.stat().st_mode & 0o777 == 0o640
+
+
+def _with_sponsor(snap: store.Snapshot, sponsor: str) -> Design:
+    program = snap.design.program.model_copy(update={"sponsor": sponsor})
+    return snap.design.model_copy(update={"program": program})
+
+
+def test_each_revision_records_who_saved_it_and_when(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795000000")
+    monkeypatch.setenv("JUPYTERHUB_USER", "hub-login")
+    path = tmp_path / "design.yaml"
+    snap = store.create(path, "Pilot")
+    assert snap.design.updated_by == "hub-login"  # nobody gave a name: the hub's login
+    saved = store.save(_with_sponsor(snap, "COO"), snap, author="  Sam Lee ")
+    on_disk = store.load(path).design
+    assert (on_disk.revision, on_disk.updated_by) == (2, "Sam Lee")
+    assert on_disk.updated == dt.datetime.fromtimestamp(1795000000, dt.UTC)
+    assert "updated_by: Sam Lee" in path.read_text()
+    # the revision it replaced is in the history folder, with who saved that one
+    assert saved.replaced is not None and saved.replaced in store.revisions(path)
+    assert store.parse_bytes(saved.replaced.read_bytes(), "r1").updated_by == "hub-login"
+
+
+def test_without_a_name_or_a_hub_the_login_name_is_recorded(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("JUPYTERHUB_USER", raising=False)
+    monkeypatch.setenv("LOGNAME", "sam")  # getpass.getuser() reads it first
+    assert store.who("") == "sam" and store.who("Sam Lee") == "Sam Lee"
+
+
+def test_only_the_saver_changing_is_not_a_new_revision(tmp_path: Path) -> None:
+    path = tmp_path / "design.yaml"
+    snap = store.create(path, "Pilot")
+    assert store.save(snap.design, snap, author="Someone Else") == snap
+    assert store.revisions(path) == []
+
+
+def test_old_designs_without_who_saved_them_load_and_save(tmp_path: Path) -> None:
+    path = tmp_path / "design.yaml"
+    path.write_text("schema_version: 1\nrevision: 4\nprogram:\n  name: Old pilot\n")
+    snap = store.load(path)
+    assert snap.design.updated_by is None and snap.design.revision == 4
+    saved = store.save(_with_sponsor(snap, "COO"), snap, author="Sam")
+    assert (saved.design.revision, saved.design.updated_by) == (5, "Sam")
+
+
+def test_a_conflict_says_who_saved_which_revision_when_and_what_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795000000")  # 2026-11-18 11:06:40 UTC
+    path = tmp_path / "design.yaml"
+    store.create(path, "Start")
+    sam, alex = store.load(path), store.load(path)
+    model = sam.design.model.model_copy(update={"duration_months": 10})
+    store.save(_with_sponsor(sam, "CEO").model_copy(update={"model": model}), sam, author="Sam")
+    with pytest.raises(ConflictError) as info:
+        store.save(_with_sponsor(alex, "CFO"), alex, author="Alex")
+    conflict = store.describe_conflict(alex, info.value.kept)
+    assert conflict.summary() == (
+        "Sam saved revision 2 at 11:06 UTC, changing: Strategic purpose and objectives; "
+        "Mentoring model, roles and boundaries."
+    )
+    assert conflict.theirs.design.program.sponsor == "CEO"
+    mine = store.parse_bytes(conflict.kept.read_bytes(), "kept")
+    assert (mine.program.sponsor, mine.updated_by) == ("CFO", "Alex")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795200000")  # two days later
+    assert "Sam saved revision 2 on 2026-11-18 at 11:06 UTC" in conflict.summary()
+
+
+def test_a_hand_edit_is_not_blamed_on_the_last_saver(tmp_path: Path) -> None:
+    path = tmp_path / "design.yaml"
+    snap = store.create(path, "Start")
+    store.save(_with_sponsor(snap, "COO"), snap, author="Sam")
+    mine = store.load(path)
+    path.write_text(path.read_text().replace("sponsor: COO", "sponsor: Board"))
+    with pytest.raises(ConflictError) as info:
+        store.save(_with_sponsor(mine, "CFO"), mine, author="Alex")
+    summary = store.describe_conflict(mine, info.value.kept).summary()
+    assert summary.startswith("The design file was changed outside the workbook at ")
+    assert "Sam" not in summary and summary.endswith("Strategic purpose and objectives.")

@@ -378,6 +378,10 @@ class Design(_Model):
     revision: int = Field(default=0, ge=0)
     """Incremented by every save; the charter shows it as its version."""
     updated: dt.datetime | None = None
+    """When the last save happened (UTC, from ``workbook.clock.now()``)."""
+    updated_by: str | None = None
+    """Who made the last save, as they gave their name (or their login): shown when
+    someone else's save meets theirs. Files written before it existed have none."""
     program: Program = Field(default_factory=Program)
     fit: FitCheck = Field(default_factory=FitCheck)
     purposes: list[Purpose] = Field(default_factory=list)

@@ -12,6 +12,11 @@ Three promises, each tested:
   bytes it read. :func:`save` refuses to replace a file whose bytes changed since
   (someone else saved, or it was edited by hand): it keeps your version in the history
   folder and raises :class:`~workbook.errors.ConflictError` naming both files.
+  :func:`describe_conflict` then says who saved the newer file, when, and which steps'
+  decisions it changed, so a person can choose between the two versions.
+
+Every save records who made it (``updated_by``: the name the person gave, else
+``$JUPYTERHUB_USER``, else their login) and when (``updated``, from :mod:`workbook.clock`).
 
 Checking and replacing happen under an advisory lock on the history folder, so two
 processes on one machine cannot both pass the check.
@@ -21,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import getpass
 import hashlib
 import json
 import os
@@ -31,7 +37,7 @@ from pathlib import Path
 
 import yaml
 
-from workbook import clock
+from workbook import clock, knowledge
 from workbook.design import Design, design_to_data, new_design, parse_design
 from workbook.errors import ConflictError, DesignError, ExistsError, Problem, StoreError
 
@@ -55,11 +61,14 @@ class Snapshot:
         path: the file it came from.
         fingerprint: SHA-256 of the file's bytes, or ``None`` if the file did not exist.
             :func:`save` compares it with the file on disk to detect concurrent edits.
+        replaced: for a snapshot returned by :func:`save`, where the revision it
+            replaced was kept in the history folder (``None`` if nothing was replaced).
     """
 
     design: Design
     path: Path
     fingerprint: str | None
+    replaced: Path | None = None
 
 
 def history_dir(path: Path) -> Path:
@@ -163,9 +172,26 @@ def dump(design: Design) -> bytes:
     return (HEADER + body).encode("utf-8")
 
 
+SAVE_RECORD = frozenset({"revision", "updated", "updated_by"})
+"""The design's fields that record a save (which, when, who) rather than a decision."""
+
+
 def _content(design: Design) -> dict[str, object]:
     """A design's decisions, without the bookkeeping that every save changes."""
-    return design.model_dump(mode="json", exclude={"revision", "updated"})
+    return design.model_dump(mode="json", exclude=set(SAVE_RECORD))
+
+
+def who(name: str = "") -> str:
+    """The name a save is recorded under: ``name`` if given, else ``$JUPYTERHUB_USER``
+    (the person signed in to a JupyterHub), else the login name; ``""`` if none is known.
+    """
+    for candidate in (name, os.environ.get("JUPYTERHUB_USER", "")):
+        if candidate.strip():
+            return candidate.strip()
+    try:
+        return getpass.getuser().strip()
+    except (OSError, KeyError):  # no login name in this environment (some containers)
+        return ""
 
 
 @contextlib.contextmanager
@@ -232,12 +258,13 @@ def atomic_write(path: Path, data: bytes) -> None:
             os.close(dir_fd)
 
 
-def save(design: Design, base: Snapshot) -> Snapshot:
+def save(design: Design, base: Snapshot, *, author: str = "") -> Snapshot:
     """Save ``design`` over the file that ``base`` was read from.
 
     ``base`` is the snapshot the edit started from: :func:`load`, :func:`load_or_new`
     or the result of the previous save. Saving a design whose decisions are unchanged
-    writes nothing and returns ``base``.
+    writes nothing and returns ``base``. The saved revision records who saved it
+    (:func:`who` of ``author``) and when.
 
     Raises:
         ExistsError: ``base`` was a new design but the file has appeared since.
@@ -252,12 +279,14 @@ def save(design: Design, base: Snapshot) -> Snapshot:
                 "cannot be saved: its folder does not exist", "create the folder first", str(path)
             )
         )
+    name = who(author) or None
     with _locked(history_dir(path)):
         current = _read_bytes(path)
         current_fp = None if current is None else _fingerprint(current)
         if current_fp != base.fingerprint:
+            mine = dump(design.model_copy(update={"updated": clock.now(), "updated_by": name}))
             if base.fingerprint is None:
-                kept = _keep(path, dump(design), "mine")
+                kept = _keep(path, mine, "mine")
                 raise ExistsError(
                     Problem(
                         "already exists and was not written by this session; nothing was "
@@ -266,7 +295,7 @@ def save(design: Design, base: Snapshot) -> Snapshot:
                         str(path),
                     )
                 )
-            kept = _keep(path, dump(design), "conflict")
+            kept = _keep(path, mine, "conflict")
             raise ConflictError(
                 Problem(
                     "was changed by someone else after you opened it; their version is on "
@@ -279,17 +308,19 @@ def save(design: Design, base: Snapshot) -> Snapshot:
             )
         if current is not None and _content(base.design) == _content(design):
             return base
+        replaced = None
         if current is not None:
-            _keep(path, current, f"r{base.design.revision:04d}")
+            replaced = _keep(path, current, f"r{base.design.revision:04d}")
         saved = design.model_copy(
             update={
                 "revision": base.design.revision + 1,
                 "updated": clock.now(),
+                "updated_by": name,
             }
         )
         data = dump(saved)
         atomic_write(path, data)
-    return Snapshot(saved, path, _fingerprint(data))
+    return Snapshot(saved, path, _fingerprint(data), replaced)
 
 
 def _keep(path: Path, data: bytes, label: str) -> Path:
@@ -317,6 +348,82 @@ def create(path: str | os.PathLike[str], name: str = "") -> Snapshot:
             )
         )
     return save(new_design(name), Snapshot(new_design(name), path, None))
+
+
+# --------------------------------------------------------------------------- conflicts
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A save refused because the file changed after it was read: what a person needs
+    to choose between their version and the newer one.
+
+    Attributes:
+        theirs: the design file as it is on disk now.
+        kept: where the refused version was kept (in the history folder).
+        changed: titles of the steps whose decisions differ between the version the
+            edit started from and theirs, in step order.
+        by_hand: the file changed outside the workbook (its revision did not go up:
+            edited by hand, or an older revision copied back).
+        when: when theirs was saved (its ``updated``; the file's time for a hand edit).
+    """
+
+    theirs: Snapshot
+    kept: Path
+    changed: tuple[str, ...]
+    by_hand: bool
+    when: dt.datetime | None
+
+    @property
+    def author(self) -> str:
+        """Who saved theirs, or ``"Someone"`` when the file does not say."""
+        return self.theirs.design.updated_by or "Someone"
+
+    def summary(self) -> str:
+        """One sentence: "Sam saved revision 7 at 14:02 UTC, changing: Matching."."""
+        when = f" {_when(self.when)}" if self.when else ""
+        changes = "; ".join(self.changed) or "no decisions (only the file's layout or comments)"
+        if self.by_hand:
+            return f"The design file was changed outside the workbook{when}, changing: {changes}."
+        revision = self.theirs.design.revision
+        return f"{self.author} saved revision {revision}{when}, changing: {changes}."
+
+
+def _when(moment: dt.datetime) -> str:
+    moment = moment.astimezone(dt.UTC)
+    time = f"at {moment:%H:%M} UTC"
+    return time if moment.date() == clock.today() else f"on {moment:%Y-%m-%d} {time}"
+
+
+def changed_steps(before: Design, after: Design) -> tuple[str, ...]:
+    """The titles of the steps whose decisions differ between two designs, in step
+    order (fields no step owns are named by their field name)."""
+    old, new = _content(before), _content(after)
+    fields = {name for name in old.keys() | new.keys() if old.get(name) != new.get(name)}
+    fields.discard("schema_version")
+    titles = []
+    for step in knowledge.catalogue("steps"):
+        owned = set(step.extra("fields"))
+        if fields & owned:
+            titles.append(step.title)
+            fields -= owned
+    return (*titles, *sorted(name.replace("_", " ") for name in fields))
+
+
+def describe_conflict(base: Snapshot, kept: Path) -> Conflict:
+    """Say what a refused save ran into, from the snapshot the edit started from and
+    where the refused version was kept (:attr:`ConflictError.kept`).
+
+    Raises:
+        DesignError: the file on disk now cannot be read (missing, or not a design).
+    """
+    theirs = load(base.path)
+    by_hand = theirs.design.revision <= base.design.revision
+    when = theirs.design.updated
+    if by_hand or when is None:
+        with contextlib.suppress(OSError):
+            when = dt.datetime.fromtimestamp(base.path.stat().st_mtime, dt.UTC)
+    return Conflict(theirs, kept, changed_steps(base.design, theirs.design), by_hand, when)
 
 
 # --------------------------------------------------------------------------- outputs

@@ -11,8 +11,10 @@ here, so every step behaves the same way:
 * :meth:`Step.save` is what the Save button does, in JupyterLab, in Voila and in a
   headless papermill run (``save=True`` presses the same button). If the file changed
   on disk only in decisions this step does not edit (another step saved), the edit is
-  applied on top of the newer file; if this step's own decisions changed, the store's
-  conflict error is shown and nothing is overwritten.
+  applied on top of the newer file; if this step's own decisions changed, nothing is
+  overwritten: the conflict panel (:mod:`workbook.ui.conflict`) says who saved what
+  and when, and offers to reload theirs or keep mine as a new revision. Either way both
+  versions stay on disk (the file and its history folder), so nothing typed is lost.
 * No exception escapes a callback: Voila would hide it (the button seems dead) or show
   a traceback with server paths. The workbook's own errors become friendly messages;
   anything else is logged and reported as a bug, and the file is left as it was.
@@ -25,24 +27,53 @@ import datetime as dt
 import html
 import logging
 import os
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from importlib.resources import files
 from pathlib import Path
-from typing import Any, ClassVar, Generic, Protocol, TypeVar, overload
+from typing import Any, ClassVar, Generic, TypeVar
 
 import ipywidgets as w
 from pydantic import BaseModel
 
 from workbook import rules, store
 from workbook.design import Design
-from workbook.errors import DesignError, InputError, Problem, WorkbookError
+from workbook.errors import ConflictError, DesignError, InputError, Problem, WorkbookError
+from workbook.ui.conflict import ConflictPanel, shown_name
+from workbook.ui.forms import (
+    UNDECIDED,
+    Row,
+    RowList,
+    choice_field,
+    lines,
+    lines_field,
+    text_field,
+    yes_no_field,
+)
+
+__all__ = [  # the forms' pieces are re-exported: every step builds from this module
+    "STYLE",
+    "UNDECIDED",
+    "Failed",
+    "Row",
+    "RowList",
+    "Step",
+    "bullet_list",
+    "choice_field",
+    "escape",
+    "lines",
+    "lines_field",
+    "open_design",
+    "plain",
+    "resolve_design_path",
+    "text_field",
+    "yes_no_field",
+]
 
 log = logging.getLogger(__name__)
 
 I = TypeVar("I", bound=BaseModel)  # noqa: E741 - the step's inputs model
 W = TypeVar("W", bound=w.Widget)
 S = TypeVar("S", bound="Step[Any]")
-R = TypeVar("R", bound="Row")
 
 STYLE = f"<style>{files(__package__).joinpath('style.css').read_text('utf-8')}</style>"
 """The workbook's stylesheet (``workbook/ui/style.css``) as an HTML widget's value."""
@@ -103,6 +134,9 @@ class Step(Generic[I]):
     step: ClassVar[str]
     title: ClassVar[str]
     help: ClassVar[str] = ""
+    author: str = ""
+    """Who is editing (the app sets it from "Your name"); saves are recorded under it,
+    else under ``$JUPYTERHUB_USER`` or the login name (:func:`workbook.store.who`)."""
 
     def __init__(
         self,
@@ -122,6 +156,7 @@ class Step(Generic[I]):
             description="Save", button_style="primary", icon="save", tooltip="Save the design"
         ).add_class("wb-save")
         self.save_button.on_click(lambda _b: self.save())
+        self.conflict = ConflictPanel(self.reload_theirs, self.keep_mine)
         self._quiet = True  # no refresh while widgets are being filled in
         body = self.build()
         self.view = w.VBox(
@@ -132,6 +167,7 @@ class Step(Generic[I]):
                 self.problems,
                 self.warnings,
                 w.HBox([self.save_button, self.status]),
+                self.conflict.box,
             ]
         ).add_class("wb-step")
         self.view.add_class(f"wb-step-{self.step}")
@@ -264,18 +300,23 @@ class Step(Generic[I]):
                 runs use it so that papermill fails on a design it could not save).
         """
         with self._guard():
+            base = self.snapshot
             try:
                 inputs = self.read()
                 base = self._rebase()
                 design = self._apply(base.design, inputs)
                 before = base.fingerprint
-                self.snapshot = store.save(design, base)
+                self.snapshot = store.save(design, base, author=self.author)
             except WorkbookError as exc:
                 self._show_problems(exc.problems if isinstance(exc, InputError) else [])
-                self._set_status(exc.lines(), ok=False)
+                if isinstance(exc, ConflictError):
+                    self._show_conflict(base, exc)
+                else:
+                    self._set_status(self._shown_lines(exc), ok=False)
                 if raise_errors:
                     raise
                 return False
+            self.conflict.hide()
             now = dt.datetime.now().strftime("%H:%M:%S")
             if self.snapshot.fingerprint == before:
                 self._set_status([f"No changes to save ({now})."], ok=True)
@@ -294,7 +335,85 @@ class Step(Generic[I]):
             raise RuntimeError("saving failed unexpectedly; see the log")
         return False
 
+    def reload_theirs(self) -> bool:
+        """Show the design file as it is now in the form (the conflict panel's "Reload
+        theirs"); the version this form held was kept in the history folder when the
+        save was refused. True when reloaded."""
+        kept = self.conflict.conflict.kept if self.conflict.conflict else None
+        with self._guard():
+            try:
+                theirs = store.load(self.snapshot.path)
+            except WorkbookError as exc:
+                self._set_status(self._shown_lines(exc), ok=False)
+                return False
+            self.snapshot = theirs
+            with self.quietly():
+                self.write(self._inputs_from(theirs.design))
+            self.conflict.hide()
+            self._update_header()
+            self.refresh()
+            said = [f"Reloaded revision {theirs.design.revision} from {theirs.path.name}."]
+            if kept is not None:
+                name = shown_name(kept, theirs.path)
+                said.append(f"Your version is kept in the history folder as {name}.")
+            self._set_status(said, ok=True)
+            return True
+        return False
+
+    def keep_mine(self) -> bool:
+        """Save this form over the newer file as a new revision (the conflict panel's
+        "Keep mine"); the newer file is kept in the history folder. Checked like any
+        save: if the file changed again since the panel appeared, the panel shows that
+        save instead and nothing is overwritten. True when saved."""
+        conflict = self.conflict.conflict
+        if conflict is None:
+            return False
+        self.snapshot = conflict.theirs  # the version this save now knowingly replaces
+        if not self.save():
+            return False
+        saved, replaced = self.snapshot.design.revision, self.snapshot.replaced
+        if replaced is not None:  # None: the form held their version already
+            whose = (
+                f" ({conflict.author}'s)" if saved - 1 == conflict.theirs.design.revision else ""
+            )
+            self._set_status(
+                [
+                    f"Saved your version as revision {saved}. Revision {saved - 1}{whose} is "
+                    f"kept in the history folder as {shown_name(replaced, self.snapshot.path)}."
+                ],
+                ok=True,
+            )
+        return True
+
     # ------------------------------------------------------------ helpers
+
+    def _show_conflict(self, base: store.Snapshot, error: ConflictError) -> None:
+        """Show the conflict panel for a save over ``base`` that the store refused."""
+        try:
+            conflict = store.describe_conflict(base, error.kept)
+        except WorkbookError as exc:  # the newer file cannot be read: say so, keep going
+            name = shown_name(error.kept, base.path)
+            said = [
+                "Not saved: the design file was changed by someone else since you opened "
+                f"it, and cannot be read now. Your version is kept as {name}.",
+                *self._shown_lines(exc),
+            ]
+            self.conflict.hide()
+            self._set_status(said, ok=False)
+            return
+        self.conflict.show(conflict)
+        self._set_status(
+            [
+                "Not saved: the design was changed by someone else since you opened it; "
+                "nothing is lost (see below)."
+            ],
+            ok=False,
+        )
+
+    def _shown_lines(self, error: WorkbookError) -> list[str]:
+        """The error's lines with file paths relative to the design's folder."""
+        folder = str(self.snapshot.path.parent) + os.sep
+        return [line.replace(folder, "") for line in error.lines()]
 
     def _rebase(self) -> store.Snapshot:
         """The snapshot to save over: ours, or the newer file if it differs only in
@@ -389,139 +508,3 @@ class Failed:
                 ).add_class("wb-open-error"),
             ]
         ).add_class("wb-step")
-
-
-# ---------------------------------------------------------------- row lists
-# Objectives, milestones, measures, risks and approvers are edited as a list of rows
-# that a person adds to and removes from; RowList is that list, the same for every step.
-
-
-class Row(Protocol):
-    """One row of a :class:`RowList`: the box that shows it and the widgets it edits.
-
-    A row observes the step's :meth:`Step.refresh` on its own widgets; the list only
-    registers them, so that problems mark the right widget.
-    """
-
-    box: w.Widget
-
-    def widgets(self) -> Mapping[str, w.Widget]:
-        """Input field name -> widget, for this row."""
-        ...
-
-
-class RowList(Sequence[R], Generic[R]):
-    """An editable list of rows shown in one ``VBox`` (class ``css``).
-
-    It owns the rows and keeps each row's widgets registered in the step as
-    ``f"{prefix}.{i}.{name}"`` (``objectives.2.target``), re-numbered whenever a row
-    is added or removed, so that a problem about a field marks the widget that shows
-    it. Read it like a list: ``step.rows[0]``, ``len(step.rows)``, ``for row in ...``.
-
-    Args:
-        step: the step whose fields the rows' widgets are registered in.
-        prefix: the input field path of the list (``model.milestones``).
-        css: the class of the box holding the rows (a stable selector for tests).
-        empty: shown instead of the rows when there are none.
-    """
-
-    def __init__(
-        self, step: Step[Any], prefix: str, css: str, *, empty: w.Widget | None = None
-    ) -> None:
-        self._step = step
-        self.prefix = prefix
-        self.box = w.VBox().add_class(css)
-        self._empty = empty
-        self._rows: list[R] = []
-
-    @overload
-    def __getitem__(self, index: int) -> R: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[R]: ...
-
-    def __getitem__(self, index: int | slice) -> R | list[R]:
-        return self._rows[index]
-
-    def __len__(self) -> int:
-        return len(self._rows)
-
-    def add(self, row: R) -> R:
-        """Append ``row``, show it and refresh the step; returns ``row``."""
-        self._rows.append(row)
-        self.layout()
-        self._step.refresh()
-        return row
-
-    def remove(self, row: R) -> None:
-        """Take ``row`` out, re-number the rest and refresh the step."""
-        self._rows.remove(row)
-        self.layout()
-        self._step.refresh()
-
-    def replace(self, rows: Iterable[R]) -> None:
-        """Show ``rows`` instead of the current ones. No refresh: the caller is writing
-        the step's widgets and refreshes (or not) when it is done."""
-        self._rows = list(rows)
-        self.layout()
-
-    def layout(self) -> None:
-        """Show the rows and register their widgets under their current index."""
-        empty = [self._empty] if self._empty is not None else []
-        self.box.children = [row.box for row in self._rows] or empty
-        fields = self._step._fields  # the step's registry; RowList is its helper
-        start = self.prefix + "."
-        for name in [name for name in fields if name.startswith(start)]:
-            del fields[name]
-        for i, row in enumerate(self._rows):
-            for name, widget in row.widgets().items():
-                fields[f"{self.prefix}.{i}.{name}"] = widget
-
-
-# ---------------------------------------------------------------- form helpers
-# Small factories every step uses, so the same kind of decision looks and reads back the
-# same way everywhere. Each takes the step (to register the field) and a CSS class (a
-# stable selector for browser tests).
-
-UNDECIDED = "(not decided)"
-
-
-def text_field(step: Step[Any], name: str, label: str, css: str, **kw: Any) -> w.Text:
-    """A one-line text input for input field ``name``."""
-    widget = w.Text(description=label, layout=w.Layout(width="600px"), **kw).add_class(css)
-    widget.style.description_width = "160px"
-    return step.field(name, widget)
-
-
-def lines_field(step: Step[Any], name: str, label: str, css: str, **kw: Any) -> w.Textarea:
-    """A text area holding a list, one item per line (read back with :func:`lines`)."""
-    widget = w.Textarea(
-        description=label, layout=w.Layout(width="600px", height="80px"), **kw
-    ).add_class(css)
-    widget.style.description_width = "160px"
-    return step.field(name, widget)
-
-
-def lines(text: str) -> list[str]:
-    """The non-empty, stripped lines of a text area."""
-    return [line.strip() for line in text.splitlines() if line.strip()]
-
-
-def choice_field(
-    step: Step[Any],
-    name: str,
-    label: str,
-    css: str,
-    options: Sequence[tuple[str, str | bool]],
-) -> w.Dropdown:
-    """A dropdown of ``(title, key)`` options plus "not decided" (value ``None``)."""
-    widget = w.Dropdown(
-        description=label, options=[(UNDECIDED, None), *options], layout=w.Layout(width="600px")
-    ).add_class(css)
-    widget.style.description_width = "160px"
-    return step.field(name, widget)
-
-
-def yes_no_field(step: Step[Any], name: str, label: str, css: str) -> w.Dropdown:
-    """A yes / no / not decided choice (``True`` / ``False`` / ``None``)."""
-    return choice_field(step, name, label, css, [("Yes", True), ("No", False)])
