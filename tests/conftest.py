@@ -58,6 +58,8 @@ class VoilaApp:
 
     base_url: str
     workdir: Path
+    programs: Path | None = None
+    """The folder of programs the app (``app.ipynb``) lists; ``programs_app`` resets it."""
 
     @property
     def design(self) -> Path:
@@ -85,11 +87,16 @@ class VoilaApp:
 @pytest.fixture(scope="session")
 def voila_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VoilaApp]:
     workdir = tmp_path_factory.mktemp("voila-work")
+    programs = tmp_path_factory.mktemp("voila-programs")
     log_path = tmp_path_factory.mktemp("voila-log") / "voila.log"
     port = free_port()
     # The same command and environment as `workbook app` / `make app`.
-    env = {**os.environ, **environment(workdir / "design.yaml")}
-    app = VoilaApp(f"http://127.0.0.1:{port}", workdir)
+    env = {
+        **os.environ,
+        **environment(workdir / "design.yaml"),
+        "WORKBOOK_PROGRAMS": str(programs),
+    }
+    app = VoilaApp(f"http://127.0.0.1:{port}", workdir, programs)
     app.reset()
     with log_path.open("wb") as log:
         proc = subprocess.Popen(
@@ -116,6 +123,18 @@ def voila_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VoilaApp]
 def app(voila_server: VoilaApp) -> VoilaApp:
     """The Voila app, with its design file reset to the example program."""
     voila_server.reset()
+    return voila_server
+
+
+@pytest.fixture
+def programs_app(voila_server: VoilaApp) -> VoilaApp:
+    """The Voila app with its programs folder emptied (``app.ipynb`` then lists none)."""
+    assert voila_server.programs is not None
+    for item in voila_server.programs.iterdir():
+        if item.is_dir():
+            shutil.rmtree(item)
+        else:
+            item.unlink()
     return voila_server
 
 

@@ -247,7 +247,6 @@ class ProgramView:
     def _update_nav(self) -> None:
         for i, button in enumerate(self.marks):
             (button.add_class if i == self.index else button.remove_class)("wb-current")
-            button.button_style = "info" if i == self.index else ""
         self.back.disabled = self.index == 0
         self.next.disabled = self.index == len(STEPS) - 1
         if self.index > 0:

@@ -1,0 +1,168 @@
+"""The stakeholders' app (``app.ipynb``) in Debian's chromium: a whole journey in one
+page, and the error paths a person meets, each answered in plain words.
+
+Screenshots of every step are saved as ``test-artifacts/app-<step>.png``.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import ARTIFACTS, EXAMPLE, Browse, VoilaApp
+from playwright.sync_api import Page, expect
+
+pytestmark = pytest.mark.browser
+
+STEP_KEYS = ["fit_check", "purpose", "focus_areas", "model", "components", "matching", "charter"]
+NAME = "Harbour Mentoring 2027"
+CURRENT = re.compile(r"\bwb-current\b")
+
+
+def open_app(page: Page, app: VoilaApp, query: str = "", ready: str = ".wb-app") -> Page:
+    page.goto(app.url("app.ipynb") + query)
+    page.wait_for_selector("#loading", state="detached", timeout=60_000)
+    page.wait_for_selector(ready, timeout=30_000)
+    return page
+
+
+def shot(page: Page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"app-{name}.png"), full_page=True)
+
+
+def roster_people() -> list[dict[str, str]]:
+    with (EXAMPLE / "roster.csv").open(encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def assert_clean(browse: Browse, programs: Path) -> None:
+    """No traceback anywhere; the shell names no server path (the folder's location)."""
+    browse.assert_no_traceback()
+    page = browse.page
+    for css in (".wb-picker", ".wb-program-bar", ".wb-progress-bar", ".wb-message"):
+        for text in page.locator(css).all_inner_texts():  # type: ignore[attr-defined]
+            assert str(programs) not in text, f"{css} shows a server path: {text}"
+
+
+def test_journey_new_program_every_step_roster_matching_charter(
+    programs_app: VoilaApp, page: Page
+) -> None:
+    programs = programs_app.programs
+    assert programs is not None
+    browse = Browse(programs_app, page)
+    open_app(page, programs_app, ready=".wb-picker .wb-no-programs")
+    page.get_by_label("Your name").fill("Ada Coordinator")
+    # Keyboard only: the name, the example as a start (arrow keys in the radio group),
+    # then Create with Enter.
+    page.get_by_label("Program name").fill(NAME)
+    page.get_by_label("Program name").press("Tab")
+    page.keyboard.press("ArrowDown")
+    expect(page.get_by_label("The example program")).to_be_checked()
+    page.keyboard.press("Tab")
+    expect(page.locator(".wb-create-program")).to_be_focused()
+    shot(page, "picker")
+    page.keyboard.press("Enter")
+
+    # Every step with Next, the progress indicator marking where we are.
+    for i, key in enumerate(STEP_KEYS):
+        page.wait_for_selector(f".wb-step-{key}", timeout=60_000)
+        expect(page.locator(f".wb-progress-{key}")).to_have_class(CURRENT)
+        expect(page.locator(".wb-where")).to_contain_text(f"Step {i + 1} of 7")
+        if key == "purpose":
+            expect(page.locator(".wb-step-purpose .wb-name input")).to_have_value(NAME)
+            page.fill(".wb-step-purpose .wb-sponsor input", "Chief Operating Officer")
+            page.click(".wb-step-purpose .wb-save")
+            expect(page.locator(".wb-step-purpose .wb-status")).to_contain_text("Saved revision 2")
+            expect(page.locator(".wb-program-head")).to_contain_text("revision 2")
+        if key == "matching":
+            run_matching(page, programs / "harbour-mentoring-2027")
+        assert_clean(browse, programs)
+        shot(page, key)
+        if key != "charter":
+            page.click(".wb-next")
+    expect(page.locator(".wb-next")).to_be_disabled()
+
+    # The charter: download it and read what a sponsor gets.
+    people = roster_people()
+    for fmt in ("md", "html"):
+        with page.expect_download() as info:
+            page.click(f".wb-download-{fmt}")
+        text = Path(info.value.path()).read_text("utf-8")
+        assert NAME in text and "Chief Operating Officer" in text
+        leaked = [p["name"] for p in people if p["name"] in text]
+        leaked += [p["email"] for p in people if p["email"] in text]
+        assert not leaked, f"the {fmt} charter holds roster data: {leaked[:3]}"
+
+    # Back home: the program is listed with its new revision.
+    page.click(".wb-home")
+    row = page.locator(".wb-program-harbour-mentoring-2027")
+    expect(row).to_contain_text(NAME)
+    expect(row).to_contain_text("revision 3")
+    assert_clean(browse, programs)
+
+
+def upload(page: Page, path: Path) -> None:
+    """Choose a file in the matching step's upload button, as a person would."""
+    with page.expect_file_chooser() as chooser:
+        page.click(".wb-upload")
+    chooser.value.set_files(str(path))
+
+
+def run_matching(page: Page, folder: Path) -> None:
+    """Upload the example roster in the matching step, run, save the aggregates."""
+    upload(page, EXAMPLE / "roster.csv")
+    expect(page.locator(".wb-upload-status")).to_contain_text("kept", timeout=30_000)
+    page.click(".wb-run")
+    expect(page.locator(".wb-run-status")).to_contain_text(
+        "Matched 64 of 64 mentees", timeout=60_000
+    )
+    assert (folder / "roster.csv").read_bytes() == (EXAMPLE / "roster.csv").read_bytes()
+    assert (folder / "output" / "matches.csv").exists()
+    page.click(".wb-step-matching .wb-save")
+    expect(page.locator(".wb-step-matching .wb-status")).to_contain_text("Saved revision 3")
+
+
+def test_error_paths_answer_in_plain_words(programs_app: VoilaApp, page: Page) -> None:
+    programs = programs_app.programs
+    assert programs is not None
+    shutil.copytree(EXAMPLE, programs / "graduate-program")
+    browse = Browse(programs_app, page)
+
+    # An address naming no program: the picker says so, in the dark theme too.
+    open_app(page, programs_app, "?program=nope&theme=dark", ready=".wb-picker-message")
+    expect(page.locator(".wb-picker-message")).to_contain_text("There is no program called")
+    shot(page, "picker-dark")
+    # A name that cannot name a folder, and one that is taken.
+    for name, says in (("!!!", "no letter or digit"), ("Graduate program", "already exists")):
+        page.get_by_label("Program name").fill(name)
+        page.click(".wb-create-program")
+        expect(page.locator(".wb-picker-message")).to_contain_text(says)
+    assert sorted(p.name for p in programs.iterdir()) == ["graduate-program"]
+    assert_clean(browse, programs)
+
+    # Straight into a program by its address; jump to a step from the progress bar.
+    open_app(page, programs_app, "?program=graduate-program", ready=".wb-step-fit_check")
+    page.click(".wb-progress-model")
+    page.wait_for_selector(".wb-step-model")
+    page.fill(".wb-step-model .wb-duration input", "twelve")
+    expect(page.locator(".wb-step-model .wb-problems")).to_contain_text("whole number")
+    expect(page.locator(".wb-step-model .wb-save")).to_be_disabled()
+    assert_clean(browse, programs)
+
+    # A roster that is refused: what is wrong, row by row, and nothing is kept.
+    page.click(".wb-progress-matching")
+    page.wait_for_selector(".wb-step-matching")
+    bad = programs / "bad-roster.csv"
+    bad.write_text("id,name,role,manager_id\na,A,boss,\na,B,mentee,\n", encoding="utf-8")
+    before = (programs / "graduate-program" / "roster.csv").read_bytes()
+    upload(page, bad)
+    status = page.locator(".wb-upload-status")
+    expect(status).to_contain_text("was not used", timeout=30_000)
+    expect(status).to_contain_text("role")
+    assert (programs / "graduate-program" / "roster.csv").read_bytes() == before
+    assert_clean(browse, programs)
+    shot(page, "bad-roster")
