@@ -183,3 +183,19 @@ def test_an_unreadable_newer_file_is_said_without_server_paths(example_design: P
     assert "-conflict.yaml" in shown and str(example_design.parent) not in shown
     assert not alex.conflict.visible
     assert example_design.read_text() == "model: [\n"
+
+
+def test_a_new_design_saved_after_someone_created_the_file_names_files_only(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "design.yaml"
+    mine = _purpose(path, "Alex")  # a design that does not exist yet
+    store.create(path, "Sam's program")
+    mine.sponsor.value = "CFO"
+    assert mine.save() is False
+    shown = _shown(mine)
+    assert "design.yaml: already exists" in shown and "kept as design.history/" in shown
+    assert str(tmp_path) not in shown
+    (kept,) = store.revisions(path)
+    assert _kept(kept).program.sponsor == "CFO"
+    assert store.load(path).design.program.name == "Sam's program"
