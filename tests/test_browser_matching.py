@@ -17,7 +17,9 @@ def test_upload_run_and_download(browse) -> None:  # type: ignore[no-untyped-def
     with page.expect_file_chooser() as chooser:
         page.click(".wb-upload")
     chooser.value.set_files(str(browse.app.roster))
-    page.wait_for_selector(".wb-upload >> text=(1)")
+    # Checked, then kept in the program's folder (the same roster: nothing to keep aside).
+    page.wait_for_selector(".wb-upload-status >> text=checked and kept as roster.csv")
+    assert page.input_value(".wb-roster-path input") == str(browse.app.roster)
     page.click(".wb-run")
     page.wait_for_selector(".wb-run-status >> text=Matched 64 of 64 mentees", timeout=60_000)
     page.wait_for_function("document.querySelectorAll('.wb-charts img').length === 4")

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import html
+import io
 import json
 import shutil
+import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from papermill.exceptions import PapermillExecutionError
 
+from workbook import matching as matching_module
 from workbook import store
 from workbook.errors import InputError
+from workbook.ui import roster_upload
 from workbook.ui.base import Failed
 from workbook.ui.matching import MatchingStep
 
@@ -237,3 +243,141 @@ def test_group_format_shows_the_groups(workdir: Path) -> None:
 def test_a_bad_mode_parameter_names_the_field(workdir: Path) -> None:
     with pytest.raises(InputError, match="mode: is not one of the modes"):
         MatchingStep.from_params(workdir / "design.yaml", mode="pairs")
+
+
+# ---------------------------------------------------------------- run in the background
+
+
+def test_run_button_matches_in_the_background(workdir: Path) -> None:
+    step = open_step(workdir)
+    step.run_button.click()
+    assert step.run_button.disabled  # pressed again, it does nothing until the run ends
+    assert step.wait(60)
+    assert "Matched 64 of 64 mentees" in step.run_status.value
+    assert not step.run_button.disabled and step.cancel_button.disabled
+    assert step.progress.value == 1.0 and "Done" in step.stage.value
+    assert (workdir / "out" / "matches.csv").exists()
+
+
+def test_cancel_stops_the_run_before_anything_is_written(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    entered, release = threading.Event(), threading.Event()
+    real = matching_module.build_pools
+
+    def slow_build_pools(*args: Any, **kwargs: Any) -> Any:
+        entered.set()
+        release.wait(30)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(matching_module, "build_pools", slow_build_pools)
+    step = open_step(workdir)
+    step.run_button.click()
+    assert entered.wait(30) and step.running
+    step.cancel_button.click()  # handled while the run is under way
+    release.set()
+    assert step.wait(30)
+    assert "Cancelled; nothing was written" in step.run_status.value
+    assert step.result is None and not (workdir / "out").exists()
+    assert not step.run_button.disabled
+
+
+def test_run_errors_name_files_without_server_paths(workdir: Path) -> None:
+    (workdir / "roster.csv").write_text("id,name,role,manager_id\na,A,boss,\n")
+    step = open_step(workdir)
+    assert step.run() is None
+    text = html.unescape(step.run_status.value)
+    assert "roster.csv:2: role: unknown role" in text
+    assert str(workdir) not in text
+
+
+# ---------------------------------------------------------------- uploads
+
+
+def upload(step: MatchingStep, name: str, data: bytes) -> str:
+    """Upload ``data`` as the browser would, and return what the page says about it."""
+    step.upload.value = (
+        {
+            "name": name,
+            "type": "text/csv",
+            "size": len(data),
+            "content": memoryview(data),
+            "last_modified": dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+        },
+    )
+    assert step.upload.value == ()  # the kernel keeps no second copy of the file
+    return html.unescape(step.upload_status.value)
+
+
+def test_an_upload_is_kept_in_the_program_folder_and_the_old_roster_in_history(
+    workdir: Path,
+) -> None:
+    step = open_step(workdir)
+    old = (workdir / "roster.csv").read_bytes()
+    new = old.replace(b"Taylor Imaginov", b"Taylor Renamed")  # a corrected name
+    assert new != old
+    text = upload(step, "cohort-2027.csv", new)
+    assert "cohort-2027.csv checked and kept as roster.csv in the program's folder" in text
+    (kept,) = (workdir / "roster.history").iterdir()
+    assert f"the roster it replaces is kept as roster.history/{kept.name}" in text
+    assert kept.read_bytes() == old and (workdir / "roster.csv").read_bytes() == new
+    assert step.roster_path.value == str(workdir / "roster.csv")
+    assert sorted(p.name for p in workdir.iterdir()) == [
+        "design.yaml", "roster.csv", "roster.history"]  # fmt: skip
+    assert str(workdir) not in text
+    assert "; it is the same as the roster already there." in upload(step, "again.csv", new)
+    assert len(list((workdir / "roster.history").iterdir())) == 1
+    assert step.run(raise_errors=True) is not None
+
+
+def test_an_xlsx_upload_replaces_the_csv_which_is_kept(workdir: Path) -> None:
+    import openpyxl
+
+    rows = list(csv.reader((workdir / "roster.csv").read_text().splitlines()))
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    step = open_step(workdir)
+    assert "kept as roster.xlsx" in upload(step, "Roster.XLSX", buffer.getvalue())
+    assert not (workdir / "roster.csv").exists()
+    assert [p.name.endswith("-roster.csv") for p in (workdir / "roster.history").iterdir()] == [
+        True
+    ]
+    result = step.run(raise_errors=True)
+    assert result is not None and result.summary["mentees"] == 64
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (
+            b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 50,
+            "roster.csv: is not a table: it is a binary file",
+        ),
+        (b"who,what\nx,y\n", "roster.csv:1: id: required column 'id' is missing"),
+        (b"id,name,role,manager_id\na,A,boss,\n", "roster.csv:2: role: unknown role"),
+    ],
+    ids=["binary", "wrong columns", "bad value"],
+)
+def test_a_refused_upload_shows_its_problems_and_keeps_the_roster(
+    workdir: Path, data: bytes, expected: str
+) -> None:
+    step = open_step(workdir)
+    before = (workdir / "roster.csv").read_bytes()
+    text = upload(step, "roster.csv", data)
+    assert "roster.csv was not used; the roster on file is unchanged." in text
+    assert expected in text
+    assert "Traceback" not in text and str(workdir) not in text
+    assert (workdir / "roster.csv").read_bytes() == before
+    assert not (workdir / "roster.history").exists()
+
+
+def test_an_upload_over_the_limit_says_what_to_do(workdir: Path) -> None:
+    step = open_step(workdir)
+    before = (workdir / "roster.csv").read_bytes()
+    text = upload(step, "everyone.csv", b"x" * (roster_upload.MAX_UPLOAD_BYTES + 500_000))
+    assert "everyone.csv: is 10.5 MB; the page takes rosters up to 10.0 MB" in text
+    assert "workbook match DESIGN ROSTER -o OUTDIR" in text
+    assert (workdir / "roster.csv").read_bytes() == before

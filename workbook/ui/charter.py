@@ -49,10 +49,11 @@ CHARTER_STYLE = """<style>
 }
 .wb-charter-downloads a.wb-download:focus { outline: 3px solid #f2b134; }
 .wb-charter-preview iframe {
-  width: 100%; height: 760px; border: 1px solid #ccc; border-radius: 4px;
+  width: 100%; height: 760px; border: 1px solid var(--wb-border, #ccc); border-radius: 4px;
+  background: #fff; color-scheme: light;  /* the printable charter stays black on white */
 }
-.wb-charter-ready { color: #1b5e20; font-weight: 600; }
-.wb-charter-not-ready { color: #a94412; font-weight: 600; }
+.wb-charter-ready { color: var(--wb-ok, #1b5e20); font-weight: 600; }
+.wb-charter-not-ready { color: var(--wb-warn, #a94412); font-weight: 600; }
 </style>"""
 
 

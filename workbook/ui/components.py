@@ -119,9 +119,9 @@ class ComponentBox:
                 w.HTML(f'<div class="wb-help">Typical activities: {suggested}</div>'),
                 self.owner,
                 self.timing,
-            ],
-            layout=w.Layout(border="1px solid #ddd", padding="4px", margin="4px 0"),
+            ]
         ).add_class("wb-component")
+        self.box.add_class("wb-row")
         self.box.add_class(f"wb-component-{_css(key)}")
 
     def values(self) -> dict[str, Any]:
@@ -175,9 +175,8 @@ class MeasureWidgets:
                 ),
             )
             parts.append(remove)
-        self.box = w.VBox(
-            parts, layout=w.Layout(border="1px solid #ddd", padding="4px", margin="4px 0")
-        ).add_class("wb-measure")
+        self.box = w.VBox(parts).add_class("wb-measure")
+        self.box.add_class("wb-row")
         self.box.add_class(f"wb-measure-{'orphan' if row.orphan else 'current'}")
 
     def widgets(self) -> dict[str, w.Widget]:
@@ -205,10 +204,8 @@ class RiskWidgets:
             widget.observe(step.refresh, names="value")
         remove = w.Button(description="Remove", icon="trash").add_class("wb-risk-remove")
         remove.on_click(lambda _b: step.remove_risk(self))
-        self.box = w.VBox(
-            [*self.text.values(), remove],
-            layout=w.Layout(border="1px solid #ddd", padding="4px", margin="4px 0"),
-        ).add_class("wb-risk")
+        self.box = w.VBox([*self.text.values(), remove]).add_class("wb-risk")
+        self.box.add_class("wb-row")
 
     def widgets(self) -> dict[str, w.Widget]:
         """Input field name -> widget, for this row."""

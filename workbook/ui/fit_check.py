@@ -105,6 +105,8 @@ class FitCheckStep(Step[FitAnswers]):
             dropdown = w.Dropdown(
                 options=[("(not answered)", NOT_ANSWERED)]
                 + [(o.label, o.key) for o in question.options],
+                # The question, shown above the list, is also its accessible name.
+                tooltip=question.text,
                 layout=w.Layout(width="640px"),
             ).add_class(f"wb-fit-{question.key.replace('_', '-')}")
             self.questions[question.key] = self.field(question.key, dropdown)

@@ -99,10 +99,8 @@ class AreaRow:
             )
         self.serves = serves.add_class("wb-focus-purposes")
         self.details = w.VBox([w.HBox([self.priority, serves]), self.note])
-        self.box = w.VBox(
-            [w.HBox(head), self.details],
-            layout=w.Layout(border="1px solid #ddd", padding="4px", margin="4px 0"),
-        ).add_class("wb-focus-area")
+        self.box = w.VBox([w.HBox(head), self.details]).add_class("wb-focus-area")
+        self.box.add_class("wb-row")
         self.box.add_class(css)
         self.include.observe(self._included, names="value")
         for key, box in self.purposes.items():

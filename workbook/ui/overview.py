@@ -10,26 +10,20 @@ from workbook import overview, store
 from workbook.errors import WorkbookError
 from workbook.ui.base import STYLE, Failed, bullet_list, escape, open_design
 
-_BADGES = {
-    "done": ("decided", "#1b5e20"),
-    "open": ("to be decided", "#555"),
-    "attention": ("rules broken", "#7a4b00"),
-}
+_BADGES = {"done": "decided", "open": "to be decided", "attention": "rules broken"}
+"""State -> the words on a step's card; the colour is the class ``wb-badge-STATE``."""
 
 
 def _card(step: overview.StepStatus, number: int) -> str:
-    label, colour = _BADGES[step.state]
+    label = _BADGES[step.state]
     items = [escape(label) for label in step.open[:6]]
     if len(step.open) > 6:
         items.append(f"and {len(step.open) - 6} more")
     items += [f"<b>{escape(f.rule)}</b> {escape(f.message)}" for f in step.findings]
     return (
-        f'<div class="wb-card wb-card-{escape(step.key)}" '
-        'style="border:1px solid #ddd;border-radius:6px;padding:8px 12px;margin:6px 0">'
-        f'<a href="{escape(step.notebook)}" '
-        'style="font-size:1.1em;font-weight:600;color:#1a5fb4;text-decoration:underline">'
-        f"{number}. {escape(step.title)}</a> "
-        f'<span class="wb-state" style="color:{colour};margin-left:8px">{escape(label)}</span>'
+        f'<div class="wb-card wb-card-{escape(step.key)}">'
+        f'<a href="{escape(step.notebook)}">{number}. {escape(step.title)}</a> '
+        f'<span class="wb-state wb-badge wb-badge-{step.state}">{escape(label)}</span>'
         f'<div class="wb-help">{escape(step.description)}</div>'
         f"{bullet_list(items, 'wb-open')}</div>"
     )

@@ -50,9 +50,9 @@ class ObjectiveRow:
                 w.HBox([t["metric"], t["unit"]]),
                 w.HBox([t["baseline"], t["target"], self.due]),
                 w.HBox([t["data_source"], t["owner"], self.remove]),
-            ],
-            layout=w.Layout(border="1px solid #ddd", padding="4px", margin="4px 0"),
+            ]
         ).add_class("wb-objective")
+        self.box.add_class("wb-row")
 
     def widgets(self) -> dict[str, w.Widget]:
         """Input field name -> widget, for this row."""

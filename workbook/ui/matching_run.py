@@ -1,0 +1,510 @@
+"""The run half of step 5: a roster (typed or uploaded), a run, its review and files.
+
+:class:`RosterRun` is the base of :class:`~workbook.ui.matching.MatchingStep`, which adds
+the settings half (weights, constraints) and the entry point. A run uses the settings
+on screen; roster data never enters the design.
+
+* The Run button matches in a background thread (:meth:`RosterRun.start`): the kernel
+  keeps answering the page, so the progress bar moves, Cancel works and fields can be
+  edited while a large roster is matched. Widget updates from the thread reach the page
+  through the kernel's IOPub thread. A headless run (``run=True``) calls
+  :meth:`RosterRun.run` directly, so the exports exist when the cell ends.
+* An upload is checked and kept in the program's folder (:mod:`workbook.ui.roster_upload`).
+* Messages name files relative to the program's folder, never by their server path.
+* The coordinator's review (pin or forbid a pair) is kept in ``review.csv`` in the
+  output folder and applied on the next run.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import threading
+from pathlib import Path
+from typing import Any
+
+import ipywidgets as w
+
+from workbook import matching
+from workbook.constraints import Settings
+from workbook.design import MatchingResults
+from workbook.errors import InputError, Problem, WorkbookError
+from workbook.explain import MatchResult
+from workbook.matching import MatchingInputs
+from workbook.roster import load_roster
+from workbook.store import atomic_write
+from workbook.ui import roster_upload
+from workbook.ui.base import Step, bullet_list, escape
+from workbook.ui.match_results import DOWNLOADS, charts, download_link, table_html
+
+STAGES = {  # a stage of workbook.matching.match -> where its share of the bar starts, words
+    "load": (0.0, "Reading the roster"),
+    "constraints": (0.05, "Applying the rules"),
+    "score": (0.1, "Scoring pairs"),
+    "solve": (0.6, "Finding the best matches"),
+    "explain": (0.8, "Explaining each match"),
+    "export": (0.9, "Writing the files"),
+    "done": (1.0, "Done"),
+}
+SHOWN_PROBLEMS = 50
+
+
+class Cancelled(Exception):
+    """Raised inside a run when the coordinator pressed Cancel (never escapes the step)."""
+
+
+def box(widget: w.Widget, width: str = "160px") -> w.Widget:
+    """``widget`` with its label ``width`` wide, so the labels of a form line up."""
+    widget.style.description_width = width
+    return widget
+
+
+def default_output(design_path: Path, output_dir: str | Path = "") -> Path:
+    """The exports folder: the parameter, else ``$WORKBOOK_OUTPUT``, else beside the design."""
+    text = str(output_dir).strip() or os.environ.get("WORKBOOK_OUTPUT", "").strip()
+    return Path(text).expanduser() if text else design_path.parent / "matching-output"
+
+
+def read_review_rows(path: Path) -> list[dict[str, str]]:
+    """The review file's rows (empty when there is none yet)."""
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        return [dict(row) for row in csv.DictReader(fh)]
+
+
+def write_review_rows(path: Path, rows: list[dict[str, str]]) -> None:
+    """Write the review file atomically (the folder is created if needed)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, ["mentee_id", "mentor_id", "action"], lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    atomic_write(path, buffer.getvalue().encode("utf-8"))
+
+
+# --------------------------------------------------------------------------- the run
+
+
+class RosterRun(Step[MatchingInputs]):
+    """The widgets and behaviour of a matching run; subclassed by the matching step."""
+
+    result: MatchResult | None
+    results: MatchingResults | None
+    _roster_default: str
+    _output_default: Path
+    _previous_default: str
+
+    def _init_run(self) -> None:
+        """State a run needs; call before ``Step.__init__`` (which builds the widgets)."""
+        self.result = None
+        self.results = None
+        self._worker: threading.Thread | None = None
+        self._cancel = threading.Event()
+
+    def run_widgets(self) -> list[w.Widget]:
+        """Create the run half's widgets; return them in display order."""
+        self.roster_path = box(
+            w.Text(description="Roster file", layout=w.Layout(width="600px")).add_class(
+                "wb-roster-path"
+            )
+        )
+        self.roster_path.value = self._roster_default
+        limit = roster_upload.size_text(roster_upload.MAX_UPLOAD_BYTES)
+        self.upload = w.FileUpload(
+            description="Upload roster",
+            accept=".csv,.xlsx",
+            multiple=False,
+            tooltip=f"A roster CSV or XLSX up to {limit}; it is kept in the program's folder",
+        ).add_class("wb-upload")
+        self.upload.observe(self._uploaded, names="value")
+        self.upload_status = w.HTML(
+            f"<span class='wb-help'>Upload a roster (CSV or XLSX, up to {limit}): it is "
+            "checked, then kept as roster.csv or roster.xlsx beside the design. Larger "
+            "rosters: <code>workbook match</code> on the command line.</span>"
+        ).add_class("wb-upload-status")
+        self.output = box(
+            w.Text(description="Output folder", layout=w.Layout(width="600px")).add_class(
+                "wb-output-dir"
+            )
+        )
+        self.output.value = str(self._output_default)
+        self.previous = box(
+            w.Text(
+                description="Previous matches",
+                placeholder="a previous cohort's matches.csv, to never repeat its pairs",
+                layout=w.Layout(width="600px"),
+            ).add_class("wb-previous")
+        )
+        self.previous.value = self._previous_default
+        design_mode = Settings.from_design(self.snapshot.design).mode
+        self.mode = box(
+            w.Dropdown(
+                description="Produce",
+                options=[
+                    ("One mentor per mentee (the coordinator's proposal)", "assign"),
+                    ("Groups: a mentor with several mentees", "group"),
+                    ("Shortlists for mentees to choose from", "shortlist"),
+                ],
+                value=design_mode,
+                layout=w.Layout(width="600px"),
+            ).add_class("wb-mode")
+        )
+        self.run_button = w.Button(
+            description="Run matching", button_style="success", icon="play"
+        ).add_class("wb-run")
+        self.run_button.on_click(lambda _b: self.start())
+        self.cancel_button = w.Button(
+            description="Cancel",
+            icon="stop",
+            disabled=True,
+            tooltip="Stop the run at the next stage; nothing is written",
+        ).add_class("wb-cancel")
+        self.cancel_button.on_click(lambda _b: self.cancel())
+        self.progress = w.FloatProgress(min=0, max=1, description="").add_class("wb-progress")
+        self.stage = w.HTML().add_class("wb-stage")
+        self.run_status = w.HTML().add_class("wb-run-status")
+        self.summary = w.HTML().add_class("wb-summary")
+        self.group_by = w.Dropdown(
+            description="Compare by", options=["department", "level", "timezone"]
+        ).add_class("wb-group-by")
+        self.group_by.observe(self._group_changed, names="value")
+        self.charts = w.HBox(layout=w.Layout(flex_flow="row wrap")).add_class("wb-charts")
+        self.matches = w.HTML().add_class("wb-matches-box")
+        self.unmatched = w.HTML().add_class("wb-unmatched-box")
+        self.mode_table = w.HTML().add_class("wb-mode-box")
+        self.review_mentee = w.Text(description="Mentee id").add_class("wb-review-mentee")
+        self.review_mentor = w.Text(description="Mentor id").add_class("wb-review-mentor")
+        pin = w.Button(description="Pin pair", icon="thumb-tack").add_class("wb-pin")
+        forbid = w.Button(description="Forbid pair", icon="ban").add_class("wb-forbid")
+        clear = w.Button(description="Clear review", icon="eraser").add_class("wb-clear-review")
+        pin.on_click(lambda _b: self.review("pin"))
+        forbid.on_click(lambda _b: self.review("forbid"))
+        clear.on_click(lambda _b: self.clear_review())
+        self.review_list = w.HTML().add_class("wb-review-list")
+        self.downloads = w.HTML().add_class("wb-downloads")
+        return [
+            w.HTML("<h3>Run on a roster</h3>"),
+            w.HBox([self.roster_path, self.upload]),
+            self.upload_status,
+            self.output,
+            self.previous,
+            self.mode,
+            w.HBox([self.run_button, self.cancel_button, self.progress, self.stage]),
+            self.run_status,
+            self.summary,
+            self.group_by,
+            self.charts,
+            self.matches,
+            self.unmatched,
+            self.mode_table,
+            w.HTML(
+                "<h3>Review</h3><p class='wb-help'>Pin a pair to keep it, forbid one to "
+                "rule it out; then run again. Kept in review.csv in the output folder.</p>"
+            ),
+            w.HBox([self.review_mentee, self.review_mentor, pin, forbid, clear]),
+            self.review_list,
+            w.HTML("<h3>Download</h3>"),
+            self.downloads,
+        ]
+
+    # ------------------------------------------------------------ run
+
+    @property
+    def outdir(self) -> Path:
+        return Path(self.output.value.strip() or self._output_default).expanduser()
+
+    @property
+    def folder(self) -> Path:
+        """The program's folder: the design's, where an uploaded roster is kept."""
+        return self.snapshot.path.parent
+
+    def shown(self, path: Path) -> str:
+        """A file as messages name it: relative to the program's folder, else its name."""
+        try:
+            return path.resolve().relative_to(self.folder.resolve()).as_posix()
+        except ValueError:
+            return path.name
+
+    def _plain(self, lines: list[str], paths: list[Path]) -> list[str]:
+        """Error lines with the server paths of ``paths`` and the program's folder
+        replaced by the names :meth:`shown` gives them."""
+        swaps = {str(p): self.shown(p) for p in paths}
+        swaps[str(self.folder) + os.sep] = ""
+        for long in sorted(swaps, key=len, reverse=True):
+            lines = [line.replace(long, swaps[long]) for line in lines]
+        return lines
+
+    def _problems_html(self, headline: str, exc: WorkbookError, paths: list[Path]) -> str:
+        lines = self._plain(exc.lines(), paths)
+        shown = [escape(x) for x in lines[:SHOWN_PROBLEMS]]
+        if len(lines) > SHOWN_PROBLEMS:
+            shown.append(f"... and {len(lines) - SHOWN_PROBLEMS} more problems")
+        return f"<b class='wb-status-error'>{escape(headline)}</b>" + bullet_list(
+            shown, "wb-problems wb-run-problems"
+        )
+
+    def _roster_path(self) -> Path:
+        text = self.roster_path.value.strip()
+        if not text:
+            raise InputError(
+                Problem(
+                    "no roster was given",
+                    "upload the roster, or type the path of its file",
+                    field="roster",
+                )
+            )
+        return Path(text).expanduser()
+
+    def _uploaded(self, change: dict[str, Any]) -> None:
+        """Check an uploaded roster and keep it in the program's folder (or say why not)."""
+        items = change["new"]
+        if not items:
+            return
+        with self._guard():
+            item = items[0]
+            name, content = str(item["name"]), bytes(item["content"])
+            self.upload.value = ()  # the kernel keeps no second copy
+            try:
+                stored = self.keep_upload(name, content)
+            except WorkbookError as exc:
+                self.upload_status.value = self._problems_html(
+                    f"{name} was not used; the roster on file is unchanged.", exc, []
+                )
+                return
+            self.roster_path.value = str(stored.path)
+            note = (
+                "; it is the same as the roster already there"
+                if stored.unchanged
+                else "".join(
+                    f"; the roster it replaces is kept as {self.shown(p)}" for p in stored.kept
+                )
+            )
+            self.upload_status.value = (
+                f"<span class='wb-status-ok'>{escape(name)} checked and kept as "
+                f"{escape(self.shown(stored.path))} in the program's folder{escape(note)}. "
+                "Run matching to use it.</span>"
+            )
+
+    def keep_upload(self, name: str, content: bytes) -> roster_upload.Stored:
+        """Check an upload (size, then every roster problem under the settings on
+        screen) and keep it in the program's folder.
+
+        Raises:
+            RosterError: too large, or refused (nothing is written).
+            StoreError: it could not be written.
+        """
+        roster_upload.check_size(name, len(content))
+        try:
+            design = matching.apply(self.snapshot.design, self.read())
+        except InputError:
+            design = self.snapshot.design  # settings being edited: check with the saved ones
+        load_roster(content, design.matching, name)
+        return roster_upload.store(self.folder, content, roster_upload.kind(name, content))
+
+    @property
+    def running(self) -> bool:
+        """True while a run started by the Run button is under way."""
+        return self._worker is not None and self._worker.is_alive()
+
+    def start(self) -> None:
+        """What the Run button does: :meth:`run` in a background thread, so the page
+        keeps answering (progress, Cancel, editing) while a large roster is matched."""
+        if self.running:
+            return
+        self._cancel.clear()
+        self.run_button.disabled, self.cancel_button.disabled = True, False
+        self._worker = threading.Thread(target=self._work, name="workbook-matching", daemon=True)
+        self._worker.start()
+
+    def _work(self) -> None:
+        try:
+            self.run()
+        finally:
+            self.run_button.disabled, self.cancel_button.disabled = False, True
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Wait for a run started with :meth:`start`; True when none is under way."""
+        if self._worker is not None:
+            self._worker.join(timeout)
+        return not self.running
+
+    def cancel(self) -> None:
+        """What Cancel does: the run stops at its next stage and writes nothing."""
+        if self.running:
+            self._cancel.set()
+            self.cancel_button.disabled = True
+            self.stage.value = "<span class='wb-help'>Stopping at the next stage...</span>"
+
+    def run(self, *, raise_errors: bool = False) -> MatchResult | None:
+        """Match with the settings on screen, show the result, write the exports.
+
+        Args:
+            raise_errors: re-raise the workbook's errors (headless runs fail loudly).
+        """
+        with self._guard():
+            self.progress.value = 0
+            self.stage.value = ""
+            self.run_status.value = "<span class='wb-help'>Running...</span>"
+            paths = [self.outdir]
+            try:
+                design = matching.apply(self.snapshot.design, self.read())
+                roster = self._roster_path()
+                previous = self.previous.value.strip()
+                paths += [roster, *([Path(previous).expanduser()] if previous else [])]
+                review = self.outdir / "review.csv"
+                result = matching.match(
+                    design,
+                    roster,
+                    self.outdir,
+                    review=review if review.exists() else None,
+                    previous=Path(previous).expanduser() if previous else None,
+                    mode=self.mode.value,
+                    roster_name=self.shown(roster),
+                    progress=self._progress,
+                )
+            except WorkbookError as exc:
+                self.run_status.value = self._problems_html(
+                    "Not matched; nothing was written.", exc, paths
+                )
+                self.progress.value, self.stage.value = 0, ""
+                if raise_errors:
+                    raise
+                return None
+            except Cancelled:
+                self.run_status.value = (
+                    "<span class='wb-status-error'>Cancelled; nothing was written.</span>"
+                )
+                self.progress.value, self.stage.value = 0, ""
+                return None
+            self.result = result
+            self.results = matching.aggregates(result)
+            self._show(result)
+            return result
+        if raise_errors:  # pragma: no cover - only after an unexpected bug
+            raise RuntimeError("matching failed unexpectedly; see the log")
+        return None
+
+    def _progress(self, step: str, fraction: float) -> None:
+        """The pipeline's progress callback: the bar, the stage in words, and Cancel
+        (checked before each stage; after the files are written it is too late)."""
+        if self._cancel.is_set() and step != "done":
+            raise Cancelled
+        start, words = STAGES.get(step, (0.0, step))
+        value = start + (0.5 * fraction if step == "score" else 0.0)
+        self.progress.value = min(1.0, value)
+        percent = f" ({fraction:.0%})" if step == "score" else ""
+        self.stage.value = f"<span class='wb-help'>{escape(words)}{percent}</span>"
+
+    def _show(self, result: MatchResult) -> None:
+        s = result.summary
+        rows = [
+            ("Mentees", s["mentees"]),
+            ("Mentors", s["mentors"]),
+            ("Matched", s["matched"]),
+            ("Unmatched", s["unmatched"]),
+            ("Total score", s["total_score"]),
+            ("Lowest score", s["min_score"]),
+            ("Mean score", s["mean_score"]),
+            ("Allowed pairs", f"{s['allowed_pairs']} of {s['pairs_considered']}"),
+        ]
+        self.summary.value = (
+            "<table class='wb-summary-table'>"
+            + "".join(f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in rows)
+            + "</table>"
+        )
+        columns = [c for c in result.scored.pools.roster.frame.columns if c not in (
+            "id", "name", "email", "manager_id", "skills_offered", "skills_wanted", "goals",
+            "languages", "capacity", "preferences", "exclude", "role")]  # fmt: skip
+        current = self.group_by.value
+        self.group_by.options = columns
+        self.group_by.value = current if current in columns else (columns[0] if columns else None)
+        self._show_charts()
+        self.matches.value = "<h4>Matches</h4>" + table_html(
+            result.matches.drop(columns=["pinned"]), "wb-matches"
+        )
+        self.unmatched.value = (
+            "<h4>Unmatched</h4>" + table_html(result.unmatched, "wb-unmatched")
+            if len(result.unmatched)
+            else "<p class='wb-unmatched'>Every mentee has a mentor.</p>"
+        )
+        if result.groups is not None:
+            self.mode_table.value = "<h4>Groups</h4>" + table_html(result.groups, "wb-groups")
+        elif result.shortlist is not None:
+            self.mode_table.value = "<h4>Shortlists for mentees to choose from</h4>" + table_html(
+                result.shortlist, "wb-shortlist"
+            )
+        else:
+            self.mode_table.value = ""
+        self._show_review()
+        links = [download_link(self.outdir / n) for n in DOWNLOADS if (self.outdir / n).exists()]
+        self.downloads.value = " | ".join(links)
+        self.progress.value = 1.0
+        self.run_status.value = (
+            f"<span class='wb-status-ok'>Matched {s['matched']} of {s['mentees']} mentees "
+            f"with {s['mentors']} mentors in {s['seconds']} s (provably optimal for "
+            f"{escape(s['objective'])}). Files written to {escape(self.shown(self.outdir))}. "
+            "Save to record the aggregates in the design.</span>"
+        )
+
+    def _group_changed(self, _change: Any = None) -> None:
+        with self._guard():
+            self._show_charts()
+
+    def _show_charts(self) -> None:
+        if self.result is None:
+            return
+        images = charts(self.result, self.group_by.value)
+        self.charts.children = [w.Image(value=png, format="png") for png in images]
+
+    # ------------------------------------------------------------ review
+
+    def review(self, action: str) -> None:
+        """Add a pin or a forbidden pair to review.csv; it applies on the next run."""
+        with self._guard():
+            mentee, mentor = self.review_mentee.value.strip(), self.review_mentor.value.strip()
+            if not mentee or not mentor:
+                self.review_list.value = bullet_list(
+                    ["Type a mentee id and a mentor id first."], "wb-problems"
+                )
+                return
+            path = self.outdir / "review.csv"
+            # One pin per mentee: a new pin replaces their old one. A pair has one action.
+            rows = [
+                r
+                for r in read_review_rows(path)
+                if (r["mentee_id"], r["mentor_id"]) != (mentee, mentor)
+                and not (action == "pin" == r["action"] and r["mentee_id"] == mentee)
+            ]
+            rows.append({"mentee_id": mentee, "mentor_id": mentor, "action": action})
+            try:
+                write_review_rows(path, rows)
+            except WorkbookError as exc:
+                self.review_list.value = bullet_list(
+                    [escape(x) for x in exc.lines()], "wb-problems"
+                )
+                return
+            self._show_review("Run again to apply the review.")
+
+    def clear_review(self) -> None:
+        with self._guard():
+            path = self.outdir / "review.csv"
+            if path.exists():
+                path.unlink()
+            self._show_review()
+
+    def _show_review(self, note: str = "") -> None:
+        rows = read_review_rows(self.outdir / "review.csv")
+        items = [
+            f"{escape(r['action'])}: {escape(r['mentee_id'])} with {escape(r['mentor_id'])}"
+            for r in rows
+        ]
+        text = (
+            bullet_list(items, "wb-review-items")
+            if items
+            else "<p class='wb-help'>No pins or forbidden pairs.</p>"
+        )
+        if note:
+            text += f"<p class='wb-help wb-review-note'>{escape(note)}</p>"
+        self.review_list.value = text
