@@ -166,7 +166,7 @@ def test_picker_lists_programs_and_creates_one_that_opens(root: Path) -> None:
     app.picker.new_source.value = "example"
     app.picker.create_button.click()
     assert (root / "sales-onboarding" / "design.yaml").exists()
-    assert app.program is not None and app.program.entry.key == "sales-onboarding"
+    assert app.program is not None and app.program.folder.name == "sales-onboarding"
     assert app.body.children == (app.program.view,)
 
 
@@ -354,3 +354,13 @@ def test_importing_the_app_loads_no_step_until_it_is_opened(root: Path) -> None:
     ).stdout.split("\n")
     assert out[0] == "[]"  # the shell alone: no pandas, no solver, no charts
     assert out[1] == "[]"  # the first step open: still no matching, solver or charts
+
+
+def test_the_page_load_marks_progress_in_the_background(root: Path) -> None:
+    app = App(root, "graduate-program", defer_progress=True)
+    view = app.program
+    assert view is not None and view.progress_thread is not None
+    assert view.body.children == (view.steps["fit_check"].view,)  # the step is there at once
+    view.progress_thread.join(timeout=30)
+    assert all("wb-state-done" in mark._dom_classes for mark in view.marks)
+    assert "7 of 7 steps complete" in view.head.value

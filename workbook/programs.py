@@ -181,11 +181,12 @@ def folder_name(name: str) -> str:
     return key
 
 
-def find(root: Path, key: str) -> ProgramEntry:
-    """The program ``key`` of ``root`` (its design may be unreadable: see ``error``).
+def locate(root: Path, key: str) -> Path:
+    """The folder of program ``key`` in ``root`` (without reading its design).
 
     Raises:
-        InputError: there is no such program in the folder.
+        InputError: there is no such program in the folder (or ``key`` is not a plain
+            folder name, such as ``../elsewhere``).
     """
     folder = root / key
     if key != Path(key).name or key.startswith(".") or not (folder / DESIGN).is_file():
@@ -197,7 +198,16 @@ def find(root: Path, key: str) -> ProgramEntry:
                 value=key,
             )
         )
-    return entry(folder)
+    return folder
+
+
+def find(root: Path, key: str) -> ProgramEntry:
+    """The program ``key`` of ``root`` (its design may be unreadable: see ``error``).
+
+    Raises:
+        InputError: there is no such program in the folder.
+    """
+    return entry(locate(root, key))
 
 
 def create(root: Path, name: str, source: Source = "blank") -> ProgramEntry:

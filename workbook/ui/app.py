@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import threading
 import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -66,18 +67,30 @@ STEPS = (
 Shown = Step[Any] | Failed
 
 
-def build_step(spec: StepSpec, entry: programs.ProgramEntry) -> Shown:
-    """Build one step on a program's files, exactly as its notebook would."""
+def build_step(spec: StepSpec, folder: Path) -> Shown:
+    """Build one step on a program folder's files, exactly as its notebook would."""
     cls: Any = getattr(importlib.import_module(spec.module), spec.cls)
-    design = str(entry.design)
+    design = str(folder / programs.DESIGN)
+    output = str(folder / programs.OUTPUT)
     if spec.key == "matching":
-        built = cls.from_params(design, roster_path=str(entry.roster), output_dir=str(entry.output))
+        built = cls.from_params(
+            design, roster_path=str(folder / programs.ROSTER), output_dir=output
+        )
     elif spec.key == "charter":
-        built = cls.from_params(design, output_dir=str(entry.output))
+        built = cls.from_params(design, output_dir=output)
     else:
         built = cls.from_params(design)
     assert isinstance(built, Step | Failed)
     return built
+
+
+def file_state(path: Path) -> tuple[int, int, int] | None:
+    """What changes when a file is replaced or edited (saves rename a new file in)."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_ino, st.st_mtime_ns, st.st_size)
 
 
 def unsaved(step: Step[Any]) -> bool:
@@ -108,21 +121,36 @@ def notice(title: str, lines: list[str], css: str) -> w.HTML:
 
 
 class ProgramView:
-    """One open program: progress indicator, the current step, Back and Next."""
+    """One open program: progress indicator, the current step, Back and Next.
+
+    Args:
+        snapshot: the program's design as just read (it is not read twice).
+        defer_progress: compute the first progress indicator in the background, after
+            the first step is on the page (the page load does not wait for the charter
+            and the rules, which the indicator needs and the first step does not).
+    """
 
     def __init__(
         self,
         root: Path,
-        entry: programs.ProgramEntry,
+        folder: Path,
+        snapshot: store.Snapshot,
         *,
         author: str = "",
         on_home: Callable[[], None],
+        defer_progress: bool = False,
     ) -> None:
         self.root = root
-        self.entry = entry
+        self.folder = folder
+        self.design = folder / programs.DESIGN
+        self.snapshot = snapshot
+        self._state = file_state(self.design)
+        self._marked: store.Snapshot | None = None
         self.author = author
         self.steps: dict[str, Shown] = {}
         self.index = 0
+        self.progress_thread: threading.Thread | None = None
+        self._lock = threading.Lock()  # the first refresh may run in the background
         self.head = w.HTML().add_class("wb-program-head")
         self.message = w.HTML().add_class("wb-message")
         home = w.Button(
@@ -131,7 +159,9 @@ class ProgramView:
         home.on_click(lambda _b: on_home())
         self.marks: list[w.Button] = []
         for i, spec in enumerate(STEPS):
-            button = w.Button(layout=w.Layout(width="auto")).add_class("wb-progress-step")
+            button = w.Button(
+                description=f"{i}. {spec.short}", layout=w.Layout(width="auto")
+            ).add_class("wb-progress-step")
             button.add_class(f"wb-progress-{spec.key}")
             button.on_click(lambda _b, i=i: self.go(i))
             self.marks.append(button)
@@ -152,17 +182,23 @@ class ProgramView:
                 w.HBox([self.back, self.where, self.next]).add_class("wb-nav"),
             ]
         ).add_class("wb-program")
-        self.go(0)
+        self._show_head(snapshot, None)
+        self.go(0, progress=not defer_progress)
+        if defer_progress:
+            self.progress_thread = threading.Thread(
+                target=self.refresh_progress, name="wb-progress", daemon=True
+            )
+            self.progress_thread.start()
 
     # ------------------------------------------------------------ navigation
 
-    def go(self, index: int) -> None:
+    def go(self, index: int, *, progress: bool = True) -> None:
         """Show step ``index`` (built on first use, rebuilt if stale and unedited)."""
         if not 0 <= index < len(STEPS):
             return
         with guarded(self.message, "opening the step"):
             spec = STEPS[index]
-            snap = self.refresh_progress()
+            snap = self.refresh_progress() if progress else self.snapshot
             step = self.steps.get(spec.key)
             if step is not None and self._stale(step, snap):
                 close_tree(step.view)
@@ -178,7 +214,7 @@ class ProgramView:
             self._update_nav()
 
     def _build(self, spec: StepSpec) -> Shown:
-        built = build_step(spec, self.entry)
+        built = build_step(spec, self.folder)
         if isinstance(built, Failed):
             built.view = w.VBox(
                 [
@@ -209,25 +245,48 @@ class ProgramView:
 
     # ------------------------------------------------------------ progress
 
+    def current(self) -> store.Snapshot:
+        """The design as on disk now (read again only when the file changed).
+
+        Raises:
+            WorkbookError: the file can no longer be read.
+        """
+        state = file_state(self.design)
+        if state != self._state or state is None:
+            self.snapshot = store.load(self.design)
+            self._state = state
+        return self.snapshot
+
     def refresh_progress(self) -> store.Snapshot | None:
-        """Read the design again and show each step's state; the snapshot read, if any."""
-        try:
-            snap = store.load(self.entry.design)
-        except WorkbookError as exc:
-            self.message.value = message(programs.friendly(exc, self.root), ok=False)
-            return None
-        self.entry = programs.summarise(self.entry.folder, snap.design)
-        states = {s.key: s for s in self.entry.steps}
-        for i, (spec, button) in enumerate(zip(STEPS, self.marks, strict=True)):
-            status = states.get(spec.key)
-            self._mark(button, i, spec, status)
+        """Read the design if it changed and show each step's state; the snapshot read,
+        or ``None`` (and a message) when the file cannot be read."""
+        with self._lock, guarded(self.message, "reading the program's progress"):
+            try:
+                snap = self.current()
+            except WorkbookError as exc:
+                self.message.value = message(programs.friendly(exc, self.root), ok=False)
+                return None
+            self.message.value = ""
+            if snap is not self._marked:
+                entry = programs.summarise(self.folder, snap.design)
+                states = {s.key: s for s in entry.steps}
+                for i, (spec, button) in enumerate(zip(STEPS, self.marks, strict=True)):
+                    self._mark(button, i, spec, states.get(spec.key))
+                self._show_head(snap, entry)
+                self._marked = snap
+            return snap
+        return None
+
+    def _show_head(self, snap: store.Snapshot, entry: programs.ProgramEntry | None) -> None:
+        design = snap.design
+        name = design.program.name.strip() or self.folder.name
+        by = getattr(design, "updated_by", None)
+        saved = when(design.updated) + (f" by {by}" if by else "")
+        done = f"; {entry.done} of {len(STEPS)} steps complete" if entry is not None else ""
         self.head.value = (
-            f"<h2>{escape(self.entry.name)}</h2><span class='wb-help'>revision "
-            f"{self.entry.revision}, last saved {escape(when(self.entry.saved))}; "
-            f"{self.entry.done} of {len(STEPS)} steps complete</span>"
+            f"<h2>{escape(name)}</h2><span class='wb-help'>revision "
+            f"{design.revision}, last saved {escape(saved)}{escape(done)}</span>"
         )
-        self.message.value = ""
-        return snap
 
     def _mark(
         self, button: w.Button, i: int, spec: StepSpec, status: overview.StepStatus | None
@@ -264,16 +323,21 @@ class ProgramView:
 
 
 class App:
-    """The whole app: the picker as home, one program open at a time."""
+    """The whole app: the picker as home, one program open at a time.
 
-    def __init__(self, root: Path, program: str = "") -> None:
+    Args:
+        program: open this program first instead of the picker.
+        defer_progress: see :class:`ProgramView` (the page load uses it).
+    """
+
+    def __init__(self, root: Path, program: str = "", *, defer_progress: bool = False) -> None:
         self.root = root
         self.body = w.VBox().add_class("wb-app-body")
         self.view = w.VBox([w.HTML(STYLE + APP_STYLE), self.body]).add_class("wb-app")
-        self.picker = Picker(root, self.open)
+        self._picker: Picker | None = None
         self.program: ProgramView | None = None
         if program:
-            self.open(program)
+            self.open(program, defer_progress=defer_progress)
         else:
             self.home()
 
@@ -285,7 +349,14 @@ class App:
             root = programs.programs_dir(programs_dir)
         except WorkbookError as exc:
             return Unavailable(exc)
-        return cls(root, program.strip() or query_program())
+        return cls(root, program.strip() or query_program(), defer_progress=True)
+
+    @property
+    def picker(self) -> Picker:
+        """The program picker, made when first needed (not for a page opened on a program)."""
+        if self._picker is None:
+            self._picker = Picker(self.root, self.open)
+        return self._picker
 
     def home(self, note: str = "", *, ok: bool = True) -> None:
         """Show the picker (the program list read again)."""
@@ -295,10 +366,10 @@ class App:
         self.picker.show(note, ok=ok)
         self.body.children = [self.picker.view]
 
-    def open(self, key: str) -> None:
+    def open(self, key: str, *, defer_progress: bool = False) -> None:
         """Open program ``key``; the picker says why when it cannot be opened."""
         try:
-            entry = programs.find(self.root, key)
+            folder = programs.locate(self.root, key)
         except InputError:
             self.home(
                 f"There is no program called {key!r} in this folder; choose one from the list "
@@ -306,17 +377,24 @@ class App:
                 ok=False,
             )
             return
-        if entry.error is not None:
+        try:
+            snapshot = store.load(folder / programs.DESIGN)
+        except WorkbookError as exc:
             self.home(
-                f"{entry.name} cannot be opened: "
-                + " ".join(programs.friendly(entry.error, self.root)),
+                f"{key} cannot be opened: " + " ".join(programs.friendly(exc, self.root)),
                 ok=False,
             )
             return
         if self.program is not None:
             self.program.close()
+        author = self._picker.author.value.strip() if self._picker is not None else ""
         self.program = ProgramView(
-            self.root, entry, author=self.picker.author.value.strip(), on_home=self.home
+            self.root,
+            folder,
+            snapshot,
+            author=author,
+            on_home=self.home,
+            defer_progress=defer_progress,
         )
         self.body.children = [self.program.view]
 
