@@ -37,10 +37,12 @@ browser:
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 
 # A working copy of the example program, so the app never edits the committed example.
+# work/ is the app's programs folder: programs created in the app are folders beside it.
 $(WORK)/design.yaml:
 	mkdir -p $(WORK)
 	cp -n $(EXAMPLE)/design.yaml $(EXAMPLE)/roster.csv $(WORK)/
 
+# The app lists every program in $(WORK)'s folder and opens this one first.
 app: setup $(WORK)/design.yaml
 	$(BIN)/workbook app $(WORK)/design.yaml --port=$(PORT)
 
