@@ -19,6 +19,7 @@ from docx.enum.text import WD_BREAK
 from docx.shared import Inches, Pt, RGBColor
 from docx.text.paragraph import Paragraph as DocxParagraph
 
+from workbook import archive
 from workbook.charter_blocks import (
     TBD,
     Block,
@@ -155,4 +156,4 @@ def render_docx(charter: Charter) -> bytes:
 
     out = io.BytesIO()
     doc.save(out)
-    return out.getvalue()
+    return archive.pin(out.getvalue())

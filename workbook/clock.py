@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import time
 
 from workbook.errors import InputError, Problem
 
@@ -40,3 +41,14 @@ def now() -> dt.datetime:
 def today() -> dt.date:
     """Today's date (UTC), or the date of ``$SOURCE_DATE_EPOCH``."""
     return now().date()
+
+
+def elapsed(started: float) -> float:
+    """Seconds since ``started`` (a :func:`time.perf_counter` reading), to the millisecond.
+
+    ``0.0`` when ``SOURCE_DATE_EPOCH`` is set: a measured duration written into a file
+    (a matching run's ``seconds``) would otherwise make two identical runs differ.
+    """
+    if os.environ.get("SOURCE_DATE_EPOCH", "").strip():
+        return 0.0
+    return round(time.perf_counter() - started, 3)

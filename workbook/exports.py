@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from workbook import archive
 from workbook.store import write_outputs
 
 if TYPE_CHECKING:
@@ -113,7 +114,7 @@ def to_xlsx_bytes(sheets: dict[str, pd.DataFrame], widths: dict[str, int] | None
             sheet.append(cells)
     buffer = io.BytesIO()
     book.save(buffer)
-    return buffer.getvalue()
+    return archive.pin(buffer.getvalue())
 
 
 def build_files(result: MatchResult, all_scores: bool = False) -> dict[str, bytes]:

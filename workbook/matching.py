@@ -110,11 +110,11 @@ def match(
     tick("solve", 0.0)
     solution = solve(scored, settings.objective)
     tick("explain", 0.0)
-    result = explain(scored, solution, settings, time.perf_counter() - started)
+    result = explain(scored, solution, settings, clock.elapsed(started))
     if outdir is not None:
         tick("export", 0.0)
         write_exports(result, Path(outdir), all_scores=all_scores)
-        result.summary["seconds"] = round(time.perf_counter() - started, 3)
+        result.summary["seconds"] = clock.elapsed(started)
     tick("done", 1.0)
     return result
 

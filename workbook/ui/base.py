@@ -23,7 +23,6 @@ here, so every step behaves the same way:
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import html
 import logging
 import os
@@ -35,7 +34,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 import ipywidgets as w
 from pydantic import BaseModel
 
-from workbook import rules, store
+from workbook import clock, rules, store
 from workbook.design import Design
 from workbook.errors import ConflictError, DesignError, InputError, Problem, WorkbookError
 from workbook.ui.conflict import ConflictPanel, shown_name
@@ -317,7 +316,7 @@ class Step(Generic[I]):
                     raise
                 return False
             self.conflict.hide()
-            now = dt.datetime.now().strftime("%H:%M:%S")
+            now = clock.now().astimezone().strftime("%H:%M:%S")
             if self.snapshot.fingerprint == before:
                 self._set_status([f"No changes to save ({now})."], ok=True)
             else:
