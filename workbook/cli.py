@@ -20,6 +20,7 @@ from workbook.design import MatchObjective
 from workbook.errors import WorkbookError
 
 if TYPE_CHECKING:
+    from workbook import run as run_module
     from workbook.constraints import Mode  # pandas and numpy: only when matching
 
 P = ParamSpec("P")
@@ -216,6 +217,111 @@ def charter_command(design: Path, outdir: Path, formats: str, strict: bool) -> N
             f"{design}: the charter is not ready to sign ({len(summary.open_decisions)} "
             f"decision(s) open, {len(summary.findings)} rule(s) broken); --strict lists them"
         )
+
+
+@cli.command("run")
+@click.argument("designs", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--roster",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Roster for the matching step (without one, matching is skipped).",
+)
+@click.option(
+    "-o",
+    "--outdir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the outputs, one subfolder per program: new, or written by a run before.",
+)
+@click.option(
+    "--jobs", type=click.IntRange(min=1), default=1, show_default=True, help="Programs at once."
+)
+@click.option(
+    "--steps",
+    default=None,
+    help="Comma-separated steps to run (default all): fit_check, purpose, focus_areas, "
+    "model, components, matching, charter.",
+)
+@click.option(
+    "--kernel-per-notebook",
+    is_flag=True,
+    help="Start a kernel for every notebook instead of one per program (slower).",
+)
+@click.option("--no-progress", is_flag=True, help="No progress bar.")
+@reports_problems
+def run_command(
+    designs: tuple[Path, ...],
+    roster: Path | None,
+    outdir: Path,
+    jobs: int,
+    steps: str | None,
+    kernel_per_notebook: bool,
+    no_progress: bool,
+) -> None:
+    """Execute the step notebooks for each DESIGN with papermill, headless.
+
+    Writes OUTDIR/<program>/ with the executed notebooks, a working copy of the design,
+    the charter and, with --roster, the matching exports; the designs themselves are
+    never changed. A failure is reported in one line (program, notebook, cell, error),
+    its notebook kept; the other programs go on. Exits 1 if any program failed or did
+    not validate, 2 for usage errors (nothing run).
+    """
+    from workbook import run
+
+    plan = run.plan(
+        list(designs),
+        outdir,
+        roster.resolve() if roster else None,
+        run.pick_steps(steps),
+        reuse_kernel=not kernel_per_notebook,
+    )
+    for invalid in plan.invalid:
+        for line in invalid.lines:
+            click.echo(f"{invalid.name}: invalid design: {line}", err=True)
+    results = run.results_for(plan, _run_with_progress(plan, jobs, not no_progress))
+    click.echo(run.summary_table(results, plan.steps))
+    if not all(r.ok for r in results):
+        sys.exit(1)
+
+
+def _run_with_progress(
+    plan: run_module.Plan, jobs: int, progress: bool
+) -> list[run_module.ProgramResult]:
+    """Execute the plan with a progress bar across programs and steps (on stderr)."""
+    from tqdm import tqdm  # type: ignore[import-untyped]
+
+    from workbook import run
+
+    total = len(plan.programs) * len(plan.steps)
+    with tqdm(total=total, unit="step", file=sys.stderr, disable=not progress or not total) as bar:
+
+        def report(name: str, step: run.StepResult) -> None:
+            bar.set_postfix_str(f"{name}: {step.step}", refresh=False)
+            if step.status == "failed":
+                bar.write(step.message, file=sys.stderr)
+            bar.update()
+
+        return run.execute(plan, jobs, report)
+
+
+@cli.command("params")
+@click.option(
+    "--readme",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Rewrite the generated block of this README instead of printing the tables.",
+)
+@reports_problems
+def params_command(readme: Path | None) -> None:
+    """Print every notebook's parameters (read from its parameters cell) as Markdown."""
+    from workbook import params
+
+    if readme is None:
+        click.echo(params.markdown(), nl=False)
+        return
+    changed = params.update_readme(readme)
+    click.echo(f"{readme}: {'updated' if changed else 'already up to date'}")
 
 
 @cli.command("app")

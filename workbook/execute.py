@@ -1,0 +1,291 @@
+"""Execute notebooks with papermill in one reused kernel, and normalise what they write.
+
+:class:`Kernel` runs several notebooks one after another in the same kernel, through
+papermill (parameters injected, papermill's error banner on failure), with a papermill
+engine that hands the kernel manager to nbclient. A client that did not create its
+kernel manager leaves the kernel running, so the next notebook skips the kernel start
+and the imports. Between notebooks the kernel's namespace is reset and its widgets are
+closed, so each notebook sees only its own variables, as if it ran alone.
+
+:func:`normalise` makes an executed notebook's bytes depend only on its inputs:
+papermill's and nbclient's timing metadata goes, papermill's injected and error cells
+get fixed ids, absolute paths in papermill's metadata become relative, and the widget
+model ids (random UUIDs) are renumbered in the order the notebook reaches them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from workbook import store
+
+ENGINE = "workbook-kernel"
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+TIMING = ("start_time", "end_time", "duration")
+REFERENCE = "IPY_MODEL_"
+
+# Run in the kernel after each notebook: the next one starts from an empty namespace
+# and no live widgets, with the modules still imported.
+_RESET = """\
+import sys as _sys
+if "ipywidgets" in _sys.modules:
+    _sys.modules["ipywidgets"].Widget.close_all()
+if "matplotlib.pyplot" in _sys.modules:
+    _sys.modules["matplotlib.pyplot"].close("all")
+get_ipython().reset(new_session=True)
+"""
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class CellError:
+    """Why a notebook stopped: the cell (its ``In [N]``; None if no cell ran) and error."""
+
+    cell: int | None
+    ename: str
+    evalue: str
+
+
+def _register_engine() -> None:
+    """Register the kernel-reusing engine with papermill (once per process)."""
+    from papermill.clientwrap import PapermillNotebookClient  # type: ignore[import-untyped]
+    from papermill.engines import NBClientEngine, papermill_engines  # type: ignore[import-untyped]
+
+    if ENGINE in papermill_engines._engines:
+        return
+
+    class KernelReusingEngine(NBClientEngine):  # type: ignore[misc]
+        """nbclient with a kernel manager it does not own: the kernel outlives it."""
+
+        @classmethod
+        def execute_managed_notebook(  # type: ignore[no-untyped-def]
+            cls,
+            nb_man,
+            kernel_name,
+            log_output=False,
+            stdout_file=None,
+            stderr_file=None,
+            start_timeout=60,
+            execution_timeout=None,
+            **kwargs,
+        ):
+            client = PapermillNotebookClient(
+                nb_man,
+                km=kwargs["km"],
+                kernel_name=kernel_name,
+                timeout=execution_timeout,
+                startup_timeout=start_timeout,
+                record_timing=False,
+                log=log,
+                log_output=log_output,
+                stdout_file=stdout_file,
+                stderr_file=stderr_file,
+            )
+            try:
+                # cwd and env only count when this call starts the kernel.
+                return client.execute(cwd=kwargs["kernel_cwd"], env=kwargs["kernel_env"])
+            finally:
+                if client.kc is not None:
+                    if client.km is not None and client.km.has_kernel:
+                        client.wait_for_reply(
+                            client.kc.execute(_RESET, silent=True, store_history=False)
+                        )
+                    client.kc.stop_channels()
+
+    papermill_engines.register(ENGINE, KernelReusingEngine)
+
+
+class Kernel:
+    """One kernel, started by the first notebook in ``cwd`` and shut down on exit."""
+
+    def __init__(self, cwd: Path, env: Mapping[str, str]) -> None:
+        self.cwd = cwd
+        self.env = dict(env)
+        self.km: Any = None
+
+    def __enter__(self) -> Kernel:
+        from jupyter_client.manager import AsyncKernelManager
+
+        _register_engine()
+        self.km = AsyncKernelManager(kernel_name="python3")
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        from jupyter_core.utils import run_sync
+
+        if self.km is not None and self.km.has_kernel:
+            run_sync(self.km.shutdown_kernel)(now=True)
+        self.km = None
+
+    def execute(self, notebook: Path, output: Path, parameters: dict[str, Any]) -> CellError | None:
+        """Run ``notebook`` with ``parameters`` into ``output``; the error if it failed.
+
+        papermill writes the output either way, a failing notebook with its error banner
+        at the top and an anchor before the failing cell.
+        """
+        import papermill as pm  # type: ignore[import-untyped]
+        from papermill.exceptions import PapermillExecutionError  # type: ignore[import-untyped]
+
+        try:
+            pm.execute_notebook(
+                str(notebook),
+                str(output),
+                parameters=parameters,
+                engine_name=ENGINE,
+                kernel_name="python3",
+                progress_bar=False,
+                km=self.km,
+                kernel_cwd=str(self.cwd),
+                kernel_env=self.env,
+            )
+        except PapermillExecutionError as exc:
+            return CellError(exc.exec_count, exc.ename, exc.evalue)
+        except Exception as exc:  # the kernel died or timed out: a failure of this step
+            if self.km is not None and self.km.has_kernel:
+                from jupyter_core.utils import run_sync
+
+                run_sync(self.km.shutdown_kernel)(now=True)
+            return CellError(None, type(exc).__name__, str(exc) or repr(exc))
+        return None
+
+
+# --------------------------------------------------------------------------- normalise
+
+
+def normalise(nb: dict[str, Any], name: str, output: str) -> dict[str, Any]:
+    """Make an executed notebook (as JSON data) independent of when and where it ran.
+
+    Args:
+        nb: the notebook, changed in place and returned.
+        name: the source notebook's file name (papermill's ``input_path``).
+        output: the output's path relative to the program folder (``output_path``).
+    """
+    meta = nb.setdefault("metadata", {})
+    papermill = meta.get("papermill", {})
+    for key in TIMING:
+        papermill.pop(key, None)
+    if "input_path" in papermill:
+        papermill["input_path"] = name
+    if "output_path" in papermill:
+        papermill["output_path"] = output
+    for index, cell in enumerate(nb.get("cells", [])):
+        cell_meta = cell.setdefault("metadata", {})
+        cell_meta.pop("execution", None)
+        for key in TIMING:
+            cell_meta.get("papermill", {}).pop(key, None)
+        tags = cell_meta.get("tags", [])
+        if "injected-parameters" in tags:
+            cell["id"] = "injected-parameters"
+        elif "papermill-error-cell-tag" in tags:
+            anchor = "papermill-error-cell" in "".join(cell.get("source", ""))
+            cell["id"] = "papermill-error-anchor" if anchor else f"papermill-error-{index}"
+    renumber_widgets(nb)
+    return nb
+
+
+def renumber_widgets(nb: dict[str, Any]) -> None:
+    """Replace the random widget model ids with ``00..01``, ``00..02`` ... in the order
+    the notebook reaches them: the cells' outputs first, then each model's references
+    (``IPY_MODEL_<id>``, nested output views), depth first, dictionary keys sorted.
+    Models nothing reaches (widgets built but never shown) come last, ordered by their
+    content and the content of everything they reference."""
+    state = nb.get("metadata", {}).get("widgets", {}).get(WIDGET_STATE, {}).get("state")
+    if not state:
+        return
+    order: list[str] = []
+
+    def reached(value: Any) -> Iterator[str]:
+        if isinstance(value, str):
+            key = value.removeprefix(REFERENCE)
+            if key in state:
+                yield key
+        elif isinstance(value, dict):
+            for k in sorted(value):
+                yield from reached(value[k])
+        elif isinstance(value, list):
+            for item in value:
+                yield from reached(item)
+
+    def visit(value: Any) -> None:
+        for key in reached(value):
+            if key not in seen:
+                seen.add(key)
+                order.append(key)
+                visit(state[key])
+
+    seen: set[str] = set()
+    visit([cell.get("outputs", []) for cell in nb.get("cells", [])])
+    digests: dict[str, str] = {}
+
+    def by_digest(key: str) -> str:
+        return _digest(key, state, digests, ())
+
+    rest = [k for k in state if k not in seen]
+    referenced = {ref for k in rest for ref in reached(state[k]) if ref != k}
+    roots = [k for k in rest if k not in referenced]
+    # Roots with equal digests have equal subtrees, so their order does not show.
+    for key in [*sorted(roots, key=by_digest), *sorted(rest, key=by_digest)]:
+        if key not in seen:
+            seen.add(key)
+            order.append(key)
+            visit(state[key])
+    new = {old: f"{n + 1:032x}" for n, old in enumerate(order)}
+
+    def rename(value: Any) -> Any:
+        if isinstance(value, str):
+            key = value.removeprefix(REFERENCE)
+            if key in new:
+                return value[: len(value) - len(key)] + new[key]
+            return value
+        if isinstance(value, dict):
+            return {k: rename(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [rename(v) for v in value]
+        return value
+
+    nb["cells"] = rename(nb.get("cells", []))
+    widgets = nb["metadata"]["widgets"][WIDGET_STATE]
+    widgets["state"] = {new[k]: rename(state[k]) for k in order}
+
+
+def _digest(key: str, state: dict[str, Any], memo: dict[str, str], path: tuple[str, ...]) -> str:
+    """A model's content with every reference replaced by the referenced model's digest,
+    so that two models differ whenever anything they show differs."""
+    if key in memo:
+        return memo[key]
+    if key in path:
+        return "cycle"
+
+    def mask(value: Any) -> Any:
+        if isinstance(value, str):
+            ref = value.removeprefix(REFERENCE)
+            return _digest(ref, state, memo, (*path, key)) if ref in state else value
+        if isinstance(value, dict):
+            return {k: mask(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [mask(v) for v in value]
+        return value
+
+    text = json.dumps(mask(state[key]), sort_keys=True, ensure_ascii=False)
+    memo[key] = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return memo[key]
+
+
+def normalise_file(path: Path, relative_to: Path) -> None:
+    """Normalise an executed notebook on disk (atomically rewritten)."""
+    nb = json.loads(path.read_text("utf-8"))
+    normalise(nb, path.name, path.relative_to(relative_to).as_posix())
+    # nbformat's own layout: one-space indent, sorted keys, a final newline.
+    text = json.dumps(nb, sort_keys=True, indent=1, ensure_ascii=False) + "\n"
+    store.atomic_write(path, text.encode("utf-8"))
