@@ -67,3 +67,9 @@ format: setup
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts *.egg-info
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
+
+# The README's notebook-parameters tables, generated from the notebooks' parameters cells
+# (tests/test_params.py fails when they are out of step).
+.PHONY: docs
+docs: setup
+	$(BIN)/workbook params --readme README.md

@@ -31,6 +31,7 @@ WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 TIMING = ("start_time", "end_time", "duration")
 REFERENCE = "IPY_MODEL_"
+IOPUB_TIMEOUT = 60
 
 # Run in the kernel after each notebook: the next one starts from an empty namespace
 # and no live widgets, with the modules still imported.
@@ -85,6 +86,9 @@ def _register_engine() -> None:
                 timeout=execution_timeout,
                 startup_timeout=start_timeout,
                 record_timing=False,
+                # nbclient waits 4 s for a cell's last output after its reply by
+                # default; a loaded machine needs longer (it failed runs under load 8).
+                iopub_timeout=IOPUB_TIMEOUT,
                 log=log,
                 log_output=log_output,
                 stdout_file=stdout_file,
