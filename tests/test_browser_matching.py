@@ -63,3 +63,26 @@ def test_pin_a_pair_and_rerun(browse) -> None:  # type: ignore[no-untyped-def]
         timeout=60_000,
     )
     browse.assert_no_traceback()
+
+
+def test_a_bad_upload_is_explained_and_the_roster_kept(browse) -> None:  # type: ignore[no-untyped-def]
+    page = browse.open("05_matching.ipynb")
+    before = browse.app.roster.read_bytes()
+
+    def upload(name: str, data: bytes) -> None:
+        with page.expect_file_chooser() as chooser:
+            page.click(".wb-upload")
+        chooser.value.set_files({"name": name, "mimeType": "text/csv", "buffer": data})
+
+    upload("photo.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 200)  # binary, renamed .csv
+    status = page.locator(".wb-upload-status")
+    expect(status).to_contain_text("photo.csv was not used; the roster on file is unchanged.")
+    expect(status).to_contain_text("photo.csv: is not a table: it is a binary file")
+    browse.assert_no_traceback()
+    # Over the page's limit (10 MB) but under the websocket's (10 MiB): refused in words.
+    upload("everyone.csv", b"id,name\n" + b"x" * 10_200_000)
+    expect(status).to_contain_text("everyone.csv: is 10.2 MB; the page takes rosters up to 10.0 MB")
+    expect(status).to_contain_text("workbook match DESIGN ROSTER -o OUTDIR")
+    assert browse.app.roster.read_bytes() == before
+    assert not (browse.app.workdir / "roster.history").exists()
+    browse.assert_no_traceback()
