@@ -41,9 +41,11 @@ class Overview:
         done = sum(s.state == "done" for s in self.steps)
         name = design.program.name or "A new mentoring program"
         saved = f"revision {design.revision}" if snapshot.fingerprint else "not saved yet"
+        shown = f"{snapshot.path.parent.name}/{snapshot.path.name}"
         head = (
             f"<h2>{escape(name)}</h2>"
-            f'<div class="wb-help">Design file: <code>{escape(snapshot.path)}</code> '
+            # The folder and file, not the server path (stakeholders see this page).
+            f'<div class="wb-help">Design file: <code>{escape(shown)}</code> '
             f"({escape(saved)}). {done} of {len(self.steps)} steps decided.</div>"
             "<p>Work through the steps in order; each saves into the same design file. "
             "Open a step, make its decisions and press Save.</p>"
