@@ -14,9 +14,14 @@ from pathlib import Path
 import pytest
 from conftest import ARTIFACTS, EXAMPLE, Browse, VoilaApp
 from playwright.sync_api import Page, expect
+from test_browser_accessibility import CONTRAST, SILENT_BUTTONS, UNNAMED
 
 pytestmark = pytest.mark.browser
 
+SHELL_TEXT = (
+    ".wb-app .wb-help, .wb-status-error, .wb-status-ok, .wb-marks span, .wb-program-details, "
+    ".wb-progress-step, .wb-program-head h2"
+)
 STEP_KEYS = ["fit_check", "purpose", "focus_areas", "model", "components", "matching", "charter"]
 NAME = "Harbour Mentoring 2027"
 CURRENT = re.compile(r"\bwb-current\b")
@@ -126,6 +131,18 @@ def run_matching(page: Page, folder: Path) -> None:
     expect(page.locator(".wb-step-matching .wb-status")).to_contain_text("Saved revision 3")
 
 
+def assert_accessible(page: Page, theme: str) -> None:
+    """Every input named, every button says what it does, the shell's texts readable
+    (4.5:1, WCAG AA) in this theme: the same checks as every step's notebook gets."""
+    assert page.evaluate(f"document.body.classList.contains('theme-{theme}')")
+    assert page.evaluate(UNNAMED) == []
+    assert page.evaluate(SILENT_BUTTONS) == []
+    measured = page.evaluate(CONTRAST, SHELL_TEXT)
+    assert measured, "no text of the shell measured"
+    low = [m for m in measured if m["ratio"] < 4.5]
+    assert not low, f"{theme}: contrast below 4.5:1: {low[:5]}"
+
+
 def test_error_paths_answer_in_plain_words(programs_app: VoilaApp, page: Page) -> None:
     programs = programs_app.programs
     assert programs is not None
@@ -135,6 +152,7 @@ def test_error_paths_answer_in_plain_words(programs_app: VoilaApp, page: Page) -
     # An address naming no program: the picker says so, in the dark theme too.
     open_app(page, programs_app, "?program=nope&theme=dark", ready=".wb-picker-message")
     expect(page.locator(".wb-picker-message")).to_contain_text("There is no program called")
+    assert_accessible(page, "dark")
     shot(page, "picker-dark")
     # A name that cannot name a folder, and one that is taken.
     for name, says in (("!!!", "no letter or digit"), ("Graduate program", "already exists")):
@@ -146,6 +164,8 @@ def test_error_paths_answer_in_plain_words(programs_app: VoilaApp, page: Page) -
 
     # Straight into a program by its address; jump to a step from the progress bar.
     open_app(page, programs_app, "?program=graduate-program", ready=".wb-step-fit_check")
+    expect(page.locator(".wb-progress-model")).to_have_class(re.compile(r"wb-state-done"))
+    assert_accessible(page, "light")
     page.click(".wb-progress-model")
     page.wait_for_selector(".wb-step-model")
     page.fill(".wb-step-model .wb-duration input", "twelve")
