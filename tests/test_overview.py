@@ -63,7 +63,9 @@ def test_broken_design_shows_the_problem(tmp_path: Path, text: str) -> None:
     path = tmp_path / "design.yaml"
     path.write_text(text)
     shown = Overview.from_params(str(path))
-    assert str(path) in shown.view.children[-1].value
+    html = shown.view.children[-1].value
+    assert f"{tmp_path.name}/design.yaml" in html
+    assert str(tmp_path) not in html  # stakeholders never see a server path
 
 
 def test_unmeasured_objective_is_open_in_the_evaluation_step(example_design: Path) -> None:

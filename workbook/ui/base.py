@@ -23,6 +23,7 @@ here, so every step behaves the same way:
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import html
 import logging
 import os
@@ -98,6 +99,19 @@ def bullet_list(items: Sequence[str], css: str) -> str:
         return ""
     lis = "".join(f"<li>{item}</li>" for item in items)
     return f'<div class="{css}"><ul>{lis}</ul></div>'
+
+
+def design_label(path: Path) -> str:
+    """How a page names a design file: its folder and name, never the server path
+    (stakeholders see the page; the path says nothing to them and reveals the server)."""
+    return f"{path.parent.name}/{path.name}" if path.parent.name else path.name
+
+
+def page_line(problem: Problem) -> str:
+    """A problem as one line for a page: its file named by :func:`design_label`."""
+    if problem.file:
+        problem = dataclasses.replace(problem, file=design_label(Path(problem.file)))
+    return problem.format()
 
 
 def resolve_design_path(design_path: str | Path) -> Path:
@@ -440,7 +454,8 @@ class Step(Generic[I]):
         self.header.value = (
             f"<h2>{escape(self.title)}</h2>"
             f'<div class="wb-help">{escape(self.help)}</div>'
-            f'<div class="wb-help">Design file: <code>{escape(snap.path)}</code> ({state})</div>'
+            f'<div class="wb-help">Design file: <code>{escape(design_label(snap.path))}</code> '
+            f"({state})</div>"
         )
 
     def _show_problems(self, problems: Sequence[Problem]) -> None:
@@ -495,7 +510,7 @@ class Failed:
 
     def __init__(self, error: WorkbookError, title: str) -> None:
         self.error = error
-        items = [escape(line) for line in error.lines()]
+        items = [escape(page_line(problem)) for problem in error.problems]
         self.view = w.VBox(
             [
                 w.HTML(STYLE),
