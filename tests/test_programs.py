@@ -14,7 +14,7 @@ import pytest
 from workbook import programs, store
 from workbook.design import MatchingResults
 from workbook.errors import ExistsError, InputError
-from workbook.ui.app import STEPS, App, Unavailable, query_program, unsaved
+from workbook.ui.app import STEPS, App, Unavailable, build_step, query_program, unsaved
 from workbook.ui.base import Step
 
 EXAMPLE = programs.EXAMPLE
@@ -364,3 +364,11 @@ def test_the_page_load_marks_progress_in_the_background(root: Path) -> None:
     view.progress_thread.join(timeout=30)
     assert all("wb-state-done" in mark._dom_classes for mark in view.marks)
     assert "7 of 7 steps complete" in view.head.value
+
+
+@pytest.mark.parametrize("source", ["example", "blank"])
+def test_a_step_just_built_holds_no_edits(root: Path, source: programs.Source) -> None:
+    folder = programs.create(root, f"Fresh {source}", source).folder
+    for spec in STEPS:
+        step = build_step(spec, folder)
+        assert isinstance(step, Step) and not unsaved(step), spec.key

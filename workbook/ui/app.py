@@ -95,14 +95,16 @@ def file_state(path: Path) -> tuple[int, int, int] | None:
 
 def unsaved(step: Step[Any]) -> bool:
     """True when the step's widgets hold edits (or a matching run) not in its file."""
+    design = step.snapshot.design
     try:
-        # The step's own translation of its snapshot: what it showed when built.
-        if step.read() != step._inputs_from(step.snapshot.design):
+        # The design as the widgets would save it, against the design as the step showed
+        # it when built: both through the step's own apply, which puts rows in its order.
+        if step._apply(design, step.read()) != step._apply(design, step._inputs_from(design)):
             return True
     except WorkbookError:
         return True  # a value that does not validate is an edit too
     results = getattr(step, "results", None)
-    return results is not None and results != step.snapshot.design.matching.results
+    return results is not None and results != design.matching.results
 
 
 def query_program(query: str | None = None) -> str:
