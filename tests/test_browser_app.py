@@ -105,6 +105,7 @@ def test_journey_new_program_every_step_roster_matching_charter(
     row = page.locator(".wb-program-harbour-mentoring-2027")
     expect(row).to_contain_text(NAME)
     expect(row).to_contain_text("revision 3")
+    expect(row).to_contain_text("by Ada Coordinator")
     assert_clean(browse, programs)
 
 

@@ -271,16 +271,27 @@ def test_a_step_is_rebuilt_when_the_file_changed_and_it_holds_no_edits(root: Pat
     assert rebuilt.sponsor.value == "Chief Operating Officer"  # type: ignore[union-attr]
 
 
-def test_the_author_named_in_the_picker_goes_to_every_step(root: Path) -> None:
+def test_the_author_named_goes_to_every_step_and_back_home(root: Path) -> None:
+    assert hasattr(Step, "author")  # who saves: recorded in the design, named in conflicts
     app = App(root)
     app.picker.author.value = "Ada Lovelace"
     app.open("graduate-program")
-    assert app.program is not None
-    step = app.program.steps["fit_check"]
-    if hasattr(Step, "author"):
-        assert step.author == "Ada Lovelace"  # type: ignore[union-attr]
-    else:  # the conflict-handling base has not landed: nothing to set, nothing set
-        assert not hasattr(step, "author")
+    view = app.program
+    assert view is not None and view.author_field.value == "Ada Lovelace"
+    assert view.steps["fit_check"].author == "Ada Lovelace"  # type: ignore[union-attr]
+    view.author_field.value = "Grace Hopper "
+    assert view.steps["fit_check"].author == "Grace Hopper"  # type: ignore[union-attr]
+    view.go(1)
+    step = view.steps["purpose"]
+    assert step.author == "Grace Hopper"  # type: ignore[union-attr]
+    step.sponsor.value = "Chief Operating Officer"  # type: ignore[union-attr]
+    step.save_button.click()  # type: ignore[union-attr]
+    saved = store.load(root / "graduate-program" / "design.yaml").design
+    assert saved.updated_by == "Grace Hopper"
+    assert "by Grace Hopper" in view.head.value
+    app.home()
+    assert app.picker.author.value == "Grace Hopper"
+    assert "by Grace Hopper" in app.picker.list.children[0].children[1].value
 
 
 def test_back_to_the_picker_frees_the_program(root: Path) -> None:

@@ -159,6 +159,14 @@ class ProgramView:
             description="‹ All programs", tooltip="Back to the list of programs"
         ).add_class("wb-home")
         home.on_click(lambda _b: on_home())
+        self.author_field = w.Text(
+            value=author,
+            description="Your name",
+            placeholder="shown to others with your saves",
+            layout=w.Layout(width="340px"),
+        ).add_class("wb-program-author")
+        self.author_field.style.description_width = "80px"
+        self.author_field.observe(self._author_changed, names="value")
         self.marks: list[w.Button] = []
         for i, spec in enumerate(STEPS):
             button = w.Button(
@@ -176,7 +184,7 @@ class ProgramView:
         legend = " ".join(f"{MARKS[s]} {STATE_WORDS[s]}" for s in ("done", "attention", "open"))
         self.view = w.VBox(
             [
-                w.HBox([home, self.head]).add_class("wb-program-bar"),
+                w.HBox([home, self.head, self.author_field]).add_class("wb-program-bar"),
                 w.HBox(self.marks).add_class("wb-progress-bar"),
                 w.HTML(f"<span class='wb-help'>Steps: {escape(legend)}</span>"),
                 self.message,
@@ -233,10 +241,17 @@ class ProgramView:
                 ]
             ).add_class("wb-step")
             return built
-        if hasattr(built, "author") and self.author:
-            built.author = self.author  # who is saving, for the conflict messages
+        if hasattr(built, "author"):
+            built.author = self.author  # who is saving: recorded, and named in conflicts
         built.save_button.on_click(lambda _b: self.refresh_progress())
         return built
+
+    def _author_changed(self, change: dict[str, Any]) -> None:
+        """Who is saving: every step built so far, and every step built from now on."""
+        self.author = str(change["new"]).strip()
+        for step in self.steps.values():
+            if hasattr(step, "author"):
+                step.author = self.author
 
     def _stale(self, step: Shown, snap: store.Snapshot | None) -> bool:
         if isinstance(step, Failed):
@@ -363,6 +378,7 @@ class App:
     def home(self, note: str = "", *, ok: bool = True) -> None:
         """Show the picker (the program list read again)."""
         if self.program is not None:
+            self.picker.author.value = self.program.author
             self.program.close()
             self.program = None
         self.picker.show(note, ok=ok)
