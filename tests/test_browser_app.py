@@ -35,7 +35,9 @@ def open_app(page: Page, app: VoilaApp, query: str = "", ready: str = ".wb-app")
 
 
 def shot(page: Page, name: str) -> None:
+    """Save the page from its top (the progress indicator and the step's title)."""
     ARTIFACTS.mkdir(exist_ok=True)
+    page.locator(".wb-app").first.evaluate("el => el.scrollIntoView()")
     page.screenshot(path=str(ARTIFACTS / f"app-{name}.png"), full_page=True)
 
 
