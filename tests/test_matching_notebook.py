@@ -381,3 +381,19 @@ def test_an_upload_over_the_limit_says_what_to_do(workdir: Path) -> None:
     assert "everyone.csv: is 10.5 MB; the page takes rosters up to 10.0 MB" in text
     assert "workbook match DESIGN ROSTER -o OUTDIR" in text
     assert (workdir / "roster.csv").read_bytes() == before
+
+
+def test_a_bug_during_a_background_run_is_reported_in_words(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(matching_module, "solve", broken)
+    step = open_step(workdir)
+    step.run_button.click()
+    assert step.wait(60)
+    assert "Not matched" in step.run_status.value
+    assert "Something went wrong inside the workbook (ZeroDivisionError)" in step.status.value
+    assert "Traceback" not in step.status.value + step.run_status.value
+    assert not step.run_button.disabled and not (workdir / "out").exists()

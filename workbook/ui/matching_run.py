@@ -382,7 +382,10 @@ class RosterRun(Step[MatchingInputs]):
             self.results = matching.aggregates(result)
             self._show(result)
             return result
-        if raise_errors:  # pragma: no cover - only after an unexpected bug
+        # Only after an unexpected bug, which the guard reported next to Save.
+        self.run_status.value = "<span class='wb-status-error'>Not matched; see below.</span>"
+        self.progress.value, self.stage.value = 0, ""
+        if raise_errors:  # pragma: no cover
             raise RuntimeError("matching failed unexpectedly; see the log")
         return None
 
