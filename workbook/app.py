@@ -99,6 +99,10 @@ LOCAL = "127.0.0.1"
 data; see the README for serving it to others behind a token or a JupyterHub)."""
 
 
+WEBSOCKET_LIMIT = 64 * 1024 * 1024
+"""Largest widget message Voila accepts (bytes); above it the page loses its kernel."""
+
+
 def voila_command(notebooks: Path, port: int, ip: str = LOCAL) -> list[str]:
     """The Voila command line, locked down for personal data.
 
@@ -106,7 +110,10 @@ def voila_command(notebooks: Path, port: int, ip: str = LOCAL) -> list[str]:
     * serves no files at all (an empty allow-list: Voila's default serves images, and
       the workbook needs none: downloads are built in the page);
     * culls idle kernels after 15 minutes, because closing a tab does not stop one;
-    * lets a page ask for the dark theme (``?theme=dark``).
+    * lets a page ask for the dark theme (``?theme=dark``);
+    * lets widget messages up to :data:`WEBSOCKET_LIMIT` through, so that a roster
+      upload over the matching step's limit reaches the kernel and is refused with a
+      message instead of dropping the connection (tornado's default is 10 MiB).
 
     Voila itself refuses code sent from the browser (only widget messages reach the
     kernel) and hides tracebacks; ``tests/test_browser_security.py`` checks all of it.
@@ -122,6 +129,7 @@ def voila_command(notebooks: Path, port: int, ip: str = LOCAL) -> list[str]:
         "--VoilaConfiguration.file_allowlist=[]",
         "--VoilaConfiguration.allow_theme_override=YES",
         "--VoilaConfiguration.show_tracebacks=False",
+        f'--Voila.tornado_settings={{"websocket_max_message_size": {WEBSOCKET_LIMIT}}}',
         "--MappingKernelManager.cull_idle_timeout=900",
         "--MappingKernelManager.cull_interval=60",
     ]
