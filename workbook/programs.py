@@ -26,11 +26,14 @@ import shutil
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from workbook import overview, store
+from workbook import store
 from workbook.design import Design, new_design
 from workbook.errors import ExistsError, InputError, Problem, WorkbookError
+
+if TYPE_CHECKING:  # the overview needs the charter and the rules: imported when used
+    from workbook import overview
 
 DESIGN = "design.yaml"
 ROSTER = "roster.csv"
@@ -131,6 +134,8 @@ def entry(folder: Path) -> ProgramEntry:
 
 def summarise(folder: Path, design: Design) -> ProgramEntry:
     """A program's entry from a design already read."""
+    from workbook import overview
+
     return ProgramEntry(
         key=folder.name,
         folder=folder,

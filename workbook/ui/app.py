@@ -24,11 +24,11 @@ import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
-from workbook import overview, programs, store
+from workbook import programs, store
 from workbook.errors import InputError, WorkbookError
 from workbook.ui.base import STYLE, Failed, Step, escape
 from workbook.ui.programs import (
@@ -42,6 +42,9 @@ from workbook.ui.programs import (
     problem_text,
     when,
 )
+
+if TYPE_CHECKING:  # the progress indicator imports it in the background on page load
+    from workbook import overview
 
 
 @dataclass(frozen=True)
