@@ -329,6 +329,10 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
         plan([design], tmp_path / "file", None)
     with pytest.raises(StoreError, match="inside its own output folder"):
         plan([design], tmp_path, None)
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "graduate").write_text("a file where the program folder goes")
+    with pytest.raises(StoreError, match="is a file, not a program folder"):
+        plan([design], tmp_path / "out", None)
 
 
 def test_program_names_and_steps() -> None:

@@ -210,7 +210,9 @@ def plan(
         except DesignError as exc:
             invalid.append(Invalid(name, design, tuple(exc.lines())))
             continue
-        if folder.resolve() in design.resolve().parents:
+        if folder.exists() and not folder.is_dir():
+            problems.append(Problem("is a file, not a program folder", "move it away", str(folder)))
+        elif folder.resolve() in design.resolve().parents:
             problems.append(
                 Problem(
                     f"is inside its own output folder {folder}",
@@ -218,15 +220,16 @@ def plan(
                     str(design),
                 )
             )
-        problems += [
-            Problem(
-                "is in the output folder but was not written by `workbook run` (or was "
-                "edited since); nothing was run",
-                "move it away, or choose another output folder",
-                str(path),
-            )
-            for path in foreign_files(folder)
-        ]
+        else:
+            problems += [
+                Problem(
+                    "is in the output folder but was not written by `workbook run` (or was "
+                    "edited since); nothing was run",
+                    "move it away, or choose another output folder",
+                    str(path),
+                )
+                for path in foreign_files(folder)
+            ]
         programs.append(Program(name, design, folder))
     if problems:
         raise ExistsError(problems)
