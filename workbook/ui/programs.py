@@ -215,8 +215,8 @@ class Picker:
                 return
             self.new_name.remove_class("wb-invalid")
             self.new_name.value = ""
-            self.show(f"Created {entry.name} (folder {entry.key}).")
-            self._on_open(entry.key)
+            self.message.value = message([f"Created {entry.name} (folder {entry.key})."], ok=True)
+            self._on_open(entry.key)  # the list is read again when the picker shows next
 
 
 def close_tree(widget: w.Widget) -> None:
