@@ -122,3 +122,19 @@ def test_cli_app_without_a_folder_says_what_to_do(monkeypatch: pytest.MonkeyPatc
     assert (
         "no programs folder was given" in result.stderr and "workbook app FOLDER" in result.stderr
     )
+
+
+@pytest.mark.notebook
+def test_app_notebook_runs_headless_on_a_programs_folder(tmp_path: Path, run_notebook) -> None:  # type: ignore[no-untyped-def]
+    import json
+    import shutil
+
+    from workbook.programs import EXAMPLE
+
+    shutil.copytree(EXAMPLE, tmp_path / "graduate-program")
+    output = run_notebook(
+        "app.ipynb", {"programs_dir": str(tmp_path), "program": "graduate-program"}
+    )
+    state = json.dumps(json.loads(output.read_text("utf-8"))["metadata"]["widgets"])
+    assert "wb-step-fit_check" in state and "wb-progress-charter" in state
+    assert "Traceback" not in output.read_text("utf-8")
