@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -477,3 +479,34 @@ def test_example_design_fit_result_is_what_its_answers_give_today() -> None:
     check = store.load(example).design.fit
     assert check.result is not None, "the example design must carry its fit-check result"
     assert check.result == fit.assess(fit.FitAnswers(check.answers, check.preset))
+
+
+def test_side_by_side_table_is_escaped_html_of_the_comparison(tmp_path: Path) -> None:
+    from workbook.ui.fit_check import comparison_html
+
+    result = fit.assess(fit.FitAnswers(MIXED))
+    keys = fit.top(result)
+    frame = fit.comparison(keys)
+    cells = re.findall(r"<t[hd](?: [^>]*)?>(.*?)</t[hd]>", comparison_html(result))
+    width = len(keys) + 1
+    rows = [cells[i : i + width] for i in range(0, len(cells), width)]
+    assert rows[0] == ["Dimension", *(html.escape(c) for c in frame.columns)]
+    assert [r[0] for r in rows[1:]] == [html.escape(d) for d in frame.index]
+    assert [r[1:] for r in rows[1:]] == [[html.escape(v) for v in r] for r in frame.values]
+    # values are text, not markup
+    hostile = fit.comparison_rows(keys)
+    assert all("<" not in v for _, values in hostile[1] for v in values)
+
+
+def test_the_fit_check_step_opens_without_pandas(tmp_path: Path) -> None:
+    """pandas costs the app's first step about 50 MB and half a second."""
+    code = (
+        "import sys\n"
+        "from workbook.ui.fit_check import FitCheckStep\n"
+        f"step = FitCheckStep.from_params({str(tmp_path / 'd.yaml')!r})\n"
+        "step.preset.value = 'retiring_expertise'\n"
+        "assert 'Side by side' in step.comparison.value\n"
+        "print('pandas' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False"]

@@ -20,15 +20,17 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from workbook import knowledge
 from workbook.design import Design, FitCheck, FitReason, FitResult, RankedOption
 from workbook.errors import InputError, Problem
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 class FitAnswers(BaseModel):
@@ -339,6 +341,23 @@ def comparison(keys: Sequence[str]) -> pd.DataFrame:
     Raises:
         InputError: a key that is not a relationship type.
     """
+    import pandas as pd  # not at import: the app's first step needs no pandas (50 MB)
+
+    columns, rows = comparison_rows(keys)
+    frame = pd.DataFrame(
+        {title: [values[i] for _, values in rows] for i, title in enumerate(columns)},
+        index=[dimension for dimension, _ in rows],
+    )
+    frame.index.name = "Dimension"
+    return frame
+
+
+def comparison_rows(keys: Sequence[str]) -> tuple[list[str], list[tuple[str, list[str]]]]:
+    """:func:`comparison` as plain data: (relationship titles, (dimension, values) rows).
+
+    Raises:
+        InputError: a key that is not a relationship type.
+    """
     known = knowledge.keys("relationships")
     unknown = [k for k in keys if k not in known]
     if unknown:
@@ -349,16 +368,13 @@ def comparison(keys: Sequence[str]) -> pd.DataFrame:
                 field="relationships",
             )
         )
-    table = {}
-    for key in keys:
-        relationship = knowledge.entry("relationships", key)
-        assert relationship is not None
-        table[relationship.title] = [
-            relationship.extra("values")[d.key] for d in knowledge.dimensions()
-        ]
-    frame = pd.DataFrame(table, index=[d.title for d in knowledge.dimensions()])
-    frame.index.name = "Dimension"
-    return frame
+    relationships = [knowledge.entry("relationships", key) for key in keys]
+    columns = [r.title for r in relationships if r is not None]
+    rows = [
+        (d.title, [str(r.extra("values")[d.key]) for r in relationships if r is not None])
+        for d in knowledge.dimensions()
+    ]
+    return columns, rows
 
 
 def top(result: FitResult, count: int = 3) -> list[str]:
