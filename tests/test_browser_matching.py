@@ -22,7 +22,9 @@ def test_upload_run_and_download(browse) -> None:  # type: ignore[no-untyped-def
     assert page.input_value(".wb-roster-path input") == str(browse.app.roster)
     page.click(".wb-run")
     page.wait_for_selector(".wb-run-status >> text=Matched 64 of 64 mentees", timeout=60_000)
-    page.wait_for_function("document.querySelectorAll('.wb-charts img').length === 4")
+    page.wait_for_function("document.querySelectorAll('.wb-charts figure.wb-chart').length === 4")
+    # inline SVG, each with a title: three charts and the two panels of the fairness chart
+    expect(page.locator(".wb-charts figure.wb-chart svg[role=img] > title")).to_have_count(5)
     expect(page.locator(".wb-matches table tbody tr")).to_have_count(64)
     with page.expect_download() as info:
         page.click(".wb-download-matches-csv")

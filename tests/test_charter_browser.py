@@ -64,9 +64,12 @@ def test_charter_reads_on_a_phone_and_prints(browser: Any, tmp_path: Path) -> No
             "document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
         assert overflow <= 1
-        chart = page.locator("figure.chart img")
-        assert chart.evaluate("img => img.naturalWidth") > 0, "the inline chart did not load"
-        assert chart.bounding_box()["width"] <= 390
+        chart = page.locator("figure.chart svg")
+        box = chart.bounding_box()
+        assert box is not None and 200 < box["width"] <= 390, "the chart must shrink to fit"
+        # drawn, not just present: its bars have a size on the page
+        bars = chart.locator("rect")
+        assert bars.count() >= 5 and bars.first.bounding_box()["width"] > 0
         assert page.locator("section.charter-section").count() == 16
         assert [e for e in events if "error" in e] == []
         ARTIFACTS.mkdir(exist_ok=True)

@@ -9,11 +9,14 @@ is created (control characters dropped), so no renderer has to re-check it.
 
 from __future__ import annotations
 
-import base64
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import ClassVar, Literal, Protocol
 
+from markupsafe import Markup
+
+from workbook import charts
 from workbook.errors import Problem
 from workbook.timeline import Event
 
@@ -107,17 +110,36 @@ class Table:
 
 @dataclass(frozen=True)
 class Chart:
-    """An image (the timeline) with its alternative text."""
+    """The timeline chart: inline SVG for HTML, a PNG drawn on demand for Word and Markdown.
+
+    The SVG (:mod:`workbook.charts`) is what the HTML charter and the app's preview show;
+    the PNG needs matplotlib, so it is drawn only when a format that cannot hold SVG asks
+    for it (the Word document, or the picture written beside the Markdown file).
+    """
 
     kind: ClassVar[str] = "chart"
-    png: bytes = field(repr=False)
+    events: tuple[Event, ...] = field(repr=False)
     alt: str
     filename: str = "charter-timeline.png"
 
-    @property
-    def data_uri(self) -> str:
-        """The image inlined, so the HTML charter is one self-contained file."""
-        return "data:image/png;base64," + base64.b64encode(self.png).decode("ascii")
+    def __post_init__(self) -> None:
+        if not self.events:
+            raise ValueError("a chart needs at least one event")
+        object.__setattr__(self, "alt", clean(self.alt))
+
+    @cached_property
+    def svg(self) -> Markup:
+        """The chart as inline SVG, every text escaped (safe to print unescaped in HTML)."""
+        plot = charts.timeline(self.events, "Program timeline")
+        # charts.svg escapes every text it writes; Markup tells Jinja not to escape again.
+        return Markup(charts.svg(plot, "timeline-chart"))
+
+    @cached_property
+    def png(self) -> bytes:
+        """The chart as PNG bytes (matplotlib, imported only now)."""
+        from workbook.timeline import chart_png
+
+        return chart_png(list(self.events))
 
 
 Block = Paragraph | Fields | Bullets | Table | Chart

@@ -150,7 +150,7 @@ def _journey(d: Design, events: Sequence[tl.Event], chart: bool) -> Section:
         if chart:
             s.add(
                 Chart(
-                    tl.chart_png(list(events)),
+                    tuple(events),
                     "Timeline chart: "
                     + "; ".join(f"{e.name} {e.start.isoformat()}" for e in events),
                 )

@@ -9,9 +9,12 @@ start; the charter says so next to the table. The journey follows Zachary's four
 of a relationship (preparing, negotiating, enabling growth, coming to closure) and the
 six components of MENTOR's Elements of Effective Practice.
 
-The chart is a PNG drawn by matplotlib's Agg renderer without pyplot (no display
-needed, safe in a server or a test run) and returned as bytes, so the HTML can embed
-it as a data URI and the Word document can insert it without a temporary file.
+The HTML charter and the app draw the chart as inline SVG (:mod:`workbook.charts`).
+:func:`chart_png` draws it for the formats that cannot hold SVG (the Word document, the
+picture beside the Markdown file) with matplotlib's Agg renderer without pyplot (no
+display needed, safe in a server or a test run), returned as bytes so Word can insert it
+without a temporary file. matplotlib costs a kernel about 50 MB, so it is imported
+inside that function only, never when this module is.
 """
 
 from __future__ import annotations

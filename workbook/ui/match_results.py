@@ -1,20 +1,19 @@
 """What a matching run shows: charts, tables and download links, built from a result.
 
-Pure functions of a :class:`~workbook.explain.MatchResult` returning PNG bytes or
-escaped HTML, so the matching step only places them in its widgets (and a test can
+Pure functions of a :class:`~workbook.explain.MatchResult` returning escaped HTML
+(the charts as inline SVG), so the matching step only places them in its widgets (and a test can
 check them without a kernel).
 """
 
 from __future__ import annotations
 
 import base64
-import io
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from workbook import charts as ch
 from workbook.criteria import LABELS
 from workbook.explain import MatchResult
 from workbook.ui.base import escape
@@ -30,57 +29,65 @@ DOWNLOADS = {
 TABLE_ROWS = 100
 
 
-def _png(fig: Any) -> bytes:
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=90, bbox_inches="tight")
-    return buffer.getvalue()
+def charts(result: MatchResult, group_by: str | None) -> list[str]:
+    """SVG charts: score distribution, mentor load, criterion contributions, by group.
 
-
-def charts(result: MatchResult, group_by: str | None) -> list[bytes]:
-    """PNG charts: score distribution, mentor load, criterion contributions, by group.
-
-    Drawn with matplotlib's object API (no pyplot state), so they render the same in
-    JupyterLab, Voila and a headless run.
+    Each is a ``<figure class="wb-chart">`` of inline SVG (:mod:`workbook.charts`): no
+    matplotlib in the kernel, and text and axes follow the notebook's light or dark
+    theme. The fairness chart holds two panels (match rate and mean score per group).
     """
-    from matplotlib.figure import Figure
-
-    out = []
-    scores = result.matches["score"].to_numpy(dtype=float)
-    fig = Figure(figsize=(4.2, 2.8))
-    ax = fig.subplots()
-    ax.hist(scores, bins=20, range=(0, 100), color="#305496")
-    ax.set(title="Match scores", xlabel="score (0-100)", ylabel="matches")
-    out.append(_png(fig))
+    scores = result.matches["score"].to_numpy(dtype=float).tolist()
+    figures = [ch.histogram(scores, "Match scores", "score (0-100)", "matches")]
 
     pools = result.scored.pools
     ids = pools.roster.frame["id"].to_numpy(dtype=object)[pools.mentors]
     load = result.matches["mentor_id"].value_counts().reindex(ids, fill_value=0).to_numpy()
-    fig = Figure(figsize=(4.2, 2.8))
-    ax = fig.subplots()
     values, counts = np.unique(load, return_counts=True)
-    ax.bar(values, counts, color="#548235")
-    ax.set(title="Mentor load", xlabel="mentees per mentor", ylabel="mentors")
-    out.append(_png(fig))
+    figures.append(
+        ch.columns(
+            [(str(int(v)), float(c)) for v, c in zip(values, counts, strict=True)],
+            "Mentor load",
+            "mentees per mentor",
+            "mentors",
+            ch.GREEN,
+        )
+    )
 
     contrib = result.contributions.mean() if len(result.contributions) else pd.Series(dtype=float)
-    fig = Figure(figsize=(4.2, 2.8))
-    ax = fig.subplots()
     labels = [LABELS.get(k, k.removeprefix("extra:")) for k in contrib.index]
-    ax.barh(labels, contrib.to_numpy(), color="#c55a11")
-    ax.set(title="What each criterion contributed", xlabel="mean points per match")
-    out.append(_png(fig))
+    figures.append(
+        ch.bars(
+            list(zip(labels, contrib.to_numpy(dtype=float).tolist(), strict=True)),
+            "What each criterion contributed",
+            "mean points per match",
+        )
+    )
+    out = [_figure(f) for f in figures]
 
     table = by_group(result, group_by)
     if table is not None and len(table):
-        fig = Figure(figsize=(8.4, 3.0))
-        left, right = fig.subplots(1, 2)
-        left.barh(table.index.astype(str), table["match_rate"], color="#305496")
-        left.set(title=f"Match rate by {group_by}", xlim=(0, 1))
-        right.barh(table.index.astype(str), table["mean_score"], color="#548235")
-        right.set(title=f"Mean score by {group_by}", xlim=(0, 100))
-        right.set_yticklabels([])
-        out.append(_png(fig))
+        groups = [str(g) for g in table.index]
+        rate = ch.bars(
+            list(zip(groups, table["match_rate"].astype(float).tolist(), strict=True)),
+            f"Match rate by {group_by}",
+            "share of mentees matched",
+            ch.BLUE,
+            limit=1,
+            value_format="{:.0%}",
+        )
+        mean = ch.bars(
+            list(zip(groups, table["mean_score"].fillna(0).astype(float).tolist(), strict=True)),
+            f"Mean score by {group_by}",
+            "mean score of the matched",
+            ch.GREEN,
+            limit=100,
+        )
+        out.append(_figure(rate, mean))
     return out
+
+
+def _figure(*plots: ch.Plot) -> str:
+    return '<figure class="wb-chart">' + "".join(ch.svg(p) for p in plots) + "</figure>"
 
 
 def by_group(result: MatchResult, column: str | None, top: int = 15) -> pd.DataFrame | None:

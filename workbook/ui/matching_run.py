@@ -458,8 +458,8 @@ class RosterRun(Step[MatchingInputs]):
     def _show_charts(self) -> None:
         if self.result is None:
             return
-        images = charts(self.result, self.group_by.value)
-        self.charts.children = [w.Image(value=png, format="png") for png in images]
+        figures = charts(self.result, self.group_by.value)
+        self.charts.children = [w.HTML(svg) for svg in figures]
 
     # ------------------------------------------------------------ review
 
