@@ -12,6 +12,8 @@ import datetime as dt
 import html
 import io
 import re
+import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -50,7 +52,7 @@ class Tags(HTMLParser):
 def downloads(step: CharterStep) -> dict[str, bytes]:
     """The files behind the step's download links, decoded from their data URIs."""
     files = {}
-    for a in Tags(step.downloads.value).find("a"):
+    for a in Tags(step.downloads.value + step.docx_link.value).find("a"):
         href = str(a["href"])
         assert href.startswith("data:")
         files[str(a["download"])] = base64.b64decode(href.split(",", 1)[1])
@@ -76,11 +78,57 @@ def test_step_previews_the_charter_in_a_sandboxed_frame(example_design: Path) ->
 
 def test_download_links_carry_every_format(example_design: Path) -> None:
     step = CharterStep.from_params(example_design)
+    assert isinstance(step, CharterStep)
+    # Markdown and HTML at once; Word when asked for (it loads python-docx and matplotlib).
+    assert sorted(downloads(step)) == ["charter.html", "charter.md"]
+    assert step.prepare_docx.layout.display != "none"
+    step.prepare_docx.click()
+    assert step.prepare_docx.layout.display == "none"
     files = downloads(step)
     assert sorted(files) == ["charter.docx", "charter.html", "charter.md"]
     assert files["charter.md"].startswith(f"# Program charter: {NAME}".encode())
     doc = Document(io.BytesIO(files["charter.docx"]))
     assert any(p.style.name == "Heading 1" for p in doc.paragraphs)
+
+
+def test_word_file_is_built_only_when_asked_for(example_design: Path) -> None:
+    """python-docx and matplotlib (about 60 MB) load only for the Word file."""
+    code = (
+        "import sys\n"
+        "from workbook.ui.charter import CharterStep\n"
+        f"step = CharterStep.from_params({str(example_design)!r})\n"
+        "heavy = ['docx', 'matplotlib']\n"
+        "print([m for m in heavy if m in sys.modules])\n"
+        "assert 'wb-download-docx' not in step.downloads.value + step.docx_link.value\n"
+        "step.prepare_docx.click()\n"
+        "assert 'wb-download-docx' in step.docx_link.value\n"
+        "print([m for m in heavy if m in sys.modules])\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.splitlines() == ["[]", "['docx', 'matplotlib']"]
+
+
+def test_a_new_charter_forgets_the_word_file_prepared_for_the_old_one(
+    example_design: Path,
+) -> None:
+    step = CharterStep.from_params(example_design)
+    assert isinstance(step, CharterStep)
+    step.prepare_docx.click()
+    assert "Download Word" in step.docx_link.value
+    step.add_approval({"role": "Sponsor"})
+    assert step.save()
+    assert step.docx_link.value == "" and "docx" not in downloads(step)
+    assert step.prepare_docx.layout.display != "none" and not step.prepare_docx.disabled
+    step.prepare_docx.click()
+    doc = Document(io.BytesIO(downloads(step)["charter.docx"]))
+    assert "Sponsor" in "\n".join(c.text for t in doc.tables for r in t.rows for c in r.cells)
+
+
+def test_no_word_button_when_word_is_not_wanted(example_design: Path) -> None:
+    step = CharterStep.from_params(example_design, formats="md,html")
+    assert isinstance(step, CharterStep)
+    assert step.prepare_docx.layout.display == "none"
+    assert step.prepare_word() is None and sorted(downloads(step)) == ["charter.html", "charter.md"]
 
 
 def test_write_button_writes_the_files(example_design: Path, tmp_path: Path) -> None:
@@ -252,6 +300,7 @@ def test_voila_shows_the_preview_and_downloads(browse: Any) -> None:
     frame.locator("h1").wait_for()
     assert frame.locator("h1").inner_text() == NAME
     assert frame.locator("section.charter-section").count() == 16
+    page.locator(".wb-charter-prepare-docx").click()
     with page.expect_download() as info:
         page.locator("a.wb-download-docx").click()
     saved = Path(info.value.path())

@@ -7,7 +7,10 @@ saved:
 
 * the readiness checklist's verdict and the sections still to be decided;
 * a download link per format, carrying the file as a data URI (works in JupyterLab and
-  in Voila, needs no server route and no file on disk);
+  in Voila, needs no server route and no file on disk); Markdown and HTML at once, Word
+  after "Prepare the Word file" is pressed, because building a ``.docx`` loads
+  python-docx and matplotlib (the timeline picture), about 60 MB a session's kernel
+  should not hold for a file nobody asked for;
 * a button that writes every format into the output folder, which a headless papermill
   run presses with ``write=True``;
 * the HTML charter in a sandboxed ``<iframe srcdoc>``: its style sheet cannot restyle
@@ -43,11 +46,14 @@ MIME = {
 LABELS = {"md": "Markdown", "html": "HTML", "docx": "Word"}
 
 CHARTER_STYLE = """<style>
-.wb-charter-downloads a.wb-download {
+.wb-charter-downloads a.wb-download, .wb-charter-docx a.wb-download {
   display: inline-block; margin: 0 .5em .4em 0; padding: .35em .9em; border-radius: 4px;
   background: #3b6ea5; color: #fff !important; text-decoration: none; font-weight: 600;
 }
-.wb-charter-downloads a.wb-download:focus { outline: 3px solid #f2b134; }
+.wb-charter-downloads a.wb-download:focus, .wb-charter-docx a.wb-download:focus {
+  outline: 3px solid #f2b134;
+}
+.wb-charter-download-bar { align-items: baseline; }
 .wb-charter-preview iframe {
   width: 100%; height: 760px; border: 1px solid var(--wb-border, #ccc); border-radius: 4px;
   background: #fff; color-scheme: light;  /* the printable charter stays black on white */
@@ -84,6 +90,15 @@ def parse_formats(formats: str | Sequence[str] | None) -> tuple[str, ...]:
             )
         )
     return wanted
+
+
+def _link(fmt: str, data: bytes) -> str:
+    """A link that downloads ``charter.<fmt>`` from a data URI (stable class per format)."""
+    return (
+        f'<a class="wb-download wb-download-{fmt}" download="charter.{fmt}" '
+        f'href="data:{MIME[fmt]};base64,{base64.b64encode(data).decode("ascii")}">'
+        f"Download {LABELS[fmt]}</a>"
+    )
 
 
 class ApprovalRow:
@@ -152,8 +167,16 @@ class CharterStep(Step[ApprovalInputs]):
             icon="file",
             tooltip=f"Write the charter into {output_dir}",
         ).add_class("wb-charter-write")
+        self.prepare_docx = w.Button(
+            description="Prepare the Word file",
+            icon="file-word-o",
+            tooltip="Build charter.docx, then download it",
+            layout=w.Layout(width="auto"),
+        ).add_class("wb-charter-prepare-docx")
+        self.docx_link = w.HTML().add_class("wb-charter-docx")
         self.reload_button.on_click(lambda _b: self.reload())
         self.write_button.on_click(lambda _b: self.write_files())
+        self.prepare_docx.on_click(lambda _b: self.prepare_word())
         super().__init__(snapshot, charter.approvals_from, charter.apply_approvals)
         # The charter of the saved design goes below the base's save bar.
         self.view.children = (
@@ -162,7 +185,9 @@ class CharterStep(Step[ApprovalInputs]):
             w.HTML("<h3>The charter</h3>"),
             self.readiness,
             w.HBox([self.reload_button, self.write_button, self.files_status]),
-            self.downloads,
+            w.HBox([self.downloads, self.prepare_docx, self.docx_link]).add_class(
+                "wb-charter-download-bar"
+            ),
             self.preview,
         )
         self.show_charter()
@@ -220,7 +245,10 @@ class CharterStep(Step[ApprovalInputs]):
         """Build the charter of the design as saved and show it."""
         try:
             self.built = charter.build(self.snapshot.design)
-            self.files = {fmt: charter.render(self.built, fmt) for fmt in self.formats}
+            # Word is built on demand (prepare_word): see the module's docstring.
+            self.files = {
+                fmt: charter.render(self.built, fmt) for fmt in self.formats if fmt != "docx"
+            }
         except WorkbookError as exc:
             self._files_status(exc.lines(), ok=False)
             return
@@ -238,12 +266,11 @@ class CharterStep(Step[ApprovalInputs]):
             )
         undecided = [f"{s.number}. {escape(s.title)}" for s in built.sections if not s.decided]
         self.readiness.value = verdict + bullet_list(undecided, "wb-charter-undecided")
-        self.downloads.value = "".join(
-            f'<a class="wb-download wb-download-{fmt}" download="charter.{fmt}" '
-            f'href="data:{MIME[fmt]};base64,{base64.b64encode(data).decode("ascii")}">'
-            f"Download {LABELS[fmt]}</a>"
-            for fmt, data in self.files.items()
-        )
+        self.downloads.value = "".join(_link(fmt, data) for fmt, data in self.files.items())
+        # A new charter: a Word file prepared for the previous one is gone.
+        self.docx_link.value = ""
+        self.prepare_docx.layout.display = None if "docx" in self.formats else "none"
+        self.prepare_docx.disabled = False
         html = self.files["html"].decode("utf-8") if "html" in self.files else None
         # sandbox="" with no allow-* token: no script, no form, no navigation of the
         # notebook page; srcdoc keeps the charter's own CSS inside the frame.
@@ -251,6 +278,26 @@ class CharterStep(Step[ApprovalInputs]):
             '<iframe title="Charter preview" sandbox="" '
             f'srcdoc="{escape(html or charter.render_html(built))}"></iframe>'
         )
+
+    def prepare_word(self) -> bytes | None:
+        """Build the Word file of the charter shown, and show its download link."""
+        if self.built is None or "docx" not in self.formats:
+            return None
+        self.prepare_docx.disabled = True
+        try:
+            data = charter.render(self.built, "docx")
+        except WorkbookError as exc:
+            self._files_status(exc.lines(), ok=False)
+            self.prepare_docx.disabled = False
+            return None
+        except Exception as exc:
+            self._bug(exc)
+            self.prepare_docx.disabled = False
+            return None
+        self.files["docx"] = data
+        self.docx_link.value = _link("docx", data)
+        self.prepare_docx.layout.display = "none"
+        return data
 
     def reload(self) -> bool:
         """Read the design file again (another step may have saved) and show it."""
