@@ -44,6 +44,17 @@ if "matplotlib.pyplot" in _sys.modules:
 get_ipython().reset(new_session=True)
 """
 
+# Run in the kernel before the first notebook: zmq drops a subscriber's IOPub messages
+# once about a thousand wait for it (the high-water mark); lift the limit for the
+# notebooks' clients, which connect afterwards (set on the IOPub thread, which owns the
+# socket).
+_UNBOUNDED_IOPUB = """\
+import zmq as _zmq
+_iopub = get_ipython().kernel.iopub_thread
+_iopub.io_loop.add_callback(lambda: _iopub.socket.setsockopt(_zmq.SNDHWM, 0))
+del _zmq
+"""
+
 log = logging.getLogger(__name__)
 
 
@@ -95,8 +106,7 @@ def _register_engine() -> None:
                 stderr_file=stderr_file,
             )
             try:
-                # cwd and env only count when this call starts the kernel.
-                return client.execute(cwd=kwargs["kernel_cwd"], env=kwargs["kernel_env"])
+                return client.execute()
             finally:
                 if client.kc is not None:
                     if client.km is not None and client.km.has_kernel:
@@ -106,6 +116,29 @@ def _register_engine() -> None:
                     client.kc.stop_channels()
 
     papermill_engines.register(ENGINE, KernelReusingEngine)
+
+
+def _client_class() -> type:
+    """A kernel client whose sockets queue every message however far behind it falls.
+
+    zmq drops a subscriber's messages once about a thousand wait for it (its high-water
+    mark). A step builds thousands of widgets, each a message on IOPub: on a loaded
+    machine the client fell that far behind, lost messages (widget state, then the
+    cell's end) and timed out. With no limit on the client's side, zmq's own I/O thread
+    keeps reading them into memory while Python catches up.
+    """
+    import zmq
+    import zmq.asyncio
+    from jupyter_client.asynchronous.client import AsyncKernelClient
+
+    class UnboundedClient(AsyncKernelClient):
+        def _context_default(self) -> zmq.asyncio.Context:
+            self._created_context = True
+            context = zmq.asyncio.Context()
+            context.setsockopt(zmq.RCVHWM, 0)
+            return context
+
+    return UnboundedClient
 
 
 class Kernel:
@@ -118,10 +151,30 @@ class Kernel:
 
     def __enter__(self) -> Kernel:
         from jupyter_client.manager import AsyncKernelManager
+        from jupyter_core.utils import run_sync
 
         _register_engine()
         self.km = AsyncKernelManager(kernel_name="python3")
+        self.km.client_factory = _client_class()
+        run_sync(self._start)()
         return self
+
+    async def _start(self) -> None:
+        """Start the kernel in ``cwd`` and lift its IOPub limit before any notebook."""
+        await self.km.start_kernel(
+            cwd=str(self.cwd),
+            env=self.env,
+            extra_arguments=["--HistoryManager.hist_file=:memory:"],  # as nbclient does
+        )
+        client = self.km.client()
+        client.start_channels()
+        try:
+            await client.wait_for_ready(timeout=60)
+            msg_id = client.execute(_UNBOUNDED_IOPUB, silent=True, store_history=False)
+            while (await client.get_shell_msg(timeout=60))["parent_header"].get("msg_id") != msg_id:
+                pass
+        finally:
+            client.stop_channels()
 
     def __exit__(
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
@@ -150,8 +203,6 @@ class Kernel:
                 kernel_name="python3",
                 progress_bar=False,
                 km=self.km,
-                kernel_cwd=str(self.cwd),
-                kernel_env=self.env,
             )
         except PapermillExecutionError as exc:
             return CellError(exc.exec_count, exc.ename, exc.evalue)
