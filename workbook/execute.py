@@ -5,7 +5,10 @@ papermill (parameters injected, papermill's error banner on failure), with a pap
 engine that hands the kernel manager to nbclient. A client that did not create its
 kernel manager leaves the kernel running, so the next notebook skips the kernel start
 and the imports. Between notebooks the kernel's namespace is reset and its widgets are
-closed, so each notebook sees only its own variables, as if it ran alone.
+closed, so each notebook sees only its own variables, as if it ran alone. zmq's limit
+of about a thousand queued IOPub messages per subscriber is lifted on both sides: a
+step sends thousands of widget messages, and a client that falls behind on a loaded
+machine would otherwise lose some.
 
 :func:`normalise` makes an executed notebook's bytes depend only on its inputs:
 papermill's and nbclient's timing metadata goes, papermill's injected and error cells
@@ -51,8 +54,8 @@ get_ipython().reset(new_session=True)
 _UNBOUNDED_IOPUB = """\
 import zmq as _zmq
 _iopub = get_ipython().kernel.iopub_thread
-_iopub.io_loop.add_callback(lambda: _iopub.socket.setsockopt(_zmq.SNDHWM, 0))
-del _zmq
+_iopub.io_loop.add_callback(_iopub.socket.setsockopt, _zmq.SNDHWM, 0)
+del _zmq, _iopub
 """
 
 log = logging.getLogger(__name__)
@@ -142,7 +145,7 @@ def _client_class() -> type:
 
 
 class Kernel:
-    """One kernel, started by the first notebook in ``cwd`` and shut down on exit."""
+    """One kernel, started in ``cwd`` on entry (IOPub limit lifted) and shut down on exit."""
 
     def __init__(self, cwd: Path, env: Mapping[str, str]) -> None:
         self.cwd = cwd
