@@ -11,8 +11,10 @@ context each time:
   ``make app`` does) with its Save button enabled;
 * ``kernel MB``: VmRSS of the page's kernel (the Voila process's child that appeared
   for this page), read from ``/proc`` when the page is interactive and, for the app,
-  again after Next has opened every step (the matching step loads pandas, OR-Tools and
-  matplotlib; nothing is run).
+  again after Next has opened every step (``--all-steps``: nothing is run; the
+  matching step loads pandas) or after a typical full session (``--session``: every
+  step opened, matching run on the example roster, which loads OR-Tools, and the
+  charter shown; nothing is saved, and the Word file is not prepared).
 
 The kernels live until the server stops (closing a tab does not stop a kernel, and
 Voila restarts one that is killed). The first pair of runs warms the disk cache and is
@@ -22,6 +24,7 @@ Usage::
 
     python -m benchmarks.bench_app                 # 5 of each, alternating
     python -m benchmarks.bench_app --repeat 9 --all-steps
+    python -m benchmarks.bench_app --repeat 9 --session
 """
 
 from __future__ import annotations
@@ -145,10 +148,31 @@ def walk_steps(page: Page) -> None:
         page.wait_for_selector(f".wb-step-{key}", state="visible")
 
 
+def full_session(page: Page) -> None:
+    """Next through every step, run matching on the example roster on the way, and wait
+    for the charter's preview."""
+    for key in STEPS[1:]:
+        page.click(".wb-next")
+        page.wait_for_selector(f".wb-step-{key}", state="visible")
+        if key == "matching":
+            page.click(".wb-step-matching .wb-run")
+            page.wait_for_selector(
+                ".wb-step-matching .wb-run-status >> text=Matched 64 of 64 mentees",
+                timeout=120_000,
+            )
+            page.wait_for_selector(".wb-charts figure.wb-chart", state="visible")
+    page.frame_locator(".wb-charter-preview iframe").locator("h1").wait_for()
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--repeat", type=int, default=5, help="runs of each page")
     parser.add_argument("--all-steps", action="store_true", help="also walk every step")
+    parser.add_argument(
+        "--session",
+        action="store_true",
+        help="also walk every step, running matching and showing the charter",
+    )
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="bench-app-") as tmp:
@@ -168,7 +192,8 @@ def main(argv: list[str] | None = None) -> None:
             base = f"http://127.0.0.1:{port}/voila/render"
             floor_url = f"{base}/floor.ipynb"
             app_url = f"{base}/app.ipynb?program=graduate-program"
-            after = walk_steps if args.all_steps else None
+            after = full_session if args.session else walk_steps if args.all_steps else None
+            label = "after session" if args.session else "after all steps"
             rows: dict[str, list[tuple[float, float, float | None]]] = {"floor": [], "app": []}
             with sync_playwright() as pw:
                 browser = pw.chromium.launch(
@@ -188,11 +213,17 @@ def main(argv: list[str] | None = None) -> None:
         finally:
             os.killpg(proc.pid, signal.SIGTERM)
             proc.wait(timeout=10)
-    report(rows, os.getloadavg()[0])
+    report(rows, os.getloadavg()[0], label)
 
 
-def report(rows: dict[str, list[tuple[float, float, float | None]]], load: float) -> None:
-    print("| page | runs | median s | min s | max s | kernel MB (median) | after all steps |")
+def report(
+    rows: dict[str, list[tuple[float, float, float | None]]],
+    load: float,
+    label: str = "after all steps",
+) -> None:
+    print(
+        f"| page | runs | median s | min s | max s | kernel MB (median) | {label} (median, max) |"
+    )
     print("|---|---|---|---|---|---|---|")
     medians = {}
     for name, runs in rows.items():
@@ -202,7 +233,9 @@ def report(rows: dict[str, list[tuple[float, float, float | None]]], load: float
         medians[name] = statistics.median(secs)
         print(
             f"| {name} | {len(runs)} | {medians[name]:.2f} | {min(secs):.2f} | {max(secs):.2f} "
-            f"| {mem:.0f} | {f'{statistics.median(later):.0f}' if later else '-'} |"
+            f"| {mem:.0f} | "
+            + (f"{statistics.median(later):.0f}, {max(later):.0f}" if later else "-")
+            + " |"
         )
     print(
         f"\napp / floor = {medians['app'] / medians['floor']:.2f} (target 1.5); "
