@@ -92,7 +92,7 @@ def test_download_links_carry_every_format(example_design: Path) -> None:
 
 
 def test_word_file_is_built_only_when_asked_for(example_design: Path) -> None:
-    """python-docx and matplotlib (about 60 MB) load only for the Word file."""
+    """python-docx and matplotlib (about 47 MB) load only for the Word file."""
     code = (
         "import sys\n"
         "from workbook.ui.charter import CharterStep\n"

@@ -9,7 +9,7 @@ saved:
 * a download link per format, carrying the file as a data URI (works in JupyterLab and
   in Voila, needs no server route and no file on disk); Markdown and HTML at once, Word
   after "Prepare the Word file" is pressed, because building a ``.docx`` loads
-  python-docx and matplotlib (the timeline picture), about 60 MB a session's kernel
+  python-docx and matplotlib (the timeline picture), about 47 MB a session's kernel
   should not hold for a file nobody asked for;
 * a button that writes every format into the output folder, which a headless papermill
   run presses with ``write=True``;
