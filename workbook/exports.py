@@ -25,14 +25,15 @@ Three promises:
 
 from __future__ import annotations
 
+import io
 import json
-from collections.abc import Iterator
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from workbook import archive, xlsx
+from workbook import archive
 from workbook.store import write_outputs
 
 if TYPE_CHECKING:
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
 
 MANIFEST = ".workbook-exports.json"
 _DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def neutralise(value: object) -> object:
@@ -66,22 +68,53 @@ def to_csv_bytes(frame: pd.DataFrame) -> bytes:
 
 
 def to_xlsx_bytes(sheets: dict[str, pd.DataFrame], widths: dict[str, int] | None = None) -> bytes:
-    """A formatted workbook: bold shaded header, frozen header row, filters, widths, wrapping.
+    """A formatted workbook: bold shaded header, frozen header row, filters, widths, wrapping."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
 
-    Written by :mod:`workbook.xlsx` rather than openpyxl, which would add about 18 MB to
-    the app's kernel on every matching run.
-    """
-    wrap = frozenset({"reasons", "reason", "alternatives"})
-
-    def rows(frame: pd.DataFrame) -> Iterator[list[object]]:
+    widths = widths or {}
+    book = Workbook(write_only=True)
+    bold, fill = Font(bold=True, color="FFFFFF"), PatternFill("solid", fgColor="305496")
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for title, frame in sheets.items():
+        sheet = book.create_sheet(title)
+        for k, column in enumerate(frame.columns, start=1):
+            sheet.column_dimensions[get_column_letter(k)].width = widths.get(
+                column, min(60, max(10, len(column) + 2))
+            )
+        sheet.freeze_panes = "A2"
+        if len(frame.columns):
+            sheet.auto_filter.ref = f"A1:{get_column_letter(len(frame.columns))}{len(frame) + 1}"
+        header = []
+        for column in frame.columns:
+            cell = WriteOnlyCell(sheet, value=column)
+            cell.font, cell.fill = bold, fill
+            header.append(cell)
+        sheet.append(header)
+        wrapped = {
+            k for k, c in enumerate(frame.columns) if c in ("reasons", "reason", "alternatives")
+        }
         for row in frame.itertuples(index=False):
-            yield [neutralise(v) if isinstance(v, str) else v for v in row]
-
-    book = {
-        title: xlsx.Sheet([str(c) for c in frame.columns], rows(frame), widths or {}, wrap)
-        for title, frame in sheets.items()
-    }
-    return archive.pin(xlsx.workbook_bytes(book))
+            cells: list[object] = []
+            for k, value in enumerate(row):
+                if isinstance(value, str):
+                    value = _ILLEGAL_XML.sub("", str(neutralise(value)))
+                if k in wrapped:
+                    cell = WriteOnlyCell(sheet, value=value)
+                    cell.alignment = wrap
+                    cells.append(cell)
+                elif isinstance(value, float):
+                    cell = WriteOnlyCell(sheet, value=value)
+                    cell.number_format = "0.0"
+                    cells.append(cell)
+                else:
+                    cells.append(value)
+            sheet.append(cells)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return archive.pin(buffer.getvalue())
 
 
 def build_files(result: MatchResult, all_scores: bool = False) -> dict[str, bytes]:
