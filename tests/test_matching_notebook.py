@@ -57,6 +57,20 @@ def test_settings_show_their_effect_and_save_only_matching(workdir: Path) -> Non
     assert after.matching.results is None  # no run yet: nothing to record
 
 
+def test_the_whole_reporting_line_is_a_selected_choice_not_a_blank(workdir: Path) -> None:
+    # A Dropdown holding None has no selection: the page would show an empty box.
+    step = open_step(workdir)
+    step.depth.value = 2
+    assert step.save(raise_errors=True)
+    assert store.load(workdir / "design.yaml").design.matching.reporting_line_depth == 2
+    step.depth.label = "Whole line above the mentee (R1)"
+    assert step.save(raise_errors=True)
+    assert store.load(workdir / "design.yaml").design.matching.reporting_line_depth is None
+    reopened = open_step(workdir)
+    assert reopened.depth.index == 0
+    assert reopened.depth.label == "Whole line above the mentee (R1)"
+
+
 def test_bad_value_is_shown_next_to_its_field(workdir: Path) -> None:
     step = open_step(workdir)
     step.min_gap.value = "3"

@@ -45,6 +45,11 @@ CRITERIA_HELP = {
 }
 
 
+WHOLE_LINE = 0
+"""The reporting-line dropdown's value for "the whole line" (the design's ``None``): a
+Dropdown whose value is ``None`` has no selection, so the page would show it blank."""
+
+
 def _optional(text: str) -> str | None:
     """Blank text box -> ``None`` (no limit); anything else goes to validation as typed."""
     return text.strip() or None
@@ -157,7 +162,7 @@ class MatchingStep(RosterRun):
                 w.Dropdown(
                     description="Reporting line",
                     options=[
-                        ("Whole line above the mentee (R1)", None),
+                        ("Whole line above the mentee (R1)", WHOLE_LINE),
                         ("Manager only", 1),
                         ("Manager and skip-level", 2),
                         ("Three levels up", 3),
@@ -236,7 +241,7 @@ class MatchingStep(RosterRun):
             seniority_min_gap=_optional(self.min_gap.value),
             seniority_max_gap=_optional(self.max_gap.value),
             max_timezone_hours=_optional(self.max_tz.value),
-            reporting_line_depth=self.depth.value,
+            reporting_line_depth=self.depth.value or None,
             min_score=self.min_score.value,
             avoid_repeat_pairs=self.avoid_repeat.value,
             mentor_capacity=_optional(self.capacity.value),
@@ -253,10 +258,10 @@ class MatchingStep(RosterRun):
             self.min_gap.value = plain(inputs.seniority_min_gap)
             self.max_gap.value = plain(inputs.seniority_max_gap)
             self.max_tz.value = plain(inputs.max_timezone_hours)
-            if inputs.reporting_line_depth not in [v for _, v in self.depth.options]:
-                depth = inputs.reporting_line_depth
+            depth = inputs.reporting_line_depth or WHOLE_LINE
+            if depth not in [v for _, v in self.depth.options]:
                 self.depth.options = [*self.depth.options, (f"{depth} levels up", depth)]
-            self.depth.value = inputs.reporting_line_depth
+            self.depth.value = depth
             self.min_score.value = min(inputs.min_score, 100)
             self.capacity.value = plain(inputs.mentor_capacity)
             self.avoid_repeat.value = inputs.avoid_repeat_pairs
