@@ -167,3 +167,15 @@ def test_each_preset_answers_real_questions_and_names_a_relationship(preset: str
     for question_key, option_key in answers.items():
         question = questionnaire.question(question_key)
         assert question is not None and question.option(option_key) is not None, question_key
+
+
+def test_the_fast_loader_reads_every_file_as_pyyaml_safe_load_does() -> None:
+    root = Path(__file__).resolve().parent.parent
+    texts = [
+        p.read_text("utf-8")
+        for p in resources.files("workbook.knowledge").iterdir()
+        if p.name.endswith(".yaml")
+    ]
+    texts.append((root / "examples" / "graduate-program" / "design.yaml").read_text("utf-8"))
+    for text in texts:
+        assert knowledge.safe_load(text) == yaml.safe_load(text)

@@ -168,7 +168,7 @@ class FitAnswers(BaseModel):
         """
         path = Path(path)
         try:
-            data = yaml.safe_load(path.read_text("utf-8"))
+            data = knowledge.safe_load(path.read_text("utf-8"))
         except FileNotFoundError:
             raise InputError(
                 Problem("does not exist", "give the path of an answers .yaml file", str(path))

@@ -118,7 +118,7 @@ def parse_bytes(raw: bytes, file: str) -> Design:
             )
         ) from None
     try:
-        data = yaml.safe_load(text)
+        data = knowledge.safe_load(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         raise DesignError(
