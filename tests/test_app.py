@@ -138,3 +138,24 @@ def test_app_notebook_runs_headless_on_a_programs_folder(tmp_path: Path, run_not
     state = json.dumps(json.loads(output.read_text("utf-8"))["metadata"]["widgets"])
     assert "wb-step-fit_check" in state and "wb-progress-charter" in state
     assert "Traceback" not in output.read_text("utf-8")
+
+
+def test_serving_beyond_this_machine_without_a_token_warns(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(app.subprocess, "Popen", FakeVoila)
+    monkeypatch.setattr(app, "wait_for_port", lambda port, proc: True)
+    monkeypatch.delenv("WORKBOOK_TOKEN", raising=False)
+    runner = CliRunner()
+    FakeVoila.started.clear()
+    bare = runner.invoke(cli, ["app", str(tmp_path), "--ip", "0.0.0.0", "--no-browser"])
+    assert "without a token" in bare.stderr and "--token" in bare.stderr
+    guarded = runner.invoke(
+        cli,
+        ["app", str(tmp_path), "--ip", "0.0.0.0", "--no-browser"],
+        env={"WORKBOOK_TOKEN": "s3cret"},
+    )
+    assert "without a token" not in guarded.stderr
+    assert "?token=s3cret" in guarded.stdout
+    assert "--Voila.token=s3cret" in FakeVoila.started[-1][0]
+    assert not any(c.startswith("--Voila.token") for c in FakeVoila.started[0][0])

@@ -126,3 +126,39 @@ def test_code_sent_from_the_browser_is_not_run(
     assert not marker.exists()
     # The page's own widgets still work over the same kernel.
     assert page.locator(".wb-overview").is_visible()  # type: ignore[attr-defined]
+
+
+def test_with_a_token_only_requests_carrying_it_are_served(tmp_path: Path) -> None:
+    (tmp_path / "blank.ipynb").write_text(
+        json.dumps({"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}), "utf-8"
+    )
+    port = free_port()
+    proc = subprocess.Popen(
+        voila_command(tmp_path, port, token="s3cret-for-the-test"),
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        assert wait_for_port(port, proc), "voila did not start"
+        page = f"http://127.0.0.1:{port}/voila/render/blank.ipynb"
+        # Without the token Voila sends the browser to its login page, never the app.
+        opener = urllib.request.build_opener(NoRedirect)
+        for url in (page, f"{page}?token=wrong"):
+            try:
+                status = opener.open(url, timeout=10).status
+            except urllib.error.HTTPError as exc:
+                status = exc.code
+            assert status in (302, 403), url
+        assert status_of(f"{page}?token=s3cret-for-the-test") == 200
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=10)
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    """Report a redirect (to the login page) instead of following it."""
+
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
+        return None

@@ -88,10 +88,12 @@ def target(path: Path | None) -> tuple[Path, str]:
     return path.resolve(), ""
 
 
-def landing_url(port: int, program: str = "") -> str:
-    """The app's address, opening ``program`` directly when given."""
+def landing_url(port: int, program: str = "", token: str = "") -> str:
+    """The app's address, opening ``program`` directly when given (with the token the
+    server asks for, if any)."""
     url = f"http://127.0.0.1:{port}/voila/render/{LANDING}"
-    return f"{url}?{urllib.parse.urlencode({'program': program})}" if program else url
+    query = {k: v for k, v in (("program", program), ("token", token)) if v}
+    return f"{url}?{urllib.parse.urlencode(query)}" if query else url
 
 
 LOCAL = "127.0.0.1"
@@ -103,10 +105,11 @@ WEBSOCKET_LIMIT = 64 * 1024 * 1024
 """Largest widget message Voila accepts (bytes); above it the page loses its kernel."""
 
 
-def voila_command(notebooks: Path, port: int, ip: str = LOCAL) -> list[str]:
+def voila_command(notebooks: Path, port: int, ip: str = LOCAL, token: str = "") -> list[str]:
     """The Voila command line, locked down for personal data.
 
-    * binds to ``ip`` (this machine only by default);
+    * binds to ``ip`` (this machine only by default), and with a ``token`` answers only
+      requests that carry it (``?token=...``; others get Voila's login page);
     * serves no files at all (an empty allow-list: Voila's default serves images, and
       the workbook needs none: downloads are built in the page);
     * culls idle kernels after 15 minutes, because closing a tab does not stop one;
@@ -132,6 +135,7 @@ def voila_command(notebooks: Path, port: int, ip: str = LOCAL) -> list[str]:
         f'--Voila.tornado_settings={{"websocket_max_message_size": {WEBSOCKET_LIMIT}}}',
         "--MappingKernelManager.cull_idle_timeout=900",
         "--MappingKernelManager.cull_interval=60",
+        *([f"--Voila.token={token}"] if token else []),
     ]
 
 
@@ -156,6 +160,7 @@ def serve(
     *,
     port: int = 8866,
     ip: str = LOCAL,
+    token: str = "",
     notebooks: Path = NOTEBOOKS,
     open_browser: bool = True,
 ) -> int:
@@ -165,6 +170,9 @@ def serve(
         path: a programs folder, or a program's ``design.yaml`` to open directly;
             ``None`` means ``$WORKBOOK_PROGRAMS``.
         ip: the address to listen on; this machine only unless told otherwise.
+        token: a secret every request must carry; without one, anyone who can reach
+            ``ip`` can use the app, so listening beyond this machine without a token
+            prints a warning.
 
     Raises:
         InputError: the notebooks folder is not the workbook's, or ``path`` cannot be
@@ -182,10 +190,18 @@ def serve(
     env = {**os.environ, programs.ENV: str(root)}
     if program:
         env.update(environment(root / program / programs.DESIGN))
-    proc = subprocess.Popen(voila_command(notebooks, port, ip), env=env)
+    if ip != LOCAL and not token:
+        print(
+            f"Warning: listening on {ip} without a token: anyone who can reach port {port} "
+            "can open and change every program. Give --token (or $WORKBOOK_TOKEN), or put "
+            "the app behind a JupyterHub; see the README.",
+            file=sys.stderr,
+            flush=True,
+        )
+    proc = subprocess.Popen(voila_command(notebooks, port, ip, token), env=env)
     try:
         if wait_for_port(port, proc):
-            url = landing_url(port, program)
+            url = landing_url(port, program, token)
             print(f"The workbook is open at {url} (Ctrl+C stops it)", flush=True)
             if open_browser:
                 webbrowser.open(url)

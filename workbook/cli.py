@@ -333,9 +333,15 @@ def params_command(readme: Path | None) -> None:
     show_default=True,
     help="Address to listen on; the default serves this machine only.",
 )
+@click.option(
+    "--token",
+    envvar="WORKBOOK_TOKEN",
+    default="",
+    help="A secret every request must carry (?token=...); also read from $WORKBOOK_TOKEN.",
+)
 @click.option("--no-browser", is_flag=True, help="Do not open a browser.")
 @reports_problems
-def app_command(path: Path | None, port: int, ip: str, no_browser: bool) -> None:
+def app_command(path: Path | None, port: int, ip: str, token: str, no_browser: bool) -> None:
     """Serve the app with Voila at http://IP:PORT on a programs folder.
 
     PATH is a folder holding one folder per program (default: $WORKBOOK_PROGRAMS), or
@@ -343,7 +349,7 @@ def app_command(path: Path | None, port: int, ip: str, no_browser: bool) -> None
     """
     from workbook import app
 
-    sys.exit(app.serve(path, port=port, ip=ip, open_browser=not no_browser))
+    sys.exit(app.serve(path, port=port, ip=ip, token=token, open_browser=not no_browser))
 
 
 def main() -> None:
