@@ -23,10 +23,9 @@ import urllib.parse
 import webbrowser
 from pathlib import Path
 
-from workbook import programs
+from workbook import NOTEBOOKS, programs
 from workbook.errors import InputError, Problem
 
-NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 LANDING = "app.ipynb"
 
 

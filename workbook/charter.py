@@ -33,7 +33,7 @@ from pathlib import Path
 import jinja2
 from pydantic import BaseModel, ConfigDict, Field
 
-from workbook import clock, rules
+from workbook import TEMPLATES, clock, rules
 from workbook import timeline as tl
 from workbook.charter_blocks import (
     TBD,
@@ -87,7 +87,6 @@ __all__ = [
     "write",
 ]
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 """Where the Jinja2 templates live (the repository's top-level ``templates/``)."""
 
 FORMATS = ("md", "html", "docx")

@@ -40,11 +40,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from workbook import NOTEBOOKS, store
 from workbook import execute as notebooks
-from workbook import store
 from workbook.errors import DesignError, ExistsError, Problem, StoreError, WorkbookError
 
-NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 MANIFEST = ".workbook-run.json"
 DESIGN = "design.yaml"
 """The working copy's name in the program folder (the kernel runs in that folder)."""
