@@ -32,10 +32,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -45,7 +42,7 @@ from pathlib import Path
 import nbformat
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from workbook.app import NOTEBOOKS, voila_command, wait_for_port
+from workbook.app import NOTEBOOKS, free_port, running
 from workbook.programs import EXAMPLE
 
 CHROMIUM = os.environ.get("WORKBOOK_CHROMIUM", "/usr/bin/chromium")
@@ -58,12 +55,6 @@ w.VBox([
     w.Dropdown(description="Choice", options=["a", "b", "c"]),
     w.Button(description="Go"),
 ])"""
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def children(pid: int) -> set[int]:
@@ -179,16 +170,7 @@ def main(argv: list[str] | None = None) -> None:
         served, programs = prepare(Path(tmp))
         port = free_port()
         env = {**os.environ, "WORKBOOK_PROGRAMS": str(programs)}
-        proc = subprocess.Popen(
-            voila_command(served, port),
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-        try:
-            if not wait_for_port(port, proc):
-                raise SystemExit("voila did not start")
+        with running(served, port, env=env) as proc:
             base = f"http://127.0.0.1:{port}/voila/render"
             floor_url = f"{base}/floor.ipynb"
             app_url = f"{base}/app.ipynb?program=graduate-program"
@@ -210,9 +192,6 @@ def main(argv: list[str] | None = None) -> None:
                         file=sys.stderr,
                     )
                 browser.close()
-        finally:
-            os.killpg(proc.pid, signal.SIGTERM)
-            proc.wait(timeout=10)
     report(rows, os.getloadavg()[0], label)
 
 

@@ -11,16 +11,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
-import socket
-import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from workbook.app import environment, voila_command, wait_for_port
+from workbook.app import environment, free_port, running
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
@@ -44,12 +41,6 @@ def example_design(tmp_path: Path) -> Path:
     target = tmp_path / "design.yaml"
     shutil.copy(EXAMPLE / "design.yaml", target)
     return target
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass
@@ -98,25 +89,8 @@ def voila_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VoilaApp]
     }
     app = VoilaApp(f"http://127.0.0.1:{port}", workdir, programs)
     app.reset()
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(
-            voila_command(NOTEBOOKS, port),
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        try:
-            if not wait_for_port(port, proc):
-                raise RuntimeError(f"voila did not start; see {log_path}")
-            yield app
-        finally:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
+    with log_path.open("wb") as log, running(NOTEBOOKS, port, env=env, log=log, cwd=ROOT):
+        yield app
 
 
 @pytest.fixture

@@ -9,9 +9,6 @@ no code a browser sends to a kernel: only widget messages reach it.
 from __future__ import annotations
 
 import json
-import os
-import signal
-import subprocess
 import time
 import urllib.error
 import urllib.request
@@ -19,9 +16,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, Browse, VoilaApp, free_port
+from conftest import ROOT, Browse, VoilaApp
 
-from workbook.app import LOCAL, voila_command, wait_for_port
+from workbook.app import LOCAL, free_port, running, voila_command
 
 pytestmark = pytest.mark.browser
 
@@ -51,20 +48,8 @@ def plain_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         json.dumps({"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}), "utf-8"
     )
     port = free_port()
-    proc = subprocess.Popen(
-        voila_command(folder, port),
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    try:
-        if not wait_for_port(port, proc):
-            raise RuntimeError("voila did not start")
+    with running(folder, port, cwd=ROOT):
         yield f"http://127.0.0.1:{port}"
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=10)
 
 
 def test_the_app_listens_on_this_machine_only() -> None:
@@ -133,15 +118,7 @@ def test_with_a_token_only_requests_carrying_it_are_served(tmp_path: Path) -> No
         json.dumps({"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}), "utf-8"
     )
     port = free_port()
-    proc = subprocess.Popen(
-        voila_command(tmp_path, port, token="s3cret-for-the-test"),
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    try:
-        assert wait_for_port(port, proc), "voila did not start"
+    with running(tmp_path, port, token="s3cret-for-the-test", cwd=ROOT):
         page = f"http://127.0.0.1:{port}/voila/render/blank.ipynb"
         # Without the token Voila sends the browser to its login page, never the app.
         opener = urllib.request.build_opener(NoRedirect)
@@ -152,9 +129,6 @@ def test_with_a_token_only_requests_carrying_it_are_served(tmp_path: Path) -> No
                 status = exc.code
             assert status in (302, 403), url
         assert status_of(f"{page}?token=s3cret-for-the-test") == 200
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=10)
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):

@@ -14,14 +14,18 @@ kernel, and bound to 127.0.0.1 so rosters never leave the machine.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import socket
 import subprocess
 import sys
 import time
 import urllib.parse
 import webbrowser
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import IO
 
 from workbook import NOTEBOOKS, programs
 from workbook.errors import InputError, Problem
@@ -152,6 +156,58 @@ def wait_for_port(port: int, proc: subprocess.Popen[bytes], timeout: float = 60.
         except OSError:
             time.sleep(0.2)
     return False
+
+
+def free_port() -> int:
+    """A port nothing on this machine listens on now (for tests and benchmarks)."""
+    with socket.socket() as s:
+        s.bind((LOCAL, 0))
+        return int(s.getsockname()[1])
+
+
+@contextlib.contextmanager
+def running(
+    notebooks: Path,
+    port: int,
+    *,
+    env: Mapping[str, str] | None = None,
+    token: str = "",
+    log: IO[bytes] | None = None,
+    cwd: Path | None = None,
+) -> Iterator[subprocess.Popen[bytes]]:
+    """Voila serving ``notebooks`` as the app serves them, for as long as the block runs.
+
+    Tests and benchmarks use it so that they measure the command ``workbook app`` runs.
+    Voila runs in its own process group, which is stopped (kernels included) at the end.
+
+    Raises:
+        InputError: Voila exited or did not listen within a minute (see ``log``).
+    """
+    proc = subprocess.Popen(
+        voila_command(notebooks, port, token=token),
+        env=dict(env) if env is not None else None,
+        cwd=cwd,
+        stdout=log if log is not None else subprocess.DEVNULL,
+        stderr=subprocess.STDOUT if log is not None else subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        if not wait_for_port(port, proc):
+            raise InputError(
+                Problem(
+                    f"Voila did not start on port {port}",
+                    "read Voila's log for the reason",
+                    str(notebooks),
+                )
+            )
+        yield proc
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
 
 
 def serve(
