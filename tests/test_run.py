@@ -282,6 +282,36 @@ def test_rerun_replaces_its_own_output_and_steps_pick_a_subset(tmp_path: Path) -
     assert sorted(files(out / "pilot")) == [MANIFEST, "design.yaml", "notebooks/01_purpose.ipynb"]
 
 
+@pytest.mark.notebook
+def test_a_kernel_that_cannot_start_fails_its_program_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from workbook import run
+
+    real = run.notebooks.Kernel
+
+    def kernel(folder: Path, env: dict[str, str]) -> object:
+        if folder.name == "pilot":
+            raise RuntimeError("Kernel died before replying to kernel_info")
+        return real(folder, env)
+
+    monkeypatch.setattr(run.notebooks, "Kernel", kernel)
+    designs = make_programs(tmp_path / "in")
+    args = [str(designs["graduate"]), str(designs["pilot"]), "--steps", "purpose,charter"]
+    result = CliRunner().invoke(
+        cli, ["run", *args, "-o", str(tmp_path / "out"), "--jobs", "1", "--no-progress"]
+    )
+    assert result.exit_code == 1
+    assert (
+        "pilot: 01_purpose.ipynb: kernel: RuntimeError: the kernel did not start: "
+        "Kernel died before replying to kernel_info"
+    ) in result.stderr
+    assert "Traceback" not in result.output + result.stderr
+    # The other program of the batch ran to the end.
+    assert (tmp_path / "out" / "graduate" / "charter" / "charter.md").is_file()
+    assert not (tmp_path / "out" / "pilot" / "charter").exists()
+
+
 def test_foreign_files_in_the_output_are_refused(tmp_path: Path) -> None:
     design = make_programs(tmp_path / "in")["graduate"]
     mine = tmp_path / "out" / "graduate" / "charter" / "charter.docx"

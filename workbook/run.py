@@ -330,9 +330,14 @@ def run_program(program: Program, plan: Plan, report: Report) -> ProgramResult:
         with contextlib.ExitStack() as stack:
             kernel = None
             for step in plan.steps:
-                if kernel is None or not plan.reuse_kernel:
+                if not result.failure and (kernel is None or not plan.reuse_kernel):
                     stack.close()  # the previous notebook's kernel, if it had its own
-                    kernel = stack.enter_context(notebooks.Kernel(folder, _kernel_environment()))
+                    kernel = _start_kernel(stack, program.name, folder, step, result)
+                    if kernel is None:
+                        outcome = StepResult(step.name, step.notebook, "failed", result.failure)
+                        result.steps.append(outcome)
+                        report(program.name, outcome)
+                        continue
                 outcome = _run_step(kernel, program.name, folder, step, plan.roster, result)
                 result.steps.append(outcome)
                 report(program.name, outcome)
@@ -343,15 +348,30 @@ def run_program(program: Program, plan: Plan, report: Report) -> ProgramResult:
     return result
 
 
+def _start_kernel(
+    stack: contextlib.ExitStack[Any], name: str, folder: Path, step: Step, result: ProgramResult
+) -> notebooks.Kernel | None:
+    """A kernel for the program, or ``None`` with the program's failure recorded: a
+    kernel that cannot start (missing kernelspec, a crash at start, a timeout) is one
+    program's failure, reported in one line like any other, not the end of the batch."""
+    try:
+        return stack.enter_context(notebooks.Kernel(folder, _kernel_environment()))
+    except Exception as exc:
+        result.failure = failure_line(
+            name, step.notebook, None, type(exc).__name__, f"the kernel did not start: {exc}"
+        )
+        return None
+
+
 def _run_step(
-    kernel: notebooks.Kernel,
+    kernel: notebooks.Kernel | None,
     name: str,
     folder: Path,
     step: Step,
     roster: Path | None,
     result: ProgramResult,
 ) -> StepResult:
-    if result.failure:
+    if result.failure or kernel is None:
         return StepResult(step.name, step.notebook, "not run", "an earlier step failed")
     if step.name == "matching" and roster is None:
         return StepResult(step.name, step.notebook, "skipped", "no roster (--roster)")
