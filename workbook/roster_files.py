@@ -1,0 +1,283 @@
+"""Read a roster file into a table of text and give its columns their canonical names.
+
+This is the part of reading a roster that is about the file, not the people in it: HR
+exports arrive as CSV in UTF-8, UTF-8 with a byte-order mark, Windows-1252 (what Excel
+writes by default on Windows), UTF-16 ("Unicode text"), with commas, semicolons or tabs,
+or as an XLSX workbook (first sheet). :func:`read_table` turns any of them into a table
+whose every cell is a ``str`` and whose index is the row number in the file, so every
+later message points at the right row; :func:`map_columns` renames the headers to
+:data:`CANONICAL`. Judging the rows is :mod:`workbook.roster`'s job.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+
+from workbook.errors import Problem, RosterError
+
+CANONICAL = (
+    "id",
+    "name",
+    "email",
+    "role",
+    "department",
+    "manager_id",
+    "level",
+    "timezone",
+    "skills_offered",
+    "skills_wanted",
+    "goals",
+    "languages",
+    "capacity",
+    "preferences",
+    "exclude",
+)
+"""The roster's columns, in the order a validated roster has them."""
+
+_MAX_BYTES = 200 * 1024 * 1024
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def read_table(source: str | Path | bytes, file: str | None = None) -> tuple[pd.DataFrame, str]:
+    """Read a CSV or XLSX file into a table of text, without judging its content.
+
+    Args:
+        source: a path, or the raw bytes of an uploaded file.
+        file: the name to use in messages (defaults to the path).
+
+    Returns:
+        The table (every cell a ``str``, header cleaned of BOM and spaces) and the
+        encoding that was used.
+
+    Raises:
+        RosterError: the file is missing, empty, binary, ragged or otherwise not a table;
+            every ragged row is listed.
+    """
+    if isinstance(source, bytes):
+        raw, name = source, file or "roster"
+    else:
+        path = Path(source)
+        name = file or str(path)
+        try:
+            if path.stat().st_size > _MAX_BYTES:
+                raise RosterError(
+                    Problem("is larger than 200 MB", "split the roster or remove columns", name)
+                )
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            raise RosterError(Problem("does not exist", "check the path", name)) from None
+        except IsADirectoryError:
+            raise RosterError(
+                Problem("is a folder, not a roster", "give the path of a .csv or .xlsx file", name)
+            ) from None
+        except OSError as exc:
+            raise RosterError(
+                Problem(f"cannot be read ({exc.strerror})", "check permissions", name)
+            ) from None
+    if not raw.strip():
+        raise RosterError(
+            Problem(
+                "is empty", "export the roster again with a header row and one row per person", name
+            )
+        )
+    if raw[:4] == b"PK\x03\x04":
+        return _read_xlsx(raw, name), "xlsx"
+    if raw[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise RosterError(
+            Problem(
+                "is an old Excel .xls file",
+                "open it in Excel and save it as .xlsx or as CSV UTF-8",
+                name,
+            )
+        )
+    text, encoding = _decode(raw, name)
+    return _read_csv_text(text, name), encoding
+
+
+def _decode(raw: bytes, name: str) -> tuple[str, str]:
+    """Decode the bytes the way the file was most probably saved."""
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return raw.decode("utf-16"), "utf-16"
+    if b"\x00" in raw[:8192]:
+        raise RosterError(
+            Problem(
+                "is not a table: it is a binary file",
+                "export the roster as CSV (UTF-8) or XLSX",
+                name,
+            )
+        )
+    if raw[:3] == b"\xef\xbb\xbf":
+        try:
+            return raw[3:].decode("utf-8"), "utf-8-sig"
+        except UnicodeDecodeError:
+            pass
+    try:
+        return raw.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    # Excel on Windows saves "CSV (Comma delimited)" as Windows-1252. Five byte values are
+    # undefined there; Latin-1 maps them to control characters instead of failing.
+    try:
+        return raw.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        return raw.decode("latin-1"), "latin-1"
+
+
+def _sniff_delimiter(header: str) -> str:
+    """The delimiter of the header row: comma, or semicolon/tab as some locales save."""
+    counts = {d: header.count(d) for d in (",", ";", "\t")}
+    best = max(counts, key=lambda d: (counts[d], d == ","))
+    return best if counts[best] else ","
+
+
+def _read_csv_text(text: str, name: str) -> pd.DataFrame:
+    first_line = text.lstrip("\ufeff").split("\n", 1)[0]
+    delimiter = _sniff_delimiter(first_line)
+    try:
+        rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=delimiter))
+    except csv.Error as exc:
+        raise RosterError(
+            Problem(f"is not a table: {exc}", "export the roster again as CSV", name)
+        ) from None
+    return _rows_to_frame(rows, name)
+
+
+def _read_xlsx(raw: bytes, name: str) -> pd.DataFrame:
+    import openpyxl  # imported here: only XLSX rosters need it
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise RosterError(
+            Problem(
+                f"is not a table: the XLSX file cannot be opened ({exc})",
+                "open it in Excel and save it again as .xlsx or CSV UTF-8",
+                name,
+            )
+        ) from None
+    try:
+        sheet = book.worksheets[0]
+        rows = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    finally:
+        book.close()
+    return _rows_to_frame(rows, name)
+
+
+def _cell_text(value: object) -> str:
+    """A spreadsheet cell as the text a person would have typed."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    return str(value)
+
+
+def _rows_to_frame(rows: list[list[str]], name: str) -> pd.DataFrame:
+    # Drop fully blank rows at the end (spreadsheets leave them) but keep row numbers.
+    while rows and not any(c.strip() for c in rows[-1]):
+        rows.pop()
+    if not rows:
+        raise RosterError(Problem("is empty", "export the roster again with a header row", name))
+    header = [h.strip().lstrip("\ufeff") for h in rows[0]]
+    while header and header[-1] == "":
+        header.pop()  # trailing empty header cells, as spreadsheets write them
+    if len(header) < 2:
+        raise RosterError(
+            Problem(
+                "is not a table: the first row has a single column",
+                "the first row must name the columns (id,name,role,...) separated by commas",
+                name,
+                row=1,
+                value=(rows[0][0] if rows[0] else "")[:60],
+            )
+        )
+    problems = []
+    width = len(header)
+    body, numbers = [], []
+    for number, row in enumerate(rows[1:], start=2):
+        if not any(c.strip() for c in row):
+            continue  # a blank line or an empty spreadsheet row: not a person
+        if len(row) > width and any(c.strip() for c in row[width:]):
+            problems.append(
+                Problem(
+                    f"has {len(row)} values but the header has {width} columns",
+                    "quote values that contain the delimiter, or remove the extra values",
+                    name,
+                    row=number,
+                )
+            )
+            continue
+        body.append((row + [""] * width)[:width])
+        numbers.append(number)
+    if problems:
+        raise RosterError(problems)
+    # The index is the row number in the file, so every message points at the right row.
+    frame = pd.DataFrame(body, columns=header, dtype=object, index=pd.Index(numbers, name="row"))
+    return frame.map(lambda v: v.strip()) if len(frame) else frame
+
+
+# --------------------------------------------------------------------------- columns
+
+
+def _normal(name: str) -> str:
+    return re.sub(r"[\s\-]+", "_", name.strip().lower())
+
+
+def map_columns(frame: pd.DataFrame, column_map: dict[str, str], name: str) -> pd.DataFrame:
+    """Rename the file's columns to canonical names.
+
+    ``column_map`` (roster column -> canonical column) wins; otherwise a header that is
+    a canonical name up to case, spaces and hyphens is taken as that name.
+
+    Raises:
+        RosterError: two columns end up with one name, or a mapping targets an unknown name.
+    """
+    problems = []
+    by_normal = {_normal(k): v for k, v in column_map.items()}
+    for source, target in column_map.items():
+        if target not in CANONICAL:
+            problems.append(
+                Problem(
+                    f"column_map sends {source!r} to {target!r}, which is not a roster column",
+                    f"map it to one of {', '.join(CANONICAL)}",
+                    name,
+                    field=source,
+                )
+            )
+    renamed: list[str] = []
+    for column in frame.columns:
+        mapped = by_normal.get(_normal(column))
+        if mapped is None:
+            mapped = _normal(column) if _normal(column) in CANONICAL else column
+        renamed.append(mapped)
+    seen: dict[str, str] = {}
+    for original, target in zip(frame.columns, renamed, strict=True):
+        if target in seen:
+            problems.append(
+                Problem(
+                    f"column {original!r} and column {seen[target]!r} are both {target!r}",
+                    "remove or rename one of them",
+                    name,
+                    row=1,
+                    field=target,
+                )
+            )
+        seen[target] = original
+    if problems:
+        raise RosterError(problems)
+    out = frame.copy()
+    out.columns = renamed
+    return out
