@@ -128,6 +128,14 @@ def run_matching(page: Page, folder: Path) -> None:
     )
     assert (folder / "roster.csv").read_bytes() == (EXAMPLE / "roster.csv").read_bytes()
     assert (folder / "output" / "matches.csv").exists()
+    # The Excel file is built when asked for (it would cost every session ~11 MB).
+    assert not (folder / "output" / "matches.xlsx").exists()
+    page.click(".wb-prepare-xlsx")
+    with page.expect_download() as info:
+        page.click(".wb-download-matches-xlsx")
+    assert Path(info.value.path()).read_bytes()[:2] == b"PK"  # an Office (zip) file
+    assert (folder / "output" / "matches.xlsx").exists()
+    expect(page.locator(".wb-prepare-xlsx")).to_be_hidden()
     page.click(".wb-step-matching .wb-save")
     expect(page.locator(".wb-step-matching .wb-status")).to_contain_text("Saved revision 3")
 

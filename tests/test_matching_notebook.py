@@ -262,6 +262,31 @@ def test_a_bad_mode_parameter_names_the_field(workdir: Path) -> None:
 # ---------------------------------------------------------------- run in the background
 
 
+def test_the_app_prepares_the_excel_file_only_when_asked(workdir: Path) -> None:
+    import openpyxl
+
+    notebook = open_step(workdir)  # a notebook writes every file with every run
+    assert notebook.run(raise_errors=True) is not None
+    assert (workdir / "out" / "matches.xlsx").exists()
+    assert notebook.excel_button.layout.display == "none"
+
+    step = open_step(workdir)
+    step.excel_on_demand = True  # as the app sets it
+    assert step.run(raise_errors=True) is not None
+    out = workdir / "out"
+    assert (out / "matches.csv").exists() and not (out / "matches.xlsx").exists()
+    assert "matches.xlsx" not in step.downloads.value  # no link to the last run's file
+    assert step.excel_button.layout.display != "none"
+    assert step.prepare_excel()
+    assert "matches.xlsx" in step.downloads.value
+    assert step.excel_button.layout.display == "none"
+    book = openpyxl.load_workbook(out / "matches.xlsx")
+    assert book["Matches"].max_row == 65  # the header and the run's 64 matches
+    # The folder holds one run's files, all recorded: a next run replaces them all.
+    assert step.run(raise_errors=True) is not None
+    assert not (out / "matches.xlsx").exists()
+
+
 def test_run_button_matches_in_the_background(workdir: Path) -> None:
     step = open_step(workdir)
     step.run_button.click()

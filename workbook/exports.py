@@ -117,8 +117,15 @@ def to_xlsx_bytes(sheets: dict[str, pd.DataFrame], widths: dict[str, int] | None
     return archive.pin(buffer.getvalue())
 
 
-def build_files(result: MatchResult, all_scores: bool = False) -> dict[str, bytes]:
-    """Every export's bytes, keyed by file name (nothing touches the disk here)."""
+def build_files(
+    result: MatchResult, all_scores: bool = False, excel: bool = True
+) -> dict[str, bytes]:
+    """Every export's bytes, keyed by file name (nothing touches the disk here).
+
+    Args:
+        excel: include matches.xlsx. The app leaves it out until someone asks for it:
+            building it loads openpyxl, about 11 MB in every session's kernel.
+    """
     matches = result.matches.drop(columns=["pinned"])
     files = {
         "matches.csv": to_csv_bytes(matches),
@@ -135,30 +142,36 @@ def build_files(result: MatchResult, all_scores: bool = False) -> dict[str, byte
     sheets["Summary"] = pd.DataFrame(
         {"item": list(summary), "value": [str(v) for v in summary.values()]}
     )
-    files["matches.xlsx"] = to_xlsx_bytes(
-        sheets,
-        {
-            "reasons": 80,
-            "reason": 60,
-            "alternatives": 60,
-            "mentee_name": 24,
-            "mentor_name": 24,
-            "item": 20,
-            "value": 30,
-        },
-    )
+    if excel:
+        files["matches.xlsx"] = to_xlsx_bytes(
+            sheets,
+            {
+                "reasons": 80,
+                "reason": 60,
+                "alternatives": 60,
+                "mentee_name": 24,
+                "mentor_name": 24,
+                "item": 20,
+                "value": 30,
+            },
+        )
     files["summary.json"] = (json.dumps(result.summary, indent=2) + "\n").encode("utf-8")
     if all_scores:
         files["pair_scores.csv"] = to_csv_bytes(result.pair_scores())
     return files
 
 
-def write_exports(result: MatchResult, outdir: Path, all_scores: bool = False) -> list[Path]:
+def write_exports(
+    result: MatchResult, outdir: Path, all_scores: bool = False, excel: bool = True
+) -> list[Path]:
     """Write the exports into ``outdir`` (created if missing) and return their paths.
+
+    Writing again with ``excel=True`` after a run without it adds matches.xlsx (the
+    other files are rewritten with the same bytes).
 
     Raises:
         ExistsError: a file we would write is already there and was not written by the
             workbook, or was edited since; nothing is written.
         StoreError: the folder cannot be created or written.
     """
-    return write_outputs(outdir, build_files(result, all_scores), MANIFEST)
+    return write_outputs(outdir, build_files(result, all_scores, excel), MANIFEST)

@@ -70,6 +70,7 @@ def match(
     objective: MatchObjective | None = None,
     mode: Mode | None = None,
     all_scores: bool = False,
+    excel: bool = True,
     review: Review | str | Path | None = None,
     previous: str | Path | None = None,
     shortlist_k: int = 5,
@@ -83,6 +84,8 @@ def match(
         roster: a path, an uploaded file's bytes, or an already loaded :class:`Roster`.
         outdir: where to write matches.csv, unmatched.csv, matches.xlsx, summary.json
             (and pair_scores.csv with ``all_scores``); nothing is written when ``None``.
+        excel: write matches.xlsx too (the app asks for it separately, see
+            :func:`workbook.exports.build_files`).
         objective, mode: override the design's objective and the mode it implies.
         review: the coordinator's pins and forbidden pairs (a :class:`Review` or a file).
         previous: a previous cohort's matches.csv; its pairs are not repeated. Required
@@ -113,7 +116,7 @@ def match(
     result = explain(scored, solution, settings, clock.elapsed(started))
     if outdir is not None:
         tick("export", 0.0)
-        write_exports(result, Path(outdir), all_scores=all_scores)
+        write_exports(result, Path(outdir), all_scores=all_scores, excel=excel)
         result.summary["seconds"] = clock.elapsed(started)
     tick("done", 1.0)
     return result

@@ -79,6 +79,10 @@ def build_step(spec: StepSpec, folder: Path) -> Shown:
         built = cls.from_params(
             design, roster_path=str(folder / programs.ROSTER), output_dir=output
         )
+        if isinstance(built, cls):  # not a Failed view
+            # Heavy downloads are built when asked for, as the charter's Word file is:
+            # a session's kernel stays small (about 11 MB less for matches.xlsx).
+            built.excel_on_demand = True
     elif spec.key == "charter":
         built = cls.from_params(design, output_dir=output)
     else:

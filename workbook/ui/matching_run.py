@@ -26,7 +26,7 @@ from typing import Any
 
 import ipywidgets as w
 
-from workbook import matching
+from workbook import exports, matching
 from workbook.constraints import Settings
 from workbook.design import MatchingResults
 from workbook.errors import InputError, Problem, WorkbookError
@@ -92,6 +92,10 @@ class RosterRun(Step[MatchingInputs]):
 
     result: MatchResult | None
     results: MatchingResults | None
+    excel_on_demand: bool = False
+    """Leave matches.xlsx out of a run until "Prepare the Excel file" is pressed. The app
+    sets it: building the file loads openpyxl (about 11 MB) into every session's kernel.
+    Notebooks, headless runs and the command line write it with every run."""
     _roster_default: str
     _output_default: Path
     _previous_default: str
@@ -184,6 +188,13 @@ class RosterRun(Step[MatchingInputs]):
         clear.on_click(lambda _b: self.clear_review())
         self.review_list = w.HTML().add_class("wb-review-list")
         self.downloads = w.HTML().add_class("wb-downloads")
+        self.excel_button = w.Button(
+            description="Prepare the Excel file",
+            icon="table",
+            tooltip="Write matches.xlsx beside the other files, then download it",
+            layout=w.Layout(display="none", width="auto"),
+        ).add_class("wb-prepare-xlsx")
+        self.excel_button.on_click(lambda _b: self.prepare_excel())
         return [
             w.HTML("<h3>Run on a roster</h3>"),
             w.HBox([self.roster_path, self.upload]),
@@ -207,6 +218,7 @@ class RosterRun(Step[MatchingInputs]):
             self.review_list,
             w.HTML("<h3>Download</h3>"),
             self.downloads,
+            self.excel_button,
         ]
 
     # ------------------------------------------------------------ run
@@ -363,6 +375,7 @@ class RosterRun(Step[MatchingInputs]):
                     mode=self.mode.value,
                     roster_name=self.shown(roster),
                     progress=self._progress,
+                    excel=not self.excel_on_demand,
                 )
             except WorkbookError as exc:
                 self.run_status.value = self._problems_html(
@@ -388,6 +401,29 @@ class RosterRun(Step[MatchingInputs]):
         if raise_errors:  # pragma: no cover
             raise RuntimeError("matching failed unexpectedly; see the log")
         return None
+
+    def prepare_excel(self) -> bool:
+        """What "Prepare the Excel file" does: add matches.xlsx to the last run's files."""
+        if self.result is None:
+            return False
+        with self._guard():
+            try:
+                exports.write_exports(self.result, self.outdir, excel=True)
+            except WorkbookError as exc:
+                self.run_status.value = self._problems_html(
+                    "The Excel file was not written.", exc, [self.outdir]
+                )
+                return False
+            self._show_downloads()
+            return True
+        return False
+
+    def _show_downloads(self) -> None:
+        """Links to the run's files; the Excel button while matches.xlsx is not there."""
+        links = [download_link(self.outdir / n) for n in DOWNLOADS if (self.outdir / n).exists()]
+        self.downloads.value = " | ".join(links)
+        missing = self.excel_on_demand and not (self.outdir / "matches.xlsx").exists()
+        self.excel_button.layout.display = "" if missing else "none"
 
     def _progress(self, step: str, fraction: float) -> None:
         """The pipeline's progress callback: the bar, the stage in words, and Cancel
@@ -441,8 +477,7 @@ class RosterRun(Step[MatchingInputs]):
         else:
             self.mode_table.value = ""
         self._show_review()
-        links = [download_link(self.outdir / n) for n in DOWNLOADS if (self.outdir / n).exists()]
-        self.downloads.value = " | ".join(links)
+        self._show_downloads()
         self.progress.value = 1.0
         self.run_status.value = (
             f"<span class='wb-status-ok'>Matched {s['matched']} of {s['mentees']} mentees "
