@@ -1,18 +1,16 @@
 """Widgets for design step 4: components, evaluation plan, policies, resources, risks.
 
-The page has five parts, each with stable CSS classes for browser tests:
+The page has five parts (two of them in :mod:`workbook.ui.evaluation`), each with stable
+CSS classes for browser tests:
 
 * one box per standard (``wb-component-<key>``, e.g. ``wb-component-closure``) with
   its description and benchmarks from the knowledge base, plan, activities, owner,
   timing and a "Suggest activities" button (``wb-suggest``) that fills only an empty
   activity list;
-* the effectiveness table (``wb-measure`` rows, ``wb-measure-orphan`` for a measure
-  whose objective is gone), one row per objective of step 1, with a "Pre-fill from
-  objectives" button (``wb-prefill``) that fills only empty cells;
-* the quality checklist: a standard (``wb-quality-standard``), one checkbox per
-  benchmark (``wb-benchmark-<key>``), the score (``wb-quality-score``), the benchmarks
-  the design shows are met as suggestions, and "Tick what the design shows"
-  (``wb-tick-suggested``);
+* the evaluation plan: the effectiveness table and the quality checklist, built by
+  the base class :class:`~workbook.ui.evaluation.EvaluationPlan` (its own module,
+  because both follow the rest of the design: step 1's objectives, the evidence for
+  each benchmark);
 * policies (``wb-policy-<key>``) and resources (``wb-resource-<key>``);
 * the risk register (``wb-risk`` rows, ``wb-add-risk``).
 """
@@ -24,23 +22,20 @@ from typing import Any
 
 import ipywidgets as w
 
-from workbook import components, knowledge, quality, store
-from workbook.components import ComponentsInputs, MeasureRow
-from workbook.design import Design
+from workbook import components, knowledge
+from workbook.components import ComponentsInputs
 from workbook.errors import InputError, Problem
 from workbook.ui.base import (
     Failed,
     RowList,
-    Step,
     bullet_list,
-    choice_field,
     escape,
     lines,
     lines_field,
     text_field,
 )
+from workbook.ui.evaluation import EvaluationPlan, css_name
 
-_MEASURE = ("method", "when", "who")
 _RISK = ("risk", "mitigation", "owner")
 _POLICY_LABELS = {
     "confidentiality": "Confidentiality",
@@ -54,11 +49,6 @@ _POLICY_HELP = {
     "data_privacy": "what data is used for matching, who sees it, how long it is kept",
     "no_fault_exit": "how either side ends a match that does not work, without blame",
 }
-
-
-def _css(key: str) -> str:
-    """A CSS-safe form of a key: ``matching_initiating`` -> ``matching-initiating``."""
-    return key.replace("_", "-").replace(".", "--")
 
 
 class ComponentBox:
@@ -122,7 +112,7 @@ class ComponentBox:
             ]
         ).add_class("wb-component")
         self.box.add_class("wb-row")
-        self.box.add_class(f"wb-component-{_css(key)}")
+        self.box.add_class(f"wb-component-{css_name(key)}")
 
     def values(self) -> dict[str, Any]:
         return {
@@ -138,53 +128,6 @@ class ComponentBox:
                 getattr(self, name).value = values[name]
         if "activities" in values:
             self.activities.value = "\n".join(values["activities"])
-
-
-class MeasureWidgets:
-    """One row of the effectiveness table."""
-
-    def __init__(self, step: ComponentsStep, row: MeasureRow) -> None:
-        self.objective = row.objective
-        self.suggestion = row.suggestion
-        self.orphan = row.orphan
-        self.text = {
-            name: w.Text(
-                description=name.capitalize(),
-                placeholder=getattr(row.suggestion, name),
-                value=getattr(row.measure, name),
-                layout=w.Layout(width="600px" if name == "method" else "400px"),
-            ).add_class(f"wb-measure-{name}")
-            for name in _MEASURE
-        }
-        for widget in self.text.values():
-            widget.style.description_width = "80px"
-            widget.observe(step.refresh, names="value")
-        label = f"<b>{escape(row.label)}</b>"
-        if row.objective != row.label:
-            label += f'<div class="wb-help">Metric: {escape(row.objective)}</div>'
-        parts: list[w.Widget] = [w.HTML(label), *self.text.values()]
-        if row.orphan:
-            remove = w.Button(description="Remove", icon="trash").add_class("wb-measure-remove")
-            remove.on_click(lambda _b: step.remove_measure(self))
-            parts.insert(
-                1,
-                w.HTML(
-                    '<div class="wb-warnings wb-orphan-flag"><ul><li>This objective is no '
-                    "longer in the design (it was removed in step 1). Remove the measure, or "
-                    "restore the objective.</li></ul></div>"
-                ),
-            )
-            parts.append(remove)
-        self.box = w.VBox(parts).add_class("wb-measure")
-        self.box.add_class("wb-row")
-        self.box.add_class(f"wb-measure-{'orphan' if row.orphan else 'current'}")
-
-    def widgets(self) -> dict[str, w.Widget]:
-        """Input field name -> widget, for this row."""
-        return dict(self.text)
-
-    def values(self) -> dict[str, Any]:
-        return {"objective": self.objective, **{n: t.value for n, t in self.text.items()}}
 
 
 class RiskWidgets:
@@ -215,7 +158,7 @@ class RiskWidgets:
         return {n: t.value for n, t in self.text.items()}
 
 
-class ComponentsStep(Step[ComponentsInputs]):
+class ComponentsStep(EvaluationPlan):
     """Step 4: the six components, the evaluation plan, policies, resources and risks."""
 
     step = "components"
@@ -227,61 +170,18 @@ class ComponentsStep(Step[ComponentsInputs]):
         "write down the policies, resources and risks the charter needs."
     )
 
-    def __init__(self, snapshot: store.Snapshot) -> None:
-        self.benchmark_boxes: dict[str, w.Checkbox] = {}
-        self.benchmark_hints: dict[str, w.HTML] = {}
-        self._checklist: dict[str, bool] = {}
-        """Every benchmark assessed so far, also those of a standard not chosen now."""
-        super().__init__(snapshot, components.inputs_from, components.apply)
-
     # ------------------------------------------------------------ widgets
 
     def build(self) -> list[w.Widget]:
         self.boxes = {key: ComponentBox(self, key) for key in components.COMPONENTS}
-        # Effectiveness
-        self.measures: RowList[MeasureWidgets] = RowList(
-            self,
-            "effectiveness",
-            "wb-measures",
-            empty=w.HTML(
-                '<div class="wb-help">No objective with a metric yet: set the objectives in '
-                "step 1 first.</div>"
-            ),
-        )
-        self.prefill_button = w.Button(
-            description="Pre-fill from objectives",
-            icon="magic",
-            tooltip="Fill empty cells from each objective's data source, date and owner",
-            layout=w.Layout(width="220px"),
-        ).add_class("wb-prefill")
-        self.prefill_button.on_click(lambda _b: self.prefill())
-        self.evaluation_notes = w.HTML().add_class("wb-evaluation-notes")
-        # Quality
-        self.standard = choice_field(
-            self,
-            "quality_standard",
-            "Quality standard",
-            "wb-quality-standard",
-            [(e.title, e.key) for e in knowledge.catalogue("standards")],
-        )
-        self.standard.observe(self._standard_changed, names="value")
-        self.standard_help = w.HTML().add_class("wb-standard-help")
-        self.checklist_box = w.VBox().add_class("wb-checklist")
-        self.score = w.HTML().add_class("wb-quality-score")
-        self.tick_button = w.Button(
-            description="Tick what the design shows",
-            icon="check-square-o",
-            tooltip="Tick every benchmark the design itself shows is met",
-            layout=w.Layout(width="240px"),
-        ).add_class("wb-tick-suggested")
-        self.tick_button.on_click(lambda _b: self.tick_suggested())
+        evaluation = self.build_evaluation()
         # Policies and resources
         self.policies = {
             key: lines_field(
                 self,
                 f"policies.{key}",
                 _POLICY_LABELS.get(key, key.replace("_", " ").capitalize()),
-                f"wb-policy-{_css(key)}",
+                f"wb-policy-{css_name(key)}",
                 placeholder=_POLICY_HELP.get(key, ""),
             )
             for key in components.POLICIES
@@ -309,24 +209,7 @@ class ComponentsStep(Step[ComponentsInputs]):
         return [
             w.HTML("<h3>Components: the six standards of effective practice</h3>"),
             *[box.box for box in self.boxes.values()],
-            w.HTML(
-                "<h3>Evaluation: effectiveness against the objectives</h3>"
-                '<div class="wb-help">One row per objective of step 1: what is measured, '
-                "when and by whom (rule R7).</div>"
-            ),
-            self.measures.box,
-            self.prefill_button,
-            self.evaluation_notes,
-            w.HTML(
-                "<h3>Evaluation: quality against a standard</h3>"
-                '<div class="wb-help">Tick each benchmark the program meets. Suggestions '
-                "come from the design; a tick is your assessment.</div>"
-            ),
-            self.standard,
-            self.standard_help,
-            self.score,
-            self.checklist_box,
-            self.tick_button,
+            *evaluation,
             w.HTML("<h3>Policies</h3>"),
             *self.policies.values(),
             w.HTML("<h3>Resources</h3>"),
@@ -354,167 +237,11 @@ class ComponentsStep(Step[ComponentsInputs]):
             box.activities.value = "\n".join(components.suggested_activities(key))
             box.note.value = '<span class="wb-help">Filled from the knowledge base.</span>'
 
-    def prefill(self) -> None:
-        """What "Pre-fill from objectives" does: fill empty cells, never overwrite."""
-        with self._guard():
-            with self.quietly():
-                for row in self.measures:
-                    for name, widget in row.text.items():
-                        if not widget.value.strip():
-                            widget.value = getattr(row.suggestion, name)
-            self.refresh()
-
-    def tick_suggested(self) -> None:
-        """Tick every benchmark the design shows is met (unticks nothing)."""
-        with self._guard():
-            try:
-                design = self._apply(self.snapshot.design, self.read())
-            except InputError:
-                return  # the problems are already shown; nothing to base a tick on
-            with self.quietly():
-                for key in quality.evidence(design, self.standard.value):
-                    self._set_benchmark(key, True)
-            self.refresh()
-
-    def save(self, *, raise_errors: bool = False) -> bool:
-        """Save (see :meth:`Step.save`); if the save was applied over a newer file whose
-        objectives changed (step 1 saved meanwhile), the effectiveness rows follow them."""
-        shown = [row.objective for row in self.measures]
-        saved = super().save(raise_errors=raise_errors)
-        if saved:
-            design = self.snapshot.design
-            rows = components.measure_rows(design, components.inputs_from(design).effectiveness)
-            if [row.objective for row in rows] != shown:
-                self.measures.replace(MeasureWidgets(self, row) for row in rows)
-                self.refresh()
-        return saved
-
-    def remove_measure(self, row: MeasureWidgets) -> None:
-        self.measures.remove(row)
-
     def add_risk(self, values: dict[str, Any] | None = None) -> RiskWidgets:
         return self.risk_rows.add(RiskWidgets(self, values or {}))
 
     def remove_risk(self, row: RiskWidgets) -> None:
         self.risk_rows.remove(row)
-
-    # ------------------------------------------------------------ helpers
-
-    def _set_benchmark(self, key: str, value: bool) -> None:
-        self._checklist[key] = value
-        box = self.benchmark_boxes.get(key)
-        if box is not None:
-            box.value = value
-
-    def _benchmark_changed(self, key: str, change: dict[str, Any]) -> None:
-        self._checklist[key] = bool(change["new"])
-        self.refresh()
-
-    def _standard_changed(self, _change: Any = None) -> None:
-        """Rebuild the checklist for the chosen standard (ticks are kept per key)."""
-        standard = self.standard.value
-        self.benchmark_boxes = {}
-        self.benchmark_hints = {}
-        rows: list[w.Widget] = []
-        entry = knowledge.entry("standards", standard) if standard else None
-        self.standard_help.value = (
-            f'<div class="wb-help">{escape(entry.description)}</div>' if entry else ""
-        )
-        if entry is not None:
-            component = None
-            for b in knowledge.benchmarks(standard):
-                if b.component != component and b.component is not None:
-                    component = b.component
-                    title = knowledge.entry("components", component)
-                    rows.append(w.HTML(f"<b>{escape(title.title if title else component)}</b>"))
-                box = w.Checkbox(
-                    value=self._checklist.get(b.key) is True,
-                    description=b.text + ("" if b.required else " (enhancement)"),
-                    indent=False,
-                    layout=w.Layout(width="auto"),
-                ).add_class("wb-benchmark")
-                box.add_class(f"wb-benchmark-{_css(b.key)}")
-                box.observe(
-                    lambda change, key=b.key: self._benchmark_changed(key, change), names="value"
-                )
-                self.benchmark_boxes[b.key] = box
-                hint = w.HTML().add_class("wb-benchmark-hint")
-                self.benchmark_hints[b.key] = hint
-                rows.append(w.VBox([box, hint]).add_class("wb-benchmark-row"))
-        self.checklist_box.children = rows
-        self.refresh()
-
-    # ------------------------------------------------------------ refresh
-
-    def refresh(self, _change: Any = None) -> None:
-        """Validate and warn (the base's refresh), then update the score, the design's
-        suggestions for the checklist and the notes on the effectiveness plan."""
-        super().refresh(_change)
-        if self._quiet:
-            return
-        with self._guard():
-            self._update_quality()
-
-    def _update_quality(self) -> None:
-        try:
-            design: Design | None = self._apply(self.snapshot.design, self.read())
-        except InputError:
-            design = None  # the problems are shown; keep the last suggestions
-        standard = self.standard.value
-        checklist = self._current_checklist()
-        if standard is None or knowledge.entry("standards", standard) is None:
-            self.score.value = (
-                '<div class="wb-help">Choose a standard to score the design against.</div>'
-                if standard is None
-                else ""
-            )
-            self.tick_button.disabled = True
-        else:
-            result = quality.score(standard, checklist)
-            missing = [
-                escape(b.text) + ("" if b.required else " <i>(enhancement)</i>")
-                for b in result.missing
-            ]
-            self.score.value = f'<div class="wb-score"><b>{escape(result.summary())}</b></div>' + (
-                "<details><summary>Missing</summary>"
-                + bullet_list(missing, "wb-missing")
-                + "</details>"
-                if missing
-                else ""
-            )
-            self.tick_button.disabled = False
-        notes: list[str] = []
-        dropped = sorted(set(self._checklist) - set(checklist))
-        if dropped:
-            notes.append(
-                "Checklist entries that are not benchmarks of the chosen standard are "
-                f"removed when you save: {escape(', '.join(dropped))}"
-            )
-        if design is not None:
-            found = quality.evidence(design, standard) if standard else {}
-            for key, box in self.benchmark_boxes.items():
-                hint = self.benchmark_hints[key]
-                if key in found:
-                    ticked = "" if box.value else " (not ticked)"
-                    hint.value = (
-                        f'<span class="wb-help wb-suggested">Suggested{ticked}: '
-                        f"{escape(found[key])}</span>"
-                    )
-                else:
-                    hint.value = ""
-            notes += [
-                escape(p.message) + (f"; {escape(p.fix)}" if p.fix else "")
-                for p in components.evaluation_notes(design)
-            ]
-        self.evaluation_notes.value = bullet_list(notes, "wb-warnings")
-
-    def _current_checklist(self) -> dict[str, bool]:
-        """The assessed benchmarks of the chosen standard (others are not saved)."""
-        standard = self.standard.value
-        if standard is None or knowledge.entry("standards", standard) is None:
-            return dict(self._checklist)  # nothing to compare with; keep what is there
-        known = {b.key for b in knowledge.benchmarks(standard)}
-        return {k: v for k, v in self._checklist.items() if k in known}
 
     def label(self, field: str) -> str:
         parts = field.split(".")
@@ -549,20 +276,7 @@ class ComponentsStep(Step[ComponentsInputs]):
         with self.quietly():
             for key, box in self.boxes.items():
                 box.set(getattr(inputs.components, key).model_dump())
-            self.measures.replace(
-                MeasureWidgets(self, row)
-                for row in components.measure_rows(self.snapshot.design, inputs.effectiveness)
-            )
-            self._checklist = dict(inputs.quality_checklist)
-            standard = inputs.quality_standard
-            if standard is not None and standard not in [v for _, v in self.standard.options]:
-                # a hand-edited key: show it as it is; rule E-unknown-standard explains
-                self.standard.options = [
-                    *self.standard.options,
-                    (f"{standard} (unknown)", standard),
-                ]
-            self.standard.value = standard
-            self._standard_changed()
+            self.show_evaluation(inputs)
             for key, widget in self.policies.items():
                 widget.value = getattr(inputs.policies, key)
             self.budget.value = inputs.resources.budget
@@ -672,22 +386,7 @@ class ComponentsStep(Step[ComponentsInputs]):
             self._set_components(values)
             if values.get("effectiveness") is not None:
                 self._set_effectiveness(values["effectiveness"])
-            if values.get("quality_standard") is not None:
-                standard = values["quality_standard"]
-                problems = quality.check_quality(standard, {})
-                if problems:
-                    raise InputError(problems)
-                self.standard.value = standard
-                self._standard_changed()
-            if values.get("quality_checklist") is not None:
-                checklist = components.make_inputs(
-                    quality_checklist=values["quality_checklist"]
-                ).quality_checklist
-                problems = quality.check_quality(self.standard.value, checklist)
-                if problems:
-                    raise InputError(problems)
-                for key, met in checklist.items():
-                    self._set_benchmark(key, met)
+            self._set_quality(values.get("quality_standard"), values.get("quality_checklist"))
             if values.get("policies") is not None:
                 given = components.make_inputs(policies=values["policies"]).policies
                 for key in given.model_fields_set:
@@ -716,24 +415,3 @@ class ComponentsStep(Step[ComponentsInputs]):
         for key in given:
             plan = getattr(parsed, key)
             self.boxes[key].set({name: getattr(plan, name) for name in plan.model_fields_set})
-
-    def _set_effectiveness(self, rows: list[dict[str, Any]]) -> None:
-        parsed = components.make_inputs(effectiveness=rows).effectiveness
-        by_key = {components.objective_key(row.objective): row for row in self.measures}
-        problems = []
-        for i, measure in enumerate(parsed):
-            row = by_key.get(components.objective_key(measure.objective))
-            if row is None:
-                offered = "; ".join(r.objective for r in self.measures if not r.orphan)
-                problems.append(
-                    Problem(
-                        f"'{measure.objective}' is not an objective of the design",
-                        f"use an objective's metric from step 1: {offered or 'there are none'}",
-                        field=f"effectiveness.{i}.objective",
-                    )
-                )
-                continue
-            for name in measure.model_fields_set & set(_MEASURE):
-                row.text[name].value = getattr(measure, name)
-        if problems:
-            raise InputError(problems)
