@@ -1,4 +1,9 @@
-"""Widgets for design step 3: model, who takes part, roles and the confidentiality boundary."""
+"""Widgets for design step 3: model, who takes part, roles and the confidentiality boundary.
+
+This module is the step and the shape of every relationship (format, intake, duration,
+meetings, milestones); who takes part, the roles and the boundary with the mentee's
+manager are a widget group of their own, :class:`workbook.ui.people.People`.
+"""
 
 from __future__ import annotations
 
@@ -19,12 +24,10 @@ from workbook.ui.base import (
     bullet_list,
     choice_field,
     escape,
-    lines,
-    lines_field,
     plain,
     text_field,
-    yes_no_field,
 )
+from workbook.ui.people import People
 
 _INTAKES = [("Cohort (everyone starts together)", "cohort"), ("Rolling (join any time)", "rolling")]
 _CADENCES = [
@@ -146,21 +149,12 @@ class ModelStep(Step[ModelInputs]):
 
     # ------------------------------------------------------------ widgets
 
-    def _noted(self, path: str, widget: w.Widget) -> w.VBox:
+    def noted(self, path: str, widget: w.Widget) -> w.VBox:
         """``widget`` with a note under it for the rules' warnings and advice on ``path``."""
         note = w.HTML().add_class("wb-note")
         note.add_class(f"wb-note-{_css(path)}")
         self.notes[path] = note
         return w.VBox([widget, note])
-
-    def _area(self, path: str, label: str, css: str, placeholder: str = "") -> w.Textarea:
-        widget = w.Textarea(
-            description=label,
-            placeholder=placeholder,
-            layout=w.Layout(width="600px", height="60px"),
-        ).add_class(css)
-        widget.style.description_width = "160px"
-        return self.field(path, widget)
 
     def build(self) -> list[w.Widget]:
         formats = [(e.title, e.key) for e in knowledge.catalogue("models")]
@@ -196,7 +190,7 @@ class ModelStep(Step[ModelInputs]):
             "wb-group-size",
             placeholder="mentees per group (group and team formats)",
         )
-        self.group_box = self._noted("model.group_size", self.group_size)
+        self.group_box = self.noted("model.group_size", self.group_size)
         self.milestone_rows: RowList[MilestoneRow] = RowList(
             self, "model.milestones", "wb-milestones"
         )
@@ -210,107 +204,10 @@ class ModelStep(Step[ModelInputs]):
         zachary.layout.width = "240px"
         zachary.on_click(lambda _b: self.use_zachary())
 
-        people: dict[str, w.Widget] = {
-            "mentee_eligibility": self._area(
-                "participation.mentee_eligibility",
-                "Who can be a mentee",
-                "wb-mentee-eligibility",
-                "e.g. graduates in their first two years, any department",
-            ),
-            "mentor_eligibility": self._area(
-                "participation.mentor_eligibility",
-                "Who can be a mentor",
-                "wb-mentor-eligibility",
-                "e.g. five years' experience, outside the mentee's reporting line",
-            ),
-            "voluntary": yes_no_field(
-                self, "participation.voluntary", "Voluntary for both", "wb-voluntary"
-            ),
-            "both_roles_allowed": yes_no_field(
-                self, "participation.both_roles_allowed", "Can be both roles", "wb-both-roles"
-            ),
-            "expected_mentees": text_field(
-                self, "participation.expected_mentees", "Expected mentees", "wb-expected-mentees"
-            ),
-            "expected_mentors": text_field(
-                self, "participation.expected_mentors", "Expected mentors", "wb-expected-mentors"
-            ),
-            "mentor_capacity": text_field(
-                self,
-                "participation.mentor_capacity",
-                "Mentees per mentor",
-                "wb-mentor-capacity",
-                placeholder="default; a roster can set it per mentor",
-            ),
-            "mentor_recognition": self._area(
-                "participation.mentor_recognition",
-                "Mentor recognition",
-                "wb-mentor-recognition",
-                "how mentors are thanked and recognised (they are hard to attract)",
-            ),
-        }
-        self.people = people
-
-        self.roles: dict[str, w.Textarea] = {}
-        role_boxes: list[w.Widget] = []
-        for role in knowledge.catalogue("roles"):
-            area = lines_field(self, f"roles.{role.key}", role.title, f"wb-role-{role.key}")
-            area.placeholder = "one responsibility per line"
-            self.roles[role.key] = area
-            role_boxes.append(
-                w.HTML(
-                    f'<div class="wb-help"><b>{escape(role.title)}</b>: '
-                    f"{escape(' '.join(role.description.split()))} "
-                    f"<i>({escape(role.source)})</i></div>"
-                )
-            )
-            role_boxes.append(self._noted(f"roles.{role.key}", area))
-        self.members = lines_field(
-            self,
-            "roles.steering_group_members",
-            "Steering group members",
-            "wb-role-steering_group_members",
-        )
-        self.members.placeholder = "roles represented, one per line (not people's names)"
-        role_boxes.append(self.members)
-
-        self.statement = self._area(
-            "confidentiality.statement",
-            "Boundary statement",
-            "wb-confidentiality-statement",
-            "what stays in the relationship and what the manager may hear",
-        )
-        self.statement.layout.height = "90px"
-        self.boundary = {
-            "manager_hears_goals": yes_no_field(
-                self,
-                "confidentiality.manager_hears_goals",
-                "Manager hears goals",
-                "wb-manager-hears-goals",
-            ),
-            "manager_receives_progress": yes_no_field(
-                self,
-                "confidentiality.manager_receives_progress",
-                "Manager gets progress",
-                "wb-manager-receives-progress",
-            ),
-            "manager_directs_learning": yes_no_field(
-                self,
-                "confidentiality.manager_directs_learning",
-                "Manager directs learning",
-                "wb-manager-directs-learning",
-            ),
-            "feeds_performance_review": yes_no_field(
-                self,
-                "confidentiality.feeds_performance_review",
-                "Feeds performance review",
-                "wb-feeds-performance-review",
-            ),
-        }
-
-        for widget in (self.members, *self.boundary.values()):
-            widget.style.description_width = "200px"
-            widget.layout.width = "640px"
+        self.who = People(self)
+        # the step's own names for the group's widgets, as the step and its callers use them
+        self.people, self.roles, self.members = self.who.people, self.who.roles, self.who.members
+        self.statement, self.boundary = self.who.statement, self.who.boundary
         self.suggest_button = w.Button(
             description="Suggest defaults",
             icon="magic",
@@ -323,11 +220,11 @@ class ModelStep(Step[ModelInputs]):
             w.HBox([self.suggest_button]),
             self.filled,
             w.HTML("<h3>Model</h3>"),
-            self._noted("model.format", self.format),
+            self.noted("model.format", self.format),
             self.format_help,
             self.intake,
             self.start_date,
-            self._noted("model.duration_months", self.duration),
+            self.noted("model.duration_months", self.duration),
             self.cadence,
             self.meeting_mode,
             self.meeting_minutes,
@@ -338,29 +235,8 @@ class ModelStep(Step[ModelInputs]):
                 "enabling growth, coming to closure) are a good default set.</div>"
             ),
             self.milestone_rows.box,
-            self._noted("model.milestones", w.HBox([add, zachary])),
-            w.HTML("<h3>Who takes part</h3>"),
-            people["mentee_eligibility"],
-            people["mentor_eligibility"],
-            self._noted("participation.voluntary", people["voluntary"]),
-            self._noted("participation.both_roles_allowed", people["both_roles_allowed"]),
-            self._noted("participation.expected_mentees", people["expected_mentees"]),
-            people["expected_mentors"],
-            people["mentor_capacity"],
-            people["mentor_recognition"],
-            w.HTML("<h3>Roles and responsibilities</h3>"),
-            *role_boxes,
-            w.HTML(
-                "<h3>Confidentiality boundary</h3><div class='wb-help'>The mentee's manager "
-                "may hear the mentee's goals but gets no details of their progress, has no "
-                "link to the mentor, and is never the mentor; nothing from the relationship "
-                "feeds a performance review (rules R1, R2, R3, R5).</div>"
-            ),
-            self._noted("confidentiality.statement", self.statement),
-            *[
-                self._noted(f"confidentiality.{name}", widget)
-                for name, widget in self.boundary.items()
-            ],
+            self.noted("model.milestones", w.HBox([add, zachary])),
+            *self.who.widgets,
         ]
 
     def add_milestone(self, values: dict[str, Any] | None = None) -> MilestoneRow:
@@ -513,15 +389,7 @@ class ModelStep(Step[ModelInputs]):
                 "group_size": self.group_size.value,
                 "milestones": [row.values() for row in self.milestone_rows],
             },
-            "participation": {name: widget.value for name, widget in self.people.items()},
-            "roles": {
-                **{key: lines(area.value) for key, area in self.roles.items()},
-                "steering_group_members": lines(self.members.value),
-            },
-            "confidentiality": {
-                "statement": self.statement.value,
-                **{name: widget.value for name, widget in self.boundary.items()},
-            },
+            **self.who.values(),
         }
 
     def read(self) -> ModelInputs:
@@ -529,7 +397,7 @@ class ModelStep(Step[ModelInputs]):
 
     def write(self, inputs: ModelInputs) -> None:
         with self.quietly():
-            m, p, c = inputs.model, inputs.participation, inputs.confidentiality
+            m, p = inputs.model, inputs.participation
             self.format.value = m.format
             self.intake.value = m.intake
             self.start_date.value = m.start_date
@@ -540,15 +408,7 @@ class ModelStep(Step[ModelInputs]):
                     value = getattr(inputs.model if part == "model" else p, name)
                     self._number_widget(part, name).value = plain(value)
             self.milestone_rows.replace(self._milestone(x.model_dump()) for x in m.milestones)
-            for name, widget in self.people.items():
-                value = getattr(p, name)
-                widget.value = value if not isinstance(widget, w.Text) else plain(value)
-            for key, area in self.roles.items():
-                area.value = "\n".join(getattr(inputs.roles, key))
-            self.members.value = "\n".join(inputs.roles.steering_group_members)
-            self.statement.value = c.statement
-            for name, widget in self.boundary.items():
-                widget.value = getattr(c, name)
+            self.who.show(inputs)
         if not self._quiet:
             self._show_format()
 
