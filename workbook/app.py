@@ -15,6 +15,7 @@ kernel, and bound to 127.0.0.1 so rosters never leave the machine.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal
 import socket
@@ -104,7 +105,14 @@ LOCAL = "127.0.0.1"
 data; see the README for serving it to others behind a token or a JupyterHub)."""
 
 
-WEBSOCKET_LIMIT = 64 * 1024 * 1024
+CONFIG = Path(__file__).with_name("voila.json")
+"""The settings a command line cannot give Voila without a deprecation warning (an empty
+list, an integer inside a dict); Voila reads this file instead of a ``voila.json`` in
+the working folder or the Jupyter config folders, so the app's settings are its own."""
+
+WEBSOCKET_LIMIT: int = json.loads(CONFIG.read_text("utf-8"))["Voila"]["tornado_settings"][
+    "websocket_max_message_size"
+]
 """Largest widget message Voila accepts (bytes); above it the page loses its kernel."""
 
 
@@ -113,8 +121,8 @@ def voila_command(notebooks: Path, port: int, ip: str = LOCAL, token: str = "") 
 
     * binds to ``ip`` (this machine only by default), and with a ``token`` answers only
       requests that carry it (``?token=...``; others get Voila's login page);
-    * serves no files at all (an empty allow-list: Voila's default serves images, and
-      the workbook needs none: downloads are built in the page);
+    * serves no files at all (an empty allow-list, in :data:`CONFIG`: Voila's default
+      serves images, and the workbook needs none: downloads are built in the page);
     * culls idle kernels after 15 minutes, because closing a tab does not stop one;
     * lets a page ask for the dark theme (``?theme=dark``);
     * lets widget messages up to :data:`WEBSOCKET_LIMIT` through, so that a roster
@@ -132,10 +140,9 @@ def voila_command(notebooks: Path, port: int, ip: str = LOCAL, token: str = "") 
         "--no-browser",
         f"--port={port}",
         f"--Voila.ip={ip}",
-        "--VoilaConfiguration.file_allowlist=[]",
+        f"--Voila.config_file_paths={CONFIG.parent}",
         "--VoilaConfiguration.allow_theme_override=YES",
         "--VoilaConfiguration.show_tracebacks=False",
-        f'--Voila.tornado_settings={{"websocket_max_message_size": {WEBSOCKET_LIMIT}}}',
         "--MappingKernelManager.cull_idle_timeout=900",
         "--MappingKernelManager.cull_interval=60",
         *([f"--Voila.token={token}"] if token else []),
