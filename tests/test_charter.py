@@ -15,7 +15,6 @@ import itertools
 import subprocess
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +41,7 @@ from workbook.design import (
     new_design,
 )
 from workbook.errors import CharterError, ExistsError, InputError, StoreError
+from workbook.rules import Finding
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "graduate-program"
@@ -74,21 +74,7 @@ HOSTILE = (
 )
 
 
-@dataclass(frozen=True)
-class FakeFinding:
-    """Shaped like ``workbook.rules.Finding``; keeps these tests off the rules' details."""
-
-    rule: str
-    severity: str
-    step: str
-    field: str
-    message: str
-    why: str
-    fix: str
-    source: str
-
-
-WARNING = FakeFinding(
+WARNING = Finding(
     "R6",
     "warning",
     "model",
@@ -98,7 +84,7 @@ WARNING = FakeFinding(
     "plan 9 to 12 months",
     "001, 002",
 )
-ERROR = FakeFinding(
+ERROR = Finding(
     "E-unknown-purpose",
     "error",
     "purpose",

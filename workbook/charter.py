@@ -43,7 +43,6 @@ from workbook.charter_blocks import (
     Charter,
     Entry,
     Fields,
-    FindingLike,
     OpenDecision,
     Paragraph,
     RuleFinding,
@@ -67,7 +66,6 @@ __all__ = [
     "Charter",
     "Entry",
     "Fields",
-    "FindingLike",
     "OpenDecision",
     "Paragraph",
     "RuleFinding",
@@ -128,7 +126,7 @@ def _check(design: Design) -> list[RuleFinding]:
 
 def build(
     design: Design,
-    findings: Iterable[FindingLike] | None = None,
+    findings: Iterable[rules.Finding] | None = None,
     today: dt.date | None = None,
     chart: bool = True,
 ) -> Charter:
@@ -219,7 +217,7 @@ def write(
     outdir: str | Path,
     formats: Sequence[str] = FORMATS,
     strict: bool = False,
-    findings: Iterable[FindingLike] | None = None,
+    findings: Iterable[rules.Finding] | None = None,
     today: dt.date | None = None,
 ) -> list[Path]:
     """Write ``charter.<fmt>`` for each format into ``outdir``; return the paths written.

@@ -12,12 +12,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import ClassVar, Literal, Protocol
+from typing import ClassVar, Literal
 
 from markupsafe import Markup
 
 from workbook import charts
 from workbook.errors import Problem
+from workbook.rules import Finding
 from workbook.timeline import Event
 
 TBD = "To be decided"
@@ -164,25 +165,6 @@ class OpenDecision:
     notebook: str = ""
 
 
-class FindingLike(Protocol):
-    """What the charter reads from a finding of :func:`workbook.rules.check`."""
-
-    @property
-    def rule(self) -> str: ...
-    @property
-    def severity(self) -> str: ...
-    @property
-    def step(self) -> str: ...
-    @property
-    def field(self) -> str: ...
-    @property
-    def message(self) -> str: ...
-    @property
-    def fix(self) -> str: ...
-    @property
-    def source(self) -> str: ...
-
-
 @dataclass(frozen=True)
 class RuleFinding:
     """A broken rule as the charter shows it (copied from a ``workbook.rules.Finding``)."""
@@ -196,7 +178,7 @@ class RuleFinding:
     source: str
 
     @classmethod
-    def of(cls, finding: FindingLike) -> RuleFinding:
+    def of(cls, finding: Finding) -> RuleFinding:
         """Copy a finding, cleaned like any other text that reaches the charter."""
         return cls(
             *(
