@@ -288,10 +288,12 @@ class Step(Generic[I]):
             return
         with self._guard():
             try:
-                design = self._apply(self.snapshot.design, self.read())
+                inputs = self.read()
+                design = self._apply(self.snapshot.design, inputs)
             except InputError as exc:
                 self._show_problems(exc.problems)
                 self.save_button.disabled = True
+                self.show_derived(None, None)
                 return
             self._show_problems([])
             self.save_button.disabled = False
@@ -304,6 +306,12 @@ class Step(Generic[I]):
                 ],
                 "wb-warnings",
             )
+            self.show_derived(inputs, design)
+
+    def show_derived(self, inputs: I | None, design: Design | None) -> None:
+        """Show what the step derives from the values just validated (a ranking, advice,
+        notes); ``None`` when they are not valid. Called by :meth:`refresh`, inside its
+        guard, so a step never reads and applies its widgets a second time."""
 
     def save(self, *, raise_errors: bool = False) -> bool:
         """Save the step's decisions into the design file; True when saved.

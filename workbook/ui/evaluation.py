@@ -267,20 +267,10 @@ class EvaluationPlan(Step[ComponentsInputs]):
 
     # ------------------------------------------------------------ refresh
 
-    def refresh(self, _change: Any = None) -> None:
-        """Validate and warn (the base's refresh), then update the score, the design's
-        suggestions for the checklist and the notes on the effectiveness plan."""
-        super().refresh(_change)
-        if self._quiet:
-            return
-        with self._guard():
-            self._update_quality()
-
-    def _update_quality(self) -> None:
-        try:
-            design: Design | None = self._apply(self.snapshot.design, self.read())
-        except InputError:
-            design = None  # the problems are shown; keep the last suggestions
+    def show_derived(self, inputs: Any, design: Design | None) -> None:
+        """The score against the chosen standard, the design's suggestions for the
+        checklist (kept as they were while a value is bad) and the notes on the
+        effectiveness plan."""
         standard = self.standard.value
         checklist = self._current_checklist()
         if standard is None or knowledge.entry("standards", standard) is None:

@@ -14,8 +14,7 @@ from typing import Any
 import ipywidgets as w
 
 from workbook import fit, knowledge, store
-from workbook.design import FitResult
-from workbook.errors import InputError
+from workbook.design import Design, FitResult
 from workbook.fit import FitAnswers
 from workbook.ui.base import STYLE, Failed, Step, escape
 
@@ -179,20 +178,13 @@ class FitCheckStep(Step[FitAnswers]):
 
     # ------------------------------------------------------------ behaviour
 
-    def refresh(self, _change: Any = None) -> None:
-        """Validate, show the rules' warnings, and re-rank with the current answers."""
-        super().refresh(_change)
-        if self._quiet:
-            return
-        with self._guard():
-            try:
-                result = fit.assess(self.read())
-            except InputError:
-                result = FitResult()
-            self.summary.value = f"<p><b>{escape(result.summary)}</b></p>" if result.summary else ""
-            self.ranking.value = ranking_html(result)
-            self.reasons.value = reasons_html(result)
-            self.comparison.value = comparison_html(result)
+    def show_derived(self, inputs: FitAnswers | None, design: Design | None) -> None:
+        """Re-rank the relationships with the current answers."""
+        result = fit.assess(inputs) if inputs is not None else FitResult()
+        self.summary.value = f"<p><b>{escape(result.summary)}</b></p>" if result.summary else ""
+        self.ranking.value = ranking_html(result)
+        self.reasons.value = reasons_html(result)
+        self.comparison.value = comparison_html(result)
 
     # ------------------------------------------------------------ translation
 

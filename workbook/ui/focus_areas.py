@@ -244,22 +244,17 @@ class FocusAreasStep(Step[FocusAreasInputs]):
             return f"{name} {rest}".strip()
         return super().label(field)
 
-    def refresh(self, _change: Any = None) -> None:
-        super().refresh(_change)
-        if self._quiet:
+    def show_derived(self, inputs: FocusAreasInputs | None, design: Design | None) -> None:
+        """The sources' advice on the chosen areas (kept as it was while a value is bad)."""
+        if design is None:
             return
-        with self._guard():
-            try:
-                design = focus_areas.apply(self.snapshot.design, self.read())
-            except InputError:
-                return
-            self.advice.value = bullet_list(
-                [
-                    f"{escape(a.message)} <i>({escape(a.source)})</i>"
-                    for a in focus_areas.advice(design)
-                ],
-                "wb-advice wb-warnings",
-            )
+        self.advice.value = bullet_list(
+            [
+                f"{escape(a.message)} <i>({escape(a.source)})</i>"
+                for a in focus_areas.advice(design)
+            ],
+            "wb-advice wb-warnings",
+        )
 
     def suggest(self) -> None:
         """What "Suggest focus areas" does: include the areas serving the design's

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
 
 import ipywidgets as w
 
@@ -271,18 +270,13 @@ class MatchingStep(RosterRun):
     def label(self, field: str) -> str:
         return field.replace("weights.", "weight of ").replace("_", " ")
 
-    def refresh(self, _change: Any = None) -> None:
-        super().refresh(_change)
-        if self._quiet:
+    def show_derived(self, inputs: MatchingInputs | None, design: Design | None) -> None:
+        """What the settings do, in words."""
+        if inputs is None:
+            self.effect.value = ""
             return
-        with self._guard():
-            try:
-                inputs = self.read()
-            except InputError:
-                self.effect.value = ""
-                return
-            lines = matching.effect(inputs, self.snapshot.design.model.format)
-            self.effect.value = bullet_list([escape(x) for x in lines], "wb-effect-list")
+        lines = matching.effect(inputs, self.snapshot.design.model.format)
+        self.effect.value = bullet_list([escape(x) for x in lines], "wb-effect-list")
 
     # ------------------------------------------------------------ entry point
 

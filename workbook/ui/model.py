@@ -285,19 +285,14 @@ class ModelStep(Step[ModelInputs]):
 
     # ------------------------------------------------------------ behaviour
 
-    def refresh(self, _change: Any = None) -> None:
-        super().refresh(_change)
-        if self._quiet:
+    def show_derived(self, inputs: ModelInputs | None, design: Design | None) -> None:
+        """The format's description and fit, and the rules' notes beside their fields."""
+        self._show_format()
+        if design is None:
+            for note in self.notes.values():
+                note.value = ""
             return
-        with self._guard():
-            self._show_format()
-            try:
-                design = model.apply(self.snapshot.design, self.read())
-            except InputError:
-                for note in self.notes.values():
-                    note.value = ""
-                return
-            self._show_notes(design)
+        self._show_notes(design)
 
     def _show_format(self) -> None:
         key = self.format.value
