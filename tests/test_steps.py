@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from papermill.exceptions import PapermillExecutionError
 
 from workbook import knowledge
 from workbook.errors import DesignError
@@ -60,3 +61,42 @@ def test_a_headless_save_on_a_broken_design_fails_loudly(tmp_path: Path, step: t
     with pytest.raises(DesignError, match="not valid YAML"):
         step.from_params(str(path), save=True)
     assert path.read_text() == BROKEN["not valid YAML"]
+
+
+# A parameter each step's notebook refuses, and the words its failure must contain: the
+# field, named as the design (or the questionnaire) names it, and what is wrong.
+BAD_PARAMETERS = {
+    "00_fit_check.ipynb": ({"answers": {"develop": "everything"}}, "develop: is not an answer"),
+    "01_purpose.ipynb": (
+        {
+            "purposes": ["career_growth"],
+            "objectives": [{"purpose": "career_growth", "target": "a lot"}],
+        },
+        "objectives.0.target: must be a number",
+    ),
+    "02_focus_areas.ipynb": (
+        {"focus_areas": [{"key": "networking", "purposes": ["onboarding"]}]},
+        "focus_areas.0.purposes: serves the purpose 'onboarding'",
+    ),
+    "03_model.ipynb": (
+        {"duration_months": "a year"},
+        "model.duration_months: must be a whole number",
+    ),
+    "04_components.ipynb": (
+        {"quality_checklist": {"closure.no_such_benchmark": True}},
+        "quality_checklist.closure.no_such_benchmark",
+    ),
+}
+
+
+@pytest.mark.notebook
+@pytest.mark.parametrize("notebook", list(BAD_PARAMETERS))
+def test_a_bad_parameter_fails_the_run_names_the_field_and_keeps_the_file(
+    example_design: Path, run_notebook, notebook: str
+) -> None:  # type: ignore[no-untyped-def]
+    parameters, expected = BAD_PARAMETERS[notebook]
+    before = example_design.read_bytes()
+    with pytest.raises(PapermillExecutionError) as info:
+        run_notebook(notebook, {"design_path": str(example_design), **parameters, "save": True})
+    assert expected in str(info.value)
+    assert example_design.read_bytes() == before
