@@ -286,7 +286,7 @@ def save(design: Design, base: Snapshot, *, author: str = "") -> Snapshot:
         if current_fp != base.fingerprint:
             mine = dump(design.model_copy(update={"updated": clock.now(), "updated_by": name}))
             if base.fingerprint is None:
-                kept = _keep(path, mine, "mine")
+                kept = keep(path, mine, "mine.yaml")
                 raise ExistsError(
                     Problem(
                         "already exists and was not written by this session; nothing was "
@@ -295,7 +295,7 @@ def save(design: Design, base: Snapshot, *, author: str = "") -> Snapshot:
                         str(path),
                     )
                 )
-            kept = _keep(path, mine, "conflict")
+            kept = keep(path, mine, "conflict.yaml")
             raise ConflictError(
                 Problem(
                     "was changed by someone else after you opened it; their version is on "
@@ -310,7 +310,7 @@ def save(design: Design, base: Snapshot, *, author: str = "") -> Snapshot:
             return base
         replaced = None
         if current is not None:
-            replaced = _keep(path, current, f"r{base.design.revision:04d}")
+            replaced = keep(path, current, f"r{base.design.revision:04d}.yaml")
         saved = design.model_copy(
             update={
                 "revision": base.design.revision + 1,
@@ -323,11 +323,19 @@ def save(design: Design, base: Snapshot, *, author: str = "") -> Snapshot:
     return Snapshot(saved, path, _fingerprint(data), replaced)
 
 
-def _keep(path: Path, data: bytes, label: str) -> Path:
-    """Copy ``data`` into the history folder under a unique, sortable name."""
+def keep(path: Path, data: bytes, name: str) -> Path:
+    """Copy ``data`` into the history folder of ``path`` (``<stem>.history/``) as
+    ``<UTC stamp>-<name>``: sortable, and never over an earlier copy. Designs keep
+    their replaced revisions this way, and the program's folder its replaced rosters.
+    """
     folder = history_dir(path)
     folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{_stamp()}-{label}.yaml"
+    stamp = _stamp()
+    target = folder / f"{stamp}-{name}"
+    n = 1
+    while target.exists():
+        target = folder / f"{stamp}-{n}-{name}"
+        n += 1
     atomic_write(target, data)
     return target
 

@@ -18,12 +18,11 @@ so before anyone tries. Larger rosters are matched from the command line.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
 from workbook.errors import Problem, RosterError
-from workbook.store import atomic_write
+from workbook.store import atomic_write, keep
 
 MAX_UPLOAD_BYTES = 10_000_000
 """The largest roster the page accepts: 10 MB, about 50,000 people (the benchmark's
@@ -79,16 +78,6 @@ class Stored:
     unchanged: bool = False
 
 
-def _history_name(folder: Path, name: str) -> Path:
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
-    target = folder / f"{stamp}-{name}"
-    n = 1
-    while target.exists():
-        target = folder / f"{stamp}-{n}-{name}"
-        n += 1
-    return target
-
-
 def store(folder: Path, content: bytes, suffix: str) -> Stored:
     """Keep ``content`` as ``roster.<suffix>`` in ``folder`` (the program's folder).
 
@@ -103,16 +92,12 @@ def store(folder: Path, content: bytes, suffix: str) -> Stored:
     current = [folder / n for n in NAMES if (folder / n).is_file()]
     if current == [target] and target.read_bytes() == content:
         return Stored(target, unchanged=True)
-    history = folder / "roster.history"
     kept = []
     for path in current:
         data = path.read_bytes()
         if path == target and data == content:
             continue
-        history.mkdir(exist_ok=True)
-        copy = _history_name(history, path.name)
-        atomic_write(copy, data)
-        kept.append(copy)
+        kept.append(keep(path, data, path.name))  # into roster.history/
     atomic_write(target, content)
     for path in current:
         if path != target:
