@@ -43,3 +43,12 @@ def test_saves_are_byte_identical_under_a_pinned_clock(
     assert first.design.updated == dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
     assert (tmp_path / "a.yaml").read_bytes() == (tmp_path / "b.yaml").read_bytes()
     assert second.fingerprint == first.fingerprint
+
+
+def test_timestamps_read_in_utc_to_the_minute() -> None:
+    paris = dt.timezone(dt.timedelta(hours=1))
+    assert clock.utc_text(dt.datetime(2026, 11, 23, 11, 15, 42, tzinfo=paris)) == (
+        "2026-11-23 10:15 UTC"
+    )
+    assert clock.utc_text(dt.datetime(2026, 11, 23, 10, 15)) == "2026-11-23 10:15 UTC"
+    assert clock.utc_text(None) == ""

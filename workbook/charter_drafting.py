@@ -10,7 +10,6 @@ in :mod:`workbook.charter_program` (1 to 8) and :mod:`workbook.charter_sections`
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Iterable
 
@@ -64,15 +63,6 @@ def _step_of(path: str) -> tuple[str, str]:
         if top in step.extra("fields"):
             return step.title, str(step.extra("notebook"))
     return "", ""
-
-
-def utc_text(moment: dt.datetime | None) -> str:
-    """A timestamp in UTC to the minute; a naive one is taken to be UTC already."""
-    if moment is None:
-        return ""
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(dt.UTC)
-    return moment.strftime("%Y-%m-%d %H:%M UTC")
 
 
 def yes_no(value: bool | None) -> str | None:

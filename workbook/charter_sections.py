@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from workbook import knowledge
+from workbook import clock, knowledge
 from workbook import timeline as tl
 from workbook.charter_blocks import (
     TBD,
@@ -31,7 +31,6 @@ from workbook.charter_drafting import (
     catalogue_title,
     number_text,
     readable,
-    utc_text,
     yes_no,
 )
 from workbook.charter_program import program_sections
@@ -109,7 +108,7 @@ def _matching(d: Design) -> Section:
         s.add(
             Fields(
                 (
-                    Entry("Run at", utc_text(r.run_at)),
+                    Entry("Run at", clock.utc_text(r.run_at)),
                     Entry("Mentees", str(r.mentees)),
                     Entry("Mentors", str(r.mentors)),
                     Entry("Matched", str(r.matched)),

@@ -52,3 +52,13 @@ def elapsed(started: float) -> float:
     if os.environ.get("SOURCE_DATE_EPOCH", "").strip():
         return 0.0
     return round(time.perf_counter() - started, 3)
+
+
+def utc_text(moment: dt.datetime | None) -> str:
+    """A timestamp as people read it, in UTC to the minute (``2026-11-23 10:15 UTC``);
+    ``""`` for none. A naive timestamp is taken to be UTC already."""
+    if moment is None:
+        return ""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(dt.UTC)
+    return moment.strftime("%Y-%m-%d %H:%M UTC")

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import ipywidgets as w
 
-from workbook import programs
+from workbook import clock, programs
 from workbook.errors import Problem, WorkbookError
 from workbook.ui.base import STYLE, escape
 
@@ -39,11 +39,7 @@ def css_key(key: str) -> str:
 
 def when(moment: dt.datetime | None) -> str:
     """``2026-11-23 10:15 UTC``, or ``never`` for a design not saved yet."""
-    if moment is None:
-        return "never"
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(dt.UTC)
-    return moment.strftime("%Y-%m-%d %H:%M UTC")
+    return clock.utc_text(moment) or "never"
 
 
 def problem_text(problem: Problem) -> str:
