@@ -25,9 +25,10 @@ from docx import Document
 from test_charter import hostile, unready
 
 from workbook import store
+from workbook.charter import parse_formats
 from workbook.errors import CharterError, InputError
 from workbook.ui.base import Failed
-from workbook.ui.charter import CharterStep, parse_formats
+from workbook.ui.charter import CharterStep
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "graduate-program" / "design.yaml"

@@ -53,7 +53,7 @@ from workbook.charter_blocks import (
 )
 from workbook.charter_sections import sections
 from workbook.design import Approval, Design, validate_input
-from workbook.errors import CharterError, Problem
+from workbook.errors import CharterError, InputError, Problem
 from workbook.store import write_outputs
 
 __all__ = [
@@ -212,10 +212,35 @@ def render(charter: Charter, fmt: str) -> bytes:
     )
 
 
+def parse_formats(formats: str | Sequence[str] | None) -> tuple[str, ...]:
+    """``"md,html"`` or ``["md", "html"]`` -> ``("md", "html")``; ``None`` is every format.
+
+    The command line's ``--format``, the notebook's ``formats`` parameter and
+    :func:`write` all read formats this way.
+
+    Raises:
+        InputError: a format the charter cannot be written in, or none at all.
+    """
+    if formats is None:
+        return FORMATS
+    items = formats.split(",") if isinstance(formats, str) else list(formats)
+    wanted = tuple(dict.fromkeys(str(f).strip().lower() for f in items if str(f).strip()))
+    bad = [f for f in wanted if f not in FORMATS]
+    if bad or not wanted:
+        raise InputError(
+            Problem(
+                f"unknown format {bad[0]!r}" if bad else "no format given",
+                f"use one or more of {', '.join(FORMATS)}",
+                field="formats",
+            )
+        )
+    return wanted
+
+
 def write(
     design: Design,
     outdir: str | Path,
-    formats: Sequence[str] = FORMATS,
+    formats: str | Sequence[str] = FORMATS,
     strict: bool = False,
     findings: Iterable[rules.Finding] | None = None,
     today: dt.date | None = None,
@@ -231,20 +256,16 @@ def write(
 
     Raises:
         CharterError: ``strict`` and the design has open decisions or broken rules
-            (one problem each), or an unknown format; nothing is written then.
+            (one problem each), or an unknown format (:func:`parse_formats`); nothing
+            is written then.
         ExistsError: a charter file in ``outdir`` was not written by the workbook, or
             was edited since; nothing is written.
         StoreError: the folder cannot be created or a file could not be written.
     """
-    unknown = [f for f in formats if f not in FORMATS]
-    if unknown or not formats:
-        raise CharterError(
-            Problem(
-                f"unknown format {unknown[0]!r}" if unknown else "no format given",
-                f"use one or more of {', '.join(FORMATS)}",
-                field="format",
-            )
-        )
+    try:
+        formats = parse_formats(formats)
+    except InputError as exc:
+        raise CharterError(exc.problems) from None
     charter = build(design, findings, today=today)
     if strict and not charter.ready:
         raise CharterError(charter.problems())

@@ -205,9 +205,8 @@ def charter_command(design: Path, outdir: Path, formats: str, strict: bool) -> N
     """
     from workbook import charter
 
-    wanted = [f.strip().lower() for f in formats.split(",") if f.strip()]
     loaded = store.load(design).design
-    for path in charter.write(loaded, outdir, wanted, strict=strict):
+    for path in charter.write(loaded, outdir, formats, strict=strict):
         click.echo(str(path))
     summary = charter.build(loaded, chart=False)
     if summary.ready:

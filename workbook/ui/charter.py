@@ -33,7 +33,7 @@ import ipywidgets as w
 
 from workbook import charter, store
 from workbook.charter import ApprovalInputs
-from workbook.errors import InputError, Problem, WorkbookError
+from workbook.errors import WorkbookError
 from workbook.ui.base import Failed, RowList, Step, bullet_list, escape
 
 log = logging.getLogger(__name__)
@@ -68,28 +68,6 @@ def resolve_output_dir(output_dir: str | Path, design_path: Path) -> Path:
     ``charter`` folder beside the design (so a run never writes into the notebooks)."""
     text = str(output_dir).strip() or os.environ.get("WORKBOOK_OUTPUT", "").strip()
     return Path(text).expanduser() if text else design_path.parent / "charter"
-
-
-def parse_formats(formats: str | Sequence[str] | None) -> tuple[str, ...]:
-    """``"md,html"`` or ``["md", "html"]`` -> ``("md", "html")``; ``None`` is every format.
-
-    Raises:
-        InputError: a format the charter cannot be written in.
-    """
-    if formats is None:
-        return charter.FORMATS
-    items = formats.split(",") if isinstance(formats, str) else list(formats)
-    wanted = tuple(dict.fromkeys(str(f).strip().lower() for f in items if str(f).strip()))
-    bad = [f for f in wanted if f not in charter.FORMATS]
-    if bad or not wanted:
-        raise InputError(
-            Problem(
-                f"{bad[0]!r} is not a charter format" if bad else "no format was given",
-                f"use one or more of {', '.join(charter.FORMATS)}",
-                field="formats",
-            )
-        )
-    return wanted
 
 
 def _link(fmt: str, data: bytes) -> str:
@@ -377,7 +355,7 @@ class CharterStep(Step[ApprovalInputs]):
         """
         headless = save or write
         try:
-            wanted = parse_formats(formats)
+            wanted = charter.parse_formats(formats)
         except WorkbookError as exc:
             if headless:
                 raise
