@@ -35,7 +35,6 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    ValidationError,
     field_validator,
     model_validator,
 )
@@ -50,10 +49,10 @@ from workbook.design import (
     MatchObjective,
     SameOrDifferent,
     Weights,
-    problems_from_validation,
     revalidate,
+    validate_input,
 )
-from workbook.errors import InputError, MatchingError, Problem
+from workbook.errors import MatchingError, Problem
 from workbook.explain import MatchResult, explain
 from workbook.exports import write_exports
 from workbook.roster import Roster, load_roster
@@ -291,10 +290,7 @@ def make_inputs(**values: Any) -> MatchingInputs:
     Raises:
         InputError: one problem per bad field (``weights.skills: is too small``).
     """
-    try:
-        return MatchingInputs.model_validate(values)
-    except ValidationError as exc:
-        raise InputError(problems_from_validation(exc)) from None
+    return validate_input(MatchingInputs, values)
 
 
 def inputs_from(design: Design) -> MatchingInputs:
