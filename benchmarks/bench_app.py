@@ -1,6 +1,6 @@
 """Benchmark the app: page opened to first step interactive, against a blank Voila page.
 
-One Voila server (``workbook.app.voila_command``, as ``workbook app`` starts it) serves
+One Voila server (``workbook.server.voila_command``, as ``workbook app`` starts it) serves
 a temporary folder holding the app (``notebooks/app.ipynb``) and the **floor**: a blank
 one-cell notebook showing a few widgets, the least any Voila page costs. Chromium
 (Debian's, through Playwright) opens each in turn, alternating, in a fresh browser
@@ -42,8 +42,8 @@ from pathlib import Path
 import nbformat
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from workbook.app import NOTEBOOKS, free_port, running
 from workbook.programs import EXAMPLE
+from workbook.server import NOTEBOOKS, free_port, running
 
 CHROMIUM = os.environ.get("WORKBOOK_CHROMIUM", "/usr/bin/chromium")
 STEPS = ["fit_check", "purpose", "focus_areas", "model", "components", "matching", "charter"]

@@ -41,7 +41,7 @@ from pathlib import Path
 import nbformat
 import papermill as pm
 
-from workbook import run
+from workbook import batch as run
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "graduate-program"

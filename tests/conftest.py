@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from workbook.app import environment, free_port, running
+from workbook.server import environment, free_port, running
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"

@@ -8,7 +8,7 @@ from typing import ClassVar
 import pytest
 from click.testing import CliRunner
 
-from workbook import app
+from workbook import server as app
 from workbook.cli import cli
 from workbook.errors import InputError
 

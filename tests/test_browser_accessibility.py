@@ -5,7 +5,7 @@ plain words, and our help, warning and problem texts keep a contrast of at least
 (WCAG AA for body text) in the dark and the light theme.
 
 One test per notebook, opened twice (``?theme=dark``, then ``?theme=light``; the app
-allows the override, see ``workbook.app.voila_command``).
+allows the override, see ``workbook.server.voila_command``).
 """
 
 from __future__ import annotations

@@ -6,7 +6,8 @@ import pytest
 import yaml
 from playwright.sync_api import expect
 
-from workbook import components, store
+from workbook import store
+from workbook.steps import components
 
 pytestmark = pytest.mark.browser
 

@@ -1,6 +1,6 @@
 """What the app lets a browser do: render the workbook, and nothing else.
 
-The Voila server is started with ``workbook.app.voila_command``, exactly as
+The Voila server is started with ``workbook.server.voila_command``, exactly as
 ``workbook app`` starts it. These tests check from the outside that it listens on this
 machine only, serves no files (not even the images Voila serves by default), and runs
 no code a browser sends to a kernel: only widget messages reach it.
@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, Browse, VoilaApp
 
-from workbook.app import LOCAL, free_port, running, voila_command
+from workbook.server import LOCAL, free_port, running, voila_command
 
 pytestmark = pytest.mark.browser
 

@@ -27,7 +27,7 @@ from pydantic import ValidationError
 
 from workbook import charter as ch
 from workbook import knowledge, store
-from workbook import timeline as tl
+from workbook.charter import timeline as tl
 from workbook.design import (
     Confidentiality,
     Design,
@@ -42,6 +42,7 @@ from workbook.design import (
 )
 from workbook.errors import CharterError, ExistsError, InputError, StoreError
 from workbook.rules import Finding
+from workbook.steps import charter as charter_step
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "graduate-program"
@@ -691,7 +692,7 @@ def test_no_roster_data_in_any_output(tmp_path: Path) -> None:
 
 
 def test_charter_does_not_import_widgets() -> None:
-    code = "import sys, workbook.charter, workbook.charter_docx; print('ipywidgets' in sys.modules)"
+    code = "import sys, workbook.charter, workbook.charter.word; print('ipywidgets' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 
@@ -701,11 +702,13 @@ def test_charter_does_not_import_widgets() -> None:
 
 def test_approvals_are_the_charter_steps_own_decision() -> None:
     design = complete()
-    inputs = ch.make_approvals([{"role": "Sponsor", "name": "A. Signer", "date": "2027-02-01"}])
-    after = ch.apply_approvals(design, inputs)
+    inputs = charter_step.make_inputs(
+        [{"role": "Sponsor", "name": "A. Signer", "date": "2027-02-01"}]
+    )
+    after = charter_step.apply(design, inputs)
     assert [(a.role, a.date) for a in after.approvals] == [("Sponsor", dt.date(2027, 2, 1))]
     assert after.model_copy(update={"approvals": design.approvals}) == design
-    assert ch.approvals_from(after) == inputs
+    assert charter_step.inputs_from(after) == inputs
 
 
 @pytest.mark.parametrize(
@@ -714,7 +717,7 @@ def test_approvals_are_the_charter_steps_own_decision() -> None:
 )
 def test_bad_approvals_name_the_field(row: dict[str, str], field: str) -> None:
     with pytest.raises(InputError) as info:
-        ch.make_approvals([row])
+        charter_step.make_inputs([row])
     assert [p.field for p in info.value.problems] == [field]
 
 

@@ -15,7 +15,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from workbook import charts
-from workbook.timeline import Event
+from workbook.charter.timeline import Event
 
 HOSTILE = "<script>alert(1)</script> & \"quotes\" 'too'"
 D = dt.date
@@ -134,7 +134,7 @@ def test_charts_need_no_matplotlib() -> None:
     code = (
         "import sys\n"
         "from workbook import charts\n"
-        "from workbook.timeline import Event\n"
+        "from workbook.charter.timeline import Event\n"
         "import datetime as dt\n"
         "d = dt.date(2027, 1, 1)\n"
         "charts.svg(charts.timeline([Event('x', d, d, 'milestone')]))\n"

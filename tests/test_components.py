@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from workbook import components, knowledge, quality, store
+from workbook import knowledge, quality, store
 from workbook.design import (
     ComponentPlan,
     Design,
@@ -17,6 +17,7 @@ from workbook.design import (
     new_design,
 )
 from workbook.errors import InputError
+from workbook.steps import components
 from workbook.ui.components import ComponentsStep
 
 RETENTION = Objective(

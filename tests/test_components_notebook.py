@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from workbook import components, store
+from workbook import store
+from workbook.steps import components
 
 pytestmark = pytest.mark.notebook
 

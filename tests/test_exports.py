@@ -14,8 +14,8 @@ from workbook import store
 from workbook.cli import cli
 from workbook.design import Design, Matching, Participation, Weights
 from workbook.errors import ExistsError
-from workbook.exports import MANIFEST, neutralise
 from workbook.matching import match
+from workbook.matching.exports import MANIFEST, neutralise
 
 HEADER = "id,name,role,manager_id,level,capacity,skills_offered,skills_wanted"
 ROWS = [

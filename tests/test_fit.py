@@ -13,6 +13,7 @@ import pytest
 from workbook import fit, knowledge, rules
 from workbook.design import Design
 from workbook.errors import InputError
+from workbook.steps import fit_check
 
 # Answers that describe each situation of issue 3, written out here (not taken from the
 # presets) so that a change to the presets cannot make these pass by accident.
@@ -288,7 +289,7 @@ def test_presets_come_from_the_sources_when_to_consider_lists() -> None:
 def test_apply_stores_answers_and_result_in_the_design_only() -> None:
     design = Design()
     answers = fit.FitAnswers.from_preset("retiring_expertise")
-    updated = fit.apply(design, answers)
+    updated = fit_check.apply(design, answers)
     assert updated.fit.answers == dict(answers.answers)
     assert updated.fit.preset == "retiring_expertise"
     assert updated.fit.result == fit.assess(answers)
@@ -297,7 +298,7 @@ def test_apply_stores_answers_and_result_in_the_design_only() -> None:
 
 
 def test_a_coaching_result_saved_in_the_design_warns_on_the_fit_step() -> None:
-    design = fit.apply(Design(), fit.FitAnswers.from_preset("small_group_competency"))
+    design = fit_check.apply(Design(), fit.FitAnswers.from_preset("small_group_competency"))
     assert [f.rule for f in rules.for_step(design, "fit_check")] == ["R10"]
 
 
@@ -353,12 +354,12 @@ def test_cli_fit_bad_answers_one_line_each_exit_2(tmp_path: Path) -> None:
 
 def test_inputs_from_reads_back_what_apply_saved_and_skips_stale_answers() -> None:
     answers = fit.FitAnswers.from_preset("diverse_employees", {"outcomes": "objective"})
-    design = fit.apply(Design(), answers)
-    assert fit.inputs_from(design) == answers
+    design = fit_check.apply(Design(), answers)
+    assert fit_check.inputs_from(design) == answers
     stale = design.model_copy(
         update={"fit": design.fit.model_copy(update={"answers": {"develop": "x", "q": "y"}})}
     )
-    assert fit.inputs_from(stale) == fit.FitAnswers(preset="diverse_employees")
+    assert fit_check.inputs_from(stale) == fit.FitAnswers(preset="diverse_employees")
 
 
 # ---------------------------------------------------------------- widgets (no kernel)

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from workbook import focus_areas, purpose, store
+from workbook import store
 from workbook.design import Design, FocusArea, new_design
 from workbook.errors import InputError
+from workbook.steps import focus_areas, purpose
 from workbook.ui.focus_areas import FocusAreasStep, keep_order
 
 CAREER = {

@@ -11,8 +11,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from workbook.constraints import Review, Settings, build_pools
-from workbook.criteria import SCALE, Criteria, Scored, score_pairs
 from workbook.design import (
     Design,
     ExtraCriterion,
@@ -23,8 +21,11 @@ from workbook.design import (
 )
 from workbook.errors import MatchingError
 from workbook.matching import aggregates, match, record_results
-from workbook.roster import load_roster
-from workbook.solver import solve
+from workbook.matching.constraints import Settings, build_pools
+from workbook.matching.criteria import SCALE, Criteria, Scored, score_pairs
+from workbook.matching.review import Review
+from workbook.matching.roster import load_roster
+from workbook.matching.solver import solve
 
 COLUMNS = (
     "id,name,role,manager_id,level,department,timezone,skills_offered,skills_wanted,goals,"
@@ -474,7 +475,7 @@ def test_charter_gets_aggregates_only() -> None:
 
 def test_importing_matching_does_not_import_ipywidgets() -> None:
     code = (
-        "import sys, workbook.matching, workbook.exports, workbook.roster; "
+        "import sys, workbook.matching, workbook.matching.exports, workbook.matching.roster; "
         "print('ipywidgets' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

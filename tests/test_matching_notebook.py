@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 from papermill.exceptions import PapermillExecutionError
 
-from workbook import matching as matching_module
 from workbook import store
 from workbook.errors import InputError
+from workbook.matching import pipeline as matching_module
 from workbook.ui import roster_upload
 from workbook.ui.base import Failed
 from workbook.ui.matching import MatchingStep

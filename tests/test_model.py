@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from workbook import knowledge, model, purpose, store
+from workbook import knowledge, store
 from workbook.design import Design, Roles, new_design
 from workbook.errors import InputError
+from workbook.steps import model, purpose
 from workbook.ui.model import PARAMETERS, ModelStep
 
 MILESTONES = [

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from workbook import purpose, store
+from workbook import store
 from workbook.design import new_design
 from workbook.errors import InputError
+from workbook.steps import purpose
 from workbook.ui.purpose import PurposeStep
 
 RETENTION = {

@@ -26,10 +26,8 @@ import pytest
 from click.testing import CliRunner
 
 from workbook import archive, store
-from workbook.cli import cli
-from workbook.errors import ExistsError, StoreError, WorkbookError
-from workbook.execute import WIDGET_STATE, normalise
-from workbook.run import (
+from workbook.batch.normalise import WIDGET_STATE, normalise
+from workbook.batch.runner import (
     MANIFEST,
     STEPS,
     failure_line,
@@ -37,6 +35,8 @@ from workbook.run import (
     plan,
     program_name,
 )
+from workbook.cli import cli
+from workbook.errors import ExistsError, StoreError, WorkbookError
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "graduate-program"
@@ -286,7 +286,7 @@ def test_rerun_replaces_its_own_output_and_steps_pick_a_subset(tmp_path: Path) -
 def test_a_kernel_that_cannot_start_fails_its_program_in_one_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from workbook import run
+    from workbook.batch import runner as run
 
     real = run.notebooks.Kernel
 

@@ -15,7 +15,7 @@ still forbids every fetch) and lets the app's charts follow the page's theme:
   ``<title>``; each mark has its own ``<title>`` (a tooltip with its exact values).
 
 No widgets and no third-party imports: the charter, the command line and the app share
-it. The Word charter cannot hold SVG, so :mod:`workbook.timeline` still draws a PNG for
+it. The Word charter cannot hold SVG, so :mod:`workbook.charter.timeline` still draws a PNG for
 it with matplotlib, only when a ``.docx`` is built.
 """
 
@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from workbook.timeline import Event, add_months
+from workbook.charter.timeline import Event, add_months
 
 MarkKind = Literal["bar", "diamond"]
 

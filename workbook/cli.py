@@ -20,8 +20,8 @@ from workbook.design import MatchObjective
 from workbook.errors import WorkbookError
 
 if TYPE_CHECKING:
-    from workbook import run as run_module
-    from workbook.constraints import Mode  # pandas and numpy: only when matching
+    from workbook import batch as run_module
+    from workbook.matching.constraints import Mode  # pandas and numpy: only when matching
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -266,7 +266,7 @@ def run_command(
     its notebook kept; the other programs go on. Exits 1 if any program failed or did
     not validate, 2 for usage errors (nothing run).
     """
-    from workbook import run
+    from workbook import batch as run
 
     plan = run.plan(
         list(designs),
@@ -290,7 +290,7 @@ def _run_with_progress(
     """Execute the plan with a progress bar across programs and steps (on stderr)."""
     from tqdm import tqdm  # type: ignore[import-untyped]
 
-    from workbook import run
+    from workbook import batch as run
 
     total = len(plan.programs) * len(plan.steps)
     with tqdm(total=total, unit="step", file=sys.stderr, disable=not progress or not total) as bar:
@@ -346,7 +346,7 @@ def app_command(path: Path | None, port: int, ip: str, token: str, no_browser: b
     PATH is a folder holding one folder per program (default: $WORKBOOK_PROGRAMS), or
     a program's design.yaml, which the app then opens directly.
     """
-    from workbook import app
+    from workbook import server as app
 
     sys.exit(app.serve(path, port=port, ip=ip, token=token, open_browser=not no_browser))
 

@@ -26,7 +26,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from workbook import knowledge
-from workbook.design import Design, FitCheck, FitReason, FitResult, RankedOption
+from workbook.design import FitReason, FitResult, RankedOption
 from workbook.errors import InputError, Problem
 
 if TYPE_CHECKING:
@@ -409,35 +409,3 @@ def report(result: FitResult) -> str:
                     f"[{reason.source}]"
                 )
     return "\n".join(lines)
-
-
-STEP = "fit_check"
-"""The step's name, as used by :func:`workbook.rules.for_step`."""
-
-
-def inputs_from(design: Design) -> FitAnswers:
-    """The answers saved in a design, as the fit-check step shows them.
-
-    Answers the questionnaire no longer has (a hand edit, an older workbook) are left
-    out rather than refused, so the step still opens; ``workbook.rules`` reports them as
-    errors (E-fit-answer) until the step is saved with valid answers.
-    """
-    questionnaire = knowledge.fit_questions()
-    answers = {}
-    for question_key, option_key in design.fit.answers.items():
-        question = questionnaire.question(question_key)
-        if question is not None and question.option(option_key) is not None:
-            answers[question_key] = option_key
-    preset = design.fit.preset
-    if preset is not None and knowledge.entry("situations", preset) is None:
-        preset = None
-    return FitAnswers(answers, preset=preset)
-
-
-def apply(design: Design, answers: FitAnswers) -> Design:
-    """The design with these answers and their result stored as its fit check.
-
-    Only ``design.fit`` changes; the charter's "why mentoring" section reads it.
-    """
-    check = FitCheck(answers=dict(answers.answers), preset=answers.preset, result=assess(answers))
-    return design.model_copy(update={"fit": check})

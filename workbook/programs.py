@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from workbook import EXAMPLE as EXAMPLE  # re-exported: the example a program can start from
 from workbook import store
 from workbook.design import Design, new_design
 from workbook.errors import ExistsError, InputError, Problem, WorkbookError
@@ -39,8 +40,6 @@ DESIGN = "design.yaml"
 ROSTER = "roster.csv"
 OUTPUT = "output"
 ENV = "WORKBOOK_PROGRAMS"
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "graduate-program"
-"""The bundled example program (a checkout's ``examples/graduate-program/``)."""
 
 Source = Literal["blank", "example"]
 MAX_KEY = 60

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from functools import cache
 
 from workbook import knowledge
-from workbook.components import measured_objectives, objective_key
 from workbook.design import ComponentPlan, Design
 from workbook.errors import Problem
+from workbook.steps.components import measured_objectives, objective_key
 
 
 @dataclass(frozen=True)

@@ -32,8 +32,9 @@ from typing import Any
 import ipywidgets as w
 
 from workbook import charter, store
-from workbook.charter import ApprovalInputs
 from workbook.errors import WorkbookError
+from workbook.steps import charter as signoff
+from workbook.steps.charter import ApprovalInputs
 from workbook.ui.base import Failed, RowList, Step, bullet_list, escape
 
 log = logging.getLogger(__name__)
@@ -155,7 +156,7 @@ class CharterStep(Step[ApprovalInputs]):
         self.reload_button.on_click(lambda _b: self.reload())
         self.write_button.on_click(lambda _b: self.write_files())
         self.prepare_docx.on_click(lambda _b: self.prepare_word())
-        super().__init__(snapshot, charter.approvals_from, charter.apply_approvals)
+        super().__init__(snapshot, signoff.inputs_from, signoff.apply)
         # The charter of the saved design goes below the base's save bar.
         self.view.children = (
             *self.view.children,
@@ -204,7 +205,7 @@ class CharterStep(Step[ApprovalInputs]):
         return super().label(field)
 
     def read(self) -> ApprovalInputs:
-        return charter.make_approvals(row.values() for row in self.rows)
+        return signoff.make_inputs(row.values() for row in self.rows)
 
     def write(self, inputs: ApprovalInputs) -> None:
         with self.quietly():
@@ -284,7 +285,7 @@ class CharterStep(Step[ApprovalInputs]):
         except WorkbookError as exc:
             self._files_status(exc.lines(), ok=False)
             return False
-        self.write(charter.approvals_from(self.snapshot.design))
+        self.write(signoff.inputs_from(self.snapshot.design))
         self._update_header()
         self.refresh()
         self.show_charter()
@@ -364,7 +365,7 @@ class CharterStep(Step[ApprovalInputs]):
         def configure(step: CharterStep) -> None:
             if approvals is not None:
                 # Validate first, so a bad parameter is reported by field.
-                step.write(charter.make_approvals(approvals))
+                step.write(signoff.make_inputs(approvals))
                 step.refresh()
 
         step = cls.launch(

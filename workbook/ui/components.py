@@ -22,9 +22,10 @@ from typing import Any
 
 import ipywidgets as w
 
-from workbook import components, knowledge
-from workbook.components import ComponentsInputs
+from workbook import knowledge
 from workbook.errors import InputError, Problem
+from workbook.steps import components
+from workbook.steps.components import ComponentsInputs
 from workbook.ui.base import (
     Failed,
     RowList,

@@ -24,10 +24,11 @@ from typing import Any
 
 import ipywidgets as w
 
-from workbook import components, knowledge, quality, store
-from workbook.components import ComponentsInputs, MeasureRow
+from workbook import knowledge, quality, store
 from workbook.design import Design
 from workbook.errors import InputError, Problem
+from workbook.steps import components
+from workbook.steps.components import ComponentsInputs, MeasureRow
 from workbook.ui.base import RowList, Step, bullet_list, choice_field, escape
 
 _MEASURE = ("method", "when", "who")

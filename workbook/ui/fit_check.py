@@ -16,6 +16,7 @@ import ipywidgets as w
 from workbook import fit, knowledge, store
 from workbook.design import Design, FitResult
 from workbook.fit import FitAnswers
+from workbook.steps import fit_check
 from workbook.ui.base import STYLE, Failed, Step, escape
 
 NOT_ANSWERED = ""
@@ -83,7 +84,7 @@ def comparison_html(result: FitResult) -> str:
 class FitCheckStep(Step[FitAnswers]):
     """Step 0: answer the questionnaire (or start from a situation) and see the ranking."""
 
-    step = fit.STEP
+    step = "fit_check"
     title = "0. Is mentoring the right tool?"
     help = (
         "Mentoring is one development relationship among several. Describe the need, or "
@@ -93,7 +94,7 @@ class FitCheckStep(Step[FitAnswers]):
     )
 
     def __init__(self, snapshot: store.Snapshot) -> None:
-        super().__init__(snapshot, fit.inputs_from, fit.apply)
+        super().__init__(snapshot, fit_check.inputs_from, fit_check.apply)
         self.refresh()
 
     # ------------------------------------------------------------ widgets

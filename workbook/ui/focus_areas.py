@@ -7,10 +7,11 @@ from typing import Any
 
 import ipywidgets as w
 
-from workbook import focus_areas, knowledge, store
+from workbook import knowledge, store
 from workbook.design import Design
 from workbook.errors import InputError
-from workbook.focus_areas import FocusAreasInputs
+from workbook.steps import focus_areas
+from workbook.steps.focus_areas import FocusAreasInputs
 from workbook.ui.base import Failed, Step, bullet_list, escape
 
 _PRIORITY_OPTIONS = [("High", "high"), ("Medium", "medium"), ("Low", "low")]

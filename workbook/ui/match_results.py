@@ -1,6 +1,6 @@
 """What a matching run shows: charts, tables and download links, built from a result.
 
-Pure functions of a :class:`~workbook.explain.MatchResult` returning escaped HTML
+Pure functions of a :class:`~workbook.matching.explain.MatchResult` returning escaped HTML
 (the charts as inline SVG), so the matching step only places them in its widgets (and a test can
 check them without a kernel).
 """
@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 
 from workbook import charts as ch
-from workbook.criteria import LABELS
-from workbook.explain import MatchResult
+from workbook.matching.criteria import LABELS
+from workbook.matching.explain import MatchResult
 from workbook.ui.base import escape
 
 DOWNLOADS = {

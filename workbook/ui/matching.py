@@ -1,7 +1,7 @@
 """Widgets for design step 5: matching criteria and constraints, a run, review, downloads.
 
 The step has two halves. The **settings** (weights, constraints, objective, capacity)
-are design decisions: they go through :func:`workbook.matching.apply` and the Save
+are design decisions: they go through :func:`workbook.steps.matching.apply` and the Save
 button like every other step, and a sentence per setting says what it does. The
 **run** works on a roster (a path or an upload) and writes the exports into an output
 folder; roster data never enters the design. After a run, Save also records the
@@ -18,20 +18,14 @@ from pathlib import Path
 
 import ipywidgets as w
 
-from workbook import matching
-from workbook.criteria import LABELS
 from workbook.design import Design
 from workbook.errors import InputError, Problem, WorkbookError
-from workbook.matching import MatchingInputs
+from workbook.matching.criteria import LABELS
+from workbook.steps import matching
+from workbook.steps.matching import MatchingInputs
 from workbook.store import Snapshot
 from workbook.ui.base import Failed, bullet_list, escape, open_design, plain
-from workbook.ui.matching_run import (  # noqa: F401 - re-exported for callers of this module
-    RosterRun,
-    box,
-    default_output,
-    read_review_rows,
-    write_review_rows,
-)
+from workbook.ui.matching_run import RosterRun, box, default_output
 
 CRITERIA_HELP = {
     "skills": "Skills the mentee wants against skills the mentor offers",

@@ -17,8 +17,6 @@ on screen; roster data never enters the design.
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 import threading
 from pathlib import Path
@@ -26,14 +24,16 @@ from typing import Any
 
 import ipywidgets as w
 
-from workbook import exports, matching
-from workbook.constraints import Settings
+from workbook import matching
 from workbook.design import MatchingResults
 from workbook.errors import InputError, Problem, WorkbookError
-from workbook.explain import MatchResult
-from workbook.matching import MatchingInputs
-from workbook.roster import load_roster
-from workbook.store import atomic_write
+from workbook.matching import exports
+from workbook.matching import review as review_file
+from workbook.matching.constraints import Settings
+from workbook.matching.explain import MatchResult
+from workbook.matching.roster import load_roster
+from workbook.steps import matching as matching_step
+from workbook.steps.matching import MatchingInputs
 from workbook.ui import roster_upload
 from workbook.ui.base import Step, bullet_list, escape
 from workbook.ui.match_results import DOWNLOADS, charts, download_link, table_html
@@ -64,24 +64,6 @@ def default_output(design_path: Path, output_dir: str | Path = "") -> Path:
     """The exports folder: the parameter, else ``$WORKBOOK_OUTPUT``, else beside the design."""
     text = str(output_dir).strip() or os.environ.get("WORKBOOK_OUTPUT", "").strip()
     return Path(text).expanduser() if text else design_path.parent / "matching-output"
-
-
-def read_review_rows(path: Path) -> list[dict[str, str]]:
-    """The review file's rows (empty when there is none yet)."""
-    if not path.exists():
-        return []
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        return [dict(row) for row in csv.DictReader(fh)]
-
-
-def write_review_rows(path: Path, rows: list[dict[str, str]]) -> None:
-    """Write the review file atomically (the folder is created if needed)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, ["mentee_id", "mentor_id", "action"], lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    atomic_write(path, buffer.getvalue().encode("utf-8"))
 
 
 # --------------------------------------------------------------------------- the run
@@ -309,7 +291,7 @@ class RosterRun(Step[MatchingInputs]):
         """
         roster_upload.check_size(name, len(content))
         try:
-            design = matching.apply(self.snapshot.design, self.read())
+            design = matching_step.apply(self.snapshot.design, self.read())
         except InputError:
             design = self.snapshot.design  # settings being edited: check with the saved ones
         load_roster(content, design.matching, name)
@@ -361,7 +343,7 @@ class RosterRun(Step[MatchingInputs]):
             self.run_status.value = "<span class='wb-help'>Running...</span>"
             paths = [self.outdir]
             try:
-                design = matching.apply(self.snapshot.design, self.read())
+                design = matching_step.apply(self.snapshot.design, self.read())
                 roster = self._roster_path()
                 previous = self.previous.value.strip()
                 paths += [roster, *([Path(previous).expanduser()] if previous else [])]
@@ -511,13 +493,13 @@ class RosterRun(Step[MatchingInputs]):
             # One pin per mentee: a new pin replaces their old one. A pair has one action.
             rows = [
                 r
-                for r in read_review_rows(path)
+                for r in review_file.read_rows(path)
                 if (r["mentee_id"], r["mentor_id"]) != (mentee, mentor)
                 and not (action == "pin" == r["action"] and r["mentee_id"] == mentee)
             ]
             rows.append({"mentee_id": mentee, "mentor_id": mentor, "action": action})
             try:
-                write_review_rows(path, rows)
+                review_file.write_rows(path, rows)
             except WorkbookError as exc:
                 self.review_list.value = bullet_list(
                     [escape(x) for x in exc.lines()], "wb-problems"
@@ -533,7 +515,7 @@ class RosterRun(Step[MatchingInputs]):
             self._show_review()
 
     def _show_review(self, note: str = "") -> None:
-        rows = read_review_rows(self.outdir / "review.csv")
+        rows = review_file.read_rows(self.outdir / "review.csv")
         items = [
             f"{escape(r['action'])}: {escape(r['mentee_id'])} with {escape(r['mentor_id'])}"
             for r in rows

@@ -13,10 +13,11 @@ from typing import Any
 
 import ipywidgets as w
 
-from workbook import knowledge, model, rules, store
+from workbook import knowledge, rules, store
 from workbook.design import Design
 from workbook.errors import InputError
-from workbook.model import GROUP_FORMATS, ModelInputs
+from workbook.steps import model
+from workbook.steps.model import GROUP_FORMATS, ModelInputs
 from workbook.ui.base import (
     Failed,
     RowList,

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as w
 
 from workbook import knowledge
-from workbook.model import ModelInputs
+from workbook.steps.model import ModelInputs
 from workbook.ui.base import escape, lines, lines_field, plain, text_field, yes_no_field
 
 if TYPE_CHECKING:

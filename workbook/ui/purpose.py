@@ -7,8 +7,9 @@ from typing import Any
 
 import ipywidgets as w
 
-from workbook import knowledge, purpose, store
-from workbook.purpose import PurposeInputs
+from workbook import knowledge, store
+from workbook.steps import purpose
+from workbook.steps.purpose import PurposeInputs
 from workbook.ui.base import Failed, RowList, Step, escape, plain
 
 _OBJECTIVE_TEXT = ("description", "metric", "unit", "baseline", "target", "data_source", "owner")

@@ -1,6 +1,6 @@
 """Design step 3: the mentoring model, who takes part, roles and the confidentiality boundary.
 
-Like every step (see :mod:`workbook.purpose`), three plain functions over a typed record
+Like every step (see :mod:`workbook.steps.purpose`), three plain functions over a typed record
 of what the step edits:
 
 * :class:`ModelInputs` holds the four parts of a design this step decides (``model``,

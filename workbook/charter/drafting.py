@@ -5,7 +5,7 @@ decided yet, with the design field where it is decided and the workbook step tha
 it, so the readiness checklist can list it. :func:`add_component` shows one of MENTOR's
 six components; the text helpers turn design values into the charter's wording. Titles
 come from the knowledge catalogues, never from a copy here. The sections themselves are
-in :mod:`workbook.charter_program` (1 to 8) and :mod:`workbook.charter_sections` (9 to 16).
+in :mod:`workbook.charter.program` (1 to 8) and :mod:`workbook.charter.sections` (9 to 16).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable
 
 from workbook import knowledge
-from workbook.charter_blocks import (
+from workbook.charter.blocks import (
     Block,
     Bullets,
     Entry,

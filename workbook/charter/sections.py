@@ -2,10 +2,10 @@
 
 :func:`sections`, which :func:`workbook.charter.build` calls, returns all sixteen in the
 order a reader needs them (issue 6): sections 1 to 8, what the program is, from
-:mod:`workbook.charter_program`, then matching, the participant journey and timeline,
+:mod:`workbook.charter.program`, then matching, the participant journey and timeline,
 support and training, policies, evaluation, resources, risks and sign-off, built here one
 function per section. Each section records what the design has not decided yet through
-the :class:`~workbook.charter_drafting.SectionDraft` it is built with.
+the :class:`~workbook.charter.drafting.SectionDraft` it is built with.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from workbook import clock, knowledge
-from workbook import timeline as tl
-from workbook.charter_blocks import (
+from workbook.charter import timeline as tl
+from workbook.charter.blocks import (
     TBD,
     Bullets,
     Chart,
@@ -25,7 +25,7 @@ from workbook.charter_blocks import (
     Section,
     Table,
 )
-from workbook.charter_drafting import (
+from workbook.charter.drafting import (
     SectionDraft,
     add_component,
     catalogue_title,
@@ -33,9 +33,9 @@ from workbook.charter_drafting import (
     readable,
     yes_no,
 )
-from workbook.charter_program import program_sections
-from workbook.components import objective_key
+from workbook.charter.program import program_sections
 from workbook.design import Design
+from workbook.steps.components import objective_key
 
 _CRITERIA = {
     "skills": "Skills the mentee wants and the mentor offers",

@@ -18,10 +18,10 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from workbook.constraints import I64, Settings
-from workbook.criteria import CELLS_PER_BLOCK, F64, LABELS, SCALE, SET_COLUMNS, Scored
-from workbook.roster import split_list
-from workbook.solver import SOLVER, Solution
+from workbook.matching.constraints import I64, Settings
+from workbook.matching.criteria import CELLS_PER_BLOCK, F64, LABELS, SCALE, SET_COLUMNS, Scored
+from workbook.matching.roster import split_list
+from workbook.matching.solver import SOLVER, Solution
 
 # --------------------------------------------------------------------------- explaining
 

@@ -10,7 +10,7 @@ reporting line (whole line by default, rule R1) and nobody below them in it eith
 (mentoring never overlaps supervision, R3), never oneself (R8), ``exclude`` in either
 direction, no repeat of a previous cohort's pair if asked, the coordinator's
 forbidden pairs, mentor capacity (0 means none), and the minimum score. The minimum
-score and capacity are applied when pairs are scored (:mod:`workbook.criteria`);
+score and capacity are applied when pairs are scored (:mod:`workbook.matching.criteria`);
 forbidden pairs are left out of the graph rather than given a large cost.
 
 Mentees and mentors are numbered by their position in their pool; a pair is the key
@@ -22,7 +22,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Literal
 
 import numpy as np
@@ -30,8 +29,9 @@ import numpy.typing as npt
 import pandas as pd
 
 from workbook.design import Design, Matching, MatchObjective
-from workbook.errors import MatchingError, Problem, RosterError
-from workbook.roster import Roster, read_table, split_list
+from workbook.errors import MatchingError, Problem
+from workbook.matching.review import Review
+from workbook.matching.roster import Roster, split_list
 
 Mode = Literal["assign", "group", "shortlist"]
 I64 = npt.NDArray[np.int64]
@@ -86,61 +86,6 @@ class Settings:
             shortlist_k=shortlist_k,
             start_date=design.model.start_date,
         )
-
-
-@dataclass(frozen=True)
-class Review:
-    """The coordinator's decisions on pairs, kept outside the design (roster ids are private).
-
-    Stored as ``review.csv`` (``mentee_id,mentor_id,action`` with action ``pin`` or
-    ``forbid``) in the output folder; :func:`read_pairs_file` reads it.
-    """
-
-    pins: tuple[tuple[str, str], ...] = ()
-    forbids: tuple[tuple[str, str], ...] = ()
-
-
-def read_pairs_file(path: str | Path) -> pd.DataFrame:
-    """Read a pairs file (a review file or a previous cohort's ``matches.csv``).
-
-    Raises:
-        RosterError: the file is not a table or lacks ``mentee_id``/``mentor_id``.
-    """
-    frame, _ = read_table(path)
-    frame.columns = [c.strip().lower() for c in frame.columns]
-    missing = [c for c in ("mentee_id", "mentor_id") if c not in frame.columns]
-    if missing:
-        raise RosterError(
-            [
-                Problem(f"required column {c!r} is missing", "add it", str(path), c, row=1)
-                for c in missing
-            ]
-        )
-    return frame
-
-
-def read_review(path: str | Path) -> Review:
-    """Read a coordinator's review file into pins and forbidden pairs.
-
-    Raises:
-        RosterError: unknown action or missing columns.
-    """
-    frame = read_pairs_file(path)
-    actions = frame.get("action", pd.Series(["forbid"] * len(frame))).str.lower()
-    bad = ~actions.isin(["pin", "forbid"])
-    if bad.any():
-        wrong = actions[bad]
-        raise RosterError(
-            [
-                Problem("unknown action", "write pin or forbid", str(path), "action", int(i), v)
-                for i, v in zip(wrong.index.to_numpy(np.int64), wrong, strict=True)
-            ]
-        )
-    pairs = list(zip(frame["mentee_id"], frame["mentor_id"], strict=True))
-    return Review(
-        pins=tuple(p for p, a in zip(pairs, actions, strict=True) if a == "pin"),
-        forbids=tuple(p for p, a in zip(pairs, actions, strict=True) if a == "forbid"),
-    )
 
 
 # --------------------------------------------------------------------------- pools

@@ -20,7 +20,7 @@ from docx.shared import Inches, Pt, RGBColor
 from docx.text.paragraph import Paragraph as DocxParagraph
 
 from workbook import archive
-from workbook.charter_blocks import (
+from workbook.charter.blocks import (
     TBD,
     Block,
     Bullets,

@@ -8,7 +8,7 @@ rounded to 0.001, so a match's *contributions* (weight share x value) add up to 
 score and the coordinator can see why a pair was proposed.
 
 :func:`score_pairs` keeps only the allowed pairs: no hard constraint against them
-(:mod:`workbook.constraints`), a mentor with capacity, and a score at or above the
+(:mod:`workbook.matching.constraints`), a mentor with capacity, and a score at or above the
 minimum. A pair that scores 0 (nothing in common on any weighted criterion) is never
 proposed.
 """
@@ -23,9 +23,9 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from workbook.constraints import I64, Pools
 from workbook.errors import MatchingError, Problem
-from workbook.roster import split_list, utc_offset_hours
+from workbook.matching.constraints import I64, Pools
+from workbook.matching.roster import split_list, utc_offset_hours
 
 F64 = npt.NDArray[np.float64]
 Progress = Callable[[str, float], None]

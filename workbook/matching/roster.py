@@ -3,7 +3,7 @@
 A roster has one row per person, including people who do not take part, so that
 reporting lines can be followed to the top (rule R1). Reading the file (encodings,
 CSV or XLSX, mapping the headers to the canonical columns) is
-:mod:`workbook.roster_files`; this module judges the rows and builds the :class:`Roster`.
+:mod:`workbook.matching.tables`; this module judges the rows and builds the :class:`Roster`.
 
 The reader never stops at the first problem: a coordinator fixing a 2,000-row export
 wants the whole list (row, column, value and fix) in one go, and nothing is matched
@@ -33,7 +33,7 @@ import pandas as pd
 
 from workbook.design import Matching
 from workbook.errors import Problem, RosterError
-from workbook.roster_files import CANONICAL, map_columns, read_table
+from workbook.matching.tables import CANONICAL, map_columns, read_table
 
 __all__ = [
     "ALWAYS_REQUIRED",

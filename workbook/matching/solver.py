@@ -21,10 +21,10 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from workbook.constraints import I64
-from workbook.criteria import SCALE, Scored
 from workbook.design import MatchObjective
 from workbook.errors import MatchingError, Problem
+from workbook.matching.constraints import I64
+from workbook.matching.criteria import SCALE, Scored
 
 SOLVER = "OR-Tools SimpleMinCostFlow"
 

@@ -37,7 +37,7 @@ from workbook import archive
 from workbook.store import write_outputs
 
 if TYPE_CHECKING:
-    from workbook.explain import MatchResult
+    from workbook.matching.explain import MatchResult
 
 MANIFEST = ".workbook-exports.json"
 _DANGEROUS = ("=", "+", "-", "@", "\t", "\r")

@@ -8,7 +8,7 @@
    refuse clashing names and output folders holding files the workbook did not write;
 2. **execute** (:func:`execute`): each program in its own process (``--jobs``), its
    steps in order, in one kernel (see below), on a working copy of the design;
-3. **normalise** (:mod:`workbook.execute`): strip timing metadata and renumber widget
+3. **normalise** (:mod:`workbook.batch.kernel`): strip timing metadata and renumber widget
    ids so that the same inputs give the same bytes;
 4. **summarise** (:func:`summary_table`): one row per program.
 
@@ -41,7 +41,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from workbook import NOTEBOOKS, store
-from workbook import execute as notebooks
+from workbook.batch import kernel as notebooks
+from workbook.batch.normalise import normalise_file
 from workbook.errors import DesignError, ExistsError, Problem, StoreError, WorkbookError
 
 MANIFEST = ".workbook-run.json"
@@ -377,7 +378,7 @@ def _run_step(
         return StepResult(step.name, step.notebook, "skipped", "no roster (--roster)")
     output = folder / "notebooks" / step.notebook
     error = kernel.execute(NOTEBOOKS / step.notebook, output, step.parameters(roster))
-    notebooks.normalise_file(output, relative_to=folder)
+    normalise_file(output, relative_to=folder)
     if error is None:
         return StepResult(step.name, step.notebook, "ok")
     result.failure = failure_line(name, step.notebook, error.cell, error.ename, error.evalue)

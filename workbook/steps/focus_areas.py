@@ -1,6 +1,6 @@
 """Design step 2: the focus areas of the relationship, linked to the purposes they serve.
 
-Like every step (see :mod:`workbook.purpose`), three plain functions over a typed record
+Like every step (see :mod:`workbook.steps.purpose`), three plain functions over a typed record
 of what the step edits:
 
 * :class:`FocusAreasInputs` holds the focus areas the widgets (or papermill) set;

@@ -1,7 +1,7 @@
 """The charter's content as data: blocks, sections and the charter itself.
 
 Every format is laid out from these objects (the Jinja2 templates for Markdown and
-HTML, :mod:`workbook.charter_docx` for Word), so they hold display-ready text and no
+HTML, :mod:`workbook.charter.word` for Word), so they hold display-ready text and no
 markup: a block is a paragraph, labelled fields, a list, a table or the timeline chart,
 and a value of ``None`` means a decision still open. Text is cleaned once, when a block
 is created (control characters dropped), so no renderer has to re-check it.
@@ -17,9 +17,9 @@ from typing import ClassVar, Literal
 from markupsafe import Markup
 
 from workbook import charts
+from workbook.charter.timeline import Event
 from workbook.errors import Problem
 from workbook.rules import Finding
-from workbook.timeline import Event
 
 TBD = "To be decided"
 """How an open decision reads in every format."""
@@ -138,7 +138,7 @@ class Chart:
     @cached_property
     def png(self) -> bytes:
         """The chart as PNG bytes (matplotlib, imported only now)."""
-        from workbook.timeline import chart_png
+        from workbook.charter.timeline import chart_png
 
         return chart_png(list(self.events))
 

@@ -2,14 +2,14 @@
 
 Details and approvals, purpose, objectives, scope, participation, focus areas, the
 mentoring model, and roles with the confidentiality boundary, one function per section.
-:func:`program_sections` returns them in order; :func:`workbook.charter_sections.sections`
+:func:`program_sections` returns them in order; :func:`workbook.charter.sections.sections`
 puts them before sections 9 to 16, how the program runs.
 """
 
 from __future__ import annotations
 
 from workbook import knowledge
-from workbook.charter_blocks import (
+from workbook.charter.blocks import (
     TBD,
     Bullets,
     Entry,
@@ -18,7 +18,7 @@ from workbook.charter_blocks import (
     Section,
     Table,
 )
-from workbook.charter_drafting import (
+from workbook.charter.drafting import (
     SectionDraft,
     add_component,
     catalogue_title,

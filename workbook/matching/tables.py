@@ -6,7 +6,7 @@ writes by default on Windows), UTF-16 ("Unicode text"), with commas, semicolons 
 or as an XLSX workbook (first sheet). :func:`read_table` turns any of them into a table
 whose every cell is a ``str`` and whose index is the row number in the file, so every
 later message points at the right row; :func:`map_columns` renames the headers to
-:data:`CANONICAL`. Judging the rows is :mod:`workbook.roster`'s job.
+:data:`CANONICAL`. Judging the rows is :mod:`workbook.matching.roster`'s job.
 """
 
 from __future__ import annotations

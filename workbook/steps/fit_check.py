@@ -1,0 +1,50 @@
+"""Design step 0: is mentoring the right tool? The answers, and the result they give.
+
+The questionnaire and its scoring are :mod:`workbook.fit`; this module is the step's
+part, what is read from and written to a design.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from workbook import knowledge
+from workbook.design import Design, FitCheck
+from workbook.fit import FitAnswers, assess
+
+
+def make_inputs(answers: Mapping[str, str] | None = None, preset: str | None = None) -> FitAnswers:
+    """Validate answers (from the widgets or the notebook's parameters).
+
+    Raises:
+        InputError: an unknown question, answer or preset, named with the fix.
+    """
+    return FitAnswers(answers, preset=preset)
+
+
+def inputs_from(design: Design) -> FitAnswers:
+    """The answers saved in a design, as the fit-check step shows them.
+
+    Answers the questionnaire no longer has (a hand edit, an older workbook) are left
+    out rather than refused, so the step still opens; ``workbook.rules`` reports them as
+    errors (E-fit-answer) until the step is saved with valid answers.
+    """
+    questionnaire = knowledge.fit_questions()
+    answers = {}
+    for question_key, option_key in design.fit.answers.items():
+        question = questionnaire.question(question_key)
+        if question is not None and question.option(option_key) is not None:
+            answers[question_key] = option_key
+    preset = design.fit.preset
+    if preset is not None and knowledge.entry("situations", preset) is None:
+        preset = None
+    return FitAnswers(answers, preset=preset)
+
+
+def apply(design: Design, answers: FitAnswers) -> Design:
+    """The design with these answers and their result stored as its fit check.
+
+    Only ``design.fit`` changes; the charter's "why mentoring" section reads it.
+    """
+    check = FitCheck(answers=dict(answers.answers), preset=answers.preset, result=assess(answers))
+    return design.model_copy(update={"fit": check})
