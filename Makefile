@@ -17,7 +17,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 help:
 	@echo "make app     set up, then open the workbook in Voila on the example program"
 	@echo "make test    set up (venv, packages, Debian chromium), then run every test"
-	@echo "make lab     set up, then open the notebooks in JupyterLab"
+	@echo "make lab     set up, then open JupyterLab on the example program's folder"
 	@echo "make lint    ruff check, format check and mypy --strict"
 	@echo "make format  ruff format and fix"
 	@echo "make clean   remove the venv, caches and test artifacts (keeps work/)"
@@ -46,11 +46,9 @@ $(WORK)/design.yaml:
 app: setup $(WORK)/design.yaml
 	$(BIN)/workbook app $(WORK)/design.yaml --port=$(PORT)
 
+# JupyterLab on the program's folder, with the program's own copies of the notebooks.
 lab: setup $(WORK)/design.yaml
-	WORKBOOK_DESIGN=$(abspath $(WORK))/design.yaml \
-	WORKBOOK_ROSTER=$(abspath $(WORK))/roster.csv \
-	WORKBOOK_OUTPUT=$(abspath $(WORK))/output \
-	$(BIN)/jupyter lab notebooks $(if $(filter 0,$(shell id -u)),--allow-root,)
+	$(BIN)/workbook lab $(WORK)
 
 test: setup browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

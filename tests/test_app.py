@@ -115,13 +115,20 @@ def test_serve_gives_voila_the_programs_folder_and_opens_the_program(
     assert "app.ipynb?program=graduate-program" in capsys.readouterr().out
 
 
-def test_cli_app_without_a_folder_says_what_to_do(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_app_without_a_folder_serves_the_current_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As `jupyter lab` does: started in a folder, the app lists that folder's programs.
     monkeypatch.delenv("WORKBOOK_PROGRAMS", raising=False)
-    result = CliRunner().invoke(cli, ["app", "--no-browser"])
-    assert result.exit_code == 2
-    assert (
-        "no programs folder was given" in result.stderr and "workbook app FOLDER" in result.stderr
-    )
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(app.subprocess, "Popen", FakeVoila)
+    monkeypatch.setattr(app, "wait_for_port", lambda port, proc: True)
+    FakeVoila.started.clear()
+    result = CliRunner().invoke(cli, ["app", "--no-browser", "--port", "9877"])
+    assert result.exit_code == 0, result.output
+    [(_cmd, env)] = FakeVoila.started
+    assert env["WORKBOOK_PROGRAMS"] == str(tmp_path.resolve())
+    assert "http://127.0.0.1:9877/voila/render/app.ipynb" in result.output
 
 
 @pytest.mark.notebook

@@ -343,12 +343,30 @@ def params_command(readme: Path | None) -> None:
 def app_command(path: Path | None, port: int, ip: str, token: str, no_browser: bool) -> None:
     """Serve the app with Voila at http://IP:PORT on a programs folder.
 
-    PATH is a folder holding one folder per program (default: $WORKBOOK_PROGRAMS), or
+    PATH is a folder holding one folder per program (default: $WORKBOOK_PROGRAMS, else the
+    current folder), or
     a program's design.yaml, which the app then opens directly.
     """
     from workbook import server as app
 
     sys.exit(app.serve(path, port=port, ip=ip, token=token, open_browser=not no_browser))
+
+
+@cli.command("lab")
+@click.argument("path", required=False, default=".", type=click.Path(path_type=Path))
+@click.option("--port", type=int, default=None, help="Port for JupyterLab (default: its own).")
+@click.option("--no-browser", is_flag=True, help="Do not open a browser.")
+@reports_problems
+def lab_command(path: Path, port: int | None, no_browser: bool) -> None:
+    """Open JupyterLab on a program's folder (PATH: the folder or its design.yaml).
+
+    The folder gets its own copies of the step notebooks in notebooks/ (created when
+    missing, refreshed when unedited, never overwritten once you edit them), so running
+    them never changes the workbook's own notebooks.
+    """
+    from workbook import lab
+
+    sys.exit(lab.serve(path, port=port, open_browser=not no_browser))
 
 
 def main() -> None:

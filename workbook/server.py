@@ -48,23 +48,15 @@ def target(path: Path | None) -> tuple[Path, str]:
     """The programs folder to serve and the program to open first (``""``: the picker).
 
     ``path`` is a programs folder (created if only it is missing), or a program's
-    ``design.yaml``; ``None`` means ``$WORKBOOK_PROGRAMS``.
+    ``design.yaml``; ``None`` means ``$WORKBOOK_PROGRAMS``, else the current folder (as
+    ``jupyter lab`` serves the folder it is started in).
 
     Raises:
-        InputError: nothing to serve, a design file that does not exist, or a file that
-            is not a program folder's ``design.yaml``.
+        InputError: a design file that does not exist, or a file that is not a program
+            folder's ``design.yaml``.
     """
     if path is None:
-        text = os.environ.get(programs.ENV, "").strip()
-        if not text:
-            raise InputError(
-                Problem(
-                    "no programs folder was given",
-                    f"run `workbook app FOLDER` or set {programs.ENV}",
-                    field="PATH",
-                )
-            )
-        path = Path(text)
+        path = Path(os.environ.get(programs.ENV, "").strip() or ".")
     path = path.expanduser()
     if path.suffix.lower() in (".yaml", ".yml"):
         if not path.is_file():

@@ -341,12 +341,24 @@ def keep(path: Path, data: bytes, name: str) -> Path:
 
 
 def create(path: str | os.PathLike[str], name: str = "") -> Snapshot:
-    """Write a new blank design, refusing to overwrite an existing file.
+    """Write a new blank design, refusing to overwrite an existing file. Its folder is
+    created if needed: ``workbook new my-program/design.yaml`` starts a program folder.
 
     Raises:
         ExistsError: the file already exists.
+        StoreError: the folder cannot be created or the file written.
     """
     path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(
+            Problem(
+                f"its folder cannot be created ({exc.strerror or exc})",
+                "choose a folder you can write to",
+                str(path),
+            )
+        ) from None
     if path.exists():
         raise ExistsError(
             Problem(
