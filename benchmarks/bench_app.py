@@ -44,9 +44,10 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 from workbook.programs import EXAMPLE
 from workbook.server import NOTEBOOKS, free_port, running
+from workbook.steps import all_keys
 
 CHROMIUM = os.environ.get("WORKBOOK_CHROMIUM", "/usr/bin/chromium")
-STEPS = ["fit_check", "purpose", "focus_areas", "model", "components", "matching", "charter"]
+STEPS = all_keys()
 FLOOR = """import ipywidgets as w
 
 w.VBox([

@@ -42,6 +42,7 @@ import nbformat
 import papermill as pm
 
 from workbook import batch as run
+from workbook.steps import specs
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "graduate-program"
@@ -113,7 +114,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--programs", type=int, default=4, help="programs in the batch")
     args = parser.parse_args()
-    steps = len(run.STEPS)
+    steps = len(specs())
     with tempfile.TemporaryDirectory(prefix="bench-run-") as tmp:
         work = Path(tmp)
         designs = programs(work, max(args.programs, 1))

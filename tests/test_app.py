@@ -68,10 +68,14 @@ def test_a_design_not_named_design_yaml_is_refused_with_what_to_do(tmp_path: Pat
         app.target(other)
 
 
-def test_no_path_means_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_path_means_the_environment_else_the_current_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("WORKBOOK_PROGRAMS", raising=False)
-    with pytest.raises(InputError, match="no programs folder"):
-        app.target(None)
+    here = tmp_path / "here"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    assert app.target(None) == (here.resolve(), "")
     monkeypatch.setenv("WORKBOOK_PROGRAMS", str(tmp_path))
     assert app.target(None) == (tmp_path, "")
 

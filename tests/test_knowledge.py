@@ -88,6 +88,14 @@ def test_every_rule_has_a_source_why_and_checks_with_unique_keys() -> None:
         assert {c.severity for c in item.checks} == {expected}, item.id
 
 
+def test_every_rule_and_check_names_a_registered_step() -> None:
+    from workbook import steps
+
+    named = {r.step for r in knowledge.rules()}
+    named |= {c.step for r in knowledge.rules() for c in r.checks if c.step is not None}
+    assert named <= set(steps.all_keys())
+
+
 def test_rule_lookup_refuses_an_unknown_id() -> None:
     with pytest.raises(KeyError):
         knowledge.rule("R99")

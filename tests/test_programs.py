@@ -14,7 +14,8 @@ import pytest
 from workbook import programs, store
 from workbook.design import MatchingResults
 from workbook.errors import ExistsError, InputError
-from workbook.ui.app import STEPS, App, Unavailable, build_step, query_program, unsaved
+from workbook.steps import specs
+from workbook.ui.app import App, Unavailable, build_step, query_program, unsaved
 from workbook.ui.base import Step
 
 EXAMPLE = programs.EXAMPLE
@@ -63,7 +64,7 @@ def test_create_blank_writes_a_first_revision_with_every_step_open(root: Path) -
     assert snap.design.program.name == "Sales onboarding"
     assert snap.design.revision == 1 and snap.design.updated is not None
     assert entry.revision == 1 and entry.saved == snap.design.updated
-    assert [s.key for s in entry.steps] == [s.key for s in STEPS]
+    assert [s.key for s in entry.steps] == [s.key for s in specs()]
     assert entry.done == 0
     assert not (root / "sales-onboarding" / "roster.csv").exists()
 
@@ -117,7 +118,7 @@ def test_list_shows_programs_by_name_and_skips_other_folders(root: Path) -> None
     assert [e.name for e in entries] == ["Apprentice buddies", "Northwind Graduate Mentoring"]
     example = entries[1]
     assert example.key == "graduate-program" and example.revision == 1
-    assert example.done == len(STEPS)
+    assert example.done == len(specs())
     assert example.roster == root / "graduate-program" / "roster.csv"
     assert example.output == root / "graduate-program" / "output"
 
@@ -200,13 +201,13 @@ def test_open_walks_every_step_with_next_and_back(root: Path) -> None:
     assert view is not None
     assert view.back.disabled and not view.next.disabled
     names = []
-    for i, spec in enumerate(STEPS):
+    for i, spec in enumerate(specs()):
         step = view.steps[spec.key]
         assert isinstance(step, Step) and step.step == spec.key
         assert view.body.children == (step.view,)
         assert "wb-current" in view.marks[i]._dom_classes
         names.append(type(step).__name__)
-        if i < len(STEPS) - 1:
+        if i < len(specs()) - 1:
             view.next.click()
     assert names == [
         "FitCheckStep",
@@ -223,7 +224,7 @@ def test_open_walks_every_step_with_next_and_back(root: Path) -> None:
     assert matching.outdir == folder / "output"  # type: ignore[union-attr]
     assert view.steps["charter"].output_dir == folder / "output"  # type: ignore[union-attr]
     view.back.click()
-    assert view.index == len(STEPS) - 2
+    assert view.index == len(specs()) - 2
     view.marks[1].click()
     assert view.body.children == (view.steps["purpose"].view,)
     assert view.message.value == ""
@@ -380,6 +381,6 @@ def test_the_page_load_marks_progress_in_the_background(root: Path) -> None:
 @pytest.mark.parametrize("source", ["example", "blank"])
 def test_a_step_just_built_holds_no_edits(root: Path, source: programs.Source) -> None:
     folder = programs.create(root, f"Fresh {source}", source).folder
-    for spec in STEPS:
+    for spec in specs():
         step = build_step(spec, folder)
         assert isinstance(step, Step) and not unsaved(step), spec.key

@@ -29,7 +29,6 @@ from workbook import archive, store
 from workbook.batch.normalise import WIDGET_STATE, normalise
 from workbook.batch.runner import (
     MANIFEST,
-    STEPS,
     failure_line,
     pick_steps,
     plan,
@@ -37,6 +36,7 @@ from workbook.batch.runner import (
 )
 from workbook.cli import cli
 from workbook.errors import ExistsError, StoreError, WorkbookError
+from workbook.steps import specs
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "graduate-program"
@@ -154,7 +154,7 @@ def test_good_programs_get_every_output(batch: Batch) -> None:
     for name in GOOD:
         folder = batch.first.outdir / name
         names = set(files(folder))
-        assert {f"notebooks/{s.notebook}" for s in STEPS} <= names
+        assert {f"notebooks/{s.notebook}" for s in specs()} <= names
         assert {"design.yaml", MANIFEST, "charter/charter.md", "charter/charter.docx"} <= names
         assert {"charter/charter.html", "matching/matches.csv", "matching/matches.xlsx"} <= names
         assert not (folder / "design.history").exists()
@@ -188,7 +188,7 @@ def test_a_failing_notebook_is_one_line_and_kept(batch: Batch) -> None:
     assert any(o.get("ename") == "MatchingError" for c in nb["cells"] for o in c.get("outputs", []))
     # The steps before ran; the charter did not (it would show an unfinished run).
     done = {p.name for p in (batch.first.outdir / BROKEN / "notebooks").iterdir()}
-    assert done == {s.notebook for s in STEPS if s.name != "charter"}
+    assert done == {s.notebook for s in specs() if s.key != "charter"}
     assert not (batch.first.outdir / BROKEN / "charter").exists()
 
 
@@ -368,12 +368,12 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
 def test_program_names_and_steps() -> None:
     assert program_name(Path("/x/graduate/design.yaml")) == "graduate"
     assert program_name(Path("/x/pilot.yaml")) == "pilot"
-    assert [s.name for s in pick_steps("charter, purpose")] == ["purpose", "charter"]
-    assert pick_steps(None) == STEPS
+    assert [s.key for s in pick_steps("charter, purpose")] == ["purpose", "charter"]
+    assert pick_steps(None) == specs()
     with pytest.raises(WorkbookError, match="unknown step charters"):
         pick_steps("charters")
-    matching = next(s for s in STEPS if s.name == "matching")
-    assert matching.parameters(Path("/r.csv")) == {
+    matching = next(s for s in specs() if s.key == "matching")
+    assert matching.parameters("design.yaml", "/r.csv") == {
         "design_path": "design.yaml",
         "roster_path": "/r.csv",
         "output_dir": "matching",

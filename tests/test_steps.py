@@ -9,35 +9,44 @@ from pathlib import Path
 import pytest
 from papermill.exceptions import PapermillExecutionError
 
-from workbook import knowledge
+from workbook import EXAMPLE, NOTEBOOKS, steps, store
+from workbook.design import new_design
 from workbook.errors import DesignError
-from workbook.ui.base import Failed
-from workbook.ui.charter import CharterStep
-from workbook.ui.components import ComponentsStep
-from workbook.ui.fit_check import FitCheckStep
-from workbook.ui.focus_areas import FocusAreasStep
-from workbook.ui.matching import MatchingStep
-from workbook.ui.model import ModelStep
+from workbook.ui.base import Failed, Step
 from workbook.ui.overview import Overview
-from workbook.ui.purpose import PurposeStep
 
-STEPS = [
-    FitCheckStep,
-    PurposeStep,
-    FocusAreasStep,
-    ModelStep,
-    ComponentsStep,
-    MatchingStep,
-    CharterStep,
-]
+STEPS = [spec.widget_class() for spec in steps.specs()]
 BROKEN = {
     "not valid YAML": "model: [\n",
     "model.duration_months: must be a whole number": "model:\n  duration_months: twelve\n",
 }
 
 
-def test_every_step_of_the_design_phase_is_covered() -> None:
-    assert [s.step for s in STEPS] == [s.key for s in knowledge.catalogue("steps")]
+def test_the_registry_names_each_step_once_with_its_own_files() -> None:
+    specs = steps.specs()
+    assert [s.key for s in specs] == [
+        "fit_check", "purpose", "focus_areas", "model", "components", "matching", "charter"
+    ]  # fmt: skip
+    for number, spec in enumerate(specs):
+        cls = spec.widget_class()
+        assert issubclass(cls, Step) and cls.step == spec.key
+        assert spec.notebook.startswith(f"{number:02d}_") and spec.number == number
+        assert spec.notebook_path(NOTEBOOKS).is_file()
+        assert spec.module == f"workbook.steps.{spec.key}"
+    owned = [field for spec in specs for field in spec.fields]
+    assert len(owned) == len(set(owned)), "a design field is decided by one step"
+
+
+@pytest.mark.parametrize("spec", steps.specs(), ids=lambda s: s.key)
+def test_every_step_module_follows_the_protocol(spec: steps.StepSpec) -> None:
+    # A step opened and saved without a change changes nothing, on a blank design and on
+    # the finished example; and make_inputs accepts what inputs_from gives.
+    module = spec.decisions()
+    for design in (new_design("Blank"), store.load(EXAMPLE / "design.yaml").design):
+        inputs = module.inputs_from(design)
+        assert module.apply(design, inputs) == design
+        again = module.make_inputs(**inputs.model_dump())
+        assert module.apply(design, again) == design
 
 
 @pytest.mark.parametrize("step", [*STEPS, Overview], ids=lambda s: s.__name__)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, ParamSpec, TypeVar
 import click
 
 from workbook import __version__, store
+from workbook import steps as registry
 from workbook.design import MatchObjective
 from workbook.errors import WorkbookError
 
@@ -239,8 +240,7 @@ def charter_command(design: Path, outdir: Path, formats: str, strict: bool) -> N
 @click.option(
     "--steps",
     default=None,
-    help="Comma-separated steps to run (default all): fit_check, purpose, focus_areas, "
-    "model, components, matching, charter.",
+    help="Comma-separated steps to run (default all): " + ", ".join(registry.all_keys()) + ".",
 )
 @click.option(
     "--kernel-per-notebook",

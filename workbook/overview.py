@@ -4,14 +4,14 @@ The program overview (``notebooks/index.ipynb``, the app's landing page) and any
 batch-checking many programs use this. The open decisions come from the charter's
 readiness checklist and the findings from :func:`workbook.rules.check`, so the overview,
 the charter and ``workbook validate`` never disagree; each is attributed to the step
-whose fields it concerns (``knowledge/steps.yaml``).
+whose fields it concerns (the step registry, :mod:`workbook.steps`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from workbook import charter, knowledge, rules
+from workbook import charter, rules, steps
 from workbook.design import Design
 
 
@@ -35,30 +35,24 @@ class StepStatus:
         return "open" if self.open else "done"
 
 
-def _owner(field: str, steps: tuple[knowledge.CatalogueEntry, ...]) -> str:
-    top = field.split(".", 1)[0]
-    for step in steps:
-        if top in step.extra("fields"):
-            return step.key
-    return "charter"
-
-
 def status(design: Design) -> list[StepStatus]:
     """Every step of the design phase, in order, with its open decisions and findings."""
-    steps = knowledge.catalogue("steps")
     findings = rules.check(design)
     built = charter.build(design, findings=findings, chart=False)
-    open_by_step: dict[str, list[str]] = {s.key: [] for s in steps}
+    every = steps.specs()
+    open_by_step: dict[str, list[str]] = {s.key: [] for s in every}
     for decision in built.open_decisions:
-        open_by_step[_owner(decision.field, steps)].append(decision.label)
+        # A decision no step owns is the last step's to settle: the charter's.
+        decided_by = steps.owner(decision.field) or every[-1]
+        open_by_step[decided_by.key].append(decision.label)
     return [
         StepStatus(
             key=s.key,
-            notebook=str(s.extra("notebook")),
+            notebook=s.notebook,
             title=s.title,
             description=s.description,
             open=tuple(open_by_step[s.key]),
             findings=tuple(f for f in findings if f.step == s.key),
         )
-        for s in steps
+        for s in every
     ]

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from workbook import knowledge
+from workbook import knowledge, steps
 from workbook.design import Design
 from workbook.errors import Problem
 
@@ -28,9 +28,6 @@ Hit = dict[str, Any]
 CheckFunction = Callable[[Design, dict[str, Any]], Iterator[Hit]]
 """A check: given the design and its rule's ``params``, yield one hit per breach."""
 
-STEPS = tuple(step.key for step in knowledge.catalogue("steps"))
-"""The design steps, in workbook order; every finding names one of them."""
-
 
 @dataclass(frozen=True)
 class Finding:
@@ -39,7 +36,7 @@ class Finding:
     Attributes:
         rule: ``"R6"``, or ``"E-..."`` for an error that makes the design unusable.
         severity: ``"error"`` (the design cannot be used) or ``"warning"``.
-        step: the design step that shows it (one of :data:`STEPS`).
+        step: the design step that shows it (a key of :mod:`workbook.steps`).
         field: dotted design path, e.g. ``model.duration_months``.
         message: what is wrong.
         why: why it matters, from the rule's source.
@@ -57,8 +54,10 @@ class Finding:
     source: str
 
     def __post_init__(self) -> None:
-        if self.step not in STEPS:
-            raise ValueError(f"unknown step {self.step!r}; use one of {', '.join(STEPS)}")
+        if self.step not in steps.all_keys():
+            raise ValueError(
+                f"unknown step {self.step!r}; use one of {', '.join(steps.all_keys())}"
+            )
 
     def format(self) -> str:
         """One line: ``field: [R6] message; why; fix``."""
@@ -299,10 +298,10 @@ def for_step(design: Design, step: str) -> list[Finding]:
     """The findings a design step shows next to its widgets.
 
     Raises:
-        ValueError: ``step`` is not one of :data:`STEPS` (a bug in the caller).
+        ValueError: ``step`` is not a registered step (a bug in the caller).
     """
-    if step not in STEPS:
-        raise ValueError(f"unknown step {step!r}; use one of {', '.join(STEPS)}")
+    if step not in steps.all_keys():
+        raise ValueError(f"unknown step {step!r}; use one of {', '.join(steps.all_keys())}")
     return [f for f in check(design) if f.step == step]
 
 

@@ -37,7 +37,7 @@ from pathlib import Path
 
 import yaml
 
-from workbook import clock, knowledge
+from workbook import clock, knowledge, steps
 from workbook.design import Design, design_to_data, new_design, parse_design
 from workbook.errors import ConflictError, DesignError, ExistsError, Problem, StoreError
 
@@ -422,8 +422,8 @@ def changed_steps(before: Design, after: Design) -> tuple[str, ...]:
     fields = {name for name in old.keys() | new.keys() if old.get(name) != new.get(name)}
     fields.discard("schema_version")
     titles = []
-    for step in knowledge.catalogue("steps"):
-        owned = set(step.extra("fields"))
+    for step in steps.specs():
+        owned = set(step.fields)
         if fields & owned:
             titles.append(step.title)
             fields -= owned

@@ -8,14 +8,15 @@
    refuse clashing names and output folders holding files the workbook did not write;
 2. **execute** (:func:`execute`): each program in its own process (``--jobs``), its
    steps in order, in one kernel (see below), on a working copy of the design;
-3. **normalise** (:mod:`workbook.batch.kernel`): strip timing metadata and renumber widget
+3. **normalise** (:mod:`workbook.batch.normalise`): strip timing metadata and renumber widget
    ids so that the same inputs give the same bytes;
 4. **summarise** (:func:`summary_table`): one row per program.
 
 Each program gets ``OUTDIR/<program>/`` with ``design.yaml`` (a working copy: the
 input is never modified; the matching step records the run's aggregates in it),
-``notebooks/`` (the executed notebooks, a failing one with papermill's error banner),
-``charter/`` and, with a roster, ``matching/``. A hidden manifest
+``notebooks/`` (the executed notebooks, a failing one with papermill's error banner)
+and the folder of each step that writes files (``charter/`` and, with a roster,
+``matching/``; the step registry names them). A hidden manifest
 (``.workbook-run.json``) records every file written, so a rerun replaces its own
 output and refuses anything else.
 
@@ -41,70 +42,39 @@ from pathlib import Path
 from typing import Any, Literal
 
 from workbook import NOTEBOOKS, store
+from workbook import steps as registry
 from workbook.batch import kernel as notebooks
 from workbook.batch.normalise import normalise_file
 from workbook.errors import DesignError, ExistsError, Problem, StoreError, WorkbookError
+from workbook.steps import StepSpec
 
 MANIFEST = ".workbook-run.json"
 DESIGN = "design.yaml"
 """The working copy's name in the program folder (the kernel runs in that folder)."""
 
 
-@dataclass(frozen=True)
-class Step:
-    """One design step: its short name (for ``--steps``) and its notebook."""
-
-    name: str
-    notebook: str
-
-    def parameters(self, roster: Path | None) -> dict[str, Any]:
-        """The papermill parameters for this step. Paths are relative to the program
-        folder, where the kernel runs, so the executed notebooks do not depend on where
-        OUTDIR is."""
-        params: dict[str, Any] = {"design_path": DESIGN}
-        if self.name == "matching":
-            params |= {"roster_path": str(roster), "output_dir": "matching"}
-            params |= {"run": True, "save": True}
-        elif self.name == "charter":
-            params |= {"output_dir": "charter", "write": True}
-        return params
-
-
-STEPS: tuple[Step, ...] = tuple(
-    Step(notebook.split("_", 1)[1], f"{notebook}.ipynb")
-    for notebook in (
-        "00_fit_check",
-        "01_purpose",
-        "02_focus_areas",
-        "03_model",
-        "04_components",
-        "05_matching",
-        "06_charter",
-    )
-)
-
-
-def pick_steps(names: str | None) -> tuple[Step, ...]:
+def pick_steps(names: str | None) -> tuple[StepSpec, ...]:
     """The steps named in ``--steps`` (comma-separated, any order), in the design order.
 
     Raises:
         WorkbookError: an unknown step name.
     """
+    every = registry.specs()
     if not names:
-        return STEPS
+        return every
     wanted = [n.strip().lower() for n in names.split(",") if n.strip()]
-    known = {s.name for s in STEPS}
+    known = {s.key for s in every}
     unknown = [n for n in wanted if n not in known]
     if unknown or not wanted:
         raise WorkbookError(
             Problem(
                 "names no step" if not wanted else f"unknown step {', '.join(unknown)!s}",
-                f"choose from {', '.join(s.name for s in STEPS)}",
+                f"choose from {', '.join(registry.all_keys())}",
                 field="--steps",
                 value=names,
             )
         )
-    return tuple(s for s in STEPS if s.name in wanted)
+    return tuple(s for s in every if s.key in wanted)
 
 
 # --------------------------------------------------------------------------- plan
@@ -134,7 +104,7 @@ class Plan:
 
     programs: tuple[Program, ...]
     invalid: tuple[Invalid, ...]
-    steps: tuple[Step, ...]
+    steps: tuple[StepSpec, ...]
     roster: Path | None
     reuse_kernel: bool = True
 
@@ -175,7 +145,7 @@ def plan(
     designs: Sequence[Path],
     outdir: Path,
     roster: Path | None,
-    steps: tuple[Step, ...] = STEPS,
+    steps: tuple[StepSpec, ...] | None = None,
     reuse_kernel: bool = True,
 ) -> Plan:
     """Validate every design and check every output folder before anything runs.
@@ -233,7 +203,8 @@ def plan(
         programs.append(Program(name, design, folder))
     if problems:
         raise ExistsError(problems)
-    return Plan(tuple(programs), tuple(invalid), steps, roster, reuse_kernel)
+    chosen = registry.specs() if steps is None else steps
+    return Plan(tuple(programs), tuple(invalid), chosen, roster, reuse_kernel)
 
 
 # --------------------------------------------------------------------------- execute
@@ -268,7 +239,8 @@ class ProgramResult:
         """The output folders written (relative to the program folder)."""
         if self.folder is None:
             return []
-        return [d for d in ("notebooks", "charter", "matching") if (self.folder / d).is_dir()]
+        written = ["notebooks", *(s.output for s in registry.specs() if s.output)]
+        return [d for d in written if (self.folder / d).is_dir()]
 
 
 Report = Callable[[str, StepResult], None]
@@ -306,11 +278,14 @@ def _write_manifest(folder: Path) -> None:
 
 def _kernel_environment() -> dict[str, str]:
     """The kernel's environment: ours without the variables that point notebooks at
-    other files (every path is passed as a parameter), and with a fixed hash seed
+    other files (every path is passed as a parameter; the step registry stays), and
+    with a fixed hash seed
     unless one is set: the order in which Python iterates a set of strings changes with
     the seed, and widget code that does so would otherwise store its state differently
     from run to run."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("WORKBOOK_")}
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith("WORKBOOK_") or k == registry.ENV
+    }
     env.setdefault("PYTHONHASHSEED", "0")
     return env
 
@@ -335,7 +310,7 @@ def run_program(program: Program, plan: Plan, report: Report) -> ProgramResult:
                     stack.close()  # the previous notebook's kernel, if it had its own
                     kernel = _start_kernel(stack, program.name, folder, step, result)
                     if kernel is None:
-                        outcome = StepResult(step.name, step.notebook, "failed", result.failure)
+                        outcome = StepResult(step.key, _name(step), "failed", result.failure)
                         result.steps.append(outcome)
                         report(program.name, outcome)
                         continue
@@ -350,7 +325,11 @@ def run_program(program: Program, plan: Plan, report: Report) -> ProgramResult:
 
 
 def _start_kernel(
-    stack: contextlib.ExitStack[Any], name: str, folder: Path, step: Step, result: ProgramResult
+    stack: contextlib.ExitStack[Any],
+    name: str,
+    folder: Path,
+    step: StepSpec,
+    result: ProgramResult,
 ) -> notebooks.Kernel | None:
     """A kernel for the program, or ``None`` with the program's failure recorded: a
     kernel that cannot start (missing kernelspec, a crash at start, a timeout) is one
@@ -359,7 +338,7 @@ def _start_kernel(
         return stack.enter_context(notebooks.Kernel(folder, _kernel_environment()))
     except Exception as exc:
         result.failure = failure_line(
-            name, step.notebook, None, type(exc).__name__, f"the kernel did not start: {exc}"
+            name, _name(step), None, type(exc).__name__, f"the kernel did not start: {exc}"
         )
         return None
 
@@ -368,21 +347,28 @@ def _run_step(
     kernel: notebooks.Kernel | None,
     name: str,
     folder: Path,
-    step: Step,
+    step: StepSpec,
     roster: Path | None,
     result: ProgramResult,
 ) -> StepResult:
     if result.failure or kernel is None:
-        return StepResult(step.name, step.notebook, "not run", "an earlier step failed")
-    if step.name == "matching" and roster is None:
-        return StepResult(step.name, step.notebook, "skipped", "no roster (--roster)")
-    output = folder / "notebooks" / step.notebook
-    error = kernel.execute(NOTEBOOKS / step.notebook, output, step.parameters(roster))
-    normalise_file(output, relative_to=folder)
+        return StepResult(step.key, _name(step), "not run", "an earlier step failed")
+    if step.roster and roster is None:
+        return StepResult(step.key, _name(step), "skipped", "no roster (--roster)")
+    output = folder / "notebooks" / _name(step)
+    parameters = step.parameters(DESIGN, str(roster) if roster else None)
+    error = kernel.execute(step.notebook_path(NOTEBOOKS), output, parameters)
+    if output.exists():  # papermill may fail before writing anything
+        normalise_file(output, relative_to=folder)
     if error is None:
-        return StepResult(step.name, step.notebook, "ok")
-    result.failure = failure_line(name, step.notebook, error.cell, error.ename, error.evalue)
-    return StepResult(step.name, step.notebook, "failed", result.failure)
+        return StepResult(step.key, _name(step), "ok")
+    result.failure = failure_line(name, _name(step), error.cell, error.ename, error.evalue)
+    return StepResult(step.key, _name(step), "failed", result.failure)
+
+
+def _name(step: StepSpec) -> str:
+    """The file name of a step's notebook (where the executed copy is kept)."""
+    return Path(step.notebook).name
 
 
 _events: Any = None
@@ -458,7 +444,7 @@ def results_for(plan: Plan, ran: list[ProgramResult]) -> list[ProgramResult]:
     return out
 
 
-def summary_table(results: Sequence[ProgramResult], steps: Sequence[Step]) -> str:
+def summary_table(results: Sequence[ProgramResult], chosen: Sequence[StepSpec]) -> str:
     """One row per program: steps ok, the failed step, the outputs written."""
     rows = [("program", "steps ok", "failed step", "outputs")]
     for r in results:
@@ -470,7 +456,7 @@ def summary_table(results: Sequence[ProgramResult], steps: Sequence[Step]) -> st
         outputs = ", ".join(r.outputs()) or "-"
         if notes:
             outputs += f" ({'; '.join(notes)})"
-        rows.append((r.name, f"{ok}/{len(steps)}", failed or "-", outputs))
+        rows.append((r.name, f"{ok}/{len(chosen)}", failed or "-", outputs))
     widths = [max(len(row[k]) for row in rows) for k in range(3)]
     lines = [
         "  ".join([*(c.ljust(w) for c, w in zip(row[:3], widths, strict=True)), row[3]]).rstrip()

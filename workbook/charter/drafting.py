@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from workbook import knowledge
+from workbook import knowledge, steps
 from workbook.charter.blocks import (
     Block,
     Bullets,
@@ -56,13 +56,10 @@ def number_text(value: float | None, unit: str = "") -> str | None:
 
 
 def _step_of(path: str) -> tuple[str, str]:
-    """The workbook step (title, notebook) that decides a design field, from
-    ``knowledge/steps.yaml``, so the checklist says where to go, as the overview does."""
-    top = path.split(".", 1)[0]
-    for step in knowledge.catalogue("steps"):
-        if top in step.extra("fields"):
-            return step.title, str(step.extra("notebook"))
-    return "", ""
+    """The workbook step (title, notebook) that decides a design field, from the step
+    registry, so the checklist says where to go, as the overview does."""
+    step = steps.owner(path)
+    return (step.title, step.notebook) if step is not None else ("", "")
 
 
 def yes_no(value: bool | None) -> str | None:

@@ -21,13 +21,13 @@ from __future__ import annotations
 
 from functools import cache
 from importlib import resources
+from importlib.resources.abc import Traversable
 from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 Severity = Literal["error", "warning"]
-Step = Literal["fit_check", "purpose", "focus_areas", "model", "components", "matching"]
 
 
 class CatalogueEntry(BaseModel):
@@ -60,10 +60,14 @@ def safe_load(text: str) -> Any:
     return yaml.load(text, Loader=Loader)  # a safe loader, in C or in Python
 
 
+def path(name: str) -> Traversable:
+    """Where the knowledge file ``name`` (``purposes``, ``steps`` ...) ships."""
+    return resources.files(__package__).joinpath(f"{name}.yaml")
+
+
 @cache
 def _load(name: str) -> Any:
-    text = resources.files(__package__).joinpath(f"{name}.yaml").read_text("utf-8")
-    return safe_load(text)
+    return safe_load(path(name).read_text("utf-8"))
 
 
 @cache
@@ -118,8 +122,9 @@ class Check(_Frozen):
     field: str
     message: str
     fix: str
-    step: Step | None = None
-    """The step that shows it, when it is not the rule's step."""
+    step: str | None = None
+    """The step that shows it, when it is not the rule's step (a key of the registry,
+    ``steps.yaml``; ``tests/test_knowledge.py`` checks every one)."""
 
 
 class Rule(_Frozen):
@@ -130,7 +135,8 @@ class Rule(_Frozen):
     statement: str
     source: str = Field(min_length=3)
     why: str
-    step: Step
+    step: str
+    """The step that shows its findings (a key of the registry, ``steps.yaml``)."""
     params: dict[str, Any] = Field(default_factory=dict)
     """Thresholds the checks use (e.g. R6's ``min_months``), kept with the rule's text."""
     checks: tuple[Check, ...] = ()

@@ -42,9 +42,6 @@ from workbook.design import (
 )
 from workbook.errors import InputError, Problem
 
-STEP = "components"
-"""The step's name, as used by :func:`workbook.rules.for_step`."""
-
 COMPONENTS: tuple[str, ...] = tuple(Components.model_fields)
 """The six standards, in the design's (and MENTOR's) order."""
 

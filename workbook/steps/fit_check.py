@@ -44,7 +44,10 @@ def inputs_from(design: Design) -> FitAnswers:
 def apply(design: Design, answers: FitAnswers) -> Design:
     """The design with these answers and their result stored as its fit check.
 
-    Only ``design.fit`` changes; the charter's "why mentoring" section reads it.
+    Only ``design.fit`` changes; the charter's "why mentoring" section reads it. With no
+    answer there is no result to keep: the fit check is still open, and saving an
+    untouched step changes nothing.
     """
-    check = FitCheck(answers=dict(answers.answers), preset=answers.preset, result=assess(answers))
+    result = assess(answers) if answers.answers else None
+    check = FitCheck(answers=dict(answers.answers), preset=answers.preset, result=result)
     return design.model_copy(update={"fit": check})

@@ -29,9 +29,6 @@ from workbook.design import (
 )
 from workbook.errors import InputError, Problem
 
-STEP = "focus_areas"
-"""The step's name, as used by :func:`workbook.rules.for_step`."""
-
 SKILL_COACHING = "skill_coaching"
 """The catalogue key of skill coaching, which mentoring may include but not consist of."""
 

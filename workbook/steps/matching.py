@@ -22,9 +22,6 @@ from workbook.design import (
 )
 from workbook.matching.criteria import LABELS
 
-STEP = "matching"
-"""The step's name, as used by :func:`workbook.rules.for_step`."""
-
 EFFECTS = {
     "skills": "the share of the skills the mentee wants that the mentor offers",
     "goals": "the share of the mentee's goals the mentor lists among theirs",

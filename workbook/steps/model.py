@@ -36,9 +36,6 @@ from workbook.design import (
     validate_input,
 )
 
-STEP = "model"
-"""The step's name, as used by :func:`workbook.rules.for_step`."""
-
 GROUP_FORMATS = ("group", "team")
 """Formats whose groups have a size (``model.group_size``)."""
 

@@ -31,9 +31,6 @@ from workbook.design import (
 )
 from workbook.errors import InputError, Problem
 
-STEP = "purpose"
-"""The step's name, as used by :func:`workbook.rules.for_step`."""
-
 
 class ObjectiveInput(BaseModel):
     """One row of the objectives table: which purpose it measures, and how."""

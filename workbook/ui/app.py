@@ -17,19 +17,18 @@ path.
 
 from __future__ import annotations
 
-import importlib
 import os
 import threading
 import urllib.parse
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
-from workbook import programs, store
+from workbook import programs, steps, store
 from workbook.errors import InputError, WorkbookError
+from workbook.steps import StepSpec
 from workbook.ui.base import STYLE, Failed, Step, escape
 from workbook.ui.programs import (
     APP_STYLE,
@@ -47,47 +46,21 @@ if TYPE_CHECKING:  # the progress indicator imports it in the background on page
     from workbook import overview
 
 
-@dataclass(frozen=True)
-class StepSpec:
-    """Where a design step's widgets live, and its short name in the progress bar."""
-
-    key: str
-    short: str
-    module: str
-    cls: str
-
-
-STEPS = (
-    StepSpec("fit_check", "Fit check", "workbook.ui.fit_check", "FitCheckStep"),
-    StepSpec("purpose", "Purpose", "workbook.ui.purpose", "PurposeStep"),
-    StepSpec("focus_areas", "Focus areas", "workbook.ui.focus_areas", "FocusAreasStep"),
-    StepSpec("model", "Model", "workbook.ui.model", "ModelStep"),
-    StepSpec("components", "Components", "workbook.ui.components", "ComponentsStep"),
-    StepSpec("matching", "Matching", "workbook.ui.matching", "MatchingStep"),
-    StepSpec("charter", "Charter", "workbook.ui.charter", "CharterStep"),
-)
-
 Shown = Step[Any] | Failed
 
 
 def build_step(spec: StepSpec, folder: Path) -> Shown:
-    """Build one step on a program folder's files, exactly as its notebook would."""
-    cls: Any = getattr(importlib.import_module(spec.module), spec.cls)
-    design = str(folder / programs.DESIGN)
-    output = str(folder / programs.OUTPUT)
-    if spec.key == "matching":
-        built = cls.from_params(
-            design, roster_path=str(folder / programs.ROSTER), output_dir=output
-        )
-        if isinstance(built, cls):  # not a Failed view
-            # Heavy downloads are built when asked for, as the charter's Word file is:
-            # a session's kernel stays small (about 11 MB less for matches.xlsx).
-            built.excel_on_demand = True
-    elif spec.key == "charter":
-        built = cls.from_params(design, output_dir=output)
-    else:
-        built = cls.from_params(design)
+    """Build one step on a program folder's files, exactly as its notebook would: the
+    design, and the roster and output folder when the registry says the step takes them."""
+    files: dict[str, str] = {}
+    if spec.roster:
+        files["roster_path"] = str(folder / programs.ROSTER)
+    if spec.output is not None:
+        files["output_dir"] = str(folder / programs.OUTPUT)
+    built = spec.widget_class().from_params(str(folder / programs.DESIGN), **files)
     assert isinstance(built, Step | Failed)
+    if isinstance(built, Step):
+        built.in_app()
     return built
 
 
@@ -156,6 +129,7 @@ class ProgramView:
         self._state = file_state(self.design)
         self._marked: store.Snapshot | None = None
         self.author = author
+        self.specs = steps.specs()
         self.steps: dict[str, Shown] = {}
         self.index = 0
         self.progress_thread: threading.Thread | None = None
@@ -175,7 +149,7 @@ class ProgramView:
         self.author_field.style.description_width = "80px"
         self.author_field.observe(self._author_changed, names="value")
         self.marks: list[w.Button] = []
-        for i, spec in enumerate(STEPS):
+        for i, spec in enumerate(self.specs):
             button = w.Button(
                 description=f"{i}. {spec.short}", layout=w.Layout(width="auto")
             ).add_class("wb-progress-step")
@@ -211,10 +185,10 @@ class ProgramView:
 
     def go(self, index: int, *, progress: bool = True) -> None:
         """Show step ``index`` (built on first use, rebuilt if stale and unedited)."""
-        if not 0 <= index < len(STEPS):
+        if not 0 <= index < len(self.specs):
             return
         with guarded(self.message, "opening the step"):
-            spec = STEPS[index]
+            spec = self.specs[index]
             snap = self.refresh_progress() if progress else self.snapshot
             step = self.steps.get(spec.key)
             if step is not None and self._stale(step, snap):
@@ -294,7 +268,7 @@ class ProgramView:
             if snap is not self._marked:
                 entry = programs.summarise(self.folder, snap.design)
                 states = {s.key: s for s in entry.steps}
-                for i, (spec, button) in enumerate(zip(STEPS, self.marks, strict=True)):
+                for i, (spec, button) in enumerate(zip(self.specs, self.marks, strict=True)):
                     self._mark(button, i, spec, states.get(spec.key))
                 self._show_head(snap, entry)
                 self._marked = snap
@@ -306,7 +280,7 @@ class ProgramView:
         name = design.program.name.strip() or self.folder.name
         by = getattr(design, "updated_by", None)
         saved = when(design.updated) + (f" by {by}" if by else "")
-        done = f"; {entry.done} of {len(STEPS)} steps complete" if entry is not None else ""
+        done = f"; {entry.done} of {len(self.specs)} steps complete" if entry is not None else ""
         self.head.value = (
             f"<h2>{escape(name)}</h2><span class='wb-help'>revision "
             f"{design.revision}, last saved {escape(saved)}{escape(done)}</span>"
@@ -331,12 +305,14 @@ class ProgramView:
         for i, button in enumerate(self.marks):
             (button.add_class if i == self.index else button.remove_class)("wb-current")
         self.back.disabled = self.index == 0
-        self.next.disabled = self.index == len(STEPS) - 1
+        self.next.disabled = self.index == len(self.specs) - 1
         if self.index > 0:
-            self.back.description = f"‹ Back: {STEPS[self.index - 1].short}"
-        if self.index < len(STEPS) - 1:
-            self.next.description = f"Next: {STEPS[self.index + 1].short} ›"
-        self.where.value = f"<span class='wb-help'>Step {self.index + 1} of {len(STEPS)}</span>"
+            self.back.description = f"‹ Back: {self.specs[self.index - 1].short}"
+        if self.index < len(self.specs) - 1:
+            self.next.description = f"Next: {self.specs[self.index + 1].short} ›"
+        self.where.value = (
+            f"<span class='wb-help'>Step {self.index + 1} of {len(self.specs)}</span>"
+        )
 
     def close(self) -> None:
         """Free every widget of the program (the page shows the picker again)."""

@@ -35,7 +35,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 import ipywidgets as w
 from pydantic import BaseModel
 
-from workbook import clock, rules, store
+from workbook import clock, rules, steps, store
 from workbook.design import Design
 from workbook.errors import ConflictError, DesignError, InputError, Problem, WorkbookError
 from workbook.ui.conflict import ConflictPanel, shown_name
@@ -139,13 +139,12 @@ def resolve_design_path(design_path: str | Path) -> Path:
 class Step(Generic[I]):
     """Base of the design steps' widget front-ends.
 
-    Subclasses set :attr:`step` and :attr:`title`, pass the domain functions to
-    ``__init__``, build their widgets in :meth:`build`, and translate in
-    :meth:`read` / :meth:`write`.
+    Subclasses set :attr:`step` (their key in the step registry, which gives the title),
+    pass the domain functions to ``__init__``, build their widgets in :meth:`build`, and
+    translate in :meth:`read` / :meth:`write`.
     """
 
     step: ClassVar[str]
-    title: ClassVar[str]
     help: ClassVar[str] = ""
     author: str = ""
     """Who is editing (the app sets it from "Your name"); saves are recorded under it,
@@ -226,7 +225,7 @@ class Step(Generic[I]):
         except WorkbookError as exc:
             if strict:
                 raise
-            return Failed(exc, cls.title)
+            return Failed(exc, cls.heading())
         try:
             configure(step)
         except InputError as exc:
@@ -238,6 +237,20 @@ class Step(Generic[I]):
         if save:
             step.save(raise_errors=True)
         return step
+
+    @classmethod
+    def heading(cls) -> str:
+        """The step's title as its page shows it (``"1. Strategic purpose ..."``), from
+        the step registry."""
+        return steps.spec(cls.step).heading
+
+    @property
+    def title(self) -> str:
+        return self.heading()
+
+    def in_app(self) -> None:
+        """Called by the app once the step is built: a step that serves a notebook and
+        the app differently (heavy downloads prepared on request) adapts here."""
 
     # ------------------------------------------------------------ for subclasses
 

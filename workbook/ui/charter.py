@@ -114,7 +114,6 @@ class CharterStep(Step[ApprovalInputs]):
     """Step 6: who signs the charter, and the charter itself."""
 
     step = "charter"
-    title = "6. Program charter"
     help = (
         "The document a sponsor reads and signs, built from every decision in the design. "
         "Name who approves it here and save; undecided sections are marked to be decided "
@@ -360,7 +359,7 @@ class CharterStep(Step[ApprovalInputs]):
         except WorkbookError as exc:
             if headless:
                 raise
-            return Failed(exc, cls.title)
+            return Failed(exc, cls.heading())
 
         def configure(step: CharterStep) -> None:
             if approvals is not None:

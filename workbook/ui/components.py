@@ -163,7 +163,6 @@ class ComponentsStep(EvaluationPlan):
     """Step 4: the six components, the evaluation plan, policies, resources and risks."""
 
     step = "components"
-    title = "4. Program components and evaluation"
     help = (
         "The components that guide every relationship are the six standards of MENTOR's "
         "Elements of Effective Practice. Plan each one, say how every objective will be "

@@ -85,7 +85,6 @@ class FitCheckStep(Step[FitAnswers]):
     """Step 0: answer the questionnaire (or start from a situation) and see the ranking."""
 
     step = "fit_check"
-    title = "0. Is mentoring the right tool?"
     help = (
         "Mentoring is one development relationship among several. Describe the need, or "
         "start from a situation the sources describe, and see which relationship fits it, "

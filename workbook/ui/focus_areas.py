@@ -157,7 +157,6 @@ class FocusAreasStep(Step[FocusAreasInputs]):
     """Step 2: what the relationships focus on, with priorities, linked to the purposes."""
 
     step = "focus_areas"
-    title = "2. Focus areas of the relationship"
     help = (
         "What will mentors and mentees work on? Include the focus areas the program needs, "
         "give each a priority and link it to the purposes (step 1) it serves; areas that "

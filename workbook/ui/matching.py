@@ -55,12 +55,16 @@ class MatchingStep(RosterRun):
     """Step 5: how mentors and mentees are matched, and a run on a roster."""
 
     step = "matching"
-    title = "5. Matching"
     help = (
         "Choose what makes a good match and the rules no match may break, run the match on "
         "your roster, review it (pin or forbid pairs and re-run), then download the files. "
         "The design keeps only the settings and aggregate results, never names."
     )
+
+    def in_app(self) -> None:
+        """In the app, matches.xlsx is prepared when asked for, as the charter's Word file
+        is: a session's kernel stays about 11 MB smaller."""
+        self.excel_on_demand = True
 
     def __init__(
         self,
@@ -301,7 +305,7 @@ class MatchingStep(RosterRun):
         except WorkbookError as exc:
             if run or save:
                 raise
-            return Failed(exc, cls.title)
+            return Failed(exc, cls.heading())
         given = (objective, weights, min_score, mentor_capacity)
         current = step.read() if any(v is not None for v in given) else None
         if current is not None:

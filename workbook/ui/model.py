@@ -135,7 +135,6 @@ class ModelStep(Step[ModelInputs]):
     """Step 3: the model, who takes part, roles and the confidentiality boundary."""
 
     step = "model"
-    title = "3. Mentoring model, participation, roles and boundaries"
     help = (
         "The shape of every relationship: the format, how people join, how long it lasts "
         "(9 to 12 months: mentoring is long term), how often pairs meet and its "

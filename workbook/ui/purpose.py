@@ -79,7 +79,6 @@ class PurposeStep(Step[PurposeInputs]):
     """Step 1: name the program, choose its purposes, set measurable objectives."""
 
     step = "purpose"
-    title = "1. Strategic purpose and measurable objectives"
     help = (
         "Why does the organisation run this program? Choose the purposes it serves and, "
         "for each, at least one objective with a metric, a baseline, a target and a date "
