@@ -40,10 +40,10 @@ import numpy as np
 from benchmarks.synthetic import generate
 from workbook.design import Design, Matching, Participation, Weights
 from workbook.matching.constraints import Settings, build_pools
-from workbook.matching.criteria import Scored, score_pairs
 from workbook.matching.explain import explain
 from workbook.matching.exports import write_exports
 from workbook.matching.roster import load_roster
+from workbook.matching.scoring import Scored, score_pairs
 from workbook.matching.solver import Solution, solve
 
 SIZES = ("1000x400", "5000x2000", "10000x4000", "20000x8000")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 from pathlib import Path
 
@@ -102,6 +103,21 @@ def test_files_are_written_and_injection_strings_read_back_inert(tmp_path: Path)
     assert (summary["matched"], summary["unmatched"], summary["optimal"]) == (2, 1, True)
     pairs = list(csv.DictReader((out / "pair_scores.csv").open(encoding="utf-8-sig")))
     assert len(pairs) == summary["allowed_pairs"]
+
+
+def test_summary_json_is_the_summary_the_caller_gets(tmp_path: Path) -> None:
+    # Written from the same object, after its time was measured: the file and the
+    # result agree to the last field (the seconds once differed).
+    result = match(design(), roster(tmp_path), tmp_path / "out")
+    written = json.loads((tmp_path / "out" / "summary.json").read_text())
+    assert written == result.summary.as_dict()
+    assert list(written) == [
+        "mentees", "mentors", "matched", "unmatched", "total_score", "min_score",
+        "mean_score", "objective", "mode", "optimal", "solver", "seconds", "allowed_pairs",
+        "pairs_considered", "capacity", "weights",
+    ]  # fmt: skip
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        result.summary.matched = 0  # type: ignore[misc]
 
 
 def test_rerun_into_own_folder_replaces_and_removes_stale_files(tmp_path: Path) -> None:

@@ -22,9 +22,9 @@ from workbook.design import (
 from workbook.errors import MatchingError
 from workbook.matching import aggregates, match, record_results
 from workbook.matching.constraints import Settings, build_pools
-from workbook.matching.criteria import SCALE, Criteria, Scored, score_pairs
 from workbook.matching.review import Review
 from workbook.matching.roster import load_roster
+from workbook.matching.scoring import SCALE, Criteria, Scored, score_pairs
 from workbook.matching.solver import solve
 
 COLUMNS = (
@@ -126,7 +126,7 @@ def test_department_same_or_different(mode: str, r1: float, r2: float) -> None:
 def test_department_either_switches_the_criterion_off() -> None:
     d = design(weights=Weights(skills=1, department=5), department="either")
     result = match(d, roster_bytes(BASE))
-    assert "department" not in result.summary["weights"]  # type: ignore[operator]
+    assert "department" not in result.summary.weights
 
 
 def test_timezone_hours_apart_with_and_without_a_limit() -> None:
@@ -424,7 +424,7 @@ def test_scores_are_solved_in_thousandths() -> None:
     d, data = random_instance(1, n=5, m=3)
     result = match(d, data)
     assert (result.scored.score % 1 == 0).all()
-    assert result.summary["total_score"] == pytest.approx(result.matches.score.sum())
+    assert result.summary.total_score == pytest.approx(result.matches.score.sum())
     assert (result.matches.score * SCALE).round(6).mod(1).eq(0).all()
 
 
@@ -453,7 +453,7 @@ def test_group_mode_fills_groups_up_to_the_group_size() -> None:
         ",".join([*r.split(",")[:11], "", *r.split(",")[12:]]) for r in roster_rows[1:]
     ]
     result = match(d, "\n".join(cleaned).encode())
-    assert result.summary["mode"] == "group"
+    assert result.summary.mode == "group"
     assert result.groups is not None
     assert result.groups["size"].max() <= 3
     assert result.groups["size"].sum() == len(result.matches)
@@ -492,3 +492,43 @@ def test_a_solver_status_other_than_optimal_is_an_error(monkeypatch: pytest.Monk
     monkeypatch.setattr(min_cost_flow, "SimpleMinCostFlow", Refusing)
     with pytest.raises(MatchingError, match="BAD_COST_RANGE, not OPTIMAL"):
         match(design(), roster_bytes(BASE))
+
+
+# ------------------------------------------------------------------------ the criteria
+
+
+def test_every_weight_of_the_design_is_a_criterion_in_the_registry() -> None:
+    from workbook.matching import criteria
+
+    assert [c.key for c in criteria.BUILT_IN] == list(Weights.model_fields)
+    for c in criteria.BUILT_IN:
+        assert c.label and c.title and c.help and c.columns
+        assert c.effect(Matching(), None).strip()
+
+
+def test_the_roster_needs_the_columns_of_the_criteria_switched_on() -> None:
+    from workbook.matching.roster import required_columns
+
+    need = required_columns(
+        Matching(
+            weights=Weights(skills=1, timezone=2, department=1),
+            department="either",  # switched off whatever its weight
+            extra_criteria={"site": ExtraCriterion(weight=1)},
+        )
+    )
+    assert list(need) == [
+        "id", "name", "role", "manager_id", "skills_wanted", "skills_offered", "timezone", "site"
+    ]  # fmt: skip
+    assert need["timezone"] == "the time zone criterion is on"
+    assert need["site"] == "it is an extra criterion in the design"
+
+
+def test_a_blocked_pair_is_explained_in_the_mentees_words() -> None:
+    from workbook.matching.constraints import Block
+
+    assert {b.value for b in Block} == {
+        "self", "reporting line", "reports to you", "excluded", "previous cohort",
+        "forbidden by the coordinator",
+    }  # fmt: skip
+    assert Block("reporting line").because == "in your reporting line"
+    assert all(b.because for b in Block)

@@ -385,7 +385,7 @@ def test_an_xlsx_upload_replaces_the_csv_which_is_kept(workdir: Path) -> None:
         True
     ]
     result = step.run(raise_errors=True)
-    assert result is not None and result.summary["mentees"] == 64
+    assert result is not None and result.summary.mentees == 64
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,8 @@ import pytest
 
 from workbook.design import ExtraCriterion, Matching, Weights
 from workbook.errors import RosterError
-from workbook.matching.roster import load_roster, split_list
+from workbook.matching.roster import load_roster
+from workbook.matching.values import split_list
 
 HEADER = "id,name,role,manager_id,level,capacity,skills_offered,skills_wanted"
 GOOD = [

@@ -22,7 +22,7 @@ from workbook.errors import WorkbookError
 
 if TYPE_CHECKING:
     from workbook import batch as run_module
-    from workbook.matching.constraints import Mode  # pandas and numpy: only when matching
+    from workbook.matching import Mode  # pandas and numpy: only when matching
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -154,8 +154,8 @@ def match_command(
     )
     s = result.summary
     click.echo(
-        f"{outdir}: matched {s['matched']} of {s['mentees']} mentees with {s['mentors']} mentors "
-        f"(objective {s['objective']}, optimal, total score {s['total_score']}) in {s['seconds']} s"
+        f"{outdir}: matched {s.matched} of {s.mentees} mentees with {s.mentors} mentors "
+        f"(objective {s.objective}, optimal, total score {s.total_score}) in {s.seconds} s"
     )
     if record:
         store.save(matching.record_results(snapshot.design, result), snapshot)

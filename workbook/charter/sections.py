@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from workbook import clock, knowledge
+from workbook import clock, knowledge, matching
 from workbook.charter import timeline as tl
 from workbook.charter.blocks import (
     TBD,
@@ -37,16 +37,6 @@ from workbook.charter.program import program_sections
 from workbook.design import Design
 from workbook.steps.components import objective_key
 
-_CRITERIA = {
-    "skills": "Skills the mentee wants and the mentor offers",
-    "goals": "The mentee's goals",
-    "seniority": "Seniority",
-    "department": "Department",
-    "timezone": "Time zone",
-    "language": "Language",
-    "preferences": "The mentee's own preferences",
-}
-
 
 def _matching(d: Design) -> Section:
     s = SectionDraft(9, "matching", "Matching")
@@ -65,10 +55,9 @@ def _matching(d: Design) -> Section:
     )
     s.add(Fields((Entry("What the matching optimises", readable(m.objective)),)))
     weights = m.weights.model_dump()
-    rows = [(_CRITERIA.get(k, readable(k)), f"{w:g}" if w else "off") for k, w in weights.items()]
-    rows += [
-        (f"Roster column '{col}' ({c.mode} value)", f"{c.weight:g}" if c.weight else "off")
-        for col, c in m.extra_criteria.items()
+    rows = [
+        (c.title, f"{w:g}" if (w := weights.get(c.key, c.weight(m))) else "off")
+        for c in matching.every(m)
     ]
     s.add(Table("criteria", ("Criterion", "Weight"), tuple(rows), "Criteria and weights"))
     constraints = [

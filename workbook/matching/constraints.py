@@ -10,7 +10,7 @@ reporting line (whole line by default, rule R1) and nobody below them in it eith
 (mentoring never overlaps supervision, R3), never oneself (R8), ``exclude`` in either
 direction, no repeat of a previous cohort's pair if asked, the coordinator's
 forbidden pairs, mentor capacity (0 means none), and the minimum score. The minimum
-score and capacity are applied when pairs are scored (:mod:`workbook.matching.criteria`);
+score and capacity are applied when pairs are scored (:mod:`workbook.matching.scoring`);
 forbidden pairs are left out of the graph rather than given a large cost.
 
 Mentees and mentors are numbered by their position in their pool; a pair is the key
@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Literal
 
 import numpy as np
@@ -31,7 +32,8 @@ import pandas as pd
 from workbook.design import Design, Matching, MatchObjective
 from workbook.errors import MatchingError, Problem
 from workbook.matching.review import Review
-from workbook.matching.roster import Roster, split_list
+from workbook.matching.roster import Roster
+from workbook.matching.values import split_list
 
 Mode = Literal["assign", "group", "shortlist"]
 I64 = npt.NDArray[np.int64]
@@ -91,6 +93,32 @@ class Settings:
 # --------------------------------------------------------------------------- pools
 
 
+class Block(StrEnum):
+    """Why a pair is never allowed: every hard constraint, with how it reads to a mentee."""
+
+    SELF = "self"
+    REPORTING_LINE = "reporting line"
+    REPORTS_TO_YOU = "reports to you"
+    EXCLUDED = "excluded"
+    PREVIOUS = "previous cohort"
+    FORBIDDEN = "forbidden by the coordinator"
+
+    @property
+    def because(self) -> str:
+        """The cause as it completes "every mentor who fits is ..." for a mentee."""
+        return _BECAUSE[self]
+
+
+_BECAUSE = {
+    Block.SELF: "yourself",
+    Block.REPORTING_LINE: "in your reporting line",
+    Block.REPORTS_TO_YOU: "someone who reports to you",
+    Block.EXCLUDED: "excluded by you or by them",
+    Block.PREVIOUS: "a mentor you had in a previous cohort",
+    Block.FORBIDDEN: "forbidden by the coordinator",
+}
+
+
 @dataclass
 class Pools:
     """Mentees and mentors as positions into the roster, and the pairs never allowed.
@@ -104,7 +132,7 @@ class Pools:
     mentees: I64
     mentors: I64
     capacity: I64
-    blocked: dict[str, I64]
+    blocked: dict[Block, I64]
     pins: list[tuple[int, int]] = field(default_factory=list)
 
     @property
@@ -174,8 +202,8 @@ def build_pools(
         ok = (rows >= 0) & (cols >= 0)
         return np.unique(rows[ok] * m + cols[ok])
 
-    blocked: dict[str, I64] = {}
-    blocked["self"] = keys(mentee_pos[mentees], mentor_pos[mentees])
+    blocked: dict[Block, I64] = {}
+    blocked[Block.SELF] = keys(mentee_pos[mentees], mentor_pos[mentees])
     # Reporting line: walk up the manager chains of every mentee at once, one level a step
     # (rule R1). The same walk from every mentor blocks the other direction too, a mentor
     # who reports to the mentee: mentoring never overlaps supervision (rule R3), which
@@ -183,8 +211,8 @@ def build_pools(
     depth = settings.matching.reporting_line_depth
     mentee_at, their_boss = _ancestors(roster.manager, mentees, depth)
     mentor_at, boss_of_mentor = _ancestors(roster.manager, mentors, depth)
-    blocked["reporting line"] = keys(mentee_at, mentor_pos[their_boss])
-    blocked["reports to you"] = keys(mentee_pos[boss_of_mentor], mentor_at)
+    blocked[Block.REPORTING_LINE] = keys(mentee_at, mentor_pos[their_boss])
+    blocked[Block.REPORTS_TO_YOU] = keys(mentee_pos[boss_of_mentor], mentor_at)
     lookup = {str(v): i for i, v in enumerate(roster.ids)}
     ex_rows, ex_cols = [], []
     for person, items in enumerate(split_list(roster.frame["exclude"])):
@@ -192,18 +220,18 @@ def build_pools(
             j = lookup[other]
             ex_rows += [mentee_pos[person], mentee_pos[j]]
             ex_cols += [mentor_pos[j], mentor_pos[person]]
-    blocked["excluded"] = keys(np.array(ex_rows, np.int64), np.array(ex_cols, np.int64))
+    blocked[Block.EXCLUDED] = keys(np.array(ex_rows, np.int64), np.array(ex_cols, np.int64))
     if previous is not None:
         a = _id_positions(list(previous["mentee_id"]), lookup)
         b = _id_positions(list(previous["mentor_id"]), lookup)
         ok = (a >= 0) & (b >= 0)
-        blocked["previous cohort"] = keys(mentee_pos[a[ok]], mentor_pos[b[ok]])
+        blocked[Block.PREVIOUS] = keys(mentee_pos[a[ok]], mentor_pos[b[ok]])
     pins: list[tuple[int, int]] = []
     if review is not None:
         a = _id_positions([p[0] for p in review.forbids], lookup)
         b = _id_positions([p[1] for p in review.forbids], lookup)
         ok = (a >= 0) & (b >= 0)
-        blocked["forbidden by the coordinator"] = keys(mentee_pos[a[ok]], mentor_pos[b[ok]])
+        blocked[Block.FORBIDDEN] = keys(mentee_pos[a[ok]], mentor_pos[b[ok]])
         pins = _check_pins(
             review, lookup, mentee_pos, mentor_pos, capacity, blocked, m, roster.file
         )
@@ -216,7 +244,7 @@ def _check_pins(
     mentee_pos: I64,
     mentor_pos: I64,
     capacity: I64,
-    blocked: dict[str, I64],
+    blocked: dict[Block, I64],
     m: int,
     file: str,
 ) -> list[tuple[int, int]]:

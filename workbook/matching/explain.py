@@ -12,15 +12,16 @@ each mentor's group.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import dataclasses
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from workbook.matching.constraints import I64, Settings
-from workbook.matching.criteria import CELLS_PER_BLOCK, F64, LABELS, SCALE, SET_COLUMNS, Scored
-from workbook.matching.roster import split_list
+from workbook.design import MatchObjective
+from workbook.matching.constraints import I64, Block, Mode, Settings
+from workbook.matching.scoring import CELLS_PER_BLOCK, F64, SCALE, Scored
 from workbook.matching.solver import SOLVER, Solution
 
 # --------------------------------------------------------------------------- explaining
@@ -31,72 +32,19 @@ def _fmt(x: float) -> str:
 
 
 def explain_pairs(scored: Scored, mentee: I64, mentor: I64) -> tuple[list[str], pd.DataFrame]:
-    """Each pair's reasons (every criterion with its contribution) and the contributions table."""
+    """Each pair's reasons (every criterion with its contribution and what it rests on,
+    largest first) and the contributions table (one column per criterion)."""
     c = scored.criteria
-    p = scored.pools
-    frame = p.roster.frame
-    contrib = (
-        pd.DataFrame(
-            {name: share * c.value(name, mentee, mentor) for name, share in c.share.items()}
-        )
-        if len(mentee)
-        else pd.DataFrame(columns=list(c.share))
-    )
-    ea, rb = p.mentees[mentee], p.mentors[mentor]
-    details: dict[str, list[str]] = {}
-    for name in c.share:
-        if name in SET_COLUMNS:
-            col_e, col_r = SET_COLUMNS[name]
-            es = split_list(frame[col_e].to_numpy(dtype=object)[ea])
-            rs = split_list(frame[col_r].to_numpy(dtype=object)[rb])
-            out = []
-            for want, have in zip(es, rs, strict=True):
-                folded = {h.casefold() for h in have}
-                shared = [w for w in want if w.casefold() in folded]
-                out.append(
-                    f"{len(shared)} of {len(want)}: {', '.join(shared)}"
-                    if shared
-                    else f"0 of {len(want)}"
-                )
-            details[name] = out
-        elif name == "seniority":
-            gaps = c.level[rb] - c.level[ea]
-            details[name] = [
-                ("levels unknown" if np.isnan(g) else f"mentor {int(g):+d} levels") for g in gaps
-            ]
-        elif name == "timezone":
-            d = np.abs(c.tz[ea] - c.tz[rb])
-            d = np.minimum(d, 24 - d)
-            details[name] = [("zone unknown" if np.isnan(x) else f"{x:g} h apart") for x in d]
-        elif name == "preferences":
-            ids = p.roster.frame["id"].to_numpy(dtype=object)
-            mentor_ids = set(ids[p.mentors])  # only mentors count, as in the score
-            listed = [
-                [x for x in prefs if x in mentor_ids]
-                for prefs in split_list(frame["preferences"].to_numpy(dtype=object)[ea])
-            ]
-            details[name] = [
-                f"choice {prefs.index(ids[r]) + 1} of {len(prefs)}"
-                if ids[r] in prefs
-                else "not listed"
-                for prefs, r in zip(listed, rb, strict=True)
-            ]
-        else:
-            column = name.removeprefix("extra:")
-            details[name] = [
-                f"{x or '?'} / {y or '?'}"
-                for x, y in zip(
-                    frame[column].to_numpy(dtype=object)[ea],
-                    frame[column].to_numpy(dtype=object)[rb],
-                    strict=True,
-                )
-            ]
-    reasons = []
     names = list(c.share)
+    if not len(mentee):
+        return [], pd.DataFrame(columns=names)
+    contrib = pd.DataFrame({n: share * c.value(n, mentee, mentor) for n, share in c.share.items()})
+    details = {n: c.details(n, mentee, mentor) for n in names}
     values = contrib.to_numpy()
+    reasons = []
     for k in range(len(mentee)):
         parts = [
-            f"{LABELS.get(n, n.removeprefix('extra:'))} +{_fmt(values[k, q])} ({details[n][k]})"
+            f"{c.criteria[n].label} +{_fmt(values[k, q])} ({details[n][k]})"
             for q, n in sorted(enumerate(names), key=lambda t: -values[k, t[0]])
         ]
         reasons.append("; ".join(parts))
@@ -197,10 +145,10 @@ class _Context:
                 fits, who = offering, "offers the skills you want"
             counts = pd.Series(cause[fits]).value_counts()
             if len(counts) == 1:
-                reason = f"every mentor who {who} is {_because(str(counts.index[0]))}"
+                reason = f"every mentor who {who} is {Block(str(counts.index[0])).because}"
             else:
                 reason = f"every mentor who {who} is blocked: " + ", ".join(
-                    f"{v} {_because(str(k))}" for k, v in counts.items()
+                    f"{v} {Block(str(k)).because}" for k, v in counts.items()
                 )
         alternatives = []
         for j in nearest[np.lexsort((nearest, -s[nearest]))][:3]:
@@ -218,21 +166,47 @@ class _Context:
         return reason, "; ".join(alternatives)
 
 
-def _because(cause: str) -> str:
-    return {
-        "reporting line": "in your reporting line",
-        "reports to you": "someone who reports to you",
-        "self": "yourself",
-        "excluded": "excluded by you or by them",
-        "previous cohort": "a mentor you had in a previous cohort",
-        "forbidden by the coordinator": "forbidden by the coordinator",
-    }.get(cause, cause)
-
-
 # --------------------------------------------------------------------------- the result
 
 
-@dataclass
+@dataclass(frozen=True)
+class Summary:
+    """What a run amounts to: counts, scores and how it was solved.
+
+    ``summary.json`` is this object as written (:meth:`as_dict`), the matching step
+    shows it, and the design keeps the parts without names (:func:`~workbook.matching.
+    pipeline.aggregates`).
+
+    Attributes:
+        seconds: the time from loading the roster to the explanations (the exports are
+            written after it is measured, so the file and the caller agree); 0 under
+            ``SOURCE_DATE_EPOCH``, so reproducible runs give the same bytes.
+        weights: the active criteria's weights, by key.
+    """
+
+    mentees: int
+    mentors: int
+    matched: int
+    unmatched: int
+    total_score: float
+    min_score: float | None
+    mean_score: float | None
+    objective: MatchObjective
+    mode: Mode
+    optimal: bool
+    solver: str
+    seconds: float
+    allowed_pairs: int
+    pairs_considered: int
+    capacity: int
+    weights: dict[str, float] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, object]:
+        """The summary as plain data, in field order (what ``summary.json`` holds)."""
+        return dataclasses.asdict(self)
+
+
+@dataclass(frozen=True)
 class MatchResult:
     """Everything a run produced; exports and the notebook read from here.
 
@@ -251,7 +225,7 @@ class MatchResult:
     unmatched: pd.DataFrame
     shortlist: pd.DataFrame | None
     groups: pd.DataFrame | None
-    summary: dict[str, object]
+    summary: Summary
     scored: Scored
 
     def pair_scores(self) -> pd.DataFrame:
@@ -294,24 +268,24 @@ def explain(scored: Scored, solution: Solution, settings: Settings, seconds: flo
     shortlist = _shortlist(scored, settings.shortlist_k) if settings.mode == "shortlist" else None
     groups = _groups(matches) if settings.mode == "group" else None
     score = matches["score"]
-    summary: dict[str, object] = {
-        "mentees": p.n,
-        "mentors": p.m,
-        "matched": len(matches),
-        "unmatched": len(unmatched),
-        "total_score": round(float(score.sum()), 3),
-        "min_score": round(float(score.min()), 3) if len(score) else None,
-        "mean_score": round(float(score.mean()), 3) if len(score) else None,
-        "objective": settings.objective,
-        "mode": settings.mode,
-        "optimal": solution.optimal,
-        "solver": SOLVER,
-        "seconds": round(seconds, 3),
-        "allowed_pairs": len(scored),
-        "pairs_considered": p.n * p.m,
-        "capacity": int(p.capacity.sum()),
-        "weights": {k: round(v, 3) for k, v in scored.criteria.weights.items()},
-    }
+    summary = Summary(
+        mentees=p.n,
+        mentors=p.m,
+        matched=len(matches),
+        unmatched=len(unmatched),
+        total_score=round(float(score.sum()), 3),
+        min_score=round(float(score.min()), 3) if len(score) else None,
+        mean_score=round(float(score.mean()), 3) if len(score) else None,
+        objective=settings.objective,
+        mode=settings.mode,
+        optimal=solution.optimal,
+        solver=SOLVER,
+        seconds=round(seconds, 3),
+        allowed_pairs=len(scored),
+        pairs_considered=p.n * p.m,
+        capacity=int(p.capacity.sum()),
+        weights={k: round(v, 3) for k, v in scored.criteria.weights.items()},
+    )
     return MatchResult(matches, contrib, unmatched, shortlist, groups, summary, scored)
 
 

@@ -138,7 +138,7 @@ def build_files(
     if result.shortlist is not None:
         files["shortlist.csv"] = to_csv_bytes(result.shortlist)
         sheets["Shortlist"] = result.shortlist
-    summary = {k: v for k, v in result.summary.items() if k != "weights"}
+    summary = {k: v for k, v in result.summary.as_dict().items() if k != "weights"}
     sheets["Summary"] = pd.DataFrame(
         {"item": list(summary), "value": [str(v) for v in summary.values()]}
     )
@@ -155,7 +155,8 @@ def build_files(
                 "value": 30,
             },
         )
-    files["summary.json"] = (json.dumps(result.summary, indent=2) + "\n").encode("utf-8")
+    body = json.dumps(result.summary.as_dict(), indent=2) + "\n"
+    files["summary.json"] = body.encode("utf-8")
     if all_scores:
         files["pair_scores.csv"] = to_csv_bytes(result.pair_scores())
     return files

@@ -5,7 +5,7 @@
     load roster -> validate          workbook.matching.roster       (load_roster)
     review file                      workbook.matching.review       (read_review)
     pools and hard constraints       workbook.matching.constraints  (Settings, build_pools)
-    score                            workbook.matching.criteria     (Criteria, score_pairs)
+    score                            workbook.matching.scoring      (Criteria, score_pairs)
     solve                            workbook.matching.solver       (solve)
     explain                          workbook.matching.explain      (explain -> MatchResult)
     export                           workbook.matching.exports      (write_exports)
@@ -34,11 +34,11 @@ from workbook import clock
 from workbook.design import Design, MatchingResults, MatchObjective
 from workbook.errors import MatchingError, Problem
 from workbook.matching.constraints import Mode, Settings, build_pools
-from workbook.matching.criteria import Progress, score_pairs
 from workbook.matching.explain import MatchResult, explain
 from workbook.matching.exports import write_exports
 from workbook.matching.review import Review, read_pairs_file, read_review
 from workbook.matching.roster import Roster, load_roster
+from workbook.matching.scoring import Progress, score_pairs
 from workbook.matching.solver import solve
 
 # --------------------------------------------------------------------------- pipeline
@@ -99,7 +99,6 @@ def match(
     if outdir is not None:
         tick("export", 0.0)
         write_exports(result, Path(outdir), all_scores=all_scores, excel=excel)
-        result.summary["seconds"] = clock.elapsed(started)
     tick("done", 1.0)
     return result
 
@@ -130,20 +129,18 @@ def aggregates(result: MatchResult, when: dt.datetime | None = None) -> Matching
     quartiles = (
         [round(float(q), 2) for q in np.quantile(scores, [0.25, 0.5, 0.75])] if len(scores) else []
     )
-    # The summary is a plain dict[str, object] (it is written to summary.json as it is):
-    # the ignores below say that explain() put an int or a float under these keys.
     return MatchingResults(
         run_at=(when or clock.now()).replace(microsecond=0),
-        objective=s["objective"],
-        mentees=int(s["mentees"]),  # type: ignore[call-overload]
-        mentors=int(s["mentors"]),  # type: ignore[call-overload]
-        matched=int(s["matched"]),  # type: ignore[call-overload]
-        unmatched=int(s["unmatched"]),  # type: ignore[call-overload]
-        total_score=float(s["total_score"]),  # type: ignore[arg-type]
-        min_score=s["min_score"],
-        mean_score=s["mean_score"],
+        objective=s.objective,
+        mentees=s.mentees,
+        mentors=s.mentors,
+        matched=s.matched,
+        unmatched=s.unmatched,
+        total_score=s.total_score,
+        min_score=s.min_score,
+        mean_score=s.mean_score,
         score_quartiles=quartiles,
-        optimal=bool(s["optimal"]),
+        optimal=s.optimal,
     )
 
 

@@ -20,12 +20,8 @@ case, spaces and hyphens are forgiven, so ``Manager ID`` is ``manager_id``)::
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
 import numpy.typing as npt
@@ -33,7 +29,9 @@ import pandas as pd
 
 from workbook.design import Matching
 from workbook.errors import Problem, RosterError
+from workbook.matching import criteria
 from workbook.matching.tables import CANONICAL, map_columns, read_table
+from workbook.matching.values import split_list, utc_offset_hours
 
 __all__ = [
     "ALWAYS_REQUIRED",
@@ -103,49 +101,13 @@ class Roster:
 def required_columns(matching: Matching) -> dict[str, str]:
     """Columns the roster must have for these settings, each with the reason."""
     need = {c: "every roster needs it" for c in ALWAYS_REQUIRED}
-    w = matching.weights
-    if w.skills > 0:
-        need["skills_wanted"] = "the skills criterion is on"
-        need["skills_offered"] = "the skills criterion is on"
-    if w.goals > 0:
-        need["goals"] = "the goals criterion is on"
-    if w.seniority > 0:
-        need["level"] = "the seniority criterion is on"
-    if w.department > 0 and matching.department != "either":
-        need["department"] = "the department criterion is on"
-    if w.timezone > 0:
-        need["timezone"] = "the time zone criterion is on"
-    if w.language > 0:
-        need["languages"] = "the language criterion is on"
-    if w.preferences > 0:
-        need["preferences"] = "the mentees' preferences criterion is on"
-    for column, extra in matching.extra_criteria.items():
-        if extra.weight > 0:
-            need[column] = "it is an extra criterion in the design"
+    for criterion in criteria.active(matching):
+        for column in criterion.columns:
+            need.setdefault(column, criterion.needs)
     return need
 
 
 # --------------------------------------------------------------------------- validating
-
-
-@lru_cache(maxsize=4096)
-def utc_offset_hours(name: str, on: dt.date = dt.date(2026, 1, 15)) -> float | None:
-    """The UTC offset of an IANA time zone on a date, or ``None`` if the name is unknown."""
-    try:
-        zone = ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, IsADirectoryError):
-        return None
-    offset = dt.datetime.combine(on, dt.time(12), zone).utcoffset()
-    return None if offset is None else offset.total_seconds() / 3600
-
-
-def split_list(values: Iterable[str]) -> list[list[str]]:
-    """Split ``;``-separated cells into trimmed, de-duplicated, non-empty items."""
-    out = []
-    for v in values:
-        items = [s.strip() for s in v.split(";")] if v else []
-        out.append(list(dict.fromkeys(s for s in items if s)))
-    return out
 
 
 def validate(frame: pd.DataFrame, matching: Matching, name: str) -> Roster:

@@ -24,7 +24,7 @@ import numpy.typing as npt
 from workbook.design import MatchObjective
 from workbook.errors import MatchingError, Problem
 from workbook.matching.constraints import I64
-from workbook.matching.criteria import SCALE, Scored
+from workbook.matching.scoring import SCALE, Scored
 
 SOLVER = "OR-Tools SimpleMinCostFlow"
 

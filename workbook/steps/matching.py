@@ -14,23 +14,14 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from workbook.design import (
     Design,
     ExtraCriterion,
+    Matching,
     MatchObjective,
     SameOrDifferent,
     Weights,
     revalidate,
     validate_input,
 )
-from workbook.matching.criteria import LABELS
-
-EFFECTS = {
-    "skills": "the share of the skills the mentee wants that the mentor offers",
-    "goals": "the share of the mentee's goals the mentor lists among theirs",
-    "seniority": "full when the mentor's level is within the gap range, half one level off",
-    "department": "full when the departments are the same / different, as chosen",
-    "timezone": "full within the hour limit (without a limit: falls by 1/12 an hour apart)",
-    "language": "full when they share a language",
-    "preferences": "1 for the mentee's first choice, less for later choices, 0 if not listed",
-}
+from workbook.matching import criteria
 
 
 class MatchingInputs(BaseModel):
@@ -177,53 +168,23 @@ def apply(design: Design, inputs: MatchingInputs) -> Design:
     )
 
 
-def _effect_of(name: str, inputs: MatchingInputs, fmt: str | None) -> str:
-    """What one criterion rewards, with the step's current settings filled in."""
-    if name == "department":
-        return f"full when the departments are {inputs.department}"
-    if name == "timezone":
-        if inputs.max_timezone_hours is not None:
-            return f"full when at most {inputs.max_timezone_hours:g} hours apart, else 0"
-        return "falls by 1/12 for every hour apart"
-    if name == "seniority":
-        if fmt == "peer":
-            return "full at the same level, half one level apart"
-        lo, hi = inputs.seniority_min_gap, inputs.seniority_max_gap
-        who = "the mentee is above the mentor" if fmt == "reverse" else "the mentor is above"
-        span = (
-            "any number of levels"
-            if lo is None and hi is None
-            else f"at least {lo} level(s)"
-            if hi is None
-            else f"at most {hi} level(s)"
-            if lo is None
-            else f"{lo} to {hi} level(s)"
-        )
-        return f"full when {who} by {span}, half one level off"
-    return EFFECTS[name]
-
-
 def effect(inputs: MatchingInputs, fmt: str | None = None) -> list[str]:
     """Plain sentences saying what the current settings do, for the step to show."""
-    weights = inputs.weights.model_dump()
-    if inputs.department == "either":
-        weights["department"] = 0.0
-    extras = {c: e for c, e in inputs.extra_criteria.items() if e.weight > 0}
-    total = sum(weights.values()) + sum(e.weight for e in extras.values())
-    lines = []
+    matching = Matching.model_validate(inputs.model_dump(exclude={"mentor_capacity"}))
+    chosen = criteria.active(matching)
+    total = sum(c.weight(matching) for c in chosen)
     if total <= 0:
         return ["Every criterion has weight 0: give at least skills a weight to match."]
-    for name, weight in sorted(weights.items(), key=lambda kv: -kv[1]):
-        if weight > 0:
-            lines.append(
-                f"{LABELS[name].capitalize()} is {100 * weight / total:.0f}% of a score: "
-                f"{_effect_of(name, inputs, fmt)}."
-            )
-    for column, extra in extras.items():
-        lines.append(
-            f"Roster column {column} is {100 * extra.weight / total:.0f}% of a score: full "
-            f"when the values are the {extra.mode}."
-        )
+    built_in = sorted(
+        (c for c in chosen if not isinstance(c, criteria.RosterColumn)),
+        key=lambda c: -c.weight(matching),
+    )
+    extras = [c for c in chosen if isinstance(c, criteria.RosterColumn)]
+    lines = [
+        f"{c.subject} is {100 * c.weight(matching) / total:.0f}% of a score: "
+        f"{c.effect(matching, fmt)}."
+        for c in [*built_in, *extras]
+    ]
     lines.append(
         {
             "coverage": "Objective coverage: as many mentees matched as possible, then the "

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from workbook import charts as ch
-from workbook.matching.criteria import LABELS
+from workbook.matching import criteria
 from workbook.matching.explain import MatchResult
 from workbook.ui.base import escape
 
@@ -54,7 +54,7 @@ def charts(result: MatchResult, group_by: str | None) -> list[str]:
     )
 
     contrib = result.contributions.mean() if len(result.contributions) else pd.Series(dtype=float)
-    labels = [LABELS.get(k, k.removeprefix("extra:")) for k in contrib.index]
+    labels = [criteria.label(k) for k in contrib.index]
     figures.append(
         ch.bars(
             list(zip(labels, contrib.to_numpy(dtype=float).tolist(), strict=True)),

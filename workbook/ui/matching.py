@@ -20,23 +20,12 @@ import ipywidgets as w
 
 from workbook.design import Design
 from workbook.errors import InputError, Problem, WorkbookError
-from workbook.matching.criteria import LABELS
+from workbook.matching import criteria
 from workbook.steps import matching
 from workbook.steps.matching import MatchingInputs
 from workbook.store import Snapshot
 from workbook.ui.base import Failed, bullet_list, escape, open_design, plain
 from workbook.ui.matching_run import RosterRun, box, default_output
-
-CRITERIA_HELP = {
-    "skills": "Skills the mentee wants against skills the mentor offers",
-    "goals": "Goals and focus areas in common",
-    "seniority": "Seniority gap within the range below",
-    "department": "Department same or different (below)",
-    "timezone": "Time zones close enough to meet",
-    "language": "A shared language",
-    "preferences": "The mentee's own ranked choices (the mentee directs the learning)",
-}
-
 
 WHOLE_LINE = 0
 """The reporting-line dropdown's value for "the whole line" (the design's ``None``): a
@@ -110,9 +99,10 @@ class MatchingStep(RosterRun):
         # a weight the design already holds (0.3, or 12), and saving would change it.
         self.weights: dict[str, w.BoundedFloatText] = {}
         rows = []
-        for name, text in CRITERIA_HELP.items():
+        for criterion in criteria.BUILT_IN:
+            name, text = criterion.key, criterion.help
             slider = w.BoundedFloatText(
-                description=LABELS[name].capitalize(),
+                description=criterion.subject,
                 min=0,
                 max=1000,
                 step=0.5,

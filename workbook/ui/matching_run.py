@@ -421,14 +421,14 @@ class RosterRun(Step[MatchingInputs]):
     def _show(self, result: MatchResult) -> None:
         s = result.summary
         rows = [
-            ("Mentees", s["mentees"]),
-            ("Mentors", s["mentors"]),
-            ("Matched", s["matched"]),
-            ("Unmatched", s["unmatched"]),
-            ("Total score", s["total_score"]),
-            ("Lowest score", s["min_score"]),
-            ("Mean score", s["mean_score"]),
-            ("Allowed pairs", f"{s['allowed_pairs']} of {s['pairs_considered']}"),
+            ("Mentees", s.mentees),
+            ("Mentors", s.mentors),
+            ("Matched", s.matched),
+            ("Unmatched", s.unmatched),
+            ("Total score", s.total_score),
+            ("Lowest score", s.min_score),
+            ("Mean score", s.mean_score),
+            ("Allowed pairs", f"{s.allowed_pairs} of {s.pairs_considered}"),
         ]
         self.summary.value = (
             "<table class='wb-summary-table'>"
@@ -462,9 +462,9 @@ class RosterRun(Step[MatchingInputs]):
         self._show_downloads()
         self.progress.value = 1.0
         self.run_status.value = (
-            f"<span class='wb-status-ok'>Matched {s['matched']} of {s['mentees']} mentees "
-            f"with {s['mentors']} mentors in {s['seconds']} s (provably optimal for "
-            f"{escape(s['objective'])}). Files written to {escape(self.shown(self.outdir))}. "
+            f"<span class='wb-status-ok'>Matched {s.matched} of {s.mentees} mentees "
+            f"with {s.mentors} mentors in {s.seconds} s (provably optimal for "
+            f"{escape(s.objective)}). Files written to {escape(self.shown(self.outdir))}. "
             "Save to record the aggregates in the design.</span>"
         )
 
