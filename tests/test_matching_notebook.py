@@ -255,8 +255,15 @@ def test_group_format_shows_the_groups(workdir: Path) -> None:
 
 
 def test_a_bad_mode_parameter_names_the_field(workdir: Path) -> None:
+    # As every step: shown next to the form in a page, raised in a headless run.
+    before = (workdir / "design.yaml").read_bytes()
+    step = MatchingStep.from_params(workdir / "design.yaml", mode="pairs")
+    assert isinstance(step, MatchingStep)
+    assert "mode</b>: is not one of the modes" in step.problems.value
+    assert "A parameter was not accepted" in step.status.value
     with pytest.raises(InputError, match="mode: is not one of the modes"):
-        MatchingStep.from_params(workdir / "design.yaml", mode="pairs")
+        MatchingStep.from_params(workdir / "design.yaml", mode="pairs", save=True)
+    assert (workdir / "design.yaml").read_bytes() == before
 
 
 # ---------------------------------------------------------------- run in the background

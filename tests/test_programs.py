@@ -17,6 +17,7 @@ from workbook.errors import ExistsError, InputError
 from workbook.steps import specs
 from workbook.ui.app import App, Unavailable, build_step, query_program, unsaved
 from workbook.ui.base import Step
+from workbook.ui.page import shown_lines
 
 EXAMPLE = programs.EXAMPLE
 
@@ -128,7 +129,7 @@ def test_an_unreadable_design_is_listed_with_the_problem_and_no_server_path(root
     (root / "broken" / "design.yaml").write_text("model:\n  duration_months: twelve\n")
     broken = programs.find(root, "broken")
     assert broken.error is not None and broken.steps == ()
-    lines = programs.friendly(broken.error, root)
+    lines = shown_lines(broken.error, root)
     assert lines == [
         "broken/design.yaml: model.duration_months: must be a whole number (value 'twelve'); "
         "write a number such as 12"

@@ -26,7 +26,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from workbook import NOTEBOOKS, programs, store
+from workbook import NOTEBOOKS, places, programs, store
 from workbook.errors import InputError, Problem
 
 COPIES = "notebooks"
@@ -102,11 +102,9 @@ def working_copies(folder: Path, source: Path = NOTEBOOKS) -> dict[str, str]:
 
 def environment(folder: Path) -> dict[str, str]:
     """The variables the notebooks read to find the program's files."""
-    return {
-        "WORKBOOK_DESIGN": str(folder / programs.DESIGN),
-        "WORKBOOK_ROSTER": str(folder / programs.ROSTER),
-        "WORKBOOK_OUTPUT": str(folder / programs.OUTPUT),
-    }
+    return places.program_environment(
+        folder / programs.DESIGN, folder / programs.ROSTER, folder / programs.OUTPUT
+    )
 
 
 def lab_command(folder: Path, port: int | None = None, open_browser: bool = True) -> list[str]:

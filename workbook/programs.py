@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from workbook import EXAMPLE as EXAMPLE  # re-exported: the example a program can start from
-from workbook import store
+from workbook import places, store
 from workbook.design import Design, new_design
 from workbook.errors import ExistsError, InputError, Problem, WorkbookError
 
@@ -39,7 +39,7 @@ if TYPE_CHECKING:  # the overview needs the charter and the rules: imported when
 DESIGN = "design.yaml"
 ROSTER = "roster.csv"
 OUTPUT = "output"
-ENV = "WORKBOOK_PROGRAMS"
+ENV = places.PROGRAMS
 
 Source = Literal["blank", "example"]
 MAX_KEY = 60
@@ -100,8 +100,8 @@ def programs_dir(path: str | os.PathLike[str] = "") -> Path:
     Raises:
         InputError: neither names a folder, or the folder does not exist.
     """
-    text = str(path).strip() or os.environ.get(ENV, "").strip()
-    if not text:
+    folder = places.given(path, ENV)
+    if folder is None:
         raise InputError(
             Problem(
                 "no programs folder was given",
@@ -109,7 +109,6 @@ def programs_dir(path: str | os.PathLike[str] = "") -> Path:
                 field="programs_dir",
             )
         )
-    folder = Path(text).expanduser()
     if not folder.is_dir():
         raise InputError(
             Problem(
@@ -262,15 +261,3 @@ def _starting_design(name: str, source: Source) -> Design:
     if "updated_by" in Design.model_fields:
         fresh["updated_by"] = None
     return design.model_copy(update={"program": program, "matching": matching, **fresh})
-
-
-def friendly(error: WorkbookError, root: Path) -> list[str]:
-    """The error's lines with every path under ``root`` shown relative to it, so a page
-    names ``graduate-program/design.yaml``, never a server path."""
-    prefixes = sorted({str(root) + os.sep, str(root.resolve()) + os.sep}, key=len, reverse=True)
-    lines = []
-    for line in error.lines():
-        for prefix in prefixes:
-            line = line.replace(prefix, "")
-        lines.append(line)
-    return lines

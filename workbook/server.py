@@ -28,20 +28,16 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import IO
 
-from workbook import NOTEBOOKS, programs
+from workbook import NOTEBOOKS, places, programs
 from workbook.errors import InputError, Problem
 
 LANDING = "app.ipynb"
 
 
-def environment(design: Path, roster: Path | None = None) -> dict[str, str]:
+def environment(design: Path) -> dict[str, str]:
     """The variables the per-step notebooks read to find one program's files."""
-    design = design.resolve()
-    return {
-        "WORKBOOK_DESIGN": str(design),
-        "WORKBOOK_ROSTER": str((roster or design.parent / "roster.csv").resolve()),
-        "WORKBOOK_OUTPUT": str(design.parent / "output"),
-    }
+    folder = design.parent
+    return places.program_environment(design, folder / programs.ROSTER, folder / programs.OUTPUT)
 
 
 def target(path: Path | None) -> tuple[Path, str]:
@@ -56,7 +52,7 @@ def target(path: Path | None) -> tuple[Path, str]:
             folder's ``design.yaml``.
     """
     if path is None:
-        path = Path(os.environ.get(programs.ENV, "").strip() or ".")
+        path = places.given(None, places.PROGRAMS) or Path(".")
     path = path.expanduser()
     if path.suffix.lower() in (".yaml", ".yml"):
         if not path.is_file():
@@ -241,7 +237,7 @@ def serve(
             )
         )
     root, program = target(path)
-    env = {**os.environ, programs.ENV: str(root)}
+    env = {**os.environ, places.PROGRAMS: str(root)}
     if program:
         env.update(environment(root / program / programs.DESIGN))
     if ip != LOCAL and not token:

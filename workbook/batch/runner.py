@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from workbook import NOTEBOOKS, store
+from workbook import NOTEBOOKS, places, store
 from workbook import steps as registry
 from workbook.batch import kernel as notebooks
 from workbook.batch.normalise import normalise_file
@@ -283,9 +283,7 @@ def _kernel_environment() -> dict[str, str]:
     unless one is set: the order in which Python iterates a set of strings changes with
     the seed, and widget code that does so would otherwise store its state differently
     from run to run."""
-    env = {
-        k: v for k, v in os.environ.items() if not k.startswith("WORKBOOK_") or k == registry.ENV
-    }
+    env = {k: v for k, v in os.environ.items() if k not in places.FILES}
     env.setdefault("PYTHONHASHSEED", "0")
     return env
 

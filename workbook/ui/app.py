@@ -29,18 +29,18 @@ import ipywidgets as w
 from workbook import programs, steps, store
 from workbook.errors import InputError, WorkbookError
 from workbook.steps import StepSpec
-from workbook.ui.base import STYLE, Failed, Step, escape
-from workbook.ui.programs import (
+from workbook.ui.base import Failed, Step
+from workbook.ui.page import (
     APP_STYLE,
-    MARKS,
-    STATE_WORDS,
-    Picker,
+    STYLE,
     close_tree,
+    escape,
     guarded,
-    message,
     problem_text,
-    when,
+    shown_lines,
+    status,
 )
+from workbook.ui.programs import MARKS, STATE_WORDS, Picker, when
 
 if TYPE_CHECKING:  # the progress indicator imports it in the background on page load
     from workbook import overview
@@ -213,7 +213,7 @@ class ProgramView:
                     notice(
                         "This step cannot open the program's design",
                         [
-                            *programs.friendly(built.error, self.root),
+                            *shown_lines(built.error, self.root),
                             "Fix the design file, then open the step again; nothing has been "
                             "changed.",
                         ],
@@ -262,7 +262,7 @@ class ProgramView:
             try:
                 snap = self.current()
             except WorkbookError as exc:
-                self.message.value = message(programs.friendly(exc, self.root), ok=False)
+                self.message.value = status(shown_lines(exc, self.root), ok=False)
                 return None
             self.message.value = ""
             if snap is not self._marked:
@@ -382,7 +382,7 @@ class App:
             snapshot = store.load(folder / programs.DESIGN)
         except WorkbookError as exc:
             self.home(
-                f"{key} cannot be opened: " + " ".join(programs.friendly(exc, self.root)),
+                f"{key} cannot be opened: " + " ".join(shown_lines(exc, self.root)),
                 ok=False,
             )
             return

@@ -23,22 +23,18 @@ here, so every step behaves the same way:
 from __future__ import annotations
 
 import contextlib
-import dataclasses
-import html
 import logging
-import os
 from collections.abc import Callable, Iterator, Sequence
-from importlib.resources import files
 from pathlib import Path
 from typing import Any, ClassVar, Generic, TypeVar
 
 import ipywidgets as w
 from pydantic import BaseModel
 
-from workbook import clock, rules, steps, store
+from workbook import clock, places, rules, steps, store
 from workbook.design import Design
 from workbook.errors import ConflictError, DesignError, InputError, Problem, WorkbookError
-from workbook.ui.conflict import ConflictPanel, shown_name
+from workbook.ui.conflict import ConflictPanel
 from workbook.ui.forms import (
     UNDECIDED,
     Row,
@@ -48,6 +44,16 @@ from workbook.ui.forms import (
     lines_field,
     text_field,
     yes_no_field,
+)
+from workbook.ui.page import (
+    STYLE,
+    bullet_list,
+    escape,
+    guarded,
+    plain,
+    shown_lines,
+    shown_path,
+    status,
 )
 
 __all__ = [  # the forms' pieces are re-exported: every step builds from this module
@@ -75,44 +81,6 @@ I = TypeVar("I", bound=BaseModel)  # noqa: E741 - the step's inputs model
 W = TypeVar("W", bound=w.Widget)
 S = TypeVar("S", bound="Step[Any]")
 
-STYLE = f"<style>{files(__package__).joinpath('style.css').read_text('utf-8')}</style>"
-"""The workbook's stylesheet (``workbook/ui/style.css``) as an HTML widget's value."""
-
-
-def escape(text: object) -> str:
-    """HTML-escape anything a user may have typed before it goes into an HTML widget."""
-    return html.escape(str(text), quote=True)
-
-
-def plain(value: object) -> str:
-    """How a value reads back in a text box: 88.0 -> "88", None -> "" (undecided)."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def bullet_list(items: Sequence[str], css: str) -> str:
-    """An HTML list of already-escaped items inside a div of class ``css``."""
-    if not items:
-        return ""
-    lis = "".join(f"<li>{item}</li>" for item in items)
-    return f'<div class="{css}"><ul>{lis}</ul></div>'
-
-
-def design_label(path: Path) -> str:
-    """How a page names a design file: its folder and name, never the server path
-    (stakeholders see the page; the path says nothing to them and reveals the server)."""
-    return f"{path.parent.name}/{path.name}" if path.parent.name else path.name
-
-
-def page_line(problem: Problem) -> str:
-    """A problem as one line for a page: its file named by :func:`design_label`."""
-    if problem.file:
-        problem = dataclasses.replace(problem, file=design_label(Path(problem.file)))
-    return problem.format()
-
 
 def resolve_design_path(design_path: str | Path) -> Path:
     """The design file a notebook works on: the parameter, else ``$WORKBOOK_DESIGN``.
@@ -123,8 +91,8 @@ def resolve_design_path(design_path: str | Path) -> Path:
     Raises:
         InputError: neither the parameter nor the environment names a file.
     """
-    text = str(design_path).strip() or os.environ.get("WORKBOOK_DESIGN", "").strip()
-    if not text:
+    path = places.given(design_path, places.DESIGN)
+    if path is None:
         raise InputError(
             Problem(
                 "no design file was given",
@@ -133,7 +101,7 @@ def resolve_design_path(design_path: str | Path) -> Path:
                 field="design_path",
             )
         )
-    return Path(text).expanduser()
+    return path
 
 
 class Step(Generic[I]):
@@ -333,7 +301,7 @@ class Step(Generic[I]):
             raise_errors: re-raise the workbook's errors after showing them (headless
                 runs use it so that papermill fails on a design it could not save).
         """
-        with self._guard():
+        with self._guard(headless=raise_errors):
             base = self.snapshot
             try:
                 inputs = self.read()
@@ -365,8 +333,6 @@ class Step(Generic[I]):
             self._update_header()
             self.refresh()
             return True
-        if raise_errors:  # pragma: no cover - only reached after an unexpected bug
-            raise RuntimeError("saving failed unexpectedly; see the log")
         return False
 
     def reload_theirs(self) -> bool:
@@ -388,7 +354,7 @@ class Step(Generic[I]):
             self.refresh()
             said = [f"Reloaded revision {theirs.design.revision} from {theirs.path.name}."]
             if kept is not None:
-                name = shown_name(kept, theirs.path)
+                name = shown_path(kept, theirs.path.parent)
                 said.append(f"Your version is kept in the history folder as {name}.")
             self._set_status(said, ok=True)
             return True
@@ -413,7 +379,8 @@ class Step(Generic[I]):
             self._set_status(
                 [
                     f"Saved your version as revision {saved}. Revision {saved - 1}{whose} is "
-                    f"kept in the history folder as {shown_name(replaced, self.snapshot.path)}."
+                    "kept in the history folder as "
+                    f"{shown_path(replaced, self.snapshot.path.parent)}."
                 ],
                 ok=True,
             )
@@ -426,7 +393,7 @@ class Step(Generic[I]):
         try:
             conflict = store.describe_conflict(base, error.kept)
         except WorkbookError as exc:  # the newer file cannot be read: say so, keep going
-            name = shown_name(error.kept, base.path)
+            name = shown_path(error.kept, base.path.parent)
             said = [
                 "Not saved: the design file was changed by someone else since you opened "
                 f"it, and cannot be read now. Your version is kept as {name}.",
@@ -446,8 +413,7 @@ class Step(Generic[I]):
 
     def _shown_lines(self, error: WorkbookError) -> list[str]:
         """The error's lines with file paths relative to the design's folder."""
-        folder = str(self.snapshot.path.parent) + os.sep
-        return [line.replace(folder, "") for line in error.lines()]
+        return shown_lines(error, self.snapshot.path.parent)
 
     def _rebase(self) -> store.Snapshot:
         """The snapshot to save over: ours, or the newer file if it differs only in
@@ -475,7 +441,7 @@ class Step(Generic[I]):
         self.header.value = (
             f"<h2>{escape(self.title)}</h2>"
             f'<div class="wb-help">{escape(self.help)}</div>'
-            f'<div class="wb-help">Design file: <code>{escape(design_label(snap.path))}</code> '
+            f'<div class="wb-help">Design file: <code>{escape(shown_path(snap.path))}</code> '
             f"({state})</div>"
         )
 
@@ -495,25 +461,17 @@ class Step(Generic[I]):
         self.problems.value = bullet_list(items, "wb-problems")
 
     def _set_status(self, lines: Sequence[str], *, ok: bool) -> None:
-        css = "wb-status-ok" if ok else "wb-status-error"
-        self.status.value = f'<span class="{css}">{"<br>".join(escape(x) for x in lines)}</span>'
+        self.status.value = status(lines, ok=ok)
 
-    @contextlib.contextmanager
-    def _guard(self) -> Iterator[None]:
+    def _guard(self, *, headless: bool = False) -> contextlib.AbstractContextManager[None]:
         """Keep any exception inside the callback and tell the user in plain words."""
-        try:
-            yield
-        except WorkbookError:
-            raise  # already shown to the user; only headless runs let it through
-        except Exception as exc:
-            log.exception("unexpected error in the %s step", self.step)
-            self._set_status(
-                [
-                    f"Something went wrong inside the workbook ({type(exc).__name__}). "
-                    "Your design file was not changed. Please report this as a bug."
-                ],
-                ok=False,
-            )
+        return guarded(
+            self.status,
+            f"working in the {self.step} step",
+            headless=headless,
+            nothing="Your design file was not changed.",
+            folders=(self.snapshot.path.parent,),
+        )
 
 
 def open_design(design_path: str | Path, name: str = "") -> store.Snapshot:
@@ -531,7 +489,7 @@ class Failed:
 
     def __init__(self, error: WorkbookError, title: str) -> None:
         self.error = error
-        items = [escape(page_line(problem)) for problem in error.problems]
+        items = [escape(line) for line in shown_lines(error)]
         self.view = w.VBox(
             [
                 w.HTML(STYLE),

@@ -23,19 +23,20 @@ workbook's own errors are shown as lines, anything else is logged and reported a
 from __future__ import annotations
 
 import base64
+import contextlib
 import logging
-import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import ipywidgets as w
 
-from workbook import charter, store
+from workbook import charter, places, store
 from workbook.errors import WorkbookError
 from workbook.steps import charter as signoff
 from workbook.steps.charter import ApprovalInputs
 from workbook.ui.base import Failed, RowList, Step, bullet_list, escape
+from workbook.ui.page import guarded, shown_lines, shown_path, status
 
 log = logging.getLogger(__name__)
 
@@ -46,29 +47,11 @@ MIME = {
 }
 LABELS = {"md": "Markdown", "html": "HTML", "docx": "Word"}
 
-CHARTER_STYLE = """<style>
-.wb-charter-downloads a.wb-download, .wb-charter-docx a.wb-download {
-  display: inline-block; margin: 0 .5em .4em 0; padding: .35em .9em; border-radius: 4px;
-  background: #3b6ea5; color: #fff !important; text-decoration: none; font-weight: 600;
-}
-.wb-charter-downloads a.wb-download:focus, .wb-charter-docx a.wb-download:focus {
-  outline: 3px solid #f2b134;
-}
-.wb-charter-download-bar { align-items: baseline; }
-.wb-charter-preview iframe {
-  width: 100%; height: 760px; border: 1px solid var(--wb-border, #ccc); border-radius: 4px;
-  background: #fff; color-scheme: light;  /* the printable charter stays black on white */
-}
-.wb-charter-ready { color: var(--wb-ok, #1b5e20); font-weight: 600; }
-.wb-charter-not-ready { color: var(--wb-warn, #a94412); font-weight: 600; }
-</style>"""
-
 
 def resolve_output_dir(output_dir: str | Path, design_path: Path) -> Path:
     """Where written charters go: the parameter, else ``$WORKBOOK_OUTPUT``, else a
     ``charter`` folder beside the design (so a run never writes into the notebooks)."""
-    text = str(output_dir).strip() or os.environ.get("WORKBOOK_OUTPUT", "").strip()
-    return Path(text).expanduser() if text else design_path.parent / "charter"
+    return places.given(output_dir, places.OUTPUT) or design_path.parent / "charter"
 
 
 def _link(fmt: str, data: bytes) -> str:
@@ -159,7 +142,6 @@ class CharterStep(Step[ApprovalInputs]):
         # The charter of the saved design goes below the base's save bar.
         self.view.children = (
             *self.view.children,
-            w.HTML(CHARTER_STYLE),
             w.HTML("<h3>The charter</h3>"),
             self.readiness,
             w.HBox([self.reload_button, self.write_button, self.files_status]),
@@ -221,19 +203,14 @@ class CharterStep(Step[ApprovalInputs]):
 
     def show_charter(self) -> None:
         """Build the charter of the design as saved and show it."""
-        try:
-            self.built = charter.build(self.snapshot.design)
+        built = None
+        with self._files_guard("building the charter"):
+            built = charter.build(self.snapshot.design)
             # Word is built on demand (prepare_word): see the module's docstring.
-            self.files = {
-                fmt: charter.render(self.built, fmt) for fmt in self.formats if fmt != "docx"
-            }
-        except WorkbookError as exc:
-            self._files_status(exc.lines(), ok=False)
+            self.files = {fmt: charter.render(built, fmt) for fmt in self.formats if fmt != "docx"}
+            self.built = built
+        if built is None:
             return
-        except Exception as exc:
-            self._bug(exc)
-            return
-        built = self.built
         if built.ready:
             verdict = '<p class="wb-charter-ready">Ready to sign.</p>'
         else:
@@ -262,14 +239,10 @@ class CharterStep(Step[ApprovalInputs]):
         if self.built is None or "docx" not in self.formats:
             return None
         self.prepare_docx.disabled = True
-        try:
+        data = None
+        with self._files_guard("preparing the Word file"):
             data = charter.render(self.built, "docx")
-        except WorkbookError as exc:
-            self._files_status(exc.lines(), ok=False)
-            self.prepare_docx.disabled = False
-            return None
-        except Exception as exc:
-            self._bug(exc)
+        if data is None:
             self.prepare_docx.disabled = False
             return None
         self.files["docx"] = data
@@ -282,7 +255,7 @@ class CharterStep(Step[ApprovalInputs]):
         try:
             self.snapshot = store.load(self.snapshot.path)
         except WorkbookError as exc:
-            self._files_status(exc.lines(), ok=False)
+            self._files_status(shown_lines(exc, self.snapshot.path.parent), ok=False)
             return False
         self.write(signoff.inputs_from(self.snapshot.design))
         self._update_header()
@@ -298,37 +271,28 @@ class CharterStep(Step[ApprovalInputs]):
             raise_errors: re-raise the workbook's errors after showing them (a headless
                 run must fail when ``strict`` refuses the design or the disk is full).
         """
-        try:
+        paths: list[Path] = []
+        with self._files_guard("writing the charter", headless=raise_errors):
             paths = charter.write(
                 self.snapshot.design, self.output_dir, self.formats, strict=self.strict
             )
-        except WorkbookError as exc:
-            self._files_status(exc.lines(), ok=False)
-            if raise_errors:
-                raise
-            return []
-        except Exception as exc:
-            self._bug(exc)
-            if raise_errors:
-                raise
-            return []
-        self._files_status([f"Wrote {p}" for p in paths], ok=True)
+            folder = self.snapshot.path.parent
+            self._files_status([f"Wrote {shown_path(p, folder)}" for p in paths], ok=True)
         return paths
 
     def _files_status(self, lines: Sequence[str], *, ok: bool) -> None:
-        css = "wb-status-ok" if ok else "wb-status-error"
-        self.files_status.value = (
-            f'<span class="{css}">{"<br>".join(escape(x) for x in lines)}</span>'
-        )
+        self.files_status.value = status(lines, ok=ok)
 
-    def _bug(self, exc: Exception) -> None:
-        log.exception("unexpected error in the charter step")
-        self._files_status(
-            [
-                f"Something went wrong inside the workbook ({type(exc).__name__}). "
-                "Nothing was written. Please report this as a bug."
-            ],
-            ok=False,
+    def _files_guard(
+        self, what: str, *, headless: bool = False
+    ) -> contextlib.AbstractContextManager[None]:
+        """The page's guard, reporting into the files' status line."""
+        return guarded(
+            self.files_status,
+            what,
+            headless=headless,
+            nothing="Nothing was written.",
+            folders=(self.snapshot.path.parent,),
         )
 
     # ------------------------------------------------------------ entry point

@@ -11,27 +11,11 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
-from pathlib import Path
 
 import ipywidgets as w
 
 from workbook import store
-
-# The panel's own look, so that it does not depend on the shared stylesheet.
-STYLE = """<style>
-.wb-conflict { border: 2px solid #b45309; background: #fffbeb; border-radius: 4px;
-  padding: 6px 10px; margin: 8px 0; max-width: 820px; }
-.wb-conflict-text p { margin: 4px 0; line-height: 1.4; }
-.wb-conflict-title { font-weight: bold; color: #92400e; }
-</style>"""
-
-
-def shown_name(path: Path, design: Path) -> str:
-    """``path`` as a person finds it from the design's folder (no server path)."""
-    try:
-        return path.relative_to(design.parent).as_posix()
-    except ValueError:
-        return path.name
+from workbook.ui.page import shown_path
 
 
 class ConflictPanel:
@@ -61,7 +45,7 @@ class ConflictPanel:
         self.reload_button.on_click(lambda _b: reload())
         self.keep_button.on_click(lambda _b: keep())
         self.box = w.VBox(
-            [w.HTML(STYLE), self.text, w.HBox([self.reload_button, self.keep_button])],
+            [self.text, w.HBox([self.reload_button, self.keep_button])],
             layout=w.Layout(display="none"),
         ).add_class("wb-conflict")
 
@@ -73,7 +57,7 @@ class ConflictPanel:
         """Say who saved what and when, and where this form's version was kept."""
         self.conflict = conflict
         design = conflict.theirs.path
-        kept = html.escape(shown_name(conflict.kept, design))
+        kept = html.escape(shown_path(conflict.kept, design.parent))
         self.text.value = (
             '<p class="wb-conflict-title">Someone else saved this design while you were '
             "editing it.</p>"

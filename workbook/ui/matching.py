@@ -13,18 +13,18 @@ The run half (roster, upload, run in the background, review, downloads) is
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import ipywidgets as w
 
+from workbook import places
 from workbook.design import Design
-from workbook.errors import InputError, Problem, WorkbookError
+from workbook.errors import InputError, Problem
 from workbook.matching import criteria
 from workbook.steps import matching
 from workbook.steps.matching import MatchingInputs
 from workbook.store import Snapshot
-from workbook.ui.base import Failed, bullet_list, escape, open_design, plain
+from workbook.ui.base import Failed, bullet_list, escape, plain
 from workbook.ui.matching_run import RosterRun, box, default_output
 
 WHOLE_LINE = 0
@@ -63,7 +63,8 @@ class MatchingStep(RosterRun):
         previous_path: str | Path = "",
     ) -> None:
         self._init_run()
-        self._roster_default = str(roster_path).strip() or os.environ.get("WORKBOOK_ROSTER", "")
+        roster = places.given(roster_path, places.ROSTER)
+        self._roster_default = str(roster) if roster else ""
         self._output_default = default_output(snapshot.path, output_dir)
         self._previous_default = str(previous_path).strip()
         super().__init__(snapshot, matching.inputs_from, self._apply_with_results)
@@ -290,35 +291,34 @@ class MatchingStep(RosterRun):
         Raises:
             WorkbookError: only when ``run`` or ``save`` is true (headless runs fail loudly).
         """
-        try:
-            step = cls(open_design(design_path), roster_path, output_dir, previous_path)
-        except WorkbookError as exc:
-            if run or save:
-                raise
-            return Failed(exc, cls.heading())
-        given = (objective, weights, min_score, mentor_capacity)
-        current = step.read() if any(v is not None for v in given) else None
-        if current is not None:
-            values = current.model_dump()
-            if objective is not None:
-                values["objective"] = objective
-            if weights is not None:
-                values["weights"] = {**values["weights"], **weights}
-            if min_score is not None:
-                values["min_score"] = min_score
-            if mentor_capacity is not None:
-                values["mentor_capacity"] = mentor_capacity
-            step.write(matching.make_inputs(**values))
-            step.refresh()
-        if mode is not None:
-            if mode not in ("assign", "group", "shortlist"):
-                raise InputError(
-                    Problem("is not one of the modes", "use assign, group or shortlist",
-                            field="mode", value=str(mode))
-                )  # fmt: skip
-            step.mode.value = mode
-        if run:
-            step.run(raise_errors=True)
-        if save:
-            step.save(raise_errors=True)
-        return step
+        def configure(step: MatchingStep) -> None:
+            given = (objective, weights, min_score, mentor_capacity)
+            if any(v is not None for v in given):
+                values = step.read().model_dump()
+                if objective is not None:
+                    values["objective"] = objective
+                if weights is not None:
+                    values["weights"] = {**values["weights"], **weights}
+                if min_score is not None:
+                    values["min_score"] = min_score
+                if mentor_capacity is not None:
+                    values["mentor_capacity"] = mentor_capacity
+                step.write(matching.make_inputs(**values))
+                step.refresh()
+            if mode is not None:
+                if mode not in ("assign", "group", "shortlist"):
+                    raise InputError(
+                        Problem("is not one of the modes", "use assign, group or shortlist",
+                                field="mode", value=str(mode))
+                    )  # fmt: skip
+                step.mode.value = mode
+            if run:
+                step.run(raise_errors=True)
+
+        return cls.launch(
+            design_path,
+            configure,
+            save=save,
+            headless=run or save,
+            build=lambda snap: cls(snap, roster_path, output_dir, previous_path),
+        )

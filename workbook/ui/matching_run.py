@@ -24,7 +24,7 @@ from typing import Any
 
 import ipywidgets as w
 
-from workbook import matching
+from workbook import matching, places
 from workbook.design import MatchingResults
 from workbook.errors import InputError, Problem, WorkbookError
 from workbook.matching import exports
@@ -37,6 +37,7 @@ from workbook.steps.matching import MatchingInputs
 from workbook.ui import roster_upload
 from workbook.ui.base import Step, bullet_list, escape
 from workbook.ui.match_results import DOWNLOADS, charts, download_link, table_html
+from workbook.ui.page import shown_path
 
 STAGES = {  # a stage of workbook.matching.match -> where its share of the bar starts, words
     "load": (0.0, "Reading the roster"),
@@ -62,8 +63,7 @@ def box(widget: w.Widget, width: str = "160px") -> w.Widget:
 
 def default_output(design_path: Path, output_dir: str | Path = "") -> Path:
     """The exports folder: the parameter, else ``$WORKBOOK_OUTPUT``, else beside the design."""
-    text = str(output_dir).strip() or os.environ.get("WORKBOOK_OUTPUT", "").strip()
-    return Path(text).expanduser() if text else design_path.parent / "matching-output"
+    return places.given(output_dir, places.OUTPUT) or design_path.parent / "matching-output"
 
 
 # --------------------------------------------------------------------------- the run
@@ -215,11 +215,8 @@ class RosterRun(Step[MatchingInputs]):
         return self.snapshot.path.parent
 
     def shown(self, path: Path) -> str:
-        """A file as messages name it: relative to the program's folder, else its name."""
-        try:
-            return path.resolve().relative_to(self.folder.resolve()).as_posix()
-        except ValueError:
-            return path.name
+        """A file as messages name it: relative to the program's folder."""
+        return shown_path(path, self.folder)
 
     def _plain(self, lines: list[str], paths: list[Path]) -> list[str]:
         """Error lines with the server paths of ``paths`` and the program's folder
@@ -337,7 +334,7 @@ class RosterRun(Step[MatchingInputs]):
         Args:
             raise_errors: re-raise the workbook's errors (headless runs fail loudly).
         """
-        with self._guard():
+        with self._guard(headless=raise_errors):
             self.progress.value = 0
             self.stage.value = ""
             self.run_status.value = "<span class='wb-help'>Running...</span>"
@@ -380,8 +377,6 @@ class RosterRun(Step[MatchingInputs]):
         # Only after an unexpected bug, which the guard reported next to Save.
         self.run_status.value = "<span class='wb-status-error'>Not matched; see below.</span>"
         self.progress.value, self.stage.value = 0, ""
-        if raise_errors:  # pragma: no cover
-            raise RuntimeError("matching failed unexpectedly; see the log")
         return None
 
     def prepare_excel(self) -> bool:

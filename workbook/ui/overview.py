@@ -8,7 +8,8 @@ import ipywidgets as w
 
 from workbook import overview, store
 from workbook.errors import WorkbookError
-from workbook.ui.base import STYLE, Failed, bullet_list, design_label, escape, open_design
+from workbook.ui.base import STYLE, Failed, bullet_list, escape, open_design
+from workbook.ui.page import shown_path
 
 _BADGES = {"done": "decided", "open": "to be decided", "attention": "rules broken"}
 """State -> the words on a step's card; the colour is the class ``wb-badge-STATE``."""
@@ -41,7 +42,7 @@ class Overview:
         done = sum(s.state == "done" for s in self.steps)
         name = design.program.name or "A new mentoring program"
         saved = f"revision {design.revision}" if snapshot.fingerprint else "not saved yet"
-        shown = design_label(snapshot.path)
+        shown = shown_path(snapshot.path)
         head = (
             f"<h2>{escape(name)}</h2>"
             # The folder and file, not the server path (stakeholders see this page).

@@ -8,24 +8,28 @@ input, so the page works with the keyboard alone; nothing it shows names a serve
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import logging
 import re
-from collections.abc import Callable, Iterator, Sequence
-from importlib.resources import files
+from collections.abc import Callable
 from pathlib import Path
 
 import ipywidgets as w
 
 from workbook import clock, programs
-from workbook.errors import Problem, WorkbookError
-from workbook.ui.base import STYLE, escape
+from workbook.errors import WorkbookError
+from workbook.ui.page import (
+    APP_STYLE,
+    STYLE,
+    close_tree,
+    escape,
+    guarded,
+    problem_text,
+    shown_lines,
+    status,
+)
 
 log = logging.getLogger(__name__)
-
-APP_STYLE = f"<style>{files(__package__).joinpath('app.css').read_text('utf-8')}</style>"
-"""The app shell's stylesheet (``workbook/ui/app.css``) as an HTML widget's value."""
 
 MARKS = {"done": "✓", "attention": "⚠", "open": "○"}
 STATE_WORDS = {"done": "complete", "attention": "has warnings", "open": "open"}
@@ -40,40 +44,6 @@ def css_key(key: str) -> str:
 def when(moment: dt.datetime | None) -> str:
     """``2026-11-23 10:15 UTC``, or ``never`` for a design not saved yet."""
     return clock.utc_text(moment) or "never"
-
-
-def problem_text(problem: Problem) -> str:
-    """What is wrong and what to do, without the field path a stakeholder never typed."""
-    text = problem.message
-    if problem.fix:
-        text += f"; {problem.fix}"
-    return text[:1].upper() + text[1:] + "."
-
-
-def message(lines: Sequence[str], *, ok: bool) -> str:
-    """An HTML status line (escaped), green when ``ok``, red otherwise."""
-    css = "wb-status-ok" if ok else "wb-status-error"
-    return f'<span class="{css}" role="status">{"<br>".join(escape(x) for x in lines)}</span>'
-
-
-@contextlib.contextmanager
-def guarded(status: w.HTML, what: str) -> Iterator[None]:
-    """Keep any exception inside a callback; say in plain words what happened.
-
-    The workbook's own errors are the caller's to show; anything else is a bug, logged
-    on the server and reported on the page without a traceback.
-    """
-    try:
-        yield
-    except Exception as exc:
-        log.exception("unexpected error while %s", what)
-        status.value = message(
-            [
-                f"Something went wrong inside the workbook while {what} "
-                f"({type(exc).__name__}). Nothing was changed. Please report this as a bug."
-            ],
-            ok=False,
-        )
 
 
 def step_marks(entry: programs.ProgramEntry) -> str:
@@ -91,7 +61,7 @@ def step_marks(entry: programs.ProgramEntry) -> str:
 def details(entry: programs.ProgramEntry, root: Path) -> str:
     """The line beside a program's button: revision, last saved, step states."""
     if entry.error is not None:
-        lines = programs.friendly(entry.error, root)
+        lines = shown_lines(entry.error, root)
         return (
             '<span class="wb-status-error">This program cannot be opened: '
             f"{escape(' '.join(lines))}</span>"
@@ -175,7 +145,7 @@ class Picker:
             self.list.children = rows
             for row in old:
                 close_tree(row)
-            self.message.value = message([note], ok=ok) if note else ""
+            self.message.value = status([note], ok=ok) if note else ""
 
     def _row(self, entry: programs.ProgramEntry) -> w.Widget:
         button = w.Button(
@@ -204,19 +174,12 @@ class Picker:
                 entry = programs.create(self.root, self.new_name.value, self.new_source.value)
             except WorkbookError as exc:
                 self.new_name.add_class("wb-invalid")
-                self.message.value = message(
-                    [problem_text(p) for p in exc.problems] or programs.friendly(exc, self.root),
+                self.message.value = status(
+                    [problem_text(p) for p in exc.problems] or shown_lines(exc, self.root),
                     ok=False,
                 )
                 return
             self.new_name.remove_class("wb-invalid")
             self.new_name.value = ""
-            self.message.value = message([f"Created {entry.name} (folder {entry.key})."], ok=True)
+            self.message.value = status([f"Created {entry.name} (folder {entry.key})."], ok=True)
             self._on_open(entry.key)  # the list is read again when the picker shows next
-
-
-def close_tree(widget: w.Widget) -> None:
-    """Close a widget and every widget inside it (frees them in the kernel and page)."""
-    for child in getattr(widget, "children", ()):
-        close_tree(child)
-    widget.close()
