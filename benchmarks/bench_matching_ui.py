@@ -44,20 +44,22 @@ def main(argv: list[str] | None = None) -> None:
         )
         assert isinstance(step, MatchingStep)
         started = time.perf_counter()
-        assert step.run() is not None, step.run_status.value  # the same run, in this thread
+        assert step.roster_run.run() is not None, (
+            step.roster_run.run_status.value
+        )  # the same run, in this thread
         alone = time.perf_counter() - started
         answers: list[float] = []
         started = time.perf_counter()
-        step.start()
+        step.roster_run.start()
         i = 0
-        while step.running:
+        while step.roster_run.running:
             i += 1
             t = time.perf_counter()
             step.max_tz.value = str(i % 12)  # a keystroke: validate and refresh
             answers.append(time.perf_counter() - t)
             time.sleep(0.05)  # a person types a few characters a second
         seconds = time.perf_counter() - started
-        assert step.result is not None, step.run_status.value
+        assert step.roster_run.result is not None, step.roster_run.run_status.value
     answers.sort()
     print(
         f"roster {mentees} x {mentors}: run {alone:.1f} s in the kernel's thread, "

@@ -277,12 +277,16 @@ def test_step_shows_what_the_design_holds(example_design: Path) -> None:
     closure = step.boxes["closure"]
     assert closure.plan.value == design.components.closure.plan
     assert closure.activities.value.splitlines() == design.components.closure.activities
-    assert [r.objective for r in step.measures] == [o.metric for _, o in design.objectives()]
-    assert step.measures[0].text["who"].value == "People analytics"
-    assert step.standard.value == "mentor_eep_4"
-    assert len(step.benchmark_boxes) == 31
-    assert "0 of 31 benchmarks met" in step.score.value
-    assert "Suggested (not ticked)" in step.benchmark_hints["closure.no_fault_exit"].value
+    assert [r.objective for r in step.evaluation.measures] == [
+        o.metric for _, o in design.objectives()
+    ]
+    assert step.evaluation.measures[0].text["who"].value == "People analytics"
+    assert step.evaluation.standard.value == "mentor_eep_4"
+    assert len(step.evaluation.benchmark_boxes) == 31
+    assert "0 of 31 benchmarks met" in step.evaluation.score.value
+    assert (
+        "Suggested (not ticked)" in step.evaluation.benchmark_hints["closure.no_fault_exit"].value
+    )
     assert step.policies["no_fault_exit"].value == design.policies.no_fault_exit
     assert step.tools.value.splitlines() == design.resources.tools
     assert [r.text["risk"].value for r in step.risk_rows] == [r.risk for r in design.risks]
@@ -299,10 +303,10 @@ def test_opening_and_saving_changes_nothing(example_design: Path) -> None:
 
 def test_ticking_a_benchmark_updates_the_score(example_design: Path) -> None:
     step = ComponentsStep.from_params(str(example_design))
-    step.benchmark_boxes["closure.no_fault_exit"].value = True
-    assert "1 of 31 benchmarks met (1 of 21 required)" in step.score.value
-    step.benchmark_boxes["closure.celebration"].value = True
-    step.benchmark_boxes["closure.celebration"].value = False  # assessed: not met
+    step.evaluation.benchmark_boxes["closure.no_fault_exit"].value = True
+    assert "1 of 31 benchmarks met (1 of 21 required)" in step.evaluation.score.value
+    step.evaluation.benchmark_boxes["closure.celebration"].value = True
+    step.evaluation.benchmark_boxes["closure.celebration"].value = False  # assessed: not met
     step.save_button.click()
     saved = store.load(example_design).design.evaluation.quality_checklist
     assert saved == {"closure.no_fault_exit": True, "closure.celebration": False}
@@ -310,22 +314,26 @@ def test_ticking_a_benchmark_updates_the_score(example_design: Path) -> None:
 
 def test_tick_suggested_ticks_what_the_design_shows(example_design: Path) -> None:
     step = ComponentsStep.from_params(str(example_design))
-    step.tick_button.click()
+    step.evaluation.tick_button.click()
     design = store.load(example_design).design
     shown = quality.evidence(design, "mentor_eep_4")
-    assert {k for k, box in step.benchmark_boxes.items() if box.value} == set(shown)
-    assert "Suggested:" in step.benchmark_hints["closure.no_fault_exit"].value
+    assert {k for k, box in step.evaluation.benchmark_boxes.items() if box.value} == set(shown)
+    assert "Suggested:" in step.evaluation.benchmark_hints["closure.no_fault_exit"].value
 
 
 def test_changing_the_standard_rebuilds_the_checklist(example_design: Path) -> None:
     step = ComponentsStep.from_params(str(example_design))
-    step.benchmark_boxes["closure.no_fault_exit"].value = True
-    step.standard.value = "ima_program_standards"
-    assert set(step.benchmark_boxes) == {b.key for b in knowledge.benchmarks(step.standard.value)}
-    assert "removed when you save: closure.no_fault_exit" in step.evaluation_notes.value
-    step.standard.value = "mentor_eep_5"  # the component benchmarks come back, still ticked
-    assert step.benchmark_boxes["closure.no_fault_exit"].value is True
-    assert "values_ethics" in step.benchmark_boxes
+    step.evaluation.benchmark_boxes["closure.no_fault_exit"].value = True
+    step.evaluation.standard.value = "ima_program_standards"
+    assert set(step.evaluation.benchmark_boxes) == {
+        b.key for b in knowledge.benchmarks(step.evaluation.standard.value)
+    }
+    assert "removed when you save: closure.no_fault_exit" in step.evaluation.evaluation_notes.value
+    step.evaluation.standard.value = (
+        "mentor_eep_5"  # the component benchmarks come back, still ticked
+    )
+    assert step.evaluation.benchmark_boxes["closure.no_fault_exit"].value is True
+    assert "values_ethics" in step.evaluation.benchmark_boxes
 
 
 def test_suggest_activities_never_overwrites(example_design: Path) -> None:
@@ -344,12 +352,12 @@ def test_prefill_fills_only_empty_cells(tmp_path: Path) -> None:
     design = _design(RETENTION, SUCCESSORS)
     store.save(design, store.load_or_new(path))
     step = ComponentsStep.from_params(str(path))
-    step.measures[0].text["who"].value = "Analytics"
-    step.prefill_button.click()
-    assert step.measures[0].text["who"].value == "Analytics"
-    assert step.measures[0].text["when"].value == "By 2027-12-31"
-    assert step.measures[1].text["method"].value == "Ready-now successors"
-    assert "nobody has said how" not in step.evaluation_notes.value
+    step.evaluation.measures[0].text["who"].value = "Analytics"
+    step.evaluation.prefill_button.click()
+    assert step.evaluation.measures[0].text["who"].value == "Analytics"
+    assert step.evaluation.measures[0].text["when"].value == "By 2027-12-31"
+    assert step.evaluation.measures[1].text["method"].value == "Ready-now successors"
+    assert "nobody has said how" not in step.evaluation.evaluation_notes.value
 
 
 def test_orphan_measure_is_flagged_and_can_be_removed(tmp_path: Path) -> None:
@@ -357,11 +365,11 @@ def test_orphan_measure_is_flagged_and_can_be_removed(tmp_path: Path) -> None:
     gone = EffectivenessMeasure(objective="headcount", method="count")
     store.save(_design(RETENTION, measures=(gone,)), store.load_or_new(path))
     step = ComponentsStep.from_params(str(path))
-    orphan = step.measures[-1]
+    orphan = step.evaluation.measures[-1]
     assert orphan.orphan and "wb-measure-orphan" in orphan.box._dom_classes
-    assert "no longer an objective" in step.evaluation_notes.value
-    step.remove_measure(orphan)
-    assert "no longer an objective" not in step.evaluation_notes.value
+    assert "no longer an objective" in step.evaluation.evaluation_notes.value
+    step.evaluation.remove_measure(orphan)
+    assert "no longer an objective" not in step.evaluation.evaluation_notes.value
     assert step.save() is True
     assert store.load(path).design.evaluation.effectiveness == []
 
@@ -389,8 +397,8 @@ def test_rule_warnings_for_the_step(tmp_path: Path) -> None:
     store.save(design.model_copy(update={"evaluation": evaluation}), store.load_or_new(path))
     step = ComponentsStep.from_params(str(path))
     assert "E-unknown-standard" in step.warnings.value
-    assert step.standard.value == "iso_9001"  # shown as it is, not lost
-    step.standard.value = "mentor_eep_4"
+    assert step.evaluation.standard.value == "iso_9001"  # shown as it is, not lost
+    step.evaluation.standard.value = "mentor_eep_4"
     assert "E-unknown-standard" not in step.warnings.value
 
 
@@ -422,15 +430,15 @@ def test_headless_and_interactive_runs_save_identical_designs(tmp_path: Path) ->
     step.boxes["training"].owner.value = "L&D"
     step.boxes["closure"].activities.value = "No-fault exit procedure\nClosing survey"
     step.boxes["screening"].suggest.click()
-    step.measures[0].text["method"].value = "HRIS report"
-    step.measures[0].text["who"].value = "HR"
-    step.prefill_button.click()
-    step.standard.value = "mentor_eep_5"
-    step.benchmark_boxes["values_ethics"].value = True
-    step.benchmark_boxes["closure.celebration"].value = True
-    step.benchmark_boxes["closure.celebration"].value = False
+    step.evaluation.measures[0].text["method"].value = "HRIS report"
+    step.evaluation.measures[0].text["who"].value = "HR"
+    step.evaluation.prefill_button.click()
+    step.evaluation.standard.value = "mentor_eep_5"
+    step.evaluation.benchmark_boxes["values_ethics"].value = True
+    step.evaluation.benchmark_boxes["closure.celebration"].value = True
+    step.evaluation.benchmark_boxes["closure.celebration"].value = False
     step.policies["code_of_conduct"].value = "The code of conduct applies"
-    step.tick_button.click()
+    step.evaluation.tick_button.click()
     step.budget.value = "EUR 5,000"
     step.tools.value = "Workbook\nCalendar"
     row = step.add_risk()
@@ -530,8 +538,11 @@ def test_rows_follow_objectives_added_by_a_save_in_another_tab(example_design: P
     store.save(other.design.model_copy(update={"purposes": purposes}), other)
     step.budget.value = "EUR 19,000"
     assert step.save() is True
-    assert "ready-now successors" in [row.objective for row in step.measures]
-    assert "nobody has said how &#x27;ready-now successors&#x27;" in step.evaluation_notes.value
+    assert "ready-now successors" in [row.objective for row in step.evaluation.measures]
+    assert (
+        "nobody has said how &#x27;ready-now successors&#x27;"
+        in step.evaluation.evaluation_notes.value
+    )
 
 
 def test_save_refuses_when_someone_changed_this_steps_decisions(example_design: Path) -> None:

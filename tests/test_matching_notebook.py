@@ -84,26 +84,32 @@ def test_bad_value_is_shown_next_to_its_field(workdir: Path) -> None:
 
 def test_run_review_and_save_aggregates(workdir: Path) -> None:
     step = open_step(workdir)
-    result = step.run(raise_errors=True)
+    result = step.roster_run.run(raise_errors=True)
     assert result is not None
-    assert "Matched 64 of 64 mentees" in step.run_status.value
-    assert len(step.charts.children) == 4
-    assert "matches.xlsx" in step.downloads.value
+    assert "Matched 64 of 64 mentees" in step.roster_run.run_status.value
+    assert len(step.roster_run.charts.children) == 4
+    assert "matches.xlsx" in step.roster_run.downloads.value
     assert (workdir / "out" / "matches.csv").exists()
     # Forbid the first match, run again: that pair is gone.
     first = result.matches.iloc[0]
-    step.review_mentee.value, step.review_mentor.value = first.mentee_id, first.mentor_id
-    step.review("forbid")
-    assert "forbid" in step.review_list.value
-    again = step.run(raise_errors=True)
+    step.roster_run.review_mentee.value, step.roster_run.review_mentor.value = (
+        first.mentee_id,
+        first.mentor_id,
+    )
+    step.roster_run.review("forbid")
+    assert "forbid" in step.roster_run.review_list.value
+    again = step.roster_run.run(raise_errors=True)
     assert again is not None
     pairs = set(zip(again.matches.mentee_id, again.matches.mentor_id, strict=True))
     assert (first.mentee_id, first.mentor_id) not in pairs
     # Pin a pair the optimiser did not choose.
     other = again.matches[again.matches.mentor_id != first.mentor_id].iloc[0].mentor_id
-    step.review_mentee.value, step.review_mentor.value = first.mentee_id, other
-    step.review("pin")
-    pinned = step.run(raise_errors=True)
+    step.roster_run.review_mentee.value, step.roster_run.review_mentor.value = (
+        first.mentee_id,
+        other,
+    )
+    step.roster_run.review("pin")
+    pinned = step.roster_run.run(raise_errors=True)
     assert pinned is not None
     assert pinned.matches.set_index("mentee_id").loc[first.mentee_id, "mentor_id"] == other
     assert step.save(raise_errors=True)
@@ -115,8 +121,8 @@ def test_run_review_and_save_aggregates(workdir: Path) -> None:
 def test_refused_roster_lists_the_problems_and_writes_nothing(workdir: Path) -> None:
     (workdir / "roster.csv").write_text("id,name,role,manager_id\na,A,boss,\na,B,mentee,zz\n")
     step = open_step(workdir)
-    assert step.run() is None
-    text = step.run_status.value
+    assert step.roster_run.run() is None
+    text = step.roster_run.run_status.value
     assert "nothing was written" in text
     assert "unknown role" in text and "duplicate id" in text
     assert not (workdir / "out").exists()
@@ -124,9 +130,9 @@ def test_refused_roster_lists_the_problems_and_writes_nothing(workdir: Path) -> 
 
 def test_upload_is_used_instead_of_the_path(workdir: Path) -> None:
     step = open_step(workdir)
-    step.roster_path.value = ""
+    step.roster_run.roster_path.value = ""
     data = (workdir / "roster.csv").read_bytes()
-    step.upload.value = (
+    step.roster_run.upload.value = (
         {
             "name": "up.csv",
             "type": "text/csv",
@@ -135,7 +141,7 @@ def test_upload_is_used_instead_of_the_path(workdir: Path) -> None:
             "last_modified": dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
         },
     )
-    assert step.run(raise_errors=True) is not None
+    assert step.roster_run.run(raise_errors=True) is not None
 
 
 def test_missing_design_shows_a_message_not_a_traceback(tmp_path: Path) -> None:
@@ -207,25 +213,28 @@ def test_extra_criteria_and_column_map_are_typed_as_text(workdir: Path) -> None:
 
 def test_fairness_chart_follows_the_chosen_column(workdir: Path) -> None:
     step = open_step(workdir)
-    assert step.run(raise_errors=True) is not None
-    assert "level" in step.group_by.options and "email" not in step.group_by.options
-    first = step.charts.children[-1].value
-    step.group_by.value = "level"
-    assert len(step.charts.children) == 4
-    assert step.charts.children[-1].value != first
+    assert step.roster_run.run(raise_errors=True) is not None
+    assert (
+        "level" in step.roster_run.group_by.options
+        and "email" not in step.roster_run.group_by.options
+    )
+    first = step.roster_run.charts.children[-1].value
+    step.roster_run.group_by.value = "level"
+    assert len(step.roster_run.charts.children) == 4
+    assert step.roster_run.charts.children[-1].value != first
 
 
 def test_previous_cohort_pairs_are_not_repeated(workdir: Path) -> None:
     step = open_step(workdir)
-    first = step.run(raise_errors=True)
+    first = step.roster_run.run(raise_errors=True)
     assert first is not None
     previous = workdir / "previous.csv"
     shutil.copy(workdir / "out" / "matches.csv", previous)
     step.avoid_repeat.value = True
-    assert step.run() is None
-    assert "Previous matches" in html.unescape(step.run_status.value)
-    step.previous.value = str(previous)
-    again = step.run(raise_errors=True)
+    assert step.roster_run.run() is None
+    assert "Previous matches" in html.unescape(step.roster_run.run_status.value)
+    step.roster_run.previous.value = str(previous)
+    again = step.roster_run.run(raise_errors=True)
     assert again is not None
     before = set(zip(first.matches.mentee_id, first.matches.mentor_id, strict=True))
     after = set(zip(again.matches.mentee_id, again.matches.mentor_id, strict=True))
@@ -234,11 +243,11 @@ def test_previous_cohort_pairs_are_not_repeated(workdir: Path) -> None:
 
 def test_mode_follows_the_design_and_can_be_changed(workdir: Path) -> None:
     step = open_step(workdir)
-    assert step.mode.value == "assign"
-    step.mode.value = "shortlist"
-    result = step.run(raise_errors=True)
+    assert step.roster_run.mode.value == "assign"
+    step.roster_run.mode.value = "shortlist"
+    result = step.roster_run.run(raise_errors=True)
     assert result is not None and result.shortlist is not None
-    assert "Shortlists for mentees" in step.mode_table.value
+    assert "Shortlists for mentees" in step.roster_run.mode_table.value
 
 
 def test_group_format_shows_the_groups(workdir: Path) -> None:
@@ -247,11 +256,11 @@ def test_group_format_shows_the_groups(workdir: Path) -> None:
     model = snap.design.model.model_copy(update={"format": "group", "group_size": 4})
     store.save(snap.design.model_copy(update={"model": model}), snap)
     step = open_step(workdir)
-    result = step.run(raise_errors=True)
+    result = step.roster_run.run(raise_errors=True)
     assert result is not None and result.groups is not None
-    assert "<h4>Groups</h4>" in step.mode_table.value
+    assert "<h4>Groups</h4>" in step.roster_run.mode_table.value
     assert (workdir / "out" / "groups.csv").exists()
-    assert "groups.csv" in step.downloads.value
+    assert "groups.csv" in step.roster_run.downloads.value
 
 
 def test_a_bad_mode_parameter_names_the_field(workdir: Path) -> None:
@@ -273,35 +282,35 @@ def test_the_app_prepares_the_excel_file_only_when_asked(workdir: Path) -> None:
     import openpyxl
 
     notebook = open_step(workdir)  # a notebook writes every file with every run
-    assert notebook.run(raise_errors=True) is not None
+    assert notebook.roster_run.run(raise_errors=True) is not None
     assert (workdir / "out" / "matches.xlsx").exists()
-    assert notebook.excel_button.layout.display == "none"
+    assert notebook.roster_run.excel_button.layout.display == "none"
 
     step = open_step(workdir)
-    step.excel_on_demand = True  # as the app sets it
-    assert step.run(raise_errors=True) is not None
+    step.roster_run.excel_on_demand = True  # as the app sets it
+    assert step.roster_run.run(raise_errors=True) is not None
     out = workdir / "out"
     assert (out / "matches.csv").exists() and not (out / "matches.xlsx").exists()
-    assert "matches.xlsx" not in step.downloads.value  # no link to the last run's file
-    assert step.excel_button.layout.display != "none"
-    assert step.prepare_excel()
-    assert "matches.xlsx" in step.downloads.value
-    assert step.excel_button.layout.display == "none"
+    assert "matches.xlsx" not in step.roster_run.downloads.value  # no link to the last run's file
+    assert step.roster_run.excel_button.layout.display != "none"
+    assert step.roster_run.prepare_excel()
+    assert "matches.xlsx" in step.roster_run.downloads.value
+    assert step.roster_run.excel_button.layout.display == "none"
     book = openpyxl.load_workbook(out / "matches.xlsx")
     assert book["Matches"].max_row == 65  # the header and the run's 64 matches
     # The folder holds one run's files, all recorded: a next run replaces them all.
-    assert step.run(raise_errors=True) is not None
+    assert step.roster_run.run(raise_errors=True) is not None
     assert not (out / "matches.xlsx").exists()
 
 
 def test_run_button_matches_in_the_background(workdir: Path) -> None:
     step = open_step(workdir)
-    step.run_button.click()
-    assert step.run_button.disabled  # pressed again, it does nothing until the run ends
-    assert step.wait(60)
-    assert "Matched 64 of 64 mentees" in step.run_status.value
-    assert not step.run_button.disabled and step.cancel_button.disabled
-    assert step.progress.value == 1.0 and "Done" in step.stage.value
+    step.roster_run.run_button.click()
+    assert step.roster_run.run_button.disabled  # pressed again, it does nothing until the run ends
+    assert step.roster_run.wait(60)
+    assert "Matched 64 of 64 mentees" in step.roster_run.run_status.value
+    assert not step.roster_run.run_button.disabled and step.roster_run.cancel_button.disabled
+    assert step.roster_run.progress.value == 1.0 and "Done" in step.roster_run.stage.value
     assert (workdir / "out" / "matches.csv").exists()
 
 
@@ -318,21 +327,21 @@ def test_cancel_stops_the_run_before_anything_is_written(
 
     monkeypatch.setattr(matching_module, "build_pools", slow_build_pools)
     step = open_step(workdir)
-    step.run_button.click()
-    assert entered.wait(30) and step.running
-    step.cancel_button.click()  # handled while the run is under way
+    step.roster_run.run_button.click()
+    assert entered.wait(30) and step.roster_run.running
+    step.roster_run.cancel_button.click()  # handled while the run is under way
     release.set()
-    assert step.wait(30)
-    assert "Cancelled; nothing was written" in step.run_status.value
-    assert step.result is None and not (workdir / "out").exists()
-    assert not step.run_button.disabled
+    assert step.roster_run.wait(30)
+    assert "Cancelled; nothing was written" in step.roster_run.run_status.value
+    assert step.roster_run.result is None and not (workdir / "out").exists()
+    assert not step.roster_run.run_button.disabled
 
 
 def test_run_errors_name_files_without_server_paths(workdir: Path) -> None:
     (workdir / "roster.csv").write_text("id,name,role,manager_id\na,A,boss,\n")
     step = open_step(workdir)
-    assert step.run() is None
-    text = html.unescape(step.run_status.value)
+    assert step.roster_run.run() is None
+    text = html.unescape(step.roster_run.run_status.value)
     assert "roster.csv:2: role: unknown role" in text
     assert str(workdir) not in text
 
@@ -342,7 +351,7 @@ def test_run_errors_name_files_without_server_paths(workdir: Path) -> None:
 
 def upload(step: MatchingStep, name: str, data: bytes) -> str:
     """Upload ``data`` as the browser would, and return what the page says about it."""
-    step.upload.value = (
+    step.roster_run.upload.value = (
         {
             "name": name,
             "type": "text/csv",
@@ -351,8 +360,8 @@ def upload(step: MatchingStep, name: str, data: bytes) -> str:
             "last_modified": dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
         },
     )
-    assert step.upload.value == ()  # the kernel keeps no second copy of the file
-    return html.unescape(step.upload_status.value)
+    assert step.roster_run.upload.value == ()  # the kernel keeps no second copy of the file
+    return html.unescape(step.roster_run.upload_status.value)
 
 
 def test_an_upload_is_kept_in_the_program_folder_and_the_old_roster_in_history(
@@ -367,13 +376,13 @@ def test_an_upload_is_kept_in_the_program_folder_and_the_old_roster_in_history(
     (kept,) = (workdir / "roster.history").iterdir()
     assert f"the roster it replaces is kept as roster.history/{kept.name}" in text
     assert kept.read_bytes() == old and (workdir / "roster.csv").read_bytes() == new
-    assert step.roster_path.value == str(workdir / "roster.csv")
+    assert step.roster_run.roster_path.value == str(workdir / "roster.csv")
     assert sorted(p.name for p in workdir.iterdir()) == [
         "design.yaml", "roster.csv", "roster.history"]  # fmt: skip
     assert str(workdir) not in text
     assert "; it is the same as the roster already there." in upload(step, "again.csv", new)
     assert len(list((workdir / "roster.history").iterdir())) == 1
-    assert step.run(raise_errors=True) is not None
+    assert step.roster_run.run(raise_errors=True) is not None
 
 
 def test_an_xlsx_upload_replaces_the_csv_which_is_kept(workdir: Path) -> None:
@@ -391,7 +400,7 @@ def test_an_xlsx_upload_replaces_the_csv_which_is_kept(workdir: Path) -> None:
     assert [p.name.endswith("-roster.csv") for p in (workdir / "roster.history").iterdir()] == [
         True
     ]
-    result = step.run(raise_errors=True)
+    result = step.roster_run.run(raise_errors=True)
     assert result is not None and result.summary.mentees == 64
 
 
@@ -437,9 +446,9 @@ def test_a_bug_during_a_background_run_is_reported_in_words(
 
     monkeypatch.setattr(matching_module, "solve", broken)
     step = open_step(workdir)
-    step.run_button.click()
-    assert step.wait(60)
-    assert "Not matched" in step.run_status.value
+    step.roster_run.run_button.click()
+    assert step.roster_run.wait(60)
+    assert "Not matched" in step.roster_run.run_status.value
     assert "Something went wrong inside the workbook (ZeroDivisionError)" in step.status.value
-    assert "Traceback" not in step.status.value + step.run_status.value
-    assert not step.run_button.disabled and not (workdir / "out").exists()
+    assert "Traceback" not in step.status.value + step.roster_run.run_status.value
+    assert not step.roster_run.run_button.disabled and not (workdir / "out").exists()

@@ -222,7 +222,7 @@ def test_open_walks_every_step_with_next_and_back(root: Path) -> None:
     assert view.next.disabled
     folder = root / "graduate-program"
     matching = view.steps["matching"]
-    assert matching.outdir == folder / "output"  # type: ignore[union-attr]
+    assert matching.roster_run.outdir == folder / "output"  # type: ignore[union-attr]
     assert view.steps["charter"].output_dir == folder / "output"  # type: ignore[union-attr]
     view.back.click()
     assert view.index == len(specs()) - 2

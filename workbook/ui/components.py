@@ -8,7 +8,7 @@ CSS classes for browser tests:
   timing and a "Suggest activities" button (``wb-suggest``) that fills only an empty
   activity list;
 * the evaluation plan: the effectiveness table and the quality checklist, built by
-  the base class :class:`~workbook.ui.evaluation.EvaluationPlan` (its own module,
+  the widget group :class:`~workbook.ui.evaluation.EvaluationPlan` (its own module,
   because both follow the rest of the design: step 1's objectives, the evidence for
   each benchmark);
 * policies (``wb-policy-<key>``) and resources (``wb-resource-<key>``);
@@ -22,13 +22,15 @@ from typing import Any
 
 import ipywidgets as w
 
-from workbook import knowledge
+from workbook import knowledge, store
+from workbook.design import Design
 from workbook.errors import InputError, Problem
 from workbook.steps import components
 from workbook.steps.components import ComponentsInputs
 from workbook.ui.base import (
     Failed,
     RowList,
+    Step,
     bullet_list,
     escape,
     lines,
@@ -159,7 +161,7 @@ class RiskWidgets:
         return {n: t.value for n, t in self.text.items()}
 
 
-class ComponentsStep(EvaluationPlan):
+class ComponentsStep(Step[ComponentsInputs]):
     """Step 4: the six components, the evaluation plan, policies, resources and risks."""
 
     step = "components"
@@ -170,11 +172,14 @@ class ComponentsStep(EvaluationPlan):
         "write down the policies, resources and risks the charter needs."
     )
 
+    def __init__(self, snapshot: store.Snapshot) -> None:
+        super().__init__(snapshot, components.inputs_from, components.apply)
+
     # ------------------------------------------------------------ widgets
 
     def build(self) -> list[w.Widget]:
         self.boxes = {key: ComponentBox(self, key) for key in components.COMPONENTS}
-        evaluation = self.build_evaluation()
+        self.evaluation = EvaluationPlan(self)
         # Policies and resources
         self.policies = {
             key: lines_field(
@@ -209,7 +214,7 @@ class ComponentsStep(EvaluationPlan):
         return [
             w.HTML("<h3>Components: the six standards of effective practice</h3>"),
             *[box.box for box in self.boxes.values()],
-            *evaluation,
+            *self.evaluation.widgets,
             w.HTML("<h3>Policies</h3>"),
             *self.policies.values(),
             w.HTML("<h3>Resources</h3>"),
@@ -243,6 +248,18 @@ class ComponentsStep(EvaluationPlan):
     def remove_risk(self, row: RiskWidgets) -> None:
         self.risk_rows.remove(row)
 
+    def save(self, *, raise_errors: bool = False) -> bool:
+        """Save (see :meth:`Step.save`); the effectiveness rows then follow the saved
+        design's objectives."""
+        shown = [row.objective for row in self.evaluation.measures]
+        saved = super().save(raise_errors=raise_errors)
+        if saved:
+            self.evaluation.saved(shown)
+        return saved
+
+    def show_derived(self, inputs: ComponentsInputs | None, design: Design | None) -> None:
+        self.evaluation.show_derived(design)
+
     def label(self, field: str) -> str:
         parts = field.split(".")
         if parts[0] == "components" and len(parts) == 3:
@@ -259,9 +276,7 @@ class ComponentsStep(EvaluationPlan):
     def read(self) -> ComponentsInputs:
         return components.make_inputs(
             components={key: box.values() for key, box in self.boxes.items()},
-            effectiveness=[row.values() for row in self.measures],
-            quality_standard=self.standard.value,
-            quality_checklist=self._current_checklist(),
+            **self.evaluation.values(),
             policies={key: widget.value for key, widget in self.policies.items()},
             resources={
                 "budget": self.budget.value,
@@ -276,7 +291,7 @@ class ComponentsStep(EvaluationPlan):
         with self.quietly():
             for key, box in self.boxes.items():
                 box.set(getattr(inputs.components, key).model_dump())
-            self.show_evaluation(inputs)
+            self.evaluation.show(inputs)
             for key, widget in self.policies.items():
                 widget.value = getattr(inputs.policies, key)
             self.budget.value = inputs.resources.budget
@@ -369,9 +384,9 @@ class ComponentsStep(EvaluationPlan):
                 )
             self.boxes[key].suggest.click()
         if prefill_effectiveness:
-            self.prefill_button.click()
+            self.evaluation.prefill_button.click()
         if tick_suggested:
-            self.tick_button.click()
+            self.evaluation.tick_button.click()
 
     def set_values(self, **values: Any) -> None:
         """Set widgets from parameters; ``None`` keeps what the design has.
@@ -385,8 +400,10 @@ class ComponentsStep(EvaluationPlan):
         with self.quietly():
             self._set_components(values)
             if values.get("effectiveness") is not None:
-                self._set_effectiveness(values["effectiveness"])
-            self._set_quality(values.get("quality_standard"), values.get("quality_checklist"))
+                self.evaluation.set_effectiveness(values["effectiveness"])
+            self.evaluation.set_quality(
+                values.get("quality_standard"), values.get("quality_checklist")
+            )
             if values.get("policies") is not None:
                 given = components.make_inputs(policies=values["policies"]).policies
                 for key in given.model_fields_set:

@@ -1,8 +1,11 @@
 """The evaluation half of design step 4: effectiveness against the objectives, quality
 against a standard.
 
-:class:`EvaluationPlan` is the base of :class:`~workbook.ui.components.ComponentsStep`,
-which adds the six components, policies, resources, risks and the entry point. The two
+:class:`EvaluationPlan` is a widget group that :class:`~workbook.ui.components.ComponentsStep`
+is built with (``step.evaluation``), beside the six components, policies, resources and
+risks. The step hands it the inputs to show (:meth:`EvaluationPlan.show`), takes its
+values when it reads (:meth:`EvaluationPlan.values`), and tells it when a save or a
+refresh happened; the group registers its fields in the step, so problems mark them. The two
 evaluation tables are kept here because they depend on the rest of the design, not only
 on what the step shows: the effectiveness rows follow step 1's objectives (also when a
 save lands on a newer file), and the quality checklist follows the chosen standard and
@@ -24,12 +27,14 @@ from typing import Any
 
 import ipywidgets as w
 
-from workbook import knowledge, quality, store
+from workbook import knowledge, quality
 from workbook.design import Design
 from workbook.errors import InputError, Problem
 from workbook.steps import components
 from workbook.steps.components import ComponentsInputs, MeasureRow
 from workbook.ui.base import RowList, Step, bullet_list, choice_field, escape
+
+Plan = Step[ComponentsInputs]
 
 _MEASURE = ("method", "when", "who")
 
@@ -42,7 +47,8 @@ def css_name(key: str) -> str:
 class MeasureWidgets:
     """One row of the effectiveness table."""
 
-    def __init__(self, step: EvaluationPlan, row: MeasureRow) -> None:
+    def __init__(self, plan: EvaluationPlan, row: MeasureRow) -> None:
+        step = plan.step
         self.objective = row.objective
         self.suggestion = row.suggestion
         self.orphan = row.orphan
@@ -64,7 +70,7 @@ class MeasureWidgets:
         parts: list[w.Widget] = [w.HTML(label), *self.text.values()]
         if row.orphan:
             remove = w.Button(description="Remove", icon="trash").add_class("wb-measure-remove")
-            remove.on_click(lambda _b: step.remove_measure(self))
+            remove.on_click(lambda _b: plan.remove_measure(self))
             parts.insert(
                 1,
                 w.HTML(
@@ -86,28 +92,29 @@ class MeasureWidgets:
         return {"objective": self.objective, **{n: t.value for n, t in self.text.items()}}
 
 
-class EvaluationPlan(Step[ComponentsInputs]):
+class EvaluationPlan:
     """Step 4's evaluation plan: the effectiveness table and the quality checklist.
 
-    A subclass calls :meth:`build_evaluation` from its ``build`` and
-    :meth:`show_evaluation` from its ``write``, and reads :attr:`measures`,
-    :attr:`standard` and :meth:`_current_checklist` in its ``read``.
+    Attributes:
+        widgets: its widgets with their headings, in page order.
+        measures: the effectiveness rows.
+        standard: the quality standard's dropdown.
     """
 
-    def __init__(self, snapshot: store.Snapshot) -> None:
+    def __init__(self, step: Plan) -> None:
+        self.step = step
         self.benchmark_boxes: dict[str, w.Checkbox] = {}
         self.benchmark_hints: dict[str, w.HTML] = {}
         self._checklist: dict[str, bool] = {}
         """Every benchmark assessed so far, also those of a standard not chosen now."""
-        super().__init__(snapshot, components.inputs_from, components.apply)
+        self.widgets = self._build()
 
     # ------------------------------------------------------------ widgets
 
-    def build_evaluation(self) -> list[w.Widget]:
-        """Build the effectiveness table and the quality checklist; their widgets, in
-        page order."""
+    def _build(self) -> list[w.Widget]:
+        step = self.step
         self.measures: RowList[MeasureWidgets] = RowList(
-            self,
+            step,
             "effectiveness",
             "wb-measures",
             empty=w.HTML(
@@ -124,7 +131,7 @@ class EvaluationPlan(Step[ComponentsInputs]):
         self.prefill_button.on_click(lambda _b: self.prefill())
         self.evaluation_notes = w.HTML().add_class("wb-evaluation-notes")
         self.standard = choice_field(
-            self,
+            step,
             "quality_standard",
             "Quality standard",
             "wb-quality-standard",
@@ -162,12 +169,12 @@ class EvaluationPlan(Step[ComponentsInputs]):
             self.tick_button,
         ]
 
-    def show_evaluation(self, inputs: ComponentsInputs) -> None:
+    def show(self, inputs: ComponentsInputs) -> None:
         """Show the inputs' effectiveness plan, standard and checklist (inside the
-        subclass's ``write``, so quietly)."""
+        step's ``write``, so quietly)."""
         self.measures.replace(
             MeasureWidgets(self, row)
-            for row in components.measure_rows(self.snapshot.design, inputs.effectiveness)
+            for row in components.measure_rows(self.step.snapshot.design, inputs.effectiveness)
         )
         self._checklist = dict(inputs.quality_checklist)
         standard = inputs.quality_standard
@@ -180,42 +187,52 @@ class EvaluationPlan(Step[ComponentsInputs]):
         self.standard.value = standard
         self._standard_changed()
 
+    def values(self) -> dict[str, Any]:
+        """What the step reads from the group: its part of the step's inputs."""
+        return {
+            "effectiveness": [row.values() for row in self.measures],
+            "quality_standard": self.standard.value,
+            "quality_checklist": self._current_checklist(),
+        }
+
     # ------------------------------------------------------------ actions
 
     def prefill(self) -> None:
         """What "Pre-fill from objectives" does: fill empty cells, never overwrite."""
-        with self._guard():
-            with self.quietly():
+        step = self.step
+        with step._guard():
+            with step.quietly():
                 for row in self.measures:
                     for name, widget in row.text.items():
                         if not widget.value.strip():
                             widget.value = getattr(row.suggestion, name)
-            self.refresh()
+            step.refresh()
 
     def tick_suggested(self) -> None:
         """Tick every benchmark the design shows is met (unticks nothing)."""
-        with self._guard():
+        step = self.step
+        with step._guard():
             try:
-                design = self._apply(self.snapshot.design, self.read())
+                design = step._apply(step.snapshot.design, step.read())
             except InputError:
                 return  # the problems are already shown; nothing to base a tick on
-            with self.quietly():
+            with step.quietly():
                 for key in quality.evidence(design, self.standard.value):
                     self._set_benchmark(key, True)
-            self.refresh()
+            step.refresh()
 
-    def save(self, *, raise_errors: bool = False) -> bool:
-        """Save (see :meth:`Step.save`); if the save was applied over a newer file whose
-        objectives changed (step 1 saved meanwhile), the effectiveness rows follow them."""
-        shown = [row.objective for row in self.measures]
-        saved = super().save(raise_errors=raise_errors)
-        if saved:
-            design = self.snapshot.design
-            rows = components.measure_rows(design, components.inputs_from(design).effectiveness)
-            if [row.objective for row in rows] != shown:
-                self.measures.replace(MeasureWidgets(self, row) for row in rows)
-                self.refresh()
-        return saved
+    def saved(self, shown: list[str]) -> None:
+        """After the step saved: if the save was applied over a newer file whose
+        objectives changed (step 1 saved meanwhile), the effectiveness rows follow them.
+
+        Args:
+            shown: the objectives the rows showed before the save.
+        """
+        design = self.step.snapshot.design
+        rows = components.measure_rows(design, components.inputs_from(design).effectiveness)
+        if [row.objective for row in rows] != shown:
+            self.measures.replace(MeasureWidgets(self, row) for row in rows)
+            self.step.refresh()
 
     def remove_measure(self, row: MeasureWidgets) -> None:
         self.measures.remove(row)
@@ -230,7 +247,7 @@ class EvaluationPlan(Step[ComponentsInputs]):
 
     def _benchmark_changed(self, key: str, change: dict[str, Any]) -> None:
         self._checklist[key] = bool(change["new"])
-        self.refresh()
+        self.step.refresh()
 
     def _standard_changed(self, _change: Any = None) -> None:
         """Rebuild the checklist for the chosen standard (ticks are kept per key)."""
@@ -264,11 +281,11 @@ class EvaluationPlan(Step[ComponentsInputs]):
                 self.benchmark_hints[b.key] = hint
                 rows.append(w.VBox([box, hint]).add_class("wb-benchmark-row"))
         self.checklist_box.children = rows
-        self.refresh()
+        self.step.refresh()
 
     # ------------------------------------------------------------ refresh
 
-    def show_derived(self, inputs: Any, design: Design | None) -> None:
+    def show_derived(self, design: Design | None) -> None:
         """The score against the chosen standard, the design's suggestions for the
         checklist (kept as they were while a value is bad) and the notes on the
         effectiveness plan."""
@@ -330,7 +347,7 @@ class EvaluationPlan(Step[ComponentsInputs]):
 
     # ------------------------------------------------------------ parameters
 
-    def _set_quality(self, standard: str | None, checklist: dict[str, bool] | None) -> None:
+    def set_quality(self, standard: str | None, checklist: dict[str, bool] | None) -> None:
         """Set the standard, then the checklist, from parameters (``None`` keeps them).
 
         Raises:
@@ -350,7 +367,12 @@ class EvaluationPlan(Step[ComponentsInputs]):
             for key, met in checked.items():
                 self._set_benchmark(key, met)
 
-    def _set_effectiveness(self, rows: list[dict[str, Any]]) -> None:
+    def set_effectiveness(self, rows: list[dict[str, Any]]) -> None:
+        """Set the cells the rows give, of the objectives they name (from parameters).
+
+        Raises:
+            InputError: a row names an objective the design does not have.
+        """
         parsed = components.make_inputs(effectiveness=rows).effectiveness
         by_key = {components.objective_key(row.objective): row for row in self.measures}
         problems = []

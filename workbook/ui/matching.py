@@ -18,13 +18,13 @@ from pathlib import Path
 import ipywidgets as w
 
 from workbook import places
-from workbook.design import Design
+from workbook.design import Design, MatchingResults
 from workbook.errors import InputError, Problem
 from workbook.matching import criteria
 from workbook.steps import matching
 from workbook.steps.matching import MatchingInputs
 from workbook.store import Snapshot
-from workbook.ui.base import Failed, bullet_list, escape, plain
+from workbook.ui.base import Failed, Step, bullet_list, escape, plain
 from workbook.ui.matching_run import RosterRun, box, default_output
 
 WHOLE_LINE = 0
@@ -40,7 +40,7 @@ def _optional(text: str) -> str | None:
 # --------------------------------------------------------------------------- the step
 
 
-class MatchingStep(RosterRun):
+class MatchingStep(Step[MatchingInputs]):
     """Step 5: how mentors and mentees are matched, and a run on a roster."""
 
     step = "matching"
@@ -53,7 +53,7 @@ class MatchingStep(RosterRun):
     def in_app(self) -> None:
         """In the app, matches.xlsx is prepared when asked for, as the charter's Word file
         is: a session's kernel stays about 11 MB smaller."""
-        self.excel_on_demand = True
+        self.roster_run.excel_on_demand = True
 
     def __init__(
         self,
@@ -62,7 +62,6 @@ class MatchingStep(RosterRun):
         output_dir: str | Path = "",
         previous_path: str | Path = "",
     ) -> None:
-        self._init_run()
         roster = places.given(roster_path, places.ROSTER)
         self._roster_default = str(roster) if roster else ""
         self._output_default = default_output(snapshot.path, output_dir)
@@ -73,15 +72,24 @@ class MatchingStep(RosterRun):
     def _apply_with_results(self, design: Design, inputs: MatchingInputs) -> Design:
         """Settings always; the last run's aggregates once there has been a run."""
         updated = matching.apply(design, inputs)
-        if self.results is None:
+        results = self.results
+        if results is None:
             return updated
         return updated.model_copy(
-            update={"matching": updated.matching.model_copy(update={"results": self.results})}
+            update={"matching": updated.matching.model_copy(update={"results": results})}
         )
+
+    @property
+    def results(self) -> MatchingResults | None:
+        """The last run's aggregates (what a save records), ``None`` before a run."""
+        return self.roster_run.results
 
     # ------------------------------------------------------------ widgets
 
     def build(self) -> list[w.Widget]:
+        self.roster_run = RosterRun(
+            self, self._roster_default, self._output_default, self._previous_default
+        )
         self.objective = self.field(
             "objective",
             box(
@@ -216,7 +224,7 @@ class MatchingStep(RosterRun):
             self.extra,
             self.column_map,
             self.effect,
-            *self.run_widgets(),
+            *self.roster_run.widgets,
         ]
 
     # ------------------------------------------------------------ translation
@@ -291,6 +299,7 @@ class MatchingStep(RosterRun):
         Raises:
             WorkbookError: only when ``run`` or ``save`` is true (headless runs fail loudly).
         """
+
         def configure(step: MatchingStep) -> None:
             given = (objective, weights, min_score, mentor_capacity)
             if any(v is not None for v in given):
@@ -311,9 +320,9 @@ class MatchingStep(RosterRun):
                         Problem("is not one of the modes", "use assign, group or shortlist",
                                 field="mode", value=str(mode))
                     )  # fmt: skip
-                step.mode.value = mode
+                step.roster_run.mode.value = mode
             if run:
-                step.run(raise_errors=True)
+                step.roster_run.run(raise_errors=True)
 
         return cls.launch(
             design_path,

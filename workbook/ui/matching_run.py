@@ -1,8 +1,8 @@
 """The run half of step 5: a roster (typed or uploaded), a run, its review and files.
 
-:class:`RosterRun` is the base of :class:`~workbook.ui.matching.MatchingStep`, which adds
-the settings half (weights, constraints) and the entry point. A run uses the settings
-on screen; roster data never enters the design.
+:class:`RosterRun` is a widget group that :class:`~workbook.ui.matching.MatchingStep` is
+built with (``step.roster_run``), beside the settings (weights, constraints). A run uses
+the settings on screen; roster data never enters the design.
 
 * The Run button matches in a background thread (:meth:`RosterRun.start`): the kernel
   keeps answering the page, so the progress bar moves, Cancel works and fields can be
@@ -69,28 +69,33 @@ def default_output(design_path: Path, output_dir: str | Path = "") -> Path:
 # --------------------------------------------------------------------------- the run
 
 
-class RosterRun(Step[MatchingInputs]):
-    """The widgets and behaviour of a matching run; subclassed by the matching step."""
+class RosterRun:
+    """The widgets and behaviour of a matching run, a group the matching step is built
+    with (``step.roster_run``): it runs with the settings the step holds now.
 
-    result: MatchResult | None
-    results: MatchingResults | None
-    excel_on_demand: bool = False
-    """Leave matches.xlsx out of a run until "Prepare the Excel file" is pressed. The app
-    sets it: building the file loads openpyxl (about 11 MB) into every session's kernel.
-    Notebooks, headless runs and the command line write it with every run."""
-    _roster_default: str
-    _output_default: Path
-    _previous_default: str
+    Attributes:
+        widgets: its widgets, in page order.
+    """
 
-    def _init_run(self) -> None:
-        """State a run needs; call before ``Step.__init__`` (which builds the widgets)."""
-        self.result = None
-        self.results = None
+    def __init__(
+        self, step: Step[MatchingInputs], roster: str, output: Path, previous: str
+    ) -> None:
+        self.step = step
+        self.result: MatchResult | None = None
+        self.results: MatchingResults | None = None
+        """The last run's aggregates, saved with the step's settings once there was a run."""
+        self.excel_on_demand = False
+        """Leave matches.xlsx out of a run until "Prepare the Excel file" is pressed. The
+        app sets it: building the file loads openpyxl (about 11 MB) into every session's
+        kernel. Notebooks, headless runs and the command line write it with every run."""
+        self._roster_default = roster
+        self._output_default = output
+        self._previous_default = previous
         self._worker: threading.Thread | None = None
         self._cancel = threading.Event()
+        self.widgets = self._build()
 
-    def run_widgets(self) -> list[w.Widget]:
-        """Create the run half's widgets; return them in display order."""
+    def _build(self) -> list[w.Widget]:
         self.roster_path = box(
             w.Text(description="Roster file", layout=w.Layout(width="600px")).add_class(
                 "wb-roster-path"
@@ -124,7 +129,7 @@ class RosterRun(Step[MatchingInputs]):
             ).add_class("wb-previous")
         )
         self.previous.value = self._previous_default
-        design_mode = Settings.from_design(self.snapshot.design).mode
+        design_mode = Settings.from_design(self.step.snapshot.design).mode
         self.mode = box(
             w.Dropdown(
                 description="Produce",
@@ -212,7 +217,7 @@ class RosterRun(Step[MatchingInputs]):
     @property
     def folder(self) -> Path:
         """The program's folder: the design's, where an uploaded roster is kept."""
-        return self.snapshot.path.parent
+        return self.step.snapshot.path.parent
 
     def shown(self, path: Path) -> str:
         """A file as messages name it: relative to the program's folder."""
@@ -253,7 +258,7 @@ class RosterRun(Step[MatchingInputs]):
         items = change["new"]
         if not items:
             return
-        with self._guard():
+        with self.step._guard():
             item = items[0]
             name, content = str(item["name"]), bytes(item["content"])
             self.upload.value = ()  # the kernel keeps no second copy
@@ -288,9 +293,9 @@ class RosterRun(Step[MatchingInputs]):
         """
         roster_upload.check_size(name, len(content))
         try:
-            design = matching_step.apply(self.snapshot.design, self.read())
+            design = matching_step.apply(self.step.snapshot.design, self.step.read())
         except InputError:
-            design = self.snapshot.design  # settings being edited: check with the saved ones
+            design = self.step.snapshot.design  # settings being edited: check with the saved ones
         load_roster(content, design.matching, name)
         return roster_upload.store(self.folder, content, roster_upload.kind(name, content))
 
@@ -334,13 +339,13 @@ class RosterRun(Step[MatchingInputs]):
         Args:
             raise_errors: re-raise the workbook's errors (headless runs fail loudly).
         """
-        with self._guard(headless=raise_errors):
+        with self.step._guard(headless=raise_errors):
             self.progress.value = 0
             self.stage.value = ""
             self.run_status.value = "<span class='wb-help'>Running...</span>"
             paths = [self.outdir]
             try:
-                design = matching_step.apply(self.snapshot.design, self.read())
+                design = matching_step.apply(self.step.snapshot.design, self.step.read())
                 roster = self._roster_path()
                 previous = self.previous.value.strip()
                 paths += [roster, *([Path(previous).expanduser()] if previous else [])]
@@ -383,7 +388,7 @@ class RosterRun(Step[MatchingInputs]):
         """What "Prepare the Excel file" does: add matches.xlsx to the last run's files."""
         if self.result is None:
             return False
-        with self._guard():
+        with self.step._guard():
             try:
                 exports.write_exports(self.result, self.outdir, excel=True)
             except WorkbookError as exc:
@@ -464,7 +469,7 @@ class RosterRun(Step[MatchingInputs]):
         )
 
     def _group_changed(self, _change: Any = None) -> None:
-        with self._guard():
+        with self.step._guard():
             self._show_charts()
 
     def _show_charts(self) -> None:
@@ -477,7 +482,7 @@ class RosterRun(Step[MatchingInputs]):
 
     def review(self, action: str) -> None:
         """Add a pin or a forbidden pair to review.csv; it applies on the next run."""
-        with self._guard():
+        with self.step._guard():
             mentee, mentor = self.review_mentee.value.strip(), self.review_mentor.value.strip()
             if not mentee or not mentor:
                 self.review_list.value = bullet_list(
@@ -503,7 +508,7 @@ class RosterRun(Step[MatchingInputs]):
             self._show_review("Run again to apply the review.")
 
     def clear_review(self) -> None:
-        with self._guard():
+        with self.step._guard():
             path = self.outdir / "review.csv"
             if path.exists():
                 path.unlink()
