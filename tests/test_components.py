@@ -288,7 +288,7 @@ def test_step_shows_what_the_design_holds(example_design: Path) -> None:
         "Suggested (not ticked)" in step.evaluation.benchmark_hints["closure.no_fault_exit"].value
     )
     assert step.policies["no_fault_exit"].value == design.policies.no_fault_exit
-    assert step.tools.value.splitlines() == design.resources.tools
+    assert step.resources["tools"].value.splitlines() == design.resources.tools
     assert [r.text["risk"].value for r in step.risk_rows] == [r.risk for r in design.risks]
     assert step.problems.value == "" and not step.save_button.disabled
 
@@ -439,8 +439,8 @@ def test_headless_and_interactive_runs_save_identical_designs(tmp_path: Path) ->
     step.evaluation.benchmark_boxes["closure.celebration"].value = False
     step.policies["code_of_conduct"].value = "The code of conduct applies"
     step.evaluation.tick_button.click()
-    step.budget.value = "EUR 5,000"
-    step.tools.value = "Workbook\nCalendar"
+    step.resources["budget"].value = "EUR 5,000"
+    step.resources["tools"].value = "Workbook\nCalendar"
     row = step.add_risk()
     row.text["risk"].value = "Mentors drop out"
     row.text["mitigation"].value = "Recognition"
@@ -503,8 +503,8 @@ def test_a_later_steps_save_and_hand_edits_are_kept(example_design: Path) -> Non
         snap,
     )
     step = ComponentsStep.from_params(str(example_design))
-    assert step.resource_notes.value == "Room bookings"
-    step.budget.value = "EUR 20,000"
+    assert step.resources["notes"].value == "Room bookings"
+    step.resources["budget"].value = "EUR 20,000"
     assert step.save() is True
     saved = store.load(example_design).design
     assert saved.resources.budget == "EUR 20,000"
@@ -536,7 +536,7 @@ def test_rows_follow_objectives_added_by_a_save_in_another_tab(example_design: P
         update={"objectives": [*purposes[0].objectives, SUCCESSORS]}
     )
     store.save(other.design.model_copy(update={"purposes": purposes}), other)
-    step.budget.value = "EUR 19,000"
+    step.resources["budget"].value = "EUR 19,000"
     assert step.save() is True
     assert "ready-now successors" in [row.objective for row in step.evaluation.measures]
     assert (
@@ -554,7 +554,7 @@ def test_save_refuses_when_someone_changed_this_steps_decisions(example_design: 
         ),
         other,
     )
-    step.budget.value = "EUR 1"
+    step.resources["budget"].value = "EUR 1"
     assert step.save() is False
     assert "changed by someone else" in step.status.value
     assert store.load(example_design).design.resources.budget == "none"

@@ -38,20 +38,52 @@ from workbook.ui.base import (
     text_field,
 )
 from workbook.ui.evaluation import EvaluationPlan, css_name
+from workbook.ui.forms import Field, build_form
 
 _RISK = ("risk", "mitigation", "owner")
-_POLICY_LABELS = {
-    "confidentiality": "Confidentiality",
-    "code_of_conduct": "Code of conduct",
-    "data_privacy": "Data privacy",
-    "no_fault_exit": "No-fault exit",
-}
-_POLICY_HELP = {
-    "confidentiality": "what stays in the relationship, and the manager's boundary (R2, R3)",
-    "code_of_conduct": "the conduct expected of mentors and mentees",
-    "data_privacy": "what data is used for matching, who sees it, how long it is kept",
-    "no_fault_exit": "how either side ends a match that does not work, without blame",
-}
+POLICIES = (
+    Field(
+        "policies.confidentiality",
+        "Confidentiality",
+        "wb-policy-confidentiality",
+        "lines",
+        "what stays in the relationship, and the manager's boundary (R2, R3)",
+    ),
+    Field(
+        "policies.code_of_conduct",
+        "Code of conduct",
+        "wb-policy-code-of-conduct",
+        "lines",
+        "the conduct expected of mentors and mentees",
+    ),
+    Field(
+        "policies.data_privacy",
+        "Data privacy",
+        "wb-policy-data-privacy",
+        "lines",
+        "what data is used for matching, who sees it, how long it is kept",
+    ),
+    Field(
+        "policies.no_fault_exit",
+        "No-fault exit",
+        "wb-policy-no-fault-exit",
+        "lines",
+        "how either side ends a match that does not work, without blame",
+    ),
+)
+RESOURCES = (
+    Field("resources.budget", "Budget", "wb-resource-budget", hint="e.g. EUR 18,000"),
+    Field(
+        "resources.coordinator_time",
+        "Coordinator time",
+        "wb-resource-coordinator-time",
+        hint="e.g. 0.4 FTE for the program year",
+    ),
+    Field("resources.tools", "Tools", "wb-resource-tools", "lines", "one tool per line"),
+    Field("resources.notes", "Notes", "wb-resource-notes", "lines", "anything else"),
+)
+LISTS = frozenset({"tools"})
+"""Resources that are lists, shown one item per line."""
 
 
 class ComponentBox:
@@ -180,33 +212,8 @@ class ComponentsStep(Step[ComponentsInputs]):
     def build(self) -> list[w.Widget]:
         self.boxes = {key: ComponentBox(self, key) for key in components.COMPONENTS}
         self.evaluation = EvaluationPlan(self)
-        # Policies and resources
-        self.policies = {
-            key: lines_field(
-                self,
-                f"policies.{key}",
-                _POLICY_LABELS.get(key, key.replace("_", " ").capitalize()),
-                f"wb-policy-{css_name(key)}",
-                placeholder=_POLICY_HELP.get(key, ""),
-            )
-            for key in components.POLICIES
-        }
-        self.budget = text_field(
-            self, "resources.budget", "Budget", "wb-resource-budget", placeholder="e.g. EUR 18,000"
-        )
-        self.coordinator_time = text_field(
-            self,
-            "resources.coordinator_time",
-            "Coordinator time",
-            "wb-resource-coordinator-time",
-            placeholder="e.g. 0.4 FTE for the program year",
-        )
-        self.tools = lines_field(
-            self, "resources.tools", "Tools", "wb-resource-tools", placeholder="one tool per line"
-        )
-        self.resource_notes = lines_field(
-            self, "resources.notes", "Notes", "wb-resource-notes", placeholder="anything else"
-        )
+        self.policies = build_form(self, POLICIES)
+        self.resources = build_form(self, RESOURCES)
         # Risks
         self.risk_rows: RowList[RiskWidgets] = RowList(self, "risks", "wb-risks")
         add_risk = w.Button(description="Add risk", icon="plus").add_class("wb-add-risk")
@@ -218,10 +225,7 @@ class ComponentsStep(Step[ComponentsInputs]):
             w.HTML("<h3>Policies</h3>"),
             *self.policies.values(),
             w.HTML("<h3>Resources</h3>"),
-            self.budget,
-            self.coordinator_time,
-            self.tools,
-            self.resource_notes,
+            *self.resources.values(),
             w.HTML("<h3>Risks and mitigations</h3>"),
             self.risk_rows.box,
             add_risk,
@@ -279,10 +283,8 @@ class ComponentsStep(Step[ComponentsInputs]):
             **self.evaluation.values(),
             policies={key: widget.value for key, widget in self.policies.items()},
             resources={
-                "budget": self.budget.value,
-                "coordinator_time": self.coordinator_time.value,
-                "tools": lines(self.tools.value),
-                "notes": self.resource_notes.value,
+                key: lines(widget.value) if key in LISTS else widget.value
+                for key, widget in self.resources.items()
             },
             risks=[row.values() for row in self.risk_rows],
         )
@@ -294,10 +296,7 @@ class ComponentsStep(Step[ComponentsInputs]):
             self.evaluation.show(inputs)
             for key, widget in self.policies.items():
                 widget.value = getattr(inputs.policies, key)
-            self.budget.value = inputs.resources.budget
-            self.coordinator_time.value = inputs.resources.coordinator_time
-            self.tools.value = "\n".join(inputs.resources.tools)
-            self.resource_notes.value = inputs.resources.notes
+            self._show_resources(inputs.resources.model_dump())
             self.risk_rows.replace(RiskWidgets(self, risk.model_dump()) for risk in inputs.risks)
 
     # ------------------------------------------------------------ entry point
@@ -410,19 +409,15 @@ class ComponentsStep(Step[ComponentsInputs]):
                     self.policies[key].value = getattr(given, key)
             if values.get("resources") is not None:
                 given_r = components.make_inputs(resources=values["resources"]).resources
-                for key in given_r.model_fields_set:
-                    value = getattr(given_r, key)
-                    widget = {
-                        "budget": self.budget,
-                        "coordinator_time": self.coordinator_time,
-                        "tools": self.tools,
-                        "notes": self.resource_notes,
-                    }[key]
-                    widget.value = "\n".join(value) if key == "tools" else value
+                self._show_resources(given_r.model_dump(include=given_r.model_fields_set))
             if values.get("risks") is not None:
                 rows = components.make_inputs(risks=values["risks"]).risks
                 self.risk_rows.replace(RiskWidgets(self, row.model_dump()) for row in rows)
         self.refresh()
+
+    def _show_resources(self, values: dict[str, Any]) -> None:
+        for key, value in values.items():
+            self.resources[key].value = "\n".join(value) if key in LISTS else value
 
     def _set_components(self, values: dict[str, Any]) -> None:
         given = {key: values[key] for key in components.COMPONENTS if values.get(key) is not None}

@@ -8,7 +8,8 @@ shows it; :mod:`workbook.ui.base` re-exports them for the steps.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, overload
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Generic, Literal, Protocol, TypeVar, overload
 
 import ipywidgets as w
 
@@ -152,3 +153,64 @@ def choice_field(
 def yes_no_field(step: Step[Any], name: str, label: str, css: str) -> w.Dropdown:
     """A yes / no / not decided choice (``True`` / ``False`` / ``None``)."""
     return choice_field(step, name, label, css, [("Yes", True), ("No", False)])
+
+
+def area_field(step: Step[Any], name: str, label: str, css: str, **kw: Any) -> w.Textarea:
+    """A text area for a sentence or two (its text is the value, not a list)."""
+    widget = w.Textarea(
+        description=label, layout=w.Layout(width="600px", height="60px"), **kw
+    ).add_class(css)
+    widget.style.description_width = "160px"
+    return step.field(name, widget)
+
+
+# ---------------------------------------------------------------- layouts as data
+# A form's fields are written down as data (path, label, kind, class, hint) and built by
+# the factories above, so every step lays out the same kind of decision the same way and
+# a field is one line to add.
+
+Kind = Literal["text", "lines", "area", "yes_no", "choice", "date"]
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field of a form: the input field it edits and how it is shown.
+
+    Attributes:
+        path: the input field path (``participation.voluntary``); its last part names it.
+        label: the label beside it.
+        css: its stable class (browser tests and styles select it).
+        kind: a one-line text, a list one item per line, a text area, yes / no, a choice
+            of ``options`` (with "not decided"), or a date.
+        hint: the placeholder of an empty text field.
+        options: ``(title, key)`` pairs of a choice.
+    """
+
+    path: str
+    label: str
+    css: str
+    kind: Kind = "text"
+    hint: str = ""
+    options: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def name(self) -> str:
+        return self.path.rsplit(".", 1)[-1]
+
+    def make(self, step: Step[Any]) -> w.Widget:
+        """The field's widget, registered in ``step``."""
+        if self.kind == "yes_no":
+            return yes_no_field(step, self.path, self.label, self.css)
+        if self.kind == "choice":
+            return choice_field(step, self.path, self.label, self.css, self.options)
+        if self.kind == "date":
+            picker = w.DatePicker(description=self.label).add_class(self.css)
+            picker.style.description_width = "160px"
+            return step.field(self.path, picker)
+        factory = {"text": text_field, "lines": lines_field, "area": area_field}[self.kind]
+        return factory(step, self.path, self.label, self.css, placeholder=self.hint)
+
+
+def build_form(step: Step[Any], layout: Sequence[Field]) -> dict[str, w.Widget]:
+    """Every field of ``layout`` built and registered in ``step``, by name, in order."""
+    return {f.name: f.make(step) for f in layout}

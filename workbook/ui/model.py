@@ -23,21 +23,65 @@ from workbook.ui.base import (
     RowList,
     Step,
     bullet_list,
-    choice_field,
     escape,
     plain,
-    text_field,
 )
+from workbook.ui.forms import Field, build_form
 from workbook.ui.people import People
 
-_INTAKES = [("Cohort (everyone starts together)", "cohort"), ("Rolling (join any time)", "rolling")]
-_CADENCES = [
-    ("Weekly", "weekly"),
-    ("Fortnightly", "fortnightly"),
-    ("Monthly", "monthly"),
-    ("As needed", "as_needed"),
-]
-_MODES = [("In person", "in_person"), ("Virtual", "virtual"), ("Hybrid", "hybrid")]
+
+def shape() -> tuple[Field, ...]:
+    """The relationship's shape, as the form shows it (the formats from models.yaml)."""
+    formats = tuple((e.title, e.key) for e in knowledge.catalogue("models"))
+    return (
+        Field("model.format", "Model", "wb-format", "choice", options=formats),
+        Field(
+            "model.intake",
+            "Intake",
+            "wb-intake",
+            "choice",
+            options=(
+                ("Cohort (everyone starts together)", "cohort"),
+                ("Rolling (join any time)", "rolling"),
+            ),
+        ),
+        Field("model.start_date", "Start date", "wb-start-date", "date"),
+        Field(
+            "model.duration_months",
+            "Duration (months)",
+            "wb-duration",
+            hint="9 to 12 months for mentoring",
+        ),
+        Field(
+            "model.cadence",
+            "Meetings",
+            "wb-cadence",
+            "choice",
+            options=(
+                ("Weekly", "weekly"),
+                ("Fortnightly", "fortnightly"),
+                ("Monthly", "monthly"),
+                ("As needed", "as_needed"),
+            ),
+        ),
+        Field(
+            "model.meeting_mode",
+            "Meeting mode",
+            "wb-meeting-mode",
+            "choice",
+            options=(("In person", "in_person"), ("Virtual", "virtual"), ("Hybrid", "hybrid")),
+        ),
+        Field(
+            "model.meeting_minutes", "Meeting length (min)", "wb-meeting-minutes", hint="e.g. 60"
+        ),
+        Field(
+            "model.group_size",
+            "Group size",
+            "wb-group-size",
+            hint="mentees per group (group and team formats)",
+        ),
+    )
+
 
 _NUMBERS = {
     "model": ("duration_months", "meeting_minutes", "group_size"),
@@ -157,39 +201,17 @@ class ModelStep(Step[ModelInputs]):
         return w.VBox([widget, note])
 
     def build(self) -> list[w.Widget]:
-        formats = [(e.title, e.key) for e in knowledge.catalogue("models")]
-        self.format = choice_field(self, "model.format", "Model", "wb-format", formats)
+        (
+            self.format,
+            self.intake,
+            self.start_date,
+            self.duration,
+            self.cadence,
+            self.meeting_mode,
+            self.meeting_minutes,
+            self.group_size,
+        ) = build_form(self, shape()).values()
         self.format_help = w.HTML().add_class("wb-format-help")
-        self.intake = choice_field(self, "model.intake", "Intake", "wb-intake", _INTAKES)
-        self.start_date = self.field(
-            "model.start_date", w.DatePicker(description="Start date").add_class("wb-start-date")
-        )
-        self.start_date.style.description_width = "160px"
-        self.duration = text_field(
-            self,
-            "model.duration_months",
-            "Duration (months)",
-            "wb-duration",
-            placeholder="9 to 12 months for mentoring",
-        )
-        self.cadence = choice_field(self, "model.cadence", "Meetings", "wb-cadence", _CADENCES)
-        self.meeting_mode = choice_field(
-            self, "model.meeting_mode", "Meeting mode", "wb-meeting-mode", _MODES
-        )
-        self.meeting_minutes = text_field(
-            self,
-            "model.meeting_minutes",
-            "Meeting length (min)",
-            "wb-meeting-minutes",
-            placeholder="e.g. 60",
-        )
-        self.group_size = text_field(
-            self,
-            "model.group_size",
-            "Group size",
-            "wb-group-size",
-            placeholder="mentees per group (group and team formats)",
-        )
         self.group_box = self.noted("model.group_size", self.group_size)
         self.milestone_rows: RowList[MilestoneRow] = RowList(
             self, "model.milestones", "wb-milestones"

@@ -26,23 +26,75 @@ import ipywidgets as w
 
 from workbook import knowledge
 from workbook.steps.model import ModelInputs
-from workbook.ui.base import escape, lines, lines_field, plain, text_field, yes_no_field
+from workbook.ui.base import escape, lines, lines_field, plain
+from workbook.ui.forms import Field, build_form
 
 if TYPE_CHECKING:
     from workbook.ui.model import ModelStep
 
 
-def area_field(
-    step: ModelStep, path: str, label: str, css: str, placeholder: str = ""
-) -> w.Textarea:
-    """A text area for a sentence or two, registered as the widget of ``path``."""
-    widget = w.Textarea(
-        description=label,
-        placeholder=placeholder,
-        layout=w.Layout(width="600px", height="60px"),
-    ).add_class(css)
-    widget.style.description_width = "160px"
-    return step.field(path, widget)
+PARTICIPATION = (
+    Field(
+        "participation.mentee_eligibility",
+        "Who can be a mentee",
+        "wb-mentee-eligibility",
+        "area",
+        "e.g. graduates in their first two years, any department",
+    ),
+    Field(
+        "participation.mentor_eligibility",
+        "Who can be a mentor",
+        "wb-mentor-eligibility",
+        "area",
+        "e.g. five years' experience, outside the mentee's reporting line",
+    ),
+    Field("participation.voluntary", "Voluntary for both", "wb-voluntary", "yes_no"),
+    Field("participation.both_roles_allowed", "Can be both roles", "wb-both-roles", "yes_no"),
+    Field("participation.expected_mentees", "Expected mentees", "wb-expected-mentees"),
+    Field("participation.expected_mentors", "Expected mentors", "wb-expected-mentors"),
+    Field(
+        "participation.mentor_capacity",
+        "Mentees per mentor",
+        "wb-mentor-capacity",
+        hint="default; a roster can set it per mentor",
+    ),
+    Field(
+        "participation.mentor_recognition",
+        "Mentor recognition",
+        "wb-mentor-recognition",
+        "area",
+        "how mentors are thanked and recognised (they are hard to attract)",
+    ),
+)
+"""Who takes part, as the form shows it."""
+
+BOUNDARY = (
+    Field(
+        "confidentiality.manager_hears_goals",
+        "Manager hears goals",
+        "wb-manager-hears-goals",
+        "yes_no",
+    ),
+    Field(
+        "confidentiality.manager_receives_progress",
+        "Manager gets progress",
+        "wb-manager-receives-progress",
+        "yes_no",
+    ),
+    Field(
+        "confidentiality.manager_directs_learning",
+        "Manager directs learning",
+        "wb-manager-directs-learning",
+        "yes_no",
+    ),
+    Field(
+        "confidentiality.feeds_performance_review",
+        "Feeds performance review",
+        "wb-feeds-performance-review",
+        "yes_no",
+    ),
+)
+"""The boundary's yes/no decisions (rules R2, R3 and R5 check them)."""
 
 
 class People:
@@ -58,48 +110,7 @@ class People:
     """
 
     def __init__(self, step: ModelStep) -> None:
-        people: dict[str, w.Widget] = {
-            "mentee_eligibility": area_field(
-                step,
-                "participation.mentee_eligibility",
-                "Who can be a mentee",
-                "wb-mentee-eligibility",
-                "e.g. graduates in their first two years, any department",
-            ),
-            "mentor_eligibility": area_field(
-                step,
-                "participation.mentor_eligibility",
-                "Who can be a mentor",
-                "wb-mentor-eligibility",
-                "e.g. five years' experience, outside the mentee's reporting line",
-            ),
-            "voluntary": yes_no_field(
-                step, "participation.voluntary", "Voluntary for both", "wb-voluntary"
-            ),
-            "both_roles_allowed": yes_no_field(
-                step, "participation.both_roles_allowed", "Can be both roles", "wb-both-roles"
-            ),
-            "expected_mentees": text_field(
-                step, "participation.expected_mentees", "Expected mentees", "wb-expected-mentees"
-            ),
-            "expected_mentors": text_field(
-                step, "participation.expected_mentors", "Expected mentors", "wb-expected-mentors"
-            ),
-            "mentor_capacity": text_field(
-                step,
-                "participation.mentor_capacity",
-                "Mentees per mentor",
-                "wb-mentor-capacity",
-                placeholder="default; a roster can set it per mentor",
-            ),
-            "mentor_recognition": area_field(
-                step,
-                "participation.mentor_recognition",
-                "Mentor recognition",
-                "wb-mentor-recognition",
-                "how mentors are thanked and recognised (they are hard to attract)",
-            ),
-        }
+        people = build_form(step, PARTICIPATION)
         self.people = people
 
         self.roles: dict[str, w.Textarea] = {}
@@ -125,40 +136,15 @@ class People:
         self.members.placeholder = "roles represented, one per line (not people's names)"
         role_boxes.append(self.members)
 
-        self.statement = area_field(
-            step,
+        self.statement = Field(
             "confidentiality.statement",
             "Boundary statement",
             "wb-confidentiality-statement",
+            "area",
             "what stays in the relationship and what the manager may hear",
-        )
+        ).make(step)
         self.statement.layout.height = "90px"
-        self.boundary = {
-            "manager_hears_goals": yes_no_field(
-                step,
-                "confidentiality.manager_hears_goals",
-                "Manager hears goals",
-                "wb-manager-hears-goals",
-            ),
-            "manager_receives_progress": yes_no_field(
-                step,
-                "confidentiality.manager_receives_progress",
-                "Manager gets progress",
-                "wb-manager-receives-progress",
-            ),
-            "manager_directs_learning": yes_no_field(
-                step,
-                "confidentiality.manager_directs_learning",
-                "Manager directs learning",
-                "wb-manager-directs-learning",
-            ),
-            "feeds_performance_review": yes_no_field(
-                step,
-                "confidentiality.feeds_performance_review",
-                "Feeds performance review",
-                "wb-feeds-performance-review",
-            ),
-        }
+        self.boundary = build_form(step, BOUNDARY)
 
         for widget in (self.members, *self.boundary.values()):
             widget.style.description_width = "200px"
