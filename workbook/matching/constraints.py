@@ -123,7 +123,7 @@ _BECAUSE = {
 class Pools:
     """Mentees and mentors as positions into the roster, and the pairs never allowed.
 
-    ``blocked`` maps a cause ("reporting line", "self", ...) to sorted pair keys
+    ``blocked`` maps a cause (:class:`Block`) to sorted pair keys
     ``mentee_pos * n_mentors + mentor_pos``.
     """
 
@@ -162,8 +162,81 @@ def _ancestors(manager: I64, people: I64, depth: int | None) -> tuple[I64, I64]:
     return np.concatenate(rows), np.concatenate(cols)
 
 
-def _id_positions(ids: Sequence[str], lookup: dict[str, int]) -> I64:
-    return np.array([lookup.get(i, -1) for i in ids], dtype=np.int64)
+@dataclass(frozen=True)
+class _Positions:
+    """Where each person of the roster sits in the mentee and the mentor pools."""
+
+    mentees: I64
+    mentors: I64
+    mentee_pos: I64
+    """Roster row -> position among the mentees, ``-1`` for someone who is not one."""
+    mentor_pos: I64
+    lookup: dict[str, int]
+    """Id -> roster row."""
+
+    @classmethod
+    def of(cls, roster: Roster) -> _Positions:
+        """The pools of a roster.
+
+        Raises:
+            MatchingError: the roster has no mentees or no mentors.
+        """
+        mentees = np.flatnonzero(roster.is_mentee).astype(np.int64)
+        mentors = np.flatnonzero(roster.is_mentor).astype(np.int64)
+        problems = [
+            Problem(f"the roster has no {who}s", f"set role to {who} or both", roster.file, "role")
+            for who, pool in (("mentee", mentees), ("mentor", mentors))
+            if not len(pool)
+        ]
+        if problems:
+            raise MatchingError(problems)
+        mentee_pos = np.full(len(roster), -1, np.int64)
+        mentee_pos[mentees] = np.arange(len(mentees))
+        mentor_pos = np.full(len(roster), -1, np.int64)
+        mentor_pos[mentors] = np.arange(len(mentors))
+        lookup = {str(v): i for i, v in enumerate(roster.ids)}
+        return cls(mentees, mentors, mentee_pos, mentor_pos, lookup)
+
+    @property
+    def m(self) -> int:
+        return len(self.mentors)
+
+    def keys(self, rows: I64, cols: I64) -> I64:
+        """Sorted unique pair keys of (mentee position, mentor position) pairs; pairs
+        where either side is not in its pool are left out."""
+        ok = (rows >= 0) & (cols >= 0)
+        return np.unique(rows[ok] * self.m + cols[ok])
+
+    def pairs(self, mentee_ids: Sequence[str], mentor_ids: Sequence[str]) -> I64:
+        """The pair keys of pairs given by ids (ids not in the roster are left out)."""
+        a = np.array([self.lookup.get(str(i), -1) for i in mentee_ids], dtype=np.int64)
+        b = np.array([self.lookup.get(str(i), -1) for i in mentor_ids], dtype=np.int64)
+        ok = (a >= 0) & (b >= 0)
+        return self.keys(self.mentee_pos[a[ok]], self.mentor_pos[b[ok]])
+
+
+def _reporting_line(roster: Roster, pos: _Positions, depth: int | None) -> dict[Block, I64]:
+    """Nobody above the mentee in the line mentors them (rule R1), and nobody below: the
+    same walk from every mentor blocks a mentor who reports to the mentee, because
+    mentoring never overlaps supervision (rule R3), which matters in reverse mentoring
+    where the mentor is the junior. Every chain is walked at once, a level a step."""
+    mentee_at, their_boss = _ancestors(roster.manager, pos.mentees, depth)
+    mentor_at, boss_of_mentor = _ancestors(roster.manager, pos.mentors, depth)
+    return {
+        Block.REPORTING_LINE: pos.keys(mentee_at, pos.mentor_pos[their_boss]),
+        Block.REPORTS_TO_YOU: pos.keys(pos.mentee_pos[boss_of_mentor], mentor_at),
+    }
+
+
+def _excluded(roster: Roster, pos: _Positions) -> I64:
+    """Whoever excludes someone is never matched with them, in either direction."""
+    rows, cols = [], []
+    for person, items in enumerate(split_list(roster.frame["exclude"])):
+        for other in items:
+            j = pos.lookup[other]
+            rows += [pos.mentee_pos[person], pos.mentee_pos[j]]
+            cols += [pos.mentor_pos[j], pos.mentor_pos[person]]
+    return pos.keys(np.array(rows, np.int64), np.array(cols, np.int64))
 
 
 def build_pools(
@@ -177,117 +250,57 @@ def build_pools(
     Raises:
         MatchingError: no mentees, no mentors, or a pin that breaks a hard rule.
     """
-    mentees = np.flatnonzero(roster.is_mentee).astype(np.int64)
-    mentors = np.flatnonzero(roster.is_mentor).astype(np.int64)
-    problems = []
-    if not len(mentees):
-        problems.append(
-            Problem("the roster has no mentees", "set role to mentee or both", roster.file, "role")
-        )
-    if not len(mentors):
-        problems.append(
-            Problem("the roster has no mentors", "set role to mentor or both", roster.file, "role")
-        )
-    if problems:
-        raise MatchingError(problems)
-    n, m = len(mentees), len(mentors)
-    capacity = roster.capacity[mentors].copy()
+    pos = _Positions.of(roster)
+    capacity = roster.capacity[pos.mentors].copy()
     capacity[capacity < 0] = settings.default_capacity
-    mentee_pos = np.full(len(roster), -1, np.int64)
-    mentee_pos[mentees] = np.arange(n)
-    mentor_pos = np.full(len(roster), -1, np.int64)
-    mentor_pos[mentors] = np.arange(m)
-
-    def keys(rows: I64, cols: I64) -> I64:
-        ok = (rows >= 0) & (cols >= 0)
-        return np.unique(rows[ok] * m + cols[ok])
-
-    blocked: dict[Block, I64] = {}
-    blocked[Block.SELF] = keys(mentee_pos[mentees], mentor_pos[mentees])
-    # Reporting line: walk up the manager chains of every mentee at once, one level a step
-    # (rule R1). The same walk from every mentor blocks the other direction too, a mentor
-    # who reports to the mentee: mentoring never overlaps supervision (rule R3), which
-    # matters in reverse mentoring where the mentor is the junior.
-    depth = settings.matching.reporting_line_depth
-    mentee_at, their_boss = _ancestors(roster.manager, mentees, depth)
-    mentor_at, boss_of_mentor = _ancestors(roster.manager, mentors, depth)
-    blocked[Block.REPORTING_LINE] = keys(mentee_at, mentor_pos[their_boss])
-    blocked[Block.REPORTS_TO_YOU] = keys(mentee_pos[boss_of_mentor], mentor_at)
-    lookup = {str(v): i for i, v in enumerate(roster.ids)}
-    ex_rows, ex_cols = [], []
-    for person, items in enumerate(split_list(roster.frame["exclude"])):
-        for other in items:
-            j = lookup[other]
-            ex_rows += [mentee_pos[person], mentee_pos[j]]
-            ex_cols += [mentor_pos[j], mentor_pos[person]]
-    blocked[Block.EXCLUDED] = keys(np.array(ex_rows, np.int64), np.array(ex_cols, np.int64))
+    blocked: dict[Block, I64] = {
+        Block.SELF: pos.keys(pos.mentee_pos[pos.mentees], pos.mentor_pos[pos.mentees]),
+        **_reporting_line(roster, pos, settings.matching.reporting_line_depth),
+        Block.EXCLUDED: _excluded(roster, pos),
+    }
     if previous is not None:
-        a = _id_positions(list(previous["mentee_id"]), lookup)
-        b = _id_positions(list(previous["mentor_id"]), lookup)
-        ok = (a >= 0) & (b >= 0)
-        blocked[Block.PREVIOUS] = keys(mentee_pos[a[ok]], mentor_pos[b[ok]])
+        blocked[Block.PREVIOUS] = pos.pairs(
+            list(previous["mentee_id"]), list(previous["mentor_id"])
+        )
     pins: list[tuple[int, int]] = []
     if review is not None:
-        a = _id_positions([p[0] for p in review.forbids], lookup)
-        b = _id_positions([p[1] for p in review.forbids], lookup)
-        ok = (a >= 0) & (b >= 0)
-        blocked[Block.FORBIDDEN] = keys(mentee_pos[a[ok]], mentor_pos[b[ok]])
-        pins = _check_pins(
-            review, lookup, mentee_pos, mentor_pos, capacity, blocked, m, roster.file
-        )
-    return Pools(roster, settings, mentees, mentors, capacity, blocked, pins)
+        forbids = review.forbids
+        blocked[Block.FORBIDDEN] = pos.pairs([p[0] for p in forbids], [p[1] for p in forbids])
+        pins = _check_pins(review, pos, capacity, blocked, roster.file)
+    return Pools(roster, settings, pos.mentees, pos.mentors, capacity, blocked, pins)
 
 
 def _check_pins(
-    review: Review,
-    lookup: dict[str, int],
-    mentee_pos: I64,
-    mentor_pos: I64,
-    capacity: I64,
-    blocked: dict[Block, I64],
-    m: int,
-    file: str,
+    review: Review, pos: _Positions, capacity: I64, blocked: dict[Block, I64], file: str
 ) -> list[tuple[int, int]]:
-    """Pins override the score, never a hard rule, a mentor's capacity or one mentor each."""
+    """Pins override the score, never a hard rule, a mentor's capacity or one mentor each.
+
+    Raises:
+        MatchingError: one problem per pin that cannot be kept.
+    """
+    m = pos.m
     problems, pins, used = [], [], np.zeros(m, np.int64)
     seen: set[int] = set()
     for mentee_id, mentor_id in review.pins:
-        a, b = lookup.get(mentee_id, -1), lookup.get(mentor_id, -1)
-        i = int(mentee_pos[a]) if a >= 0 else -1
-        j = int(mentor_pos[b]) if b >= 0 else -1
+        a, b = pos.lookup.get(mentee_id, -1), pos.lookup.get(mentor_id, -1)
+        i = int(pos.mentee_pos[a]) if a >= 0 else -1
+        j = int(pos.mentor_pos[b]) if b >= 0 else -1
         where = f"pin {mentee_id} -> {mentor_id}"
-        if i < 0 or j < 0:
-            problems.append(
-                Problem(
-                    f"{where}: not a mentee and a mentor of this roster", "remove the pin", file
-                )
-            )
-            continue
         causes = [c for c, k in blocked.items() if k.size and np.isin(i * m + j, k)]
-        if causes:
-            problems.append(
-                Problem(
-                    f"{where}: the pair is not allowed ({', '.join(causes)})",
-                    "remove the pin",
-                    file,
-                )
-            )
+        if i < 0 or j < 0:
+            why, fix = "not a mentee and a mentor of this roster", "remove the pin"
+        elif causes:
+            why, fix = f"the pair is not allowed ({', '.join(causes)})", "remove the pin"
         elif i in seen:
-            problems.append(
-                Problem(f"{where}: the mentee is pinned twice", "keep one pin per mentee", file)
-            )
+            why, fix = "the mentee is pinned twice", "keep one pin per mentee"
         elif used[j] >= capacity[j]:
-            problems.append(
-                Problem(
-                    f"{where}: the mentor is over capacity",
-                    "raise the capacity or remove a pin",
-                    file,
-                )
-            )
+            why, fix = "the mentor is over capacity", "raise the capacity or remove a pin"
         else:
             seen.add(i)
             used[j] += 1
             pins.append((i, j))
+            continue
+        problems.append(Problem(f"{where}: {why}", fix, file))
     if problems:
         raise MatchingError(problems)
     return pins

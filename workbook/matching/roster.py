@@ -20,6 +20,7 @@ case, spaces and hyphens are forgiven, so ``Manager ID`` is ``manager_id``)::
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -110,27 +111,207 @@ def required_columns(matching: Matching) -> dict[str, str]:
 # --------------------------------------------------------------------------- validating
 
 
+@dataclass
+class _Reading:
+    """One roster being judged: the table, where each row is in the file, the problems
+    found so far, and the typed columns the checks fill in."""
+
+    frame: pd.DataFrame
+    rows: npt.NDArray[np.int64]
+    """File row of each position (the header is row 1)."""
+    name: str
+    present: frozenset[str]
+    problems: list[Problem] = field(default_factory=list)
+    ids: npt.NDArray[np.object_] = field(default_factory=lambda: np.zeros(0, dtype=object))
+    duplicate: npt.NDArray[np.bool_] = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    index: dict[str, int] = field(default_factory=dict)
+    """Id -> position, for ids that are usable references (not empty, not repeated)."""
+    is_mentor: npt.NDArray[np.bool_] = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    is_mentee: npt.NDArray[np.bool_] = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    level: npt.NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
+    capacity: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
+    manager: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
+
+    def report(self, mask: npt.NDArray[np.bool_], column: str, message: str, fix: str) -> None:
+        """One problem per row where ``mask`` holds, with the cell's value."""
+        for i in np.flatnonzero(mask):
+            value = self.frame.at[int(i), column]
+            self.problems.append(
+                Problem(message, fix, self.name, column, int(self.rows[i]), str(value))
+            )
+
+    def problem(self, i: int, column: str, message: str, fix: str, value: object) -> None:
+        """One problem at position ``i``."""
+        self.problems.append(
+            Problem(message, fix, self.name, column, int(self.rows[i]), str(value))
+        )
+
+
+_COLUMN_CHECKS: list[Callable[[_Reading], None]] = []
+"""The checks :func:`validate` runs, in order; later ones may use what earlier ones read
+(the manager check uses the ids)."""
+
+
+def _column_check(func: Callable[[_Reading], None]) -> Callable[[_Reading], None]:
+    """Register a check of the roster's rows (as the rules register theirs)."""
+    _COLUMN_CHECKS.append(func)
+    return func
+
+
+@_column_check
+def _ids(r: _Reading) -> None:
+    """Every person has an id, and no id is used twice."""
+    r.ids = r.frame["id"].to_numpy(dtype=object)
+    r.report(r.ids == "", "id", "id is empty", "give every person a unique id")
+    r.duplicate = r.frame["id"].duplicated(keep="first").to_numpy() & (r.ids != "")
+    first_row = {v: int(row) for v, row in zip(r.ids[::-1], r.rows[::-1], strict=True)}
+    for k in np.flatnonzero(r.duplicate):
+        r.problem(
+            int(k),
+            "id",
+            f"duplicate id: also on row {first_row[r.ids[k]]}",
+            "give every person a unique id",
+            r.ids[k],
+        )
+    r.index = {v: i for i, v in enumerate(r.ids) if v != "" and not r.duplicate[i]}
+
+
+@_column_check
+def _roles(r: _Reading) -> None:
+    """Each role is mentor, mentee, both, or empty for someone who does not take part."""
+    role = r.frame["role"].str.lower().replace(ROLE_ALIASES).to_numpy(dtype=object)
+    r.report(
+        ~np.isin(role, list(ROLES)),
+        "role",
+        "unknown role",
+        "write mentor, mentee, both, or leave it empty for someone who does not take part",
+    )
+    r.is_mentor = np.isin(role, ["mentor", "both"])
+    r.is_mentee = np.isin(role, ["mentee", "both"])
+
+
+def _whole_numbers(
+    r: _Reading, column: str
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
+    """A column's numbers (``nan`` where empty or not a number) and where they are whole."""
+    numbers = pd.to_numeric(r.frame[column].replace("", np.nan), errors="coerce").to_numpy(
+        float, copy=True
+    )
+    whole = np.isfinite(numbers) & (np.mod(np.nan_to_num(numbers), 1) == 0)
+    return numbers, whole
+
+
+@_column_check
+def _levels(r: _Reading) -> None:
+    """A seniority level is a whole number (1, 2, 3 ...), or empty."""
+    level, whole = _whole_numbers(r, "level")
+    bad = (r.frame["level"].to_numpy(dtype=object) != "") & ~whole
+    r.report(bad, "level", "level is not a whole number", "write the seniority as 1, 2, 3 ...")
+    level[bad] = np.nan
+    r.level = level
+
+
+@_column_check
+def _capacities(r: _Reading) -> None:
+    """A mentor's capacity is a whole number, 0 or more, or empty (the design's default)."""
+    cap, whole = _whole_numbers(r, "capacity")
+    r.report(
+        (r.frame["capacity"].to_numpy(dtype=object) != "") & ~whole,
+        "capacity",
+        "capacity is not a whole number",
+        "write how many mentees this mentor can take (0 for none), or leave it empty",
+    )
+    r.report(
+        whole & (cap < 0),
+        "capacity",
+        "capacity is negative",
+        "write 0 or more (0 means this mentor takes no mentees this time)",
+    )
+    r.capacity = np.where(whole & (cap >= 0), np.nan_to_num(cap), -1).astype(np.int64)
+
+
+@_column_check
+def _managers(r: _Reading) -> None:
+    """Every manager is a person of the roster, and no reporting line goes round in a
+    circle (rule R1 follows the line to its top)."""
+    r.manager = np.full(len(r.frame), -1, dtype=np.int64)
+    for i, m in enumerate(r.frame["manager_id"].to_numpy(dtype=object)):
+        if m == "":
+            continue
+        j = r.index.get(m)
+        if j is None:
+            r.problem(
+                i,
+                "manager_id",
+                "manager_id is not an id in this roster",
+                "add the manager as a row (role empty if they do not take part) or correct the id",
+                m,
+            )
+        else:
+            r.manager[i] = j
+    r.problems.extend(_cycles(r.manager, r.ids, r.rows, r.name))
+
+
+@_column_check
+def _timezones(r: _Reading) -> None:
+    """A time zone is an IANA name (Europe/London), or empty."""
+    if "timezone" not in r.present:
+        return
+    for value, where in r.frame.groupby("timezone").groups.items():
+        if value and utc_offset_hours(str(value)) is None:
+            for i in where:
+                r.problem(
+                    int(i),
+                    "timezone",
+                    "timezone is not an IANA time zone name",
+                    "write a name such as Europe/London or America/New_York",
+                    value,
+                )
+
+
+@_column_check
+def _references(r: _Reading) -> None:
+    """Preferences and exclusions name people of the roster by id."""
+    for column in ("preferences", "exclude"):
+        if column not in r.present:
+            continue
+        for i, items in enumerate(split_list(r.frame[column])):
+            for item in items:
+                if item not in r.index:
+                    r.problem(
+                        i,
+                        column,
+                        f"{column} names an id that is not in this roster",
+                        "correct the id or remove it from the list",
+                        item,
+                    )
+
+
+def _missing_columns(frame: pd.DataFrame, matching: Matching, name: str) -> list[Problem]:
+    return [
+        Problem(
+            f"required column {column!r} is missing ({why})",
+            f"add a column named {column!r}, or map your column to it in the design's "
+            "matching.column_map",
+            name,
+            row=1,
+            field=column,
+        )
+        for column, why in required_columns(matching).items()
+        if column not in frame.columns
+    ]
+
+
 def validate(frame: pd.DataFrame, matching: Matching, name: str) -> Roster:
-    """Check a canonical-column table and build the :class:`Roster`.
+    """Check a canonical-column table and build the :class:`Roster`: the required
+    columns, then every registered column check, each problem with its row.
 
     Raises:
         RosterError: with one problem per bad cell, duplicate, unknown reference and
             manager cycle, in row order.
     """
-    problems: list[Problem] = []
-    missing = [(c, why) for c, why in required_columns(matching).items() if c not in frame.columns]
-    for column, why in missing:
-        problems.append(
-            Problem(
-                f"required column {column!r} is missing ({why})",
-                f"add a column named {column!r}, or map your column to it in the design's "
-                "matching.column_map",
-                name,
-                row=1,
-                field=column,
-            )
-        )
-    if missing and any(c in ALWAYS_REQUIRED for c, _ in missing):
+    problems = _missing_columns(frame, matching, name)
+    if any(p.field in ALWAYS_REQUIRED for p in problems):
         raise RosterError(problems)
     if frame.empty:
         problems.append(
@@ -143,135 +324,24 @@ def validate(frame: pd.DataFrame, matching: Matching, name: str) -> Roster:
         if column not in frame.columns:
             frame[column] = ""
     frame = frame[[*CANONICAL, *[c for c in frame.columns if c not in CANONICAL]]]
-    n = len(frame)
     # File row numbers (the header is row 1) from the reader; positions from here on.
+    n = len(frame)
     rows = frame.index.to_numpy(dtype=np.int64) if frame.index.name == "row" else np.arange(n) + 2
-    frame = frame.reset_index(drop=True)
-
-    def report(mask: npt.NDArray[np.bool_], column: str, message: str, fix: str) -> None:
-        for i in np.flatnonzero(mask):
-            value = frame.at[int(i), column]
-            problems.append(Problem(message, fix, name, column, int(rows[i]), str(value)))
-
-    ids = frame["id"].to_numpy(dtype=object)
-    report(ids == "", "id", "id is empty", "give every person a unique id")
-    dup = frame["id"].duplicated(keep="first").to_numpy() & (ids != "")
-    first_row = {v: int(r) for v, r in zip(ids[::-1], rows[::-1], strict=True)}
-    for k in np.flatnonzero(dup):
-        problems.append(
-            Problem(
-                f"duplicate id: also on row {first_row[ids[k]]}",
-                "give every person a unique id",
-                name,
-                "id",
-                int(rows[k]),
-                str(ids[k]),
-            )
-        )
-
-    role = frame["role"].str.lower().replace(ROLE_ALIASES).to_numpy(dtype=object)
-    known_role = np.isin(role, list(ROLES))
-    report(
-        ~known_role,
-        "role",
-        "unknown role",
-        "write mentor, mentee, both, or leave it empty for someone who does not take part",
-    )
-    is_mentor = np.isin(role, ["mentor", "both"])
-    is_mentee = np.isin(role, ["mentee", "both"])
-
-    level = pd.to_numeric(frame["level"].replace("", np.nan), errors="coerce").to_numpy(
-        float, copy=True
-    )
-    bad_level = (frame["level"].to_numpy(dtype=object) != "") & ~(
-        np.isfinite(level) & (np.mod(np.nan_to_num(level), 1) == 0)
-    )
-    report(bad_level, "level", "level is not a whole number", "write the seniority as 1, 2, 3 ...")
-    level[bad_level] = np.nan
-
-    cap_text = frame["capacity"].to_numpy(dtype=object)
-    cap = pd.to_numeric(frame["capacity"].replace("", np.nan), errors="coerce").to_numpy(
-        float, copy=True
-    )
-    cap_ok = np.isfinite(cap) & (np.mod(np.nan_to_num(cap), 1) == 0)
-    report(
-        (cap_text != "") & ~cap_ok,
-        "capacity",
-        "capacity is not a whole number",
-        "write how many mentees this mentor can take (0 for none), or leave it empty",
-    )
-    report(
-        cap_ok & (cap < 0),
-        "capacity",
-        "capacity is negative",
-        "write 0 or more (0 means this mentor takes no mentees this time)",
-    )
-    capacity = np.where(cap_ok & (cap >= 0), np.nan_to_num(cap), -1).astype(np.int64)
-
-    index = {v: i for i, v in enumerate(ids) if v != "" and not dup[i]}
-    manager = np.full(n, -1, dtype=np.int64)
-    for i, m in enumerate(frame["manager_id"].to_numpy(dtype=object)):
-        if m == "":
-            continue
-        j = index.get(m)
-        if j is None:
-            problems.append(
-                Problem(
-                    "manager_id is not an id in this roster",
-                    "add the manager as a row (role empty if they do not take part) or correct "
-                    "the id",
-                    name,
-                    "manager_id",
-                    int(rows[i]),
-                    m,
-                )
-            )
-        else:
-            manager[i] = j
-    problems.extend(_cycles(manager, ids, rows, name))
-
-    if "timezone" in present:
-        for value, where in frame.groupby("timezone").groups.items():
-            if value and utc_offset_hours(str(value)) is None:
-                for i in where:
-                    problems.append(
-                        Problem(
-                            "timezone is not an IANA time zone name",
-                            "write a name such as Europe/London or America/New_York",
-                            name,
-                            "timezone",
-                            int(rows[int(i)]),
-                            str(value),
-                        )
-                    )
-    for column in ("preferences", "exclude"):
-        if column not in present:
-            continue
-        for i, items in enumerate(split_list(frame[column])):
-            for item in items:
-                if item not in index:
-                    problems.append(
-                        Problem(
-                            f"{column} names an id that is not in this roster",
-                            "correct the id or remove it from the list",
-                            name,
-                            column,
-                            int(rows[i]),
-                            item,
-                        )
-                    )
-    if problems:
-        problems.sort(key=lambda p: p.row or 0)
-        raise RosterError(problems)
+    reading = _Reading(frame.reset_index(drop=True), rows, name, present, problems)
+    for check in _COLUMN_CHECKS:
+        check(reading)
+    if reading.problems:
+        reading.problems.sort(key=lambda p: p.row or 0)
+        raise RosterError(reading.problems)
     return Roster(
-        frame=frame,
+        frame=reading.frame,
         file=name,
         encoding="",
-        is_mentor=is_mentor,
-        is_mentee=is_mentee,
-        manager=manager,
-        level=level,
-        capacity=capacity,
+        is_mentor=reading.is_mentor,
+        is_mentee=reading.is_mentee,
+        manager=reading.manager,
+        level=reading.level,
+        capacity=reading.capacity,
         columns_present=present,
     )
 
