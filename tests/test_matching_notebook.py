@@ -92,23 +92,23 @@ def test_run_review_and_save_aggregates(workdir: Path) -> None:
     assert (workdir / "out" / "matches.csv").exists()
     # Forbid the first match, run again: that pair is gone.
     first = result.matches.iloc[0]
-    step.roster_run.review_mentee.value, step.roster_run.review_mentor.value = (
+    step.roster_run.review_panel.mentee.value, step.roster_run.review_panel.mentor.value = (
         first.mentee_id,
         first.mentor_id,
     )
-    step.roster_run.review("forbid")
-    assert "forbid" in step.roster_run.review_list.value
+    step.roster_run.review_panel.review("forbid")
+    assert "forbid" in step.roster_run.review_panel.listing.value
     again = step.roster_run.run(raise_errors=True)
     assert again is not None
     pairs = set(zip(again.matches.mentee_id, again.matches.mentor_id, strict=True))
     assert (first.mentee_id, first.mentor_id) not in pairs
     # Pin a pair the optimiser did not choose.
     other = again.matches[again.matches.mentor_id != first.mentor_id].iloc[0].mentor_id
-    step.roster_run.review_mentee.value, step.roster_run.review_mentor.value = (
+    step.roster_run.review_panel.mentee.value, step.roster_run.review_panel.mentor.value = (
         first.mentee_id,
         other,
     )
-    step.roster_run.review("pin")
+    step.roster_run.review_panel.review("pin")
     pinned = step.roster_run.run(raise_errors=True)
     assert pinned is not None
     assert pinned.matches.set_index("mentee_id").loc[first.mentee_id, "mentor_id"] == other

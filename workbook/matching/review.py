@@ -98,3 +98,27 @@ def write_rows(path: Path, rows: list[dict[str, str]]) -> None:
     writer.writeheader()
     writer.writerows(rows)
     atomic_write(path, buffer.getvalue().encode("utf-8"))
+
+
+def add(path: Path, mentee: str, mentor: str, action: str) -> None:
+    """Record a pin or a forbidden pair in the review file.
+
+    One pin per mentee: a new pin replaces the mentee's old one; a pair has one action,
+    the latest.
+
+    Raises:
+        StoreError: the file could not be written (the previous one is intact).
+    """
+    rows = [
+        r
+        for r in read_rows(path)
+        if (r["mentee_id"], r["mentor_id"]) != (mentee, mentor)
+        and not (action == "pin" == r["action"] and r["mentee_id"] == mentee)
+    ]
+    rows.append({"mentee_id": mentee, "mentor_id": mentor, "action": action})
+    write_rows(path, rows)
+
+
+def clear(path: Path) -> None:
+    """Remove every pin and forbidden pair (the review file goes)."""
+    path.unlink(missing_ok=True)

@@ -28,7 +28,6 @@ from workbook import matching, places
 from workbook.design import MatchingResults
 from workbook.errors import InputError, Problem, WorkbookError
 from workbook.matching import exports
-from workbook.matching import review as review_file
 from workbook.matching.constraints import Settings
 from workbook.matching.explain import MatchResult
 from workbook.matching.roster import load_roster
@@ -38,6 +37,7 @@ from workbook.ui import roster_upload
 from workbook.ui.base import Step, bullet_list, escape
 from workbook.ui.match_results import DOWNLOADS, charts, download_link, table_html
 from workbook.ui.page import shown_path
+from workbook.ui.review import ReviewPanel
 
 STAGES = {  # a stage of workbook.matching.match -> where its share of the bar starts, words
     "load": (0.0, "Reading the roster"),
@@ -96,6 +96,20 @@ class RosterRun:
         self.widgets = self._build()
 
     def _build(self) -> list[w.Widget]:
+        self.review_panel = ReviewPanel(self.step, lambda: self.outdir)
+        return [
+            w.HTML("<h3>Run on a roster</h3>"),
+            *self._files(),
+            *self._run_bar(),
+            *self._results(),
+            *self.review_panel.widgets,
+            w.HTML("<h3>Download</h3>"),
+            self.downloads,
+            self.excel_button,
+        ]
+
+    def _files(self) -> list[w.Widget]:
+        """Where the roster, the outputs and a previous cohort's pairs are; what to make."""
         self.roster_path = box(
             w.Text(description="Roster file", layout=w.Layout(width="600px")).add_class(
                 "wb-roster-path"
@@ -142,6 +156,16 @@ class RosterRun:
                 layout=w.Layout(width="600px"),
             ).add_class("wb-mode")
         )
+        return [
+            w.HBox([self.roster_path, self.upload]),
+            self.upload_status,
+            self.output,
+            self.previous,
+            self.mode,
+        ]
+
+    def _run_bar(self) -> list[w.Widget]:
+        """Run, Cancel, the progress of a run and what became of it."""
         self.run_button = w.Button(
             description="Run matching", button_style="success", icon="play"
         ).add_class("wb-run")
@@ -156,6 +180,13 @@ class RosterRun:
         self.progress = w.FloatProgress(min=0, max=1, description="").add_class("wb-progress")
         self.stage = w.HTML().add_class("wb-stage")
         self.run_status = w.HTML().add_class("wb-run-status")
+        return [
+            w.HBox([self.run_button, self.cancel_button, self.progress, self.stage]),
+            self.run_status,
+        ]
+
+    def _results(self) -> list[w.Widget]:
+        """The last run: its summary, charts, matches, unmatched mentees, and files."""
         self.summary = w.HTML().add_class("wb-summary")
         self.group_by = w.Dropdown(
             description="Compare by", options=["department", "level", "timezone"]
@@ -165,15 +196,6 @@ class RosterRun:
         self.matches = w.HTML().add_class("wb-matches-box")
         self.unmatched = w.HTML().add_class("wb-unmatched-box")
         self.mode_table = w.HTML().add_class("wb-mode-box")
-        self.review_mentee = w.Text(description="Mentee id").add_class("wb-review-mentee")
-        self.review_mentor = w.Text(description="Mentor id").add_class("wb-review-mentor")
-        pin = w.Button(description="Pin pair", icon="thumb-tack").add_class("wb-pin")
-        forbid = w.Button(description="Forbid pair", icon="ban").add_class("wb-forbid")
-        clear = w.Button(description="Clear review", icon="eraser").add_class("wb-clear-review")
-        pin.on_click(lambda _b: self.review("pin"))
-        forbid.on_click(lambda _b: self.review("forbid"))
-        clear.on_click(lambda _b: self.clear_review())
-        self.review_list = w.HTML().add_class("wb-review-list")
         self.downloads = w.HTML().add_class("wb-downloads")
         self.excel_button = w.Button(
             description="Prepare the Excel file",
@@ -183,29 +205,12 @@ class RosterRun:
         ).add_class("wb-prepare-xlsx")
         self.excel_button.on_click(lambda _b: self.prepare_excel())
         return [
-            w.HTML("<h3>Run on a roster</h3>"),
-            w.HBox([self.roster_path, self.upload]),
-            self.upload_status,
-            self.output,
-            self.previous,
-            self.mode,
-            w.HBox([self.run_button, self.cancel_button, self.progress, self.stage]),
-            self.run_status,
             self.summary,
             self.group_by,
             self.charts,
             self.matches,
             self.unmatched,
             self.mode_table,
-            w.HTML(
-                "<h3>Review</h3><p class='wb-help'>Pin a pair to keep it, forbid one to "
-                "rule it out; then run again. Kept in review.csv in the output folder.</p>"
-            ),
-            w.HBox([self.review_mentee, self.review_mentor, pin, forbid, clear]),
-            self.review_list,
-            w.HTML("<h3>Download</h3>"),
-            self.downloads,
-            self.excel_button,
         ]
 
     # ------------------------------------------------------------ run
@@ -349,7 +354,7 @@ class RosterRun:
                 roster = self._roster_path()
                 previous = self.previous.value.strip()
                 paths += [roster, *([Path(previous).expanduser()] if previous else [])]
-                review = self.outdir / "review.csv"
+                review = self.review_panel.path
                 result = matching.match(
                     design,
                     roster,
@@ -458,7 +463,7 @@ class RosterRun:
             )
         else:
             self.mode_table.value = ""
-        self._show_review()
+        self.review_panel.show()
         self._show_downloads()
         self.progress.value = 1.0
         self.run_status.value = (
@@ -477,54 +482,3 @@ class RosterRun:
             return
         figures = charts(self.result, self.group_by.value)
         self.charts.children = [w.HTML(svg) for svg in figures]
-
-    # ------------------------------------------------------------ review
-
-    def review(self, action: str) -> None:
-        """Add a pin or a forbidden pair to review.csv; it applies on the next run."""
-        with self.step._guard():
-            mentee, mentor = self.review_mentee.value.strip(), self.review_mentor.value.strip()
-            if not mentee or not mentor:
-                self.review_list.value = bullet_list(
-                    ["Type a mentee id and a mentor id first."], "wb-problems"
-                )
-                return
-            path = self.outdir / "review.csv"
-            # One pin per mentee: a new pin replaces their old one. A pair has one action.
-            rows = [
-                r
-                for r in review_file.read_rows(path)
-                if (r["mentee_id"], r["mentor_id"]) != (mentee, mentor)
-                and not (action == "pin" == r["action"] and r["mentee_id"] == mentee)
-            ]
-            rows.append({"mentee_id": mentee, "mentor_id": mentor, "action": action})
-            try:
-                review_file.write_rows(path, rows)
-            except WorkbookError as exc:
-                self.review_list.value = bullet_list(
-                    [escape(x) for x in exc.lines()], "wb-problems"
-                )
-                return
-            self._show_review("Run again to apply the review.")
-
-    def clear_review(self) -> None:
-        with self.step._guard():
-            path = self.outdir / "review.csv"
-            if path.exists():
-                path.unlink()
-            self._show_review()
-
-    def _show_review(self, note: str = "") -> None:
-        rows = review_file.read_rows(self.outdir / "review.csv")
-        items = [
-            f"{escape(r['action'])}: {escape(r['mentee_id'])} with {escape(r['mentor_id'])}"
-            for r in rows
-        ]
-        text = (
-            bullet_list(items, "wb-review-items")
-            if items
-            else "<p class='wb-help'>No pins or forbidden pairs.</p>"
-        )
-        if note:
-            text += f"<p class='wb-help wb-review-note'>{escape(note)}</p>"
-        self.review_list.value = text
