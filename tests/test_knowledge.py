@@ -20,11 +20,12 @@ CATALOGUES = sorted(
     p.stem
     for p in KNOWLEDGE.glob("*.yaml")
     if isinstance(yaml.safe_load(p.read_text(encoding="utf-8")), list)
+    and p.stem != "sources"  # the list of what the others cite
 )
 
 
-# A source is a seed text (000 to 004) or a public framework the domain brief names.
-CITES = re.compile(r"\b00[0-4]\b|MENTOR|Zachary|International Mentoring Association|domain brief")
+# A source is a numbered text of sources.yaml (000 to 004) or a public framework.
+CITES = re.compile(r"\b00[0-4]\b|MENTOR|Zachary|International Mentoring Association|workbook guidance")
 
 
 def test_the_catalogues_are_found() -> None:
@@ -187,3 +188,18 @@ def test_the_fast_loader_reads_every_file_as_pyyaml_safe_load_does() -> None:
     texts.append((root / "examples" / "graduate-program" / "design.yaml").read_text("utf-8"))
     for text in texts:
         assert knowledge.safe_load(text) == yaml.safe_load(text)
+
+
+def test_every_numbered_source_cited_is_listed_in_sources_yaml() -> None:
+    import re
+    from pathlib import Path
+
+    listed = {s.key for s in knowledge.sources()}
+    assert listed == {"000", "001", "002", "003", "004"}
+    folder = Path(str(knowledge.path("sources"))).parent
+    cited = set()
+    for path in folder.glob("*.yaml"):
+        for line in path.read_text("utf-8").splitlines():
+            if re.match(r"\s*-?\s*source:", line):
+                cited |= set(re.findall(r"\b\d{3}\b", line))
+    assert cited and cited <= listed

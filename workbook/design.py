@@ -1,6 +1,6 @@
 """The typed model of a whole mentoring-program design.
 
-A design is everything the design phase decides (``shared/domain.md`` section 2):
+A design is everything the design phase decides (the steps of ``knowledge/steps.yaml``):
 strategic purposes with measurable objectives, focus areas, the mentoring model, who
 takes part, roles and the confidentiality boundary, the six program components,
 evaluation, matching, policies, resources, risks and approvals. Every decision is

@@ -1,7 +1,7 @@
 """The fit check: is mentoring the right tool for the need, or is something else?
 
 Mentoring is one development relationship among several (coaching, training, role
-modelling, the buddy system, sponsorship, supervision; ``shared/domain.md`` section 1),
+modelling, the buddy system, sponsorship, supervision; ``knowledge/relationships.yaml``),
 and a designer who describes a performance fix should hear that coaching or training
 serves it better (rule R10). The questionnaire, the points each answer gives each
 relationship, the mixes that combine well and the summary sentences are all data in

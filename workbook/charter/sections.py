@@ -1,7 +1,7 @@
 """The sixteen sections of the charter, and sections 9 to 16: how the program runs.
 
 :func:`sections`, which :func:`workbook.charter.build` calls, returns all sixteen in the
-order a reader needs them (issue 6): sections 1 to 8, what the program is, from
+order a reader needs them: sections 1 to 8, what the program is, from
 :mod:`workbook.charter.program`, then matching, the participant journey and timeline,
 support and training, policies, evaluation, resources, risks and sign-off, built here one
 function per section. Each section records what the design has not decided yet through

@@ -2,7 +2,7 @@
 
 The YAML files beside this module are the single place where the workbook's domain
 knowledge is written down, each entry with a description and its source (the seed
-texts in ``shared/seeds`` are numbered 000 to 004). Code and widgets read them through
+texts are numbered 000 to 004 and listed in ``sources.yaml``). Code and widgets read them through
 the functions here; no widget carries its own copy of a title or a description.
 
 Files and their readers:
@@ -11,7 +11,10 @@ Files and their readers:
   ``purposes``, ``focus_areas``, ``models``, ``components``, ``relationships``,
   ``dimensions``, ``situations``, ``standards`` -> :func:`catalogue`, :func:`entry`;
 - ``rules.yaml`` (rules R1..R10 and the errors, with their checks) -> :func:`rules`;
-- ``fit_questions.yaml`` (the fit check's questionnaire) -> :func:`fit_questions`.
+- ``fit_questions.yaml`` (the fit check's questionnaire) -> :func:`fit_questions`;
+- ``steps.yaml`` (the design steps) -> :mod:`workbook.steps`;
+- ``sources.yaml`` (the source texts the numbers in every ``source`` name) ->
+  :func:`sources`.
 
 A broken file is a bug in the package, not a user error, so loading lets pydantic's
 ``ValidationError`` escape; ``tests/test_knowledge.py`` keeps every file well formed.
@@ -101,6 +104,22 @@ def purposes() -> tuple[CatalogueEntry, ...]:
 def focus_areas() -> tuple[CatalogueEntry, ...]:
     """Focus areas of the relationship the focus-area step offers."""
     return catalogue("focus_areas")
+
+
+class Source(BaseModel):
+    """A source text the knowledge cites by number ("000")."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    key: str
+    title: str
+    description: str
+
+
+@cache
+def sources() -> tuple[Source, ...]:
+    """The numbered source texts, in number order."""
+    return tuple(Source.model_validate(item) for item in _load("sources"))
 
 
 # --------------------------------------------------------------------------- rules

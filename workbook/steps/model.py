@@ -279,7 +279,7 @@ def advice(design: Design) -> list[Advice]:
                     f"{mentors} mentor(s) with room for {capacity} each give {places} "
                     f"place(s) for {mentees} expected mentees; recruit more mentors or "
                     "plan a smaller intake rather than overload mentors",
-                    "003 (mentors are hard to attract); domain brief section 6",
+                    "003 (mentors are hard to attract); workbook guidance",
                 )
             )
     return notes
