@@ -12,27 +12,12 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from helpers import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, EXAMPLE, NOTEBOOKS, ROOT, Browse, VoilaApp
 
 from workbook.server import environment, free_port, running
-
-ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOKS = ROOT / "notebooks"
-EXAMPLE = ROOT / "examples" / "graduate-program"
-ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = os.environ.get("WORKBOOK_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.fixture
@@ -41,38 +26,6 @@ def example_design(tmp_path: Path) -> Path:
     target = tmp_path / "design.yaml"
     shutil.copy(EXAMPLE / "design.yaml", target)
     return target
-
-
-@dataclass
-class VoilaApp:
-    """A running Voila server and the working files its notebooks use."""
-
-    base_url: str
-    workdir: Path
-    programs: Path | None = None
-    """The folder of programs the app (``app.ipynb``) lists; ``programs_app`` resets it."""
-
-    @property
-    def design(self) -> Path:
-        return self.workdir / "design.yaml"
-
-    @property
-    def roster(self) -> Path:
-        return self.workdir / "roster.csv"
-
-    def url(self, notebook: str) -> str:
-        return f"{self.base_url}/voila/render/{notebook}"
-
-    def reset(self) -> None:
-        """Put the example program back, with no history."""
-        for item in self.workdir.iterdir():
-            if item.is_dir():
-                shutil.rmtree(item)
-            else:
-                item.unlink()
-        for item in EXAMPLE.iterdir():
-            if item.is_file():
-                shutil.copy(item, self.workdir / item.name)
 
 
 @pytest.fixture(scope="session")
@@ -153,28 +106,6 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     report = outcome.get_result()  # type: ignore[attr-defined]
     if report.when == "call":
         item.rep_call = report  # type: ignore[attr-defined]
-
-
-class Browse:
-    """What a browser test does with the app: open a step, check for tracebacks."""
-
-    def __init__(self, app: VoilaApp, page: object) -> None:
-        self.app = app
-        self.page = page
-
-    def open(self, notebook: str, ready: str = ".wb-step") -> object:
-        """Open a notebook in Voila and wait until its step's widgets are on the page."""
-        page = self.page
-        page.goto(self.app.url(notebook))  # type: ignore[attr-defined]
-        page.wait_for_selector("#loading", state="detached", timeout=60_000)  # type: ignore[attr-defined]
-        page.wait_for_selector(ready, timeout=30_000)  # type: ignore[attr-defined]
-        return page
-
-    def assert_no_traceback(self) -> None:
-        """Fail if anything on the page looks like a Python traceback or a server path."""
-        text = self.page.inner_text("body")  # type: ignore[attr-defined]
-        for marker in ("Traceback", 'File "/', "site-packages", str(ROOT)):
-            assert marker not in text, f"page shows {marker!r}:\n{text[:2000]}"
 
 
 @pytest.fixture

@@ -13,12 +13,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-
-from workbook import knowledge
+from helpers import step_notebooks
 
 pytestmark = pytest.mark.browser
 
-NOTEBOOKS = ["index.ipynb", *(str(s.extra("notebook")) for s in knowledge.catalogue("steps"))]
+NOTEBOOKS = step_notebooks()
 
 # How to type an invalid value into each step: (click this first or None, fill this, with).
 INVALID: dict[str, tuple[str | None, str | None, str]] = {

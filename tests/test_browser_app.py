@@ -12,7 +12,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import ARTIFACTS, EXAMPLE, Browse, VoilaApp
+from helpers import ARTIFACTS, EXAMPLE, Browse, VoilaApp
 from playwright.sync_api import Page, expect
 from test_browser_accessibility import CONTRAST, SILENT_BUTTONS, UNNAMED
 

@@ -5,7 +5,7 @@ buttons does what it says without losing anything either person typed."""
 from __future__ import annotations
 
 import pytest
-from conftest import Browse
+from helpers import Browse
 from playwright.sync_api import expect
 
 from workbook import store

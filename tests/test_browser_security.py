@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, Browse, VoilaApp
+from helpers import ROOT, Browse, VoilaApp
 
 from workbook.server import LOCAL, free_port, running, voila_command
 

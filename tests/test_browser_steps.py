@@ -5,12 +5,11 @@ cell)."""
 from __future__ import annotations
 
 import pytest
-
-from workbook import knowledge
+from helpers import step_notebooks
 
 pytestmark = pytest.mark.browser
 
-NOTEBOOKS = ["index.ipynb", *(str(s.extra("notebook")) for s in knowledge.catalogue("steps"))]
+NOTEBOOKS = step_notebooks()
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS)

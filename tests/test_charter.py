@@ -23,6 +23,7 @@ import pytest
 from bs4 import BeautifulSoup
 from click.testing import CliRunner
 from docx import Document
+from helpers import EXAMPLE
 from pydantic import ValidationError
 
 from workbook import charter as ch
@@ -44,8 +45,6 @@ from workbook.errors import CharterError, ExistsError, InputError, StoreError
 from workbook.rules import Finding
 from workbook.steps import charter as charter_step
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE = ROOT / "examples" / "graduate-program"
 TODAY = dt.date(2026, 11, 23)
 
 SECTION_TITLES = [

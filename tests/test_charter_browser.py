@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ARTIFACTS
+from helpers import ARTIFACTS
 from test_charter import complete, hostile, unready
 
 from workbook import charter as ch

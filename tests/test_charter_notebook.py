@@ -20,8 +20,8 @@ from typing import Any
 
 import nbformat
 import pytest
-from conftest import ARTIFACTS
 from docx import Document
+from helpers import ARTIFACTS, EXAMPLE_DESIGN, ROOT
 from test_charter import hostile, unready
 
 from workbook import store
@@ -30,8 +30,7 @@ from workbook.errors import CharterError, InputError
 from workbook.ui.base import Failed
 from workbook.ui.charter import CharterStep
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE = ROOT / "examples" / "graduate-program" / "design.yaml"
+EXAMPLE = EXAMPLE_DESIGN
 NAME = store.load(EXAMPLE).design.program.name
 
 

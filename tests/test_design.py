@@ -5,12 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers import EXAMPLE_DESIGN
 
 from workbook import store
 from workbook.design import SCHEMA_VERSION, Design, new_design, parse_design
 from workbook.errors import DesignError, SchemaVersionError
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "graduate-program" / "design.yaml"
+EXAMPLE = EXAMPLE_DESIGN
 
 
 def test_new_design_is_valid_and_undecided() -> None:

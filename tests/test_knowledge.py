@@ -25,7 +25,9 @@ CATALOGUES = sorted(
 
 
 # A source is a numbered text of sources.yaml (000 to 004) or a public framework.
-CITES = re.compile(r"\b00[0-4]\b|MENTOR|Zachary|International Mentoring Association|workbook guidance")
+CITES = re.compile(
+    r"\b00[0-4]\b|MENTOR|Zachary|International Mentoring Association|workbook guidance"
+)
 
 
 def test_the_catalogues_are_found() -> None:

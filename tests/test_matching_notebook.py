@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import EXAMPLE
 from papermill.exceptions import PapermillExecutionError
 
 from workbook import store
@@ -21,8 +22,6 @@ from workbook.matching import pipeline as matching_module
 from workbook.ui import roster_upload
 from workbook.ui.base import Failed
 from workbook.ui.matching import MatchingStep
-
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "graduate-program"
 
 
 @pytest.fixture

@@ -1,5 +1,5 @@
-"""House rules that keep the project usable: in-step environments, clean notebooks,
-one-way dependencies."""
+"""House rules that keep the project usable: in-step environments, clean notebooks, a
+package that installs anywhere (the layers are tests/test_layers.py)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from helpers import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 # conda-forge names that differ from PyPI names
 CONDA_NAMES = {"ortools": "ortools-python", "build": "python-build"}
@@ -61,31 +61,6 @@ def test_notebook_is_committed_clean_and_thin(path: Path) -> None:
         for node in ast.parse("".join(cell["source"])).body:
             assert isinstance(node, ast.Assign | ast.AnnAssign)
             ast.literal_eval(node.value)  # type: ignore[arg-type]
-
-
-def test_only_workbook_ui_imports_ipywidgets() -> None:
-    offenders = []
-    for path in (ROOT / "workbook").rglob("*.py"):
-        if "ui" in path.relative_to(ROOT / "workbook").parts:
-            continue
-        if re.search(r"^\s*(import|from)\s+ipywidgets", path.read_text(), re.M):
-            offenders.append(str(path.relative_to(ROOT)))
-    assert offenders == []
-
-
-def test_domain_modules_do_not_pull_in_widgets() -> None:
-    domain = [
-        f"workbook.{p.stem}"
-        for p in (ROOT / "workbook").glob("*.py")
-        if p.stem not in ("__init__", "__main__")
-    ]
-    code = (
-        "import sys\n"
-        + "".join(f"import {m}\n" for m in domain)
-        + "print('ipywidgets' in sys.modules)"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "False"
 
 
 def test_readme_shows_the_two_commands_first() -> None:

@@ -8,12 +8,12 @@ from pathlib import Path
 import papermill as pm
 import pytest
 from click.testing import CliRunner
+from helpers import ROOT
 
 from workbook import params
 from workbook.cli import cli
 from workbook.errors import WorkbookError
 
-ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import EXAMPLE_DESIGN
 
 from workbook import knowledge, rules, store
 from workbook.design import (
@@ -23,7 +24,7 @@ from workbook.design import (
     Weights,
 )
 
-EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "graduate-program" / "design.yaml"
+EXAMPLE = EXAMPLE_DESIGN
 
 
 def compliant() -> Design:

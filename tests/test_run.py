@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from helpers import EXAMPLE
 
 from workbook import archive, store
 from workbook.batch.normalise import WIDGET_STATE, normalise
@@ -38,8 +39,6 @@ from workbook.cli import cli
 from workbook.errors import ExistsError, StoreError, WorkbookError
 from workbook.steps import specs
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE = ROOT / "examples" / "graduate-program"
 WORKBOOK = str(Path(sys.executable).parent / "workbook")
 EPOCH = "1800000000"
 GOOD = ("graduate", "pilot")

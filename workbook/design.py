@@ -128,6 +128,12 @@ class Objective(_Model):
         return [k for k, v in parts.items() if v is None or v == ""]
 
 
+def objective_key(text: str) -> str:
+    """How an evaluation measure finds its objective: by metric, ignoring case and
+    spacing (``"First-year  Retention"`` measures ``"first-year retention"``)."""
+    return " ".join(text.split()).casefold()
+
+
 class Purpose(_Model):
     """A strategic purpose, from the catalogue (its key) or written in by the designer."""
 

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from functools import cache
 
 from workbook import knowledge
-from workbook.design import ComponentPlan, Design
+from workbook.design import ComponentPlan, Design, objective_key
 from workbook.errors import Problem
-from workbook.steps.components import measured_objectives, objective_key
+from workbook.steps.components import measured_objectives
 
 
 @dataclass(frozen=True)

@@ -34,8 +34,7 @@ from workbook.charter.drafting import (
     yes_no,
 )
 from workbook.charter.program import program_sections
-from workbook.design import Design
-from workbook.steps.components import objective_key
+from workbook.design import Design, objective_key
 
 
 def _matching(d: Design) -> Section:

@@ -37,6 +37,7 @@ from workbook.design import (
     Policies,
     Resources,
     Risk,
+    objective_key,
     revalidate,
     validate_input,
 )
@@ -168,11 +169,6 @@ def apply(design: Design, inputs: ComponentsInputs) -> Design:
 
 
 # --------------------------------------------------------------------------- effectiveness
-
-
-def objective_key(text: str) -> str:
-    """How measures and objectives are matched: by metric, ignoring case and spacing."""
-    return " ".join(text.split()).casefold()
 
 
 def measured_objectives(design: Design) -> dict[str, tuple[str, Objective]]:

@@ -28,7 +28,7 @@ from typing import Any
 import ipywidgets as w
 
 from workbook import knowledge, quality
-from workbook.design import Design
+from workbook.design import Design, objective_key
 from workbook.errors import InputError, Problem
 from workbook.steps import components
 from workbook.steps.components import ComponentsInputs, MeasureRow
@@ -374,10 +374,10 @@ class EvaluationPlan:
             InputError: a row names an objective the design does not have.
         """
         parsed = components.make_inputs(effectiveness=rows).effectiveness
-        by_key = {components.objective_key(row.objective): row for row in self.measures}
+        by_key = {objective_key(row.objective): row for row in self.measures}
         problems = []
         for i, measure in enumerate(parsed):
-            row = by_key.get(components.objective_key(measure.objective))
+            row = by_key.get(objective_key(measure.objective))
             if row is None:
                 offered = "; ".join(r.objective for r in self.measures if not r.orphan)
                 problems.append(
