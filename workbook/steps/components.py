@@ -57,14 +57,9 @@ class _Input(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
-class MeasureInput(_Input):
-    """One row of the effectiveness table: how one objective is measured."""
-
-    objective: str = Field(min_length=1)
-    """The objective's metric, as written in step 1 (compared without case)."""
-    method: str = ""
-    when: str = ""
-    who: str = ""
+class MeasureInput(EffectivenessMeasure):
+    """One row of the effectiveness table: how one objective is measured (the objective
+    is its metric, as written in step 1, compared without case)."""
 
     def is_blank(self) -> bool:
         """Nothing decided yet: the row is not saved."""

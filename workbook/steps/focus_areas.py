@@ -35,17 +35,9 @@ SKILL_COACHING = "skill_coaching"
 PRIORITIES: tuple[Priority, ...] = ("high", "medium", "low")
 
 
-class FocusAreaInput(BaseModel):
-    """One chosen focus area: catalogue key (or a written-in name), priority, purposes."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    key: str = Field(min_length=1)
-    """A catalogue key (``career_development``) or the name of a written-in focus area."""
-    priority: Priority = "medium"
-    purposes: list[str] = Field(default_factory=list)
-    """Keys of the design's purposes this focus area serves."""
-    note: str = ""
+class FocusAreaInput(FocusArea):
+    """One chosen focus area: a catalogue key (``career_development``) or the name of a
+    written-in focus area, its priority, and the keys of the purposes it serves."""
 
 
 class FocusAreasInputs(BaseModel):

@@ -15,7 +15,6 @@ The widgets in :mod:`workbook.ui.purpose` and a headless papermill run both go t
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from typing import Any
 
@@ -32,21 +31,11 @@ from workbook.design import (
 from workbook.errors import InputError, Problem
 
 
-class ObjectiveInput(BaseModel):
-    """One row of the objectives table: which purpose it measures, and how."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+class ObjectiveInput(Objective):
+    """One row of the objectives table: an objective, and which purpose it measures."""
 
     purpose: str = Field(min_length=1)
     """A purpose key (``retention``) or the title of a written-in purpose."""
-    description: str = ""
-    metric: str = ""
-    unit: str = ""
-    baseline: float | None = Field(default=None, allow_inf_nan=False)
-    target: float | None = Field(default=None, allow_inf_nan=False)
-    due: dt.date | None = None
-    data_source: str = ""
-    owner: str = ""
 
     @field_validator("baseline", "target", mode="before")
     @classmethod
