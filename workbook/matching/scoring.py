@@ -131,7 +131,22 @@ class AnyShared(Overlap):
         return (super().value(a, b) > 0).astype(np.float64)
 
 
-class SeniorityGap(Feature):
+class _Table(Feature):
+    """A criterion whose value depends on one code per person (a level, a zone): the
+    value of every pair of codes is computed once, and pairs look theirs up."""
+
+    table: F64
+    """Mentee's code (row) x mentor's code (column) -> value."""
+    code: I64
+    """Each roster row's code."""
+
+    def value(self, a: I64, b: I64) -> F64:
+        p = self.pools
+        found: F64 = self.table[self.code[p.mentees[a]], self.code[p.mentors[b]]]
+        return found
+
+
+class SeniorityGap(_Table):
     """Full within the wanted gap of levels, half one level off, 0 further."""
 
     def __init__(self, pools: Pools) -> None:
@@ -151,18 +166,13 @@ class SeniorityGap(Feature):
         self.table[:-1, :-1] = np.clip(1 - outside / 2, 0, 1)
         self.code = np.where(codes < 0, len(levels), codes)
 
-    def value(self, a: I64, b: I64) -> F64:
-        p = self.pools
-        found: F64 = self.table[self.code[p.mentees[a]], self.code[p.mentors[b]]]
-        return found
-
     def details(self, a: I64, b: I64) -> list[str]:
         p = self.pools
         gaps = self.level[p.mentors[b]] - self.level[p.mentees[a]]
         return [("levels unknown" if np.isnan(g) else f"mentor {int(g):+d} levels") for g in gaps]
 
 
-class HoursApart(Feature):
+class HoursApart(_Table):
     """Full within the hour limit (0 beyond), or falling by 1/12 an hour apart."""
 
     def __init__(self, pools: Pools) -> None:
@@ -181,11 +191,6 @@ class HoursApart(Feature):
         limit = pools.settings.matching.max_timezone_hours
         value = (apart <= limit).astype(np.float64) if limit is not None else 1 - apart / 12
         self.table = np.nan_to_num(value, nan=0.0)
-
-    def value(self, a: I64, b: I64) -> F64:
-        p = self.pools
-        found: F64 = self.table[self.code[p.mentees[a]], self.code[p.mentors[b]]]
-        return found
 
     def details(self, a: I64, b: I64) -> list[str]:
         p = self.pools

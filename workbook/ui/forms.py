@@ -112,22 +112,30 @@ class RowList(Sequence[R], Generic[R]):
 # stable selector for browser tests).
 
 UNDECIDED = "(not decided)"
+W = TypeVar("W", bound=w.Widget)
+
+
+def _labelled(step: Step[Any], name: str, widget: W, css: str) -> W:
+    """``widget`` with the workbook's label width and class ``css``, registered in
+    ``step`` as the widget of input field ``name``."""
+    widget.add_class(css)
+    widget.style.description_width = "160px"
+    return step.field(name, widget)
 
 
 def text_field(step: Step[Any], name: str, label: str, css: str, **kw: Any) -> w.Text:
     """A one-line text input for input field ``name``."""
-    widget = w.Text(description=label, layout=w.Layout(width="600px"), **kw).add_class(css)
-    widget.style.description_width = "160px"
-    return step.field(name, widget)
+    return _labelled(step, name, w.Text(description=label, layout=_width(), **kw), css)
 
 
 def lines_field(step: Step[Any], name: str, label: str, css: str, **kw: Any) -> w.Textarea:
     """A text area holding a list, one item per line (read back with :func:`lines`)."""
-    widget = w.Textarea(
-        description=label, layout=w.Layout(width="600px", height="80px"), **kw
-    ).add_class(css)
-    widget.style.description_width = "160px"
-    return step.field(name, widget)
+    area = w.Textarea(description=label, layout=_width(height="80px"), **kw)
+    return _labelled(step, name, area, css)
+
+
+def _width(**more: str) -> w.Layout:
+    return w.Layout(width="600px", **more)
 
 
 def lines(text: str) -> list[str]:
@@ -143,11 +151,10 @@ def choice_field(
     options: Sequence[tuple[str, str | bool]],
 ) -> w.Dropdown:
     """A dropdown of ``(title, key)`` options plus "not decided" (value ``None``)."""
-    widget = w.Dropdown(
-        description=label, options=[(UNDECIDED, None), *options], layout=w.Layout(width="600px")
-    ).add_class(css)
-    widget.style.description_width = "160px"
-    return step.field(name, widget)
+    choices = [(UNDECIDED, None), *options]
+    return _labelled(
+        step, name, w.Dropdown(description=label, options=choices, layout=_width()), css
+    )
 
 
 def yes_no_field(step: Step[Any], name: str, label: str, css: str) -> w.Dropdown:
@@ -157,11 +164,8 @@ def yes_no_field(step: Step[Any], name: str, label: str, css: str) -> w.Dropdown
 
 def area_field(step: Step[Any], name: str, label: str, css: str, **kw: Any) -> w.Textarea:
     """A text area for a sentence or two (its text is the value, not a list)."""
-    widget = w.Textarea(
-        description=label, layout=w.Layout(width="600px", height="60px"), **kw
-    ).add_class(css)
-    widget.style.description_width = "160px"
-    return step.field(name, widget)
+    area = w.Textarea(description=label, layout=_width(height="60px"), **kw)
+    return _labelled(step, name, area, css)
 
 
 # ---------------------------------------------------------------- layouts as data
@@ -204,9 +208,7 @@ class Field:
         if self.kind == "choice":
             return choice_field(step, self.path, self.label, self.css, self.options)
         if self.kind == "date":
-            picker = w.DatePicker(description=self.label).add_class(self.css)
-            picker.style.description_width = "160px"
-            return step.field(self.path, picker)
+            return _labelled(step, self.path, w.DatePicker(description=self.label), self.css)
         factory = {"text": text_field, "lines": lines_field, "area": area_field}[self.kind]
         return factory(step, self.path, self.label, self.css, placeholder=self.hint)
 
