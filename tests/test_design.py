@@ -117,3 +117,71 @@ def test_who_saved_is_optional_and_a_misspelling_is_still_refused(tmp_path: Path
     assert parse_design({"revision": 3, "updated_by": "Sam"}).updated_by == "Sam"
     (line,) = _problems(tmp_path, "revision: 3\nupdated_bye: Sam\n")
     assert "updated_bye: unknown field" in line
+
+
+# ------------------------------------------------------------------ sensible ranges
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "words"),
+    [
+        ({"matching": {"min_score": ".inf"}}, "matching.min_score", "ordinary number"),
+        ({"matching": {"min_score": 101}}, "matching.min_score", "less than or equal to 100"),
+        ({"matching": {"weights": {"skills": ".inf"}}}, "matching.weights.skills", "ordinary"),
+        ({"matching": {"weights": {"goals": 1e6}}}, "matching.weights.goals", "1000"),
+        (
+            {"model": {"milestones": [{"name": "Close", "month": ".inf"}]}},
+            "model.milestones.0.month",
+            "ordinary number",
+        ),
+        (
+            {"model": {"milestones": [{"name": "Close", "month": 10_000_000}]}},
+            "model.milestones.0.month",
+            "less than or equal to 60",
+        ),
+        ({"model": {"start_date": "9999-01-01"}}, "model.start_date", "2000 to 2100"),
+        ({"model": {"start_date": "0001-01-01"}}, "model.start_date", "2000 to 2100"),
+        (
+            {"approvals": [{"role": "Sponsor", "date": "2999-05-01"}]},
+            "approvals.0.date",
+            "2000 to 2100",
+        ),
+        ({"participation": {"expected_mentees": -3}}, "participation.expected_mentees", "0"),
+        ({"risks": [{"risk": f"r{i}"} for i in range(201)]}, "risks", "keep at most 200"),
+        (
+            {"model": {"milestones": [{"name": f"m{i}", "month": 1} for i in range(61)]}},
+            "model.milestones",
+            "keep at most 60",
+        ),
+    ],
+)
+def test_numbers_dates_and_lists_out_of_range_are_refused_when_the_design_loads(
+    data: dict[str, object], field: str, words: str
+) -> None:
+    import yaml
+
+    text = yaml.safe_dump(data).replace("'.inf'", ".inf")
+    with pytest.raises(DesignError) as raised:
+        store.parse_bytes(text.encode(), "d.yaml")
+    [problem] = raised.value.problems
+    assert problem.field == field
+    assert words in f"{problem.message}; {problem.fix}"
+
+
+def test_validate_reports_a_milestone_after_the_end_and_exits_2(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from workbook.cli import cli
+
+    path = tmp_path / "design.yaml"
+    path.write_text(
+        "model:\n  duration_months: 10\n  milestones:\n"
+        "  - {name: Midpoint, month: 5}\n  - {name: Closure, month: 12}\n"
+    )
+    result = CliRunner().invoke(cli, ["validate", str(path)])
+    assert result.exit_code == 2
+    assert (
+        "model.milestones.1.month: [E-milestone-after-end] the milestone 'Closure' is at month "
+        "12, after the relationship ends (10 months); move it within the relationship"
+    ) in result.stderr
+    assert "Traceback" not in result.output

@@ -18,8 +18,9 @@ from workbook.design import (
     MentoringModel,
     Participation,
     Weights,
+    parse_design,
 )
-from workbook.errors import MatchingError
+from workbook.errors import DesignError, MatchingError
 from workbook.matching import aggregates, match, record_results
 from workbook.matching.constraints import Settings, build_pools
 from workbook.matching.review import Review
@@ -173,9 +174,13 @@ def test_preference_reason_names_the_choice() -> None:
     assert result.matches.reasons.tolist() == ["mentee's preference +100.0 (choice 1 of 2)"]
 
 
-def test_all_weights_zero_is_refused() -> None:
-    with pytest.raises(MatchingError, match="weight 0"):
-        match(design(weights=Weights(skills=0)), roster_bytes(BASE))
+def test_all_weights_zero_is_refused_when_the_design_loads() -> None:
+    # A design that can never match anyone is not a valid design: `workbook validate`
+    # says so, before any roster is read.
+    with pytest.raises(DesignError, match="every matching criterion has weight 0") as raised:
+        parse_design({"matching": {"weights": {"skills": 0}, "department": "same"}}, "d.yaml")
+    assert raised.value.problems[0].field == "matching"
+    parse_design({"matching": {"weights": {"skills": 0, "department": 1}, "department": "same"}})
 
 
 # ------------------------------------------------------------------------ constraints

@@ -15,9 +15,16 @@ are refused rather than dropped so that a typo in a hand edit is reported, not l
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_validator,
+)
 
 from workbook.errors import DesignError, InputError, Problem, SchemaVersionError
 
@@ -25,6 +32,42 @@ M = TypeVar("M", bound=BaseModel)
 
 SCHEMA_VERSION = 1
 """Bumped whenever a saved file would not load in the previous version."""
+
+
+# ----------------------------------------------------------------- sensible ranges
+# Every number and date a design holds has a range a real program stays inside, checked
+# when the design loads: `workbook validate` reports a value outside it, and nothing
+# later (the charter's timeline, the solver) meets an infinite weight or the year 9999.
+
+FIRST_DAY = dt.date(2000, 1, 1)
+LAST_DAY = dt.date(2100, 12, 31)
+
+
+def _sane_day(day: dt.date) -> dt.date:
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ValueError(
+            f"is outside the years {FIRST_DAY.year} to {LAST_DAY.year}; "
+            "write the date as YYYY-MM-DD, such as 2027-03-01"
+        )
+    return day
+
+
+def _sane_moment(moment: dt.datetime) -> dt.datetime:
+    _sane_day(moment.date())
+    return moment
+
+
+Day = Annotated[dt.date, AfterValidator(_sane_day)]
+"""A calendar date between 2000 and 2100."""
+Moment = Annotated[dt.datetime, AfterValidator(_sane_moment)]
+Amount = Annotated[float, Field(ge=-1e12, le=1e12, allow_inf_nan=False)]
+"""A measured value (a baseline, a target): any ordinary number."""
+Weight = Annotated[float, Field(ge=0, le=1000, allow_inf_nan=False)]
+"""A criterion's weight: 0 (off) to 1000, relative to the others."""
+Score = Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]
+"""A match score, 0 to 100."""
+Count = Annotated[int, Field(ge=0, le=10_000_000)]
+"""How many people (or pairs): never negative, never absurd."""
 
 
 class _Model(BaseModel):
@@ -82,17 +125,17 @@ class FitReason(_Model):
 class FitResult(_Model):
     """The outcome of the fit check, saved so the charter can say why mentoring."""
 
-    ranking: list[RankedOption] = Field(default_factory=list)
-    recommended: list[str] = Field(default_factory=list)
+    ranking: list[RankedOption] = Field(default_factory=list, max_length=50)
+    recommended: list[str] = Field(default_factory=list, max_length=50)
     """Relationship keys; more than one for a mixed result (mentoring with coaching)."""
-    reasons: list[FitReason] = Field(default_factory=list)
+    reasons: list[FitReason] = Field(default_factory=list, max_length=1000)
     summary: str = ""
 
 
 class FitCheck(_Model):
     """The answers to "is mentoring the right tool?" and the result they gave."""
 
-    answers: dict[str, str] = Field(default_factory=dict)
+    answers: dict[str, str] = Field(default_factory=dict, max_length=100)
     """Question key -> option key, as defined in the knowledge base."""
     preset: str | None = None
     result: FitResult | None = None
@@ -111,9 +154,9 @@ class Objective(_Model):
     description: str = ""
     metric: str = ""
     unit: str = ""
-    baseline: float | None = Field(default=None, allow_inf_nan=False)
-    target: float | None = Field(default=None, allow_inf_nan=False)
-    due: dt.date | None = None
+    baseline: Amount | None = None
+    target: Amount | None = None
+    due: Day | None = None
     data_source: str = ""
     owner: str = ""
 
@@ -141,7 +184,7 @@ class Purpose(_Model):
     """Catalogue key such as ``succession``, or a slug for a written-in purpose."""
     title: str = ""
     """Shown instead of the catalogue title; required for written-in purposes."""
-    objectives: list[Objective] = Field(default_factory=list)
+    objectives: list[Objective] = Field(default_factory=list, max_length=20)
 
 
 # --------------------------------------------------------------------------- focus areas
@@ -154,7 +197,7 @@ class FocusArea(_Model):
 
     key: str = Field(min_length=1)
     priority: Priority = "medium"
-    purposes: list[str] = Field(default_factory=list)
+    purposes: list[str] = Field(default_factory=list, max_length=20)
     note: str = ""
 
 
@@ -170,7 +213,7 @@ class Milestone(_Model):
     """A point in every relationship's life, counted in months from its start."""
 
     name: str = Field(min_length=1)
-    month: float = Field(ge=0)
+    month: float = Field(ge=0, le=60, allow_inf_nan=False)
     description: str = ""
 
 
@@ -179,7 +222,7 @@ class MentoringModel(_Model):
 
     format: Format | None = None
     intake: Intake | None = None
-    start_date: dt.date | None = None
+    start_date: Day | None = None
     """When the first cohort (or rolling intake) starts; the charter's timeline uses it."""
     duration_months: int | None = Field(default=None, ge=1, le=60)
     """9 to 12 months by default (rule R6)."""
@@ -188,7 +231,7 @@ class MentoringModel(_Model):
     meeting_minutes: int | None = Field(default=None, ge=5, le=480)
     group_size: int | None = Field(default=None, ge=2, le=50)
     """Mentees per group, for group and team formats."""
-    milestones: list[Milestone] = Field(default_factory=list)
+    milestones: list[Milestone] = Field(default_factory=list, max_length=60)
 
 
 class Participation(_Model):
@@ -200,8 +243,8 @@ class Participation(_Model):
     """Both sides enrol of their own will (rule R4)."""
     both_roles_allowed: bool | None = None
     """A person may be a mentor and a mentee at once (rule R8)."""
-    expected_mentees: int | None = Field(default=None, ge=0)
-    expected_mentors: int | None = Field(default=None, ge=0)
+    expected_mentees: int | None = Field(default=None, ge=0, le=1_000_000)
+    expected_mentors: int | None = Field(default=None, ge=0, le=1_000_000)
     mentor_capacity: int | None = Field(default=None, ge=0, le=50)
     """Default number of mentees a mentor takes; a roster can override it per person."""
     mentor_recognition: str = ""
@@ -211,14 +254,14 @@ class Participation(_Model):
 class Roles(_Model):
     """Responsibilities of each party, one short sentence per item."""
 
-    mentee: list[str] = Field(default_factory=list)
-    mentor: list[str] = Field(default_factory=list)
-    manager: list[str] = Field(default_factory=list)
+    mentee: list[str] = Field(default_factory=list, max_length=50)
+    mentor: list[str] = Field(default_factory=list, max_length=50)
+    manager: list[str] = Field(default_factory=list, max_length=50)
     """The mentee's manager: indirect, never the mentor (rules R1, R2)."""
-    coordinator: list[str] = Field(default_factory=list)
-    sponsor: list[str] = Field(default_factory=list)
-    steering_group: list[str] = Field(default_factory=list)
-    steering_group_members: list[str] = Field(default_factory=list)
+    coordinator: list[str] = Field(default_factory=list, max_length=50)
+    sponsor: list[str] = Field(default_factory=list, max_length=50)
+    steering_group: list[str] = Field(default_factory=list, max_length=50)
+    steering_group_members: list[str] = Field(default_factory=list, max_length=50)
     """Roles represented on the steering group (not people's names)."""
 
 
@@ -239,7 +282,7 @@ class ComponentPlan(_Model):
     """The plan for one of the six standards of effective practice."""
 
     plan: str = ""
-    activities: list[str] = Field(default_factory=list)
+    activities: list[str] = Field(default_factory=list, max_length=50)
     owner: str = ""
     timing: str = ""
 
@@ -268,10 +311,10 @@ class EffectivenessMeasure(_Model):
 class Evaluation(_Model):
     """Effectiveness against the objectives, quality against a standard (rule R7)."""
 
-    effectiveness: list[EffectivenessMeasure] = Field(default_factory=list)
+    effectiveness: list[EffectivenessMeasure] = Field(default_factory=list, max_length=400)
     quality_standard: str | None = None
     """Knowledge-base key of the standard the program is checked against."""
-    quality_checklist: dict[str, bool] = Field(default_factory=dict)
+    quality_checklist: dict[str, bool] = Field(default_factory=dict, max_length=500)
     """Benchmark key -> whether the design meets it."""
 
 
@@ -286,14 +329,14 @@ SameOrDifferent = Literal["same", "different", "either"]
 class Weights(_Model):
     """Relative weight of each matching criterion; 0 switches a criterion off."""
 
-    skills: float = Field(default=1.0, ge=0)
+    skills: Weight = 1.0
     """Skills the mentee wants against skills the mentor offers (source 003)."""
-    goals: float = Field(default=0.0, ge=0)
-    seniority: float = Field(default=0.0, ge=0)
-    department: float = Field(default=0.0, ge=0)
-    timezone: float = Field(default=0.0, ge=0)
-    language: float = Field(default=0.0, ge=0)
-    preferences: float = Field(default=0.0, ge=0)
+    goals: Weight = 0.0
+    seniority: Weight = 0.0
+    department: Weight = 0.0
+    timezone: Weight = 0.0
+    language: Weight = 0.0
+    preferences: Weight = 0.0
     """The mentee's own ranked choices (the mentee directs the learning, rule R5)."""
 
 
@@ -301,22 +344,22 @@ class ExtraCriterion(_Model):
     """A roster column used as a criterion: reward the same value or a different one."""
 
     mode: Literal["same", "different"] = "same"
-    weight: float = Field(default=1.0, ge=0)
+    weight: Weight = 1.0
 
 
 class MatchingResults(_Model):
     """Aggregates of the last matching run; never names, emails or ids (privacy)."""
 
-    run_at: dt.datetime | None = None
+    run_at: Moment | None = None
     objective: MatchObjective | None = None
-    mentees: int = Field(default=0, ge=0)
-    mentors: int = Field(default=0, ge=0)
-    matched: int = Field(default=0, ge=0)
-    unmatched: int = Field(default=0, ge=0)
-    total_score: float = 0.0
-    min_score: float | None = None
-    mean_score: float | None = None
-    score_quartiles: list[float] = Field(default_factory=list)
+    mentees: Count = 0
+    mentors: Count = 0
+    matched: Count = 0
+    unmatched: Count = 0
+    total_score: float = Field(default=0.0, ge=0, le=1e9, allow_inf_nan=False)
+    min_score: Score | None = None
+    mean_score: Score | None = None
+    score_quartiles: list[Score] = Field(default_factory=list, max_length=3)
     optimal: bool | None = None
 
 
@@ -327,23 +370,37 @@ class Matching(_Model):
     mentee_say: MenteeSay | None = None
     objective: MatchObjective = "coverage"
     weights: Weights = Field(default_factory=Weights)
-    seniority_min_gap: int | None = 1
+    seniority_min_gap: int | None = Field(default=1, ge=-50, le=50)
     """Mentor at least this many levels above the mentee; ignored for reverse and peer."""
-    seniority_max_gap: int | None = None
+    seniority_max_gap: int | None = Field(default=None, ge=-50, le=50)
     department: SameOrDifferent = "either"
     max_timezone_hours: float | None = Field(default=None, ge=0, le=24)
-    reporting_line_depth: int | None = Field(default=None, ge=1)
+    reporting_line_depth: int | None = Field(default=None, ge=1, le=100)
     """Levels above the mentee that may not mentor them; ``None`` is the whole line (R1)."""
-    min_score: float = Field(default=0.0, ge=0)
+    min_score: Score = 0.0
     avoid_repeat_pairs: bool = False
-    column_map: dict[str, str] = Field(default_factory=dict)
+    column_map: dict[str, str] = Field(default_factory=dict, max_length=100)
     """Roster column name -> canonical column name."""
-    extra_criteria: dict[str, ExtraCriterion] = Field(default_factory=dict)
+    extra_criteria: dict[str, ExtraCriterion] = Field(default_factory=dict, max_length=30)
     review: str = ""
     """How the coordinator reviews proposed matches before they are announced."""
     rematching: str = ""
     """What happens when a match does not work out (no-fault rematch)."""
     results: MatchingResults | None = None
+
+    @model_validator(mode="after")
+    def _can_match(self) -> Matching:
+        # Department weighs nothing when either department will do.
+        weights = self.weights.model_dump()
+        if self.department == "either":
+            weights["department"] = 0.0
+        total = sum(weights.values()) + sum(e.weight for e in self.extra_criteria.values())
+        if total <= 0:
+            raise ValueError(
+                "every matching criterion has weight 0, so no pair could ever be matched; "
+                "give at least skills a weight above 0"
+            )
+        return self
 
 
 # --------------------------------------------------------------------------- the rest
@@ -359,7 +416,7 @@ class Policies(_Model):
 class Resources(_Model):
     budget: str = ""
     coordinator_time: str = ""
-    tools: list[str] = Field(default_factory=list)
+    tools: list[str] = Field(default_factory=list, max_length=50)
     notes: str = ""
 
 
@@ -374,24 +431,24 @@ class Approval(_Model):
 
     role: str = Field(min_length=1)
     name: str = ""
-    date: dt.date | None = None
+    date: Day | None = None
 
 
 class Design(_Model):
     """A whole program design, as saved in one YAML file."""
 
     schema_version: int = SCHEMA_VERSION
-    revision: int = Field(default=0, ge=0)
+    revision: int = Field(default=0, ge=0, le=1_000_000_000)
     """Incremented by every save; the charter shows it as its version."""
-    updated: dt.datetime | None = None
+    updated: Moment | None = None
     """When the last save happened (UTC, from ``workbook.clock.now()``)."""
     updated_by: str | None = None
     """Who made the last save, as they gave their name (or their login): shown when
     someone else's save meets theirs. Files written before it existed have none."""
     program: Program = Field(default_factory=Program)
     fit: FitCheck = Field(default_factory=FitCheck)
-    purposes: list[Purpose] = Field(default_factory=list)
-    focus_areas: list[FocusArea] = Field(default_factory=list)
+    purposes: list[Purpose] = Field(default_factory=list, max_length=20)
+    focus_areas: list[FocusArea] = Field(default_factory=list, max_length=30)
     model: MentoringModel = Field(default_factory=MentoringModel)
     participation: Participation = Field(default_factory=Participation)
     roles: Roles = Field(default_factory=Roles)
@@ -401,8 +458,8 @@ class Design(_Model):
     matching: Matching = Field(default_factory=Matching)
     policies: Policies = Field(default_factory=Policies)
     resources: Resources = Field(default_factory=Resources)
-    risks: list[Risk] = Field(default_factory=list)
-    approvals: list[Approval] = Field(default_factory=list)
+    risks: list[Risk] = Field(default_factory=list, max_length=200)
+    approvals: list[Approval] = Field(default_factory=list, max_length=30)
 
     @model_validator(mode="after")
     def _consistent(self) -> Design:
@@ -441,7 +498,11 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "int_parsing": ("must be a whole number", "write a number such as 12"),
     "int_from_float": ("must be a whole number", "write a number without decimals"),
     "float_parsing": ("must be a number", "write a number such as 78.5"),
-    "finite_number": ("must be a number", "write a number such as 78.5"),
+    "finite_number": (
+        "must be an ordinary number",
+        "write a number such as 78.5 (not .inf or .nan)",
+    ),
+    "too_long": ("has more entries than a program needs", ""),
     "bool_parsing": ("must be true or false", "write true or false"),
     "date_from_datetime_parsing": ("must be a date", "write it as YYYY-MM-DD"),
     "date_parsing": ("must be a date", "write it as YYYY-MM-DD"),
@@ -471,6 +532,8 @@ def problems_from_validation(exc: ValidationError, file: str | None = None) -> l
             fix = err["msg"].replace("Input should be", "use")
         elif kind in ("greater_than_equal", "less_than_equal"):
             fix = err["msg"].replace("Input should be", "it must be")
+        elif kind == "too_long":
+            fix = f"keep at most {err.get('ctx', {}).get('max_length')}"
         elif kind == "value_error":
             message = str(err["msg"]).removeprefix("Value error, ")
         value = None

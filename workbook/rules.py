@@ -211,6 +211,17 @@ def _unknown_focus(design: Design, params: dict[str, Any]) -> Iterator[Hit]:
             yield {"index": index, "key": area.key, "known": ", ".join(known)}
 
 
+@_registers("milestone_after_end")
+def _milestone_after_end(design: Design, params: dict[str, Any]) -> Iterator[Hit]:
+    months = design.model.duration_months
+    if months is None:
+        return
+    for index, milestone in enumerate(design.model.milestones):
+        if milestone.month > months:
+            yield {"index": index, "name": milestone.name, "month": f"{milestone.month:g}",
+                   "months": months}  # fmt: skip
+
+
 @_registers("seniority_range_empty")
 def _seniority_range(design: Design, params: dict[str, Any]) -> Iterator[Hit]:
     low, high = design.matching.seniority_min_gap, design.matching.seniority_max_gap
