@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from workbook import knowledge
+from workbook import files, knowledge
 from workbook.design import FitReason, FitResult, RankedOption
 from workbook.errors import InputError, Problem
 
@@ -167,15 +167,15 @@ class FitAnswers(BaseModel):
             InputError: the file is missing, not YAML, or names unknown keys.
         """
         path = Path(path)
+        fix = "give the path of an answers .yaml file"
+        raw = files.read(path, files.Kind("an answers", files.MB, InputError, fix))
+        if raw is None:
+            raise InputError(Problem("does not exist", fix, str(path)))
         try:
-            data = knowledge.safe_load(path.read_text("utf-8"))
-        except FileNotFoundError:
+            data = files.load_yaml(raw.decode("utf-8"), str(path), InputError)
+        except UnicodeDecodeError as exc:
             raise InputError(
-                Problem("does not exist", "give the path of an answers .yaml file", str(path))
-            ) from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InputError(
-                Problem(f"cannot be read ({exc})", "check the path and save it as UTF-8", str(path))
+                Problem(f"cannot be read ({exc})", "save it as UTF-8", str(path))
             ) from None
         except yaml.YAMLError as exc:
             raise InputError(

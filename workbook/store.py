@@ -37,7 +37,7 @@ from pathlib import Path
 
 import yaml
 
-from workbook import clock, knowledge, steps
+from workbook import clock, files, steps
 from workbook.design import Design, design_to_data, new_design, parse_design
 from workbook.errors import ConflictError, DesignError, ExistsError, Problem, StoreError
 
@@ -86,19 +86,14 @@ def _fingerprint(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+DESIGN_FILE = files.Kind(
+    "a design", 2 * files.MB, DesignError, "give the path of a design .yaml file"
+)
+"""What a design file may be: a regular file of at most 2 MB (the example is 30 KB)."""
+
+
 def _read_bytes(path: Path) -> bytes | None:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        return None
-    except IsADirectoryError:
-        raise DesignError(
-            Problem("is a folder, not a design file", "give the path of a .yaml file", str(path))
-        ) from None
-    except OSError as exc:
-        raise DesignError(
-            Problem(f"cannot be read ({exc.strerror})", "check the path and permissions", str(path))
-        ) from None
+    return files.read(path, DESIGN_FILE)
 
 
 def parse_bytes(raw: bytes, file: str) -> Design:
@@ -118,7 +113,7 @@ def parse_bytes(raw: bytes, file: str) -> Design:
             )
         ) from None
     try:
-        data = knowledge.safe_load(text)
+        data = files.load_yaml(text, file, DesignError)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         raise DesignError(

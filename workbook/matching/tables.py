@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from workbook import files
 from workbook.errors import Problem, RosterError
 
 CANONICAL = (
@@ -41,7 +42,11 @@ CANONICAL = (
 )
 """The roster's columns, in the order a validated roster has them."""
 
-_MAX_BYTES = 200 * 1024 * 1024
+ROSTER_FILE = files.Kind(
+    "a roster", 200 * files.MB, RosterError, "give the path of a .csv or .xlsx file"
+)
+"""What a roster file may be: a regular file of at most 200 MB (20,000 people and their
+columns take a few MB)."""
 
 
 # --------------------------------------------------------------------------- reading
@@ -64,25 +69,21 @@ def read_table(source: str | Path | bytes, file: str | None = None) -> tuple[pd.
     """
     if isinstance(source, bytes):
         raw, name = source, file or "roster"
+        if len(raw) > ROSTER_FILE.cap:
+            raise RosterError(
+                Problem(
+                    f"is larger than {files.cap_text(ROSTER_FILE.cap)}",
+                    "split the roster or remove columns",
+                    name,
+                )
+            )
     else:
         path = Path(source)
         name = file or str(path)
-        try:
-            if path.stat().st_size > _MAX_BYTES:
-                raise RosterError(
-                    Problem("is larger than 200 MB", "split the roster or remove columns", name)
-                )
-            raw = path.read_bytes()
-        except FileNotFoundError:
-            raise RosterError(Problem("does not exist", "check the path", name)) from None
-        except IsADirectoryError:
-            raise RosterError(
-                Problem("is a folder, not a roster", "give the path of a .csv or .xlsx file", name)
-            ) from None
-        except OSError as exc:
-            raise RosterError(
-                Problem(f"cannot be read ({exc.strerror})", "check permissions", name)
-            ) from None
+        read = files.read(path, ROSTER_FILE)
+        if read is None:
+            raise RosterError(Problem("does not exist", "check the path", name))
+        raw = read
     if not raw.strip():
         raise RosterError(
             Problem(
