@@ -17,6 +17,7 @@ import io
 import re
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -152,11 +153,24 @@ def _read_csv_text(text: str, name: str) -> pd.DataFrame:
     return _rows_to_frame(rows, name)
 
 
-def _read_xlsx(raw: bytes, name: str) -> pd.DataFrame:
+MAX_ROWS = 200_000
+"""Rows a roster sheet may have (the header included): ten times the largest roster the
+benchmarks match, whatever size the sheet claims to be."""
+MAX_COLUMNS = 200
+"""Columns a roster sheet may use; empty cells further right are ignored."""
+MAX_UNZIPPED = 1024 * files.MB
+"""What the parts of an XLSX file may unpack to, together (a zip bomb unpacks to more)."""
+ERROR_VALUES = frozenset(
+    {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA"}
+)
+"""What a spreadsheet shows in a cell whose formula failed."""
+
+
+def _open_book(raw: bytes, name: str, *, data_only: bool) -> Any:
     import openpyxl  # imported here: only XLSX rosters need it
 
     try:
-        book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+        return openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=data_only)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise RosterError(
             Problem(
@@ -165,12 +179,146 @@ def _read_xlsx(raw: bytes, name: str) -> pd.DataFrame:
                 name,
             )
         ) from None
+
+
+def _read_xlsx(raw: bytes, name: str) -> pd.DataFrame:
+    """The first sheet of an XLSX file, read as a stream whatever size it claims.
+
+    openpyxl pads every row to the sheet's declared dimension; a 5 KB file claiming
+    column XFD and row 1,048,576 would take gigabytes. The dimension is ignored, rows
+    and columns are bounded, and a cell that holds no value a person could read (a
+    formula nobody calculated, an error such as ``#REF!``) is a problem with its row and
+    column, never an empty value: an uncalculated manager_id must not read as "no
+    manager" (rule R1).
+
+    Raises:
+        RosterError: not an XLSX file, too large, or cells without a value.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            unzipped = sum(info.file_size for info in archive.infolist())
+            has_formulas = unzipped <= MAX_UNZIPPED and any(
+                _holds(archive, info, b"<f")
+                for info in archive.infolist()
+                if info.filename.startswith("xl/worksheets/")
+            )
+    except zipfile.BadZipFile as exc:
+        raise RosterError(
+            Problem(
+                f"is not a table: the XLSX file cannot be opened ({exc})",
+                "open it in Excel and save it again as .xlsx or CSV UTF-8",
+                name,
+            )
+        ) from None
+    if unzipped > MAX_UNZIPPED:
+        raise RosterError(
+            Problem(
+                f"unpacks to more than {files.cap_text(MAX_UNZIPPED)}, far more than a roster",
+                "open it in Excel and save it again as .xlsx or CSV UTF-8",
+                name,
+            )
+        )
+    rows = _sheet_rows(_open_book(raw, name, data_only=True), name)
+    problems = [
+        Problem(
+            f"the cell holds the spreadsheet error {value}",
+            "correct the formula or type the value, then export the roster again",
+            name,
+            _column_name(rows, j),
+            i + 1,
+            value,
+        )
+        for i, row in enumerate(rows)
+        for j, value in enumerate(row)
+        if value in ERROR_VALUES
+    ]
+    if has_formulas:
+        problems += _uncalculated(raw, rows, name)
+    if problems:
+        raise RosterError(sorted(problems, key=lambda p: p.row or 0)[:500])
+    return _rows_to_frame(rows, name)
+
+
+def _holds(archive: zipfile.ZipFile, info: zipfile.ZipInfo, needle: bytes) -> bool:
+    """Whether a member of the archive contains ``needle``, read a megabyte at a time."""
+    tail = b""
+    with archive.open(info) as member:
+        while chunk := member.read(files.MB):
+            if needle in tail + chunk:
+                return True
+            tail = chunk[-len(needle) :]
+    return False
+
+
+def _sheet_rows(book: Any, name: str) -> list[list[str]]:
+    """The first sheet's cells as text, bounded in rows and columns."""
     try:
         sheet = book.worksheets[0]
-        rows = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        sheet.reset_dimensions()  # read what is there, not what the file claims
+        rows: list[list[str]] = []
+        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+            if number > MAX_ROWS:
+                raise RosterError(
+                    Problem(
+                        f"has more than {MAX_ROWS:,} rows",
+                        "remove empty or unused rows, or split the roster",
+                        name,
+                    )
+                )
+            cells = [_cell_text(v) for v in row]
+            if any(c.strip() for c in cells[MAX_COLUMNS:]):
+                raise RosterError(
+                    Problem(
+                        f"uses more than {MAX_COLUMNS} columns",
+                        "keep the roster's columns and remove the others",
+                        name,
+                        row=number,
+                    )
+                )
+            rows.append(cells[:MAX_COLUMNS])
+        return rows
     finally:
         book.close()
-    return _rows_to_frame(rows, name)
+
+
+def _uncalculated(raw: bytes, rows: list[list[str]], name: str) -> list[Problem]:
+    """Formula cells with no saved result (scripts and some exporters write them so)."""
+    book = _open_book(raw, name, data_only=False)
+    problems = []
+    try:
+        sheet = book.worksheets[0]
+        sheet.reset_dimensions()
+        for i, row in enumerate(sheet.iter_rows(max_row=MAX_ROWS)):
+            for j, cell in enumerate(row[:MAX_COLUMNS]):
+                if getattr(cell, "data_type", None) != "f":
+                    continue
+                if i < len(rows) and j < len(rows[i]) and rows[i][j] != "":
+                    continue  # the file kept the formula's result: that is the value
+                problems.append(
+                    Problem(
+                        "the cell holds a formula whose result was never saved, so its value "
+                        "is unknown",
+                        "open the file in Excel (which calculates and saves the results) or "
+                        "type the values, then export the roster again",
+                        name,
+                        _column_name(rows, j),
+                        i + 1,
+                        str(cell.value)[:60],
+                    )
+                )
+    finally:
+        book.close()
+    return problems
+
+
+def _column_name(rows: list[list[str]], j: int) -> str:
+    """The header of column ``j`` (its letter when the header cell is empty)."""
+    header = rows[0] if rows else []
+    if j < len(header) and header[j].strip():
+        return header[j].strip()
+    from openpyxl.utils import get_column_letter
+
+    return f"column {get_column_letter(j + 1)}"
 
 
 def _cell_text(value: object) -> str:
