@@ -203,3 +203,23 @@ def test_blank_rows_are_skipped_and_rows_keep_their_numbers(tmp_path: Path) -> N
     roster = load_roster(write(tmp_path, lines))
     assert list(roster.ids) == ["ceo", "m1", "e9"]
     assert roster.manager.tolist() == [-1, 0, 1]
+
+
+def test_capacity_and_level_out_of_range_are_problems_with_their_rows() -> None:
+    from workbook.errors import RosterError
+    from workbook.matching.roster import load_roster
+
+    data = (
+        b"id,name,role,manager_id,level,capacity,skills_offered,skills_wanted\n"
+        b"a,A,mentor,,3,1000000,x,\n"
+        b"b,B,mentee,,1e300,,,x\n"
+        b"c,C,mentee,,2,inf,,x\n"
+    )
+    with pytest.raises(RosterError) as raised:
+        load_roster(data, file="roster.csv")
+    found = {(p.row, p.field, p.message) for p in raised.value.problems}
+    assert found == {
+        (2, "capacity", "capacity is above 50 mentees"),
+        (3, "level", "level is beyond 100 levels"),
+        (4, "capacity", "capacity is not a whole number"),
+    }

@@ -56,6 +56,10 @@ ALWAYS_REQUIRED = ("id", "name", "role", "manager_id")
 """Without these no match can be made or checked against the reporting line."""
 ROLES = {"mentor": (True, False), "mentee": (False, True), "both": (True, True), "": (False, False)}
 """Role -> (is a mentor, is a mentee). Empty means the person does not take part."""
+MAX_CAPACITY = 50
+"""Mentees one mentor may take, as in the design (``participation.mentor_capacity``)."""
+MAX_LEVEL = 100
+"""Seniority levels are small whole numbers; beyond this a cell is a typo or an id."""
 ROLE_ALIASES = {"none": "", "-": "", "non-participant": "", "mentor;mentee": "both"}
 
 
@@ -207,7 +211,14 @@ def _levels(r: _Reading) -> None:
     level, whole = _whole_numbers(r, "level")
     bad = (r.frame["level"].to_numpy(dtype=object) != "") & ~whole
     r.report(bad, "level", "level is not a whole number", "write the seniority as 1, 2, 3 ...")
-    level[bad] = np.nan
+    far = whole & (np.abs(np.nan_to_num(level)) > MAX_LEVEL)
+    r.report(
+        far,
+        "level",
+        f"level is beyond {MAX_LEVEL} levels",
+        "write the seniority as 1, 2, 3 ... (a few levels apart)",
+    )
+    level[bad | far] = np.nan
     r.level = level
 
 
@@ -227,7 +238,14 @@ def _capacities(r: _Reading) -> None:
         "capacity is negative",
         "write 0 or more (0 means this mentor takes no mentees this time)",
     )
-    r.capacity = np.where(whole & (cap >= 0), np.nan_to_num(cap), -1).astype(np.int64)
+    r.report(
+        whole & (cap > MAX_CAPACITY),
+        "capacity",
+        f"capacity is above {MAX_CAPACITY} mentees",
+        f"write how many mentees this mentor can really take (at most {MAX_CAPACITY})",
+    )
+    usable = whole & (cap >= 0) & (cap <= MAX_CAPACITY)
+    r.capacity = np.where(usable, np.nan_to_num(cap), -1).astype(np.int64)
 
 
 @_column_check
