@@ -385,3 +385,12 @@ def test_a_step_just_built_holds_no_edits(root: Path, source: programs.Source) -
     for spec in specs():
         step = build_step(spec, folder)
         assert isinstance(step, Step) and not unsaved(step), spec.key
+
+
+@pytest.mark.parametrize("name", ["CON", "nul", "Com1", "LPT9", "aux"])
+def test_a_name_windows_keeps_for_a_device_is_refused(root: Path, name: str) -> None:
+    with pytest.raises(InputError) as raised:
+        programs.create(root, name)
+    assert "Windows keeps for a device" in raised.value.problems[0].message
+    assert not any(p.name.lower() == name.lower() for p in root.iterdir())
+    assert programs.create(root, f"{name} mentoring").key == f"{name.lower()}-mentoring"

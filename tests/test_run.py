@@ -447,3 +447,13 @@ def test_office_files_are_pinned_to_the_clock(monkeypatch: pytest.MonkeyPatch) -
         assert b">2027-01-15T08:00:00Z<" in z.read("docProps/core.xml")
         assert z.read("word/document.xml") == b"<w/>"
     assert archive.pin(pinned) == pinned
+
+
+def test_a_program_named_like_a_windows_device_is_refused_before_anything_runs(
+    tmp_path: Path,
+) -> None:
+    design = tmp_path / "con" / "design.yaml"
+    store.create(design)
+    with pytest.raises(WorkbookError, match="Windows keeps for a device"):
+        plan([design], tmp_path / "out", None)
+    assert not (tmp_path / "out").exists()

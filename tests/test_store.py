@@ -243,3 +243,95 @@ def test_a_hand_edit_is_not_blamed_on_the_last_saver(tmp_path: Path) -> None:
     summary = store.describe_conflict(mine, info.value.kept).summary()
     assert summary.startswith("The design file was changed outside the workbook at ")
     assert "Sam" not in summary and summary.endswith("Strategic purpose and objectives.")
+
+
+# ------------------------------------------------------------ generated files, hostile
+
+
+def _sha(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
+
+
+def test_a_crafted_manifest_never_removes_a_file_outside_the_folder(tmp_path: Path) -> None:
+    import json
+
+    victim = tmp_path / "victim.txt"
+    victim.write_bytes(b"someone's notes")
+    elsewhere = tmp_path / "elsewhere.txt"
+    elsewhere.write_bytes(b"more notes")
+    out = tmp_path / "out"
+    out.mkdir()
+    manifest = {
+        "files": {
+            "../victim.txt": _sha(b"someone's notes"),
+            str(elsewhere): _sha(b"more notes"),
+            "..": "x",
+        }
+    }
+    (out / ".m.json").write_text(json.dumps(manifest))
+    store.write_outputs(out, {"a.csv": b"1"}, ".m.json")
+    assert victim.read_bytes() == b"someone's notes"
+    assert elsewhere.read_bytes() == b"more notes"
+    assert (out / "a.csv").read_bytes() == b"1"
+    assert list(json.loads((out / ".m.json").read_text())["files"]) == ["a.csv"]
+
+
+def test_a_full_disk_mid_set_leaves_the_previous_set_and_its_manifest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    out = tmp_path / "out"
+    store.write_outputs(out, {"a.csv": b"old a", "b.csv": b"old b"}, ".m.json")
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    real = store._stage
+    calls = []
+
+    def filling(path: Path, data: bytes) -> Path:
+        calls.append(path.name)
+        if len(calls) == 2:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(path, data)
+
+    monkeypatch.setattr(store, "_stage", filling)
+    with pytest.raises(StoreError) as raised:
+        store.write_outputs(out, {"a.csv": b"new a", "b.csv": b"new b"}, ".m.json")
+    assert "No space left on device" in str(raised.value)
+    assert "nothing was written and the previous files are unchanged" in str(raised.value)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # no temporary left
+    monkeypatch.setattr(store, "_stage", real)
+    store.write_outputs(out, {"a.csv": b"new a", "b.csv": b"new b"}, ".m.json")  # a rerun works
+    assert (out / "b.csv").read_bytes() == b"new b"
+
+
+def test_a_folder_the_user_cannot_write_to_is_one_line_with_the_fix(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tempfile
+
+    def refused(*args: object, **kwargs: object) -> tuple[int, str]:
+        raise PermissionError(13, "Permission denied")
+
+    out = tmp_path / "shared-output"
+    out.mkdir()
+    monkeypatch.setattr(tempfile, "mkstemp", refused)
+    with pytest.raises(StoreError) as raised:
+        store.write_outputs(out, {"a.csv": b"1"}, ".m.json")
+    [line] = raised.value.lines()
+    assert "could not be written (Permission denied)" in line
+    assert "check that you may write to the folder shared-output" in line
+    with pytest.raises(StoreError, match="previous version is intact"):
+        store.atomic_write(out / "design.yaml", b"x")
+
+
+def test_a_symlink_in_the_folder_is_never_written_through(tmp_path: Path) -> None:
+    target = tmp_path / "target.txt"
+    target.write_bytes(b"keep")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "a.csv").symlink_to(target)
+    with pytest.raises(ExistsError):
+        store.write_outputs(out, {"a.csv": b"1"}, ".m.json")
+    assert target.read_bytes() == b"keep"

@@ -172,6 +172,16 @@ def folder_name(name: str) -> str:
         )
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
     key = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:MAX_KEY].strip("-")
+    if reserved(key):
+        raise InputError(
+            Problem(
+                f"{key!r} is a name Windows keeps for a device, so a folder of that name "
+                "cannot be opened there or on a shared drive",
+                "add a word to the name, such as 'con-mentoring'",
+                field="name",
+                value=name,
+            )
+        )
     if not key:
         raise InputError(
             Problem(
@@ -182,6 +192,17 @@ def folder_name(name: str) -> str:
             )
         )
     return key
+
+
+WINDOWS_RESERVED = frozenset(
+    {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
+)
+"""Names Windows keeps for devices, with or without an extension (``con.txt`` too)."""
+
+
+def reserved(name: str) -> bool:
+    """A folder name Windows and SMB shares cannot use (``CON``, ``nul.yaml``, ``COM1``)."""
+    return name.split(".", 1)[0].strip().lower() in WINDOWS_RESERVED
 
 
 def locate(root: Path, key: str) -> Path:

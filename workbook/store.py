@@ -217,11 +217,23 @@ def _mode_for(path: Path) -> int:
         return 0o666 & ~umask
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that readers see the old file or the new, never half.
+def _unwritable(path: Path, exc: OSError, intact: str) -> StoreError:
+    """The one-line problem for a write the disk or the permissions refused."""
+    if isinstance(exc, PermissionError):
+        fix = f"check that you may write to the folder {path.parent.name or path.parent}"
+    else:
+        fix = "check free disk space and permissions, then try again"
+    return StoreError(
+        Problem(f"could not be written ({exc.strerror or exc}); {intact}", fix, str(path))
+    )
+
+
+def _stage(path: Path, data: bytes) -> Path:
+    """``data`` in a new temporary file beside ``path``, flushed to disk, with the mode
+    ``path`` has (or a new file gets). The caller renames it into place or removes it.
 
     Raises:
-        StoreError: the file could not be written; the old file is untouched.
+        OSError: the disk or the permissions refused; nothing is left behind.
     """
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -232,25 +244,39 @@ def atomic_write(path: Path, data: bytes) -> None:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException as exc:
-        with contextlib.suppress(FileNotFoundError):
+    except BaseException:
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
-        if isinstance(exc, OSError):
-            raise StoreError(
-                Problem(
-                    f"could not be saved ({exc.strerror or exc}); the previous version is intact",
-                    "check free disk space and permissions, then save again",
-                    str(path),
-                )
-            ) from None
         raise
-    with contextlib.suppress(OSError):  # make the rename itself durable where supported
-        dir_fd = os.open(path.parent, os.O_RDONLY)
+    return Path(tmp)
+
+
+def _sync_folder(folder: Path) -> None:
+    with contextlib.suppress(OSError):  # make renames durable where supported
+        dir_fd = os.open(folder, os.O_RDONLY)
         try:
             os.fsync(dir_fd)
         finally:
             os.close(dir_fd)
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that readers see the old file or the new, never half.
+
+    Raises:
+        StoreError: the file could not be written; the old file is untouched.
+    """
+    try:
+        tmp = _stage(path, data)
+    except OSError as exc:
+        raise _unwritable(path, exc, "the previous version is intact") from None
+    try:
+        os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise _unwritable(path, exc, "the previous version is intact") from None
+    _sync_folder(path.parent)
 
 
 def save(design: Design, base: Snapshot, *, author: str = "") -> Snapshot:
@@ -444,34 +470,83 @@ def describe_conflict(base: Snapshot, kept: Path) -> Conflict:
 # --------------------------------------------------------------------------- outputs
 
 
+def plain_name(name: str) -> bool:
+    """A file name with no folder in it (``matches.csv``), as generated files have: a
+    manifest is data from disk, and a name such as ``../notes`` or ``/etc/x`` in it must
+    never make the workbook touch a file outside its folder."""
+    return (
+        bool(name)
+        and name not in (".", "..")
+        and not any(c in name for c in "/\\\x00")
+        and Path(name).name == name
+        and not Path(name).is_absolute()
+    )
+
+
 def read_manifest(outdir: Path, manifest: str) -> dict[str, str]:
-    """File name -> SHA-256 of what the workbook last wrote in ``outdir`` (empty if none)."""
+    """File name -> SHA-256 of what the workbook last wrote in ``outdir`` (empty if none).
+
+    Only plain file names are kept (:func:`plain_name`): the rest is ignored, never
+    acted on.
+
+    Raises:
+        StoreError: the manifest exists but cannot be read (permissions).
+    """
     try:
         data = json.loads((outdir / manifest).read_text("utf-8"))
-        return {str(k): str(v) for k, v in data.get("files", {}).items()}
-    except (FileNotFoundError, ValueError, AttributeError):
+        listed = data.get("files", {}).items()
+    except (FileNotFoundError, ValueError, AttributeError, TypeError):
         return {}
+    except OSError as exc:
+        raise StoreError(
+            Problem(
+                f"cannot be read ({exc.strerror or exc})",
+                "check the output folder's permissions",
+                str(outdir / manifest),
+            )
+        ) from None
+    return {str(k): str(v) for k, v in listed if isinstance(k, str) and plain_name(k)}
 
 
 def _ours_unchanged(path: Path, recorded: dict[str, str]) -> bool:
-    return path.name in recorded and _fingerprint(path.read_bytes()) == recorded[path.name]
+    """The file is a regular file the workbook wrote and nobody changed since."""
+    if path.name not in recorded or path.is_symlink() or not path.is_file():
+        return False
+    try:
+        return _fingerprint(path.read_bytes()) == recorded[path.name]
+    except OSError as exc:
+        raise StoreError(
+            Problem(
+                f"cannot be read ({exc.strerror or exc})",
+                "check the output folder's permissions",
+                str(path),
+            )
+        ) from None
 
 
 def write_outputs(outdir: Path, files: Mapping[str, bytes], manifest: str) -> list[Path]:
     """Write generated files (exports, a charter) into a folder without ever replacing
-    a file someone else wrote or edited.
+    a file someone else wrote or edited, and all of them or none.
 
     ``manifest`` (a hidden file in the folder, one per kind of output, so matching and
     the charter can share a folder) records the SHA-256 of each file written. A file we
     would write that is not in the manifest, or was edited since (a charter.docx with a
     stakeholder's comments, a hand-tuned matches.xlsx), is refused and nothing is
     written. Files of ours from the previous run that this run does not produce are
-    removed unless edited, so a folder never mixes two runs. Other files are untouched.
+    removed unless edited, so a folder never mixes two runs; only plain names inside
+    the folder are ever removed. Other files are untouched.
+
+    Every file is first written beside its target (flushed to disk), the new manifest
+    too; only when all are written are they renamed into place, so a full disk or a
+    refused write leaves the previous set and its manifest as they were.
 
     Raises:
         ExistsError: one problem per file that would be overwritten; nothing written.
-        StoreError: the folder cannot be created or written.
+        StoreError: the folder cannot be created or written; nothing changed.
     """
+    bad = [name for name in [*files, manifest] if not plain_name(name)]
+    if bad:
+        raise ValueError(f"generated file names must be plain names, not {bad}")
     try:
         outdir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -488,7 +563,8 @@ def write_outputs(outdir: Path, files: Mapping[str, bytes], manifest: str) -> li
     foreign = [
         outdir / name
         for name in files
-        if (outdir / name).exists() and not _ours_unchanged(outdir / name, recorded)
+        if (outdir / name).is_symlink()
+        or ((outdir / name).exists() and not _ours_unchanged(outdir / name, recorded))
     ]
     if foreign:
         raise ExistsError(
@@ -502,17 +578,30 @@ def write_outputs(outdir: Path, files: Mapping[str, bytes], manifest: str) -> li
                 for path in foreign
             ]
         )
+    body = {
+        "written_by": "mentoring-workbook",
+        "files": {n: _fingerprint(d) for n, d in files.items()},
+    }
+    every = {**files, manifest: (json.dumps(body, indent=2) + "\n").encode("utf-8")}
+    staged: dict[str, Path] = {}
+    try:
+        for name, data in every.items():
+            staged[name] = _stage(outdir / name, data)
+    except OSError as exc:
+        for tmp in staged.values():
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+        raise _unwritable(
+            outdir / name, exc, "nothing was written and the previous files are unchanged"
+        ) from None
     written = []
-    for name, data in files.items():
-        atomic_write(outdir / name, data)
+    for name in files:
+        os.replace(staged[name], outdir / name)
         written.append(outdir / name)
     for stale in set(recorded) - set(files):
         path = outdir / stale
         if path.exists() and _ours_unchanged(path, recorded):
             path.unlink()
-    body = {
-        "written_by": "mentoring-workbook",
-        "files": {n: _fingerprint(d) for n, d in files.items()},
-    }
-    atomic_write(outdir / manifest, (json.dumps(body, indent=2) + "\n").encode("utf-8"))
+    os.replace(staged[manifest], outdir / manifest)
+    _sync_folder(outdir)
     return written

@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from workbook import NOTEBOOKS, places, store
+from workbook import NOTEBOOKS, places, programs, store
 from workbook import steps as registry
 from workbook.batch import kernel as notebooks
 from workbook.batch.normalise import normalise_file
@@ -161,6 +161,16 @@ def plan(
     for design in designs:
         named.setdefault(program_name(design), []).append(design)
     problems = [
+        Problem(
+            "is a name Windows keeps for a device, so the program's output folder could not "
+            "be opened there",
+            "rename the design's folder (or file) and run again",
+            field=name,
+        )
+        for name in named
+        if programs.reserved(name)
+    ]
+    problems += [
         Problem(
             f"is the program name of {len(paths)} designs ({', '.join(map(str, paths))})",
             "run them into separate output folders, or rename a design's folder",
