@@ -41,11 +41,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from workbook import NOTEBOOKS, places, programs, store
+from workbook import NOTEBOOKS, places, store
 from workbook import steps as registry
 from workbook.batch import kernel as notebooks
 from workbook.batch.normalise import normalise_file
 from workbook.errors import DesignError, ExistsError, Problem, StoreError, WorkbookError
+from workbook.programs import reserved
 from workbook.steps import StepSpec
 
 MANIFEST = ".workbook-run.json"
@@ -168,7 +169,7 @@ def plan(
             field=name,
         )
         for name in named
-        if programs.reserved(name)
+        if reserved(name)
     ]
     problems += [
         Problem(
