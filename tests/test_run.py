@@ -457,3 +457,23 @@ def test_a_program_named_like_a_windows_device_is_refused_before_anything_runs(
     with pytest.raises(WorkbookError, match="Windows keeps for a device"):
         plan([design], tmp_path / "out", None)
     assert not (tmp_path / "out").exists()
+
+
+def test_hostile_designs_are_reported_in_one_line_and_the_others_planned(
+    tmp_path: Path,
+) -> None:
+    import os
+
+    good = tmp_path / "good" / "design.yaml"
+    store.create(good)
+    bomb = tmp_path / "bomb" / "design.yaml"
+    bomb.parent.mkdir()
+    bomb.write_text("a: &a [x, x, x, x, x, x, x, x, x]\nb: [*a, *a, *a, *a, *a, *a, *a]\n")
+    pipe = tmp_path / "pipe" / "design.yaml"
+    pipe.parent.mkdir()
+    os.mkfifo(pipe)
+    planned = plan([good, bomb, pipe], tmp_path / "out", None)
+    assert [p.name for p in planned.programs] == ["good"]
+    reasons = {i.name: i.lines[0] for i in planned.invalid}
+    assert "uses a YAML anchor or alias" in reasons["bomb"]
+    assert "is not a regular file" in reasons["pipe"]
