@@ -335,3 +335,13 @@ def test_a_symlink_in_the_folder_is_never_written_through(tmp_path: Path) -> Non
     with pytest.raises(ExistsError):
         store.write_outputs(out, {"a.csv": b"1"}, ".m.json")
     assert target.read_bytes() == b"keep"
+
+
+def test_saving_where_the_history_cannot_be_kept_is_one_line(tmp_path: Path) -> None:
+    snap = store.load_or_new(tmp_path / "design.yaml")
+    (tmp_path / "design.history").write_text("a file where the history folder goes")
+    with pytest.raises(StoreError) as raised:
+        store.save(snap.design, snap)
+    [line] = raised.value.lines()
+    assert "design.history: cannot be created" in line and "nothing was saved" in line
+    assert not (tmp_path / "design.yaml").exists()

@@ -191,7 +191,7 @@ def who(name: str = "") -> str:
 
 @contextlib.contextmanager
 def _locked(folder: Path) -> Iterator[None]:
-    folder.mkdir(parents=True, exist_ok=True)
+    _history_folder(folder)
     if fcntl is None:  # pragma: no cover
         yield
         return
@@ -202,6 +202,26 @@ def _locked(folder: Path) -> Iterator[None]:
     finally:
         fcntl.flock(fd, fcntl.LOCK_UN)
         os.close(fd)
+
+
+def _history_folder(folder: Path) -> Path:
+    """The history folder, created if needed.
+
+    Raises:
+        StoreError: it cannot be created (permissions, a file in its place); nothing
+            was saved.
+    """
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(
+            Problem(
+                f"cannot be created ({exc.strerror or exc}), so nothing was saved",
+                f"check that you may write to the folder {folder.parent.name}",
+                str(folder),
+            )
+        ) from None
+    return folder
 
 
 def _stamp() -> str:
@@ -349,8 +369,7 @@ def keep(path: Path, data: bytes, name: str) -> Path:
     ``<UTC stamp>-<name>``: sortable, and never over an earlier copy. Designs keep
     their replaced revisions this way, and the program's folder its replaced rosters.
     """
-    folder = history_dir(path)
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = _history_folder(history_dir(path))
     stamp = _stamp()
     target = folder / f"{stamp}-{name}"
     n = 1
