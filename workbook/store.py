@@ -502,10 +502,17 @@ def plain_name(name: str) -> bool:
     )
 
 
-def read_manifest(outdir: Path, manifest: str) -> dict[str, str]:
+def inside_name(name: str) -> bool:
+    """A relative path that stays inside its folder (``charter/charter.md``): every part
+    a plain name (:func:`plain_name`)."""
+    return bool(name) and all(plain_name(part) for part in name.split("/"))
+
+
+def read_manifest(outdir: Path, manifest: str, *, nested: bool = False) -> dict[str, str]:
     """File name -> SHA-256 of what the workbook last wrote in ``outdir`` (empty if none).
 
-    Only plain file names are kept (:func:`plain_name`): the rest is ignored, never
+    Only plain file names are kept (:func:`plain_name`), or with ``nested`` relative
+    paths that stay inside the folder (:func:`inside_name`): the rest is ignored, never
     acted on.
 
     Raises:
@@ -524,7 +531,8 @@ def read_manifest(outdir: Path, manifest: str) -> dict[str, str]:
                 str(outdir / manifest),
             )
         ) from None
-    return {str(k): str(v) for k, v in listed if isinstance(k, str) and plain_name(k)}
+    safe = inside_name if nested else plain_name
+    return {str(k): str(v) for k, v in listed if isinstance(k, str) and safe(k)}
 
 
 def _ours_unchanged(path: Path, recorded: dict[str, str]) -> bool:

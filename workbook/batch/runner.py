@@ -132,7 +132,7 @@ def _files(folder: Path) -> list[Path]:
 
 def foreign_files(folder: Path) -> list[Path]:
     """Files in a program folder that the last run did not write, or that were edited."""
-    recorded = store.read_manifest(folder, MANIFEST)
+    recorded = store.read_manifest(folder, MANIFEST, nested=True)
     return [
         folder / rel
         for rel in _files(folder)
