@@ -67,7 +67,7 @@ def test_a_sheet_claiming_an_enormous_size_is_read_as_what_it_holds(tmp_path: Pa
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     people, _, seconds, peak_mb = out.stdout.split()
     assert int(people) == 3
-    assert float(seconds) < 10 and int(peak_mb) < 600, out.stdout
+    assert float(seconds) < 60 and int(peak_mb) < 600, out.stdout  # before: minutes, 10 GB
 
 
 def test_a_formula_without_a_saved_result_is_a_problem_not_an_empty_cell() -> None:
