@@ -538,3 +538,51 @@ def test_a_blocked_pair_is_explained_in_the_mentees_words() -> None:
     }  # fmt: skip
     assert Block("reporting line").because == "in your reporting line"
     assert all(b.because for b in Block)
+
+
+# ------------------------------------------------------------------------ the plan
+
+
+def test_suggest_fills_the_plan_from_the_design_and_says_from_where() -> None:
+    from workbook.steps import matching as step
+
+    d = Design(
+        roles={"steering_group": ["Approves the charter"]},  # type: ignore[arg-type]
+        policies={"no_fault_exit": "Either side ends a match with one email. No reasons."},  # type: ignore[arg-type]
+        components={"closure": {"plan": "A closing conversation. Then a survey."}},  # type: ignore[arg-type]
+    )
+    after, filled = step.suggest(d, step.inputs_from(d), pins_used=True)
+    assert (after.method, after.mentee_say) == ("algorithm", "shortlist")
+    assert after.review.startswith("The steering group reviews the proposed matches")
+    assert "recorded in the review file" in after.review
+    assert after.rematching == (
+        "Either side may end a match without blame (either side ends a match with one "
+        "email); the coordinator then proposes a new mentor from those with room, never the "
+        "one the match ended with; the ended match closes as the closure plan says (a "
+        "closing conversation)."
+    )
+    sources = {f.field: f.source for f in filled}
+    assert sources["rematching"] == "the no-fault-exit policy and the closure plan"
+    assert "pinned or forbade" in sources["review"]
+
+
+def test_suggest_never_replaces_a_decision() -> None:
+    from workbook.steps import matching as step
+
+    d = Design()
+    made = step.make_inputs(
+        method="committee", mentee_say="none", review="We meet.", rematching="Never."
+    )
+    after, filled = step.suggest(d, made)
+    assert after == made and filled == []
+
+
+def test_the_mentees_preferences_suggest_their_say_and_a_saved_run_the_method() -> None:
+    from workbook.design import MatchingResults
+    from workbook.steps import matching as step
+
+    d = Design(
+        matching=Matching(weights=Weights(skills=1, preferences=2), results=MatchingResults())
+    )
+    after, _ = step.suggest(d, step.inputs_from(d))
+    assert (after.method, after.mentee_say) == ("algorithm", "preferences")

@@ -363,8 +363,9 @@ class MatchingResults(_Model):
     optimal: bool | None = None
 
 
-class Matching(_Model):
-    """How mentors and mentees are matched: method, criteria, constraints, review."""
+class MatchingPlan(_Model):
+    """How mentors and mentees are matched: method, criteria, constraints, review;
+    everything the matching step decides about a design's matching."""
 
     method: MatchMethod | None = None
     mentee_say: MenteeSay | None = None
@@ -386,10 +387,9 @@ class Matching(_Model):
     """How the coordinator reviews proposed matches before they are announced."""
     rematching: str = ""
     """What happens when a match does not work out (no-fault rematch)."""
-    results: MatchingResults | None = None
 
     @model_validator(mode="after")
-    def _can_match(self) -> Matching:
+    def _can_match(self) -> MatchingPlan:
         # Department weighs nothing when either department will do.
         weights = self.weights.model_dump()
         if self.department == "either":
@@ -401,6 +401,12 @@ class Matching(_Model):
                 "give at least skills a weight above 0"
             )
         return self
+
+
+class Matching(MatchingPlan):
+    """The plan, and the aggregates of the last run on a roster (never names)."""
+
+    results: MatchingResults | None = None
 
 
 # --------------------------------------------------------------------------- the rest

@@ -7,46 +7,34 @@ settings do (:func:`effect`). Running a match on a roster is :mod:`workbook.matc
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from workbook.design import (
     Design,
     ExtraCriterion,
     Matching,
-    MatchObjective,
-    SameOrDifferent,
-    Weights,
+    MatchingPlan,
     revalidate,
     validate_input,
 )
 from workbook.matching import criteria
 
 
-class MatchingInputs(BaseModel):
-    """Everything the matching step decides (criteria, constraints, objective, capacity).
+class MatchingInputs(MatchingPlan):
+    """Everything the matching step decides: the plan (method, the mentee's say, criteria,
+    constraints, objective, review, rematching) and the mentors' default capacity.
 
     The roster, the review file and the results of a run are not here: roster data
     never goes into the design (privacy), and results are stored as aggregates only.
+    Extra criteria and the column map also accept the short text forms
+    (:func:`parse_extra`, :func:`parse_column_map`).
     """
 
-    model_config = ConfigDict(extra="forbid")
-
-    objective: MatchObjective = "coverage"
-    weights: Weights = Field(default_factory=Weights)
-    department: SameOrDifferent = "either"
-    seniority_min_gap: int | None = 1
-    seniority_max_gap: int | None = None
-    max_timezone_hours: float | None = Field(default=None, ge=0, le=24)
-    reporting_line_depth: int | None = Field(default=None, ge=1)
-    min_score: float = Field(default=0.0, ge=0, le=100)
-    avoid_repeat_pairs: bool = False
     mentor_capacity: int | None = Field(default=None, ge=0, le=50)
-    extra_criteria: dict[str, ExtraCriterion] = Field(default_factory=dict)
-    """Roster column -> same/different and weight."""
-    column_map: dict[str, str] = Field(default_factory=dict)
-    """The roster's column name -> canonical name."""
+    """Mentees per mentor by default (``participation.mentor_capacity``)."""
 
     @field_validator("extra_criteria", mode="before")
     @classmethod
@@ -133,33 +121,21 @@ def make_inputs(**values: Any) -> MatchingInputs:
 
 def inputs_from(design: Design) -> MatchingInputs:
     """What the matching step shows for an existing design."""
-    m = design.matching
     return MatchingInputs(
-        objective=m.objective,
-        weights=m.weights,
-        department=m.department,
-        seniority_min_gap=m.seniority_min_gap,
-        seniority_max_gap=m.seniority_max_gap,
-        max_timezone_hours=m.max_timezone_hours,
-        reporting_line_depth=m.reporting_line_depth,
-        min_score=m.min_score,
-        avoid_repeat_pairs=m.avoid_repeat_pairs,
+        **design.matching.model_dump(exclude={"results"}),
         mentor_capacity=design.participation.mentor_capacity,
-        extra_criteria=m.extra_criteria,
-        column_map=m.column_map,
     )
 
 
 def apply(design: Design, inputs: MatchingInputs) -> Design:
-    """Write the step's decisions into ``design``; nothing else changes.
+    """Write the step's decisions into ``design``; nothing else changes (a run's
+    aggregates, kept in ``matching.results``, included).
 
     Raises:
         InputError: the result is not a valid design.
     """
-    values = inputs.model_dump(exclude={"mentor_capacity", "weights", "extra_criteria"})
-    matching = design.matching.model_copy(
-        update={**values, "weights": inputs.weights, "extra_criteria": inputs.extra_criteria}
-    )
+    plan = {name: getattr(inputs, name) for name in MatchingPlan.model_fields}
+    matching = design.matching.model_copy(update=plan)
     participation = design.participation.model_copy(
         update={"mentor_capacity": inputs.mentor_capacity}
     )
@@ -210,3 +186,106 @@ def effect(inputs: MatchingInputs, fmt: str | None = None) -> list[str]:
     elif fmt == "peer":
         lines.append("Peer mentoring: the seniority criterion rewards the same level.")
     return lines
+
+
+# --------------------------------------------------------------------------- suggestions
+
+METHODS = (
+    ("An algorithm proposes the matches (this step)", "algorithm"),
+    ("A coordinator matches", "coordinator"),
+    ("A committee matches", "committee"),
+    ("Mentees choose their mentor", "mentee_choice"),
+)
+"""How matches are made, as the step offers it (``matching.method``)."""
+MENTEE_SAYS = (
+    ("Their preferences count in the score", "preferences"),
+    ("They choose from a shortlist", "shortlist"),
+    ("They choose freely", "choice"),
+    ("None: mentees are assigned (rule R5 warns)", "none"),
+)
+"""The mentee's say in who mentors them (``matching.mentee_say``)."""
+
+
+@dataclass(frozen=True)
+class Suggested:
+    """One empty decision :func:`suggest` filled, and where the suggestion comes from."""
+
+    field: str
+    title: str
+    source: str
+
+
+def _first_sentence(text: str) -> str:
+    sentence = " ".join(text.split()).split(". ")[0].rstrip(".")
+    return sentence[:1].lower() + sentence[1:] if sentence else ""
+
+
+def suggest(
+    design: Design, inputs: MatchingInputs, *, pins_used: bool = False
+) -> tuple[MatchingInputs, list[Suggested]]:
+    """``inputs`` with the decisions the design already implies filled in where they
+    are empty, and what was filled with where it comes from. A decision made is never
+    replaced.
+
+    Args:
+        design: the design the step works on (the rest of the program).
+        pins_used: the coordinator has pinned or forbidden pairs in the review file.
+    """
+    values = inputs.model_dump()
+    filled: list[Suggested] = []
+    if values["method"] is None:
+        if design.matching.results is not None:
+            values["method"] = "algorithm"
+            filled.append(Suggested("method", "An algorithm proposes the matches",
+                                    "a matching run is recorded in the design"))  # fmt: skip
+        elif values["mentee_say"] == "choice":
+            values["method"] = "mentee_choice"
+            filled.append(Suggested("method", "Mentees choose their mentor",
+                                    "the mentee's say: they choose freely"))  # fmt: skip
+        else:
+            values["method"] = "algorithm"
+            filled.append(Suggested("method", "An algorithm proposes the matches",
+                                    "the criteria set in this step"))  # fmt: skip
+    if values["mentee_say"] is None:
+        if inputs.weights.preferences > 0:
+            say, why = "preferences", "the mentees' preferences weigh in the score"
+        else:
+            say = "shortlist" if values["method"] == "algorithm" else "choice"
+            why = "rule R5: the mentee drives the learning"
+        values["mentee_say"] = say
+        titles = {key: title for title, key in MENTEE_SAYS}
+        filled.append(Suggested("mentee_say", titles[say], why))
+    if not values["review"].strip():
+        who, source = "The coordinator", "the coordinator's role"
+        if design.roles.steering_group:
+            who, source = "The steering group", "the steering group's role"
+        text = (
+            f"{who} reviews the proposed matches before they are announced, checks them "
+            "against the program's rules, and may keep a pair or rule one out; the matching "
+            "is then run again."
+        )
+        if pins_used:
+            text += " Kept and ruled-out pairs are recorded in the review file."
+            source += " and the pairs the coordinator pinned or forbade"
+        values["review"] = text
+        filled.append(Suggested("review", "Review before matches are announced", source))
+    if not values["rematching"].strip():
+        parts, sources = [], []
+        exit_policy = _first_sentence(design.policies.no_fault_exit)
+        if exit_policy:
+            parts.append(f"Either side may end a match without blame ({exit_policy})")
+            sources.append("the no-fault-exit policy")
+        else:
+            parts.append("Either side may end a match without blame")
+        parts.append(
+            "the coordinator then proposes a new mentor from those with room, never the "
+            "one the match ended with"
+        )
+        closure = _first_sentence(design.components.closure.plan)
+        if closure:
+            parts.append(f"the ended match closes as the closure plan says ({closure})")
+            sources.append("the closure plan")
+        values["rematching"] = "; ".join(parts) + "."
+        filled.append(Suggested("rematching", "Rematching",
+                                " and ".join(sources) or "MENTOR's closure standard"))  # fmt: skip
+    return make_inputs(**values), filled

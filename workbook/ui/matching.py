@@ -21,10 +21,12 @@ from workbook import places
 from workbook.design import Design, MatchingResults
 from workbook.errors import InputError, Problem
 from workbook.matching import criteria
+from workbook.matching import review as review_file
 from workbook.steps import matching
 from workbook.steps.matching import MatchingInputs
 from workbook.store import Snapshot
 from workbook.ui.base import Failed, Step, bullet_list, escape, plain
+from workbook.ui.forms import Field, build_form
 from workbook.ui.matching_run import RosterRun, box, default_output
 
 WHOLE_LINE = 0
@@ -35,6 +37,18 @@ Dropdown whose value is ``None`` has no selection, so the page would show it bla
 def _optional(text: str) -> str | None:
     """Blank text box -> ``None`` (no limit); anything else goes to validation as typed."""
     return text.strip() or None
+
+
+PLAN = (
+    Field("method", "Who decides", "wb-method", "choice", options=matching.METHODS),
+    Field("mentee_say", "The mentee's say", "wb-mentee-say", "choice",
+          options=matching.MENTEE_SAYS),
+    Field("review", "Review", "wb-review-plan", "area",
+          "who checks the proposed matches, and how, before anyone is told"),
+    Field("rematching", "Rematching", "wb-rematching", "area",
+          "what happens when a match does not work out"),
+)  # fmt: skip
+"""How matches are made, as the step's form shows it."""
 
 
 # --------------------------------------------------------------------------- the step
@@ -208,8 +222,25 @@ class MatchingStep(Step[MatchingInputs]):
             ),
         )
         self.effect = w.HTML().add_class("wb-effect")
+        self.plan = build_form(self, PLAN)
+        self.suggest_button = w.Button(
+            description="Suggest from the design",
+            icon="magic",
+            tooltip="Fill the empty decisions above from what the design already says",
+            layout=w.Layout(width="240px"),
+        ).add_class("wb-suggest-plan")
+        self.suggest_button.on_click(lambda _b: self.suggest())
+        self.filled = w.HTML().add_class("wb-filled")
 
         return [
+            w.HTML(
+                "<h3>How matches are made</h3><div class='wb-help'>Who decides the matches, "
+                "the mentee's say in them, how they are checked before they are announced, "
+                "and what happens when one does not work out.</div>"
+            ),
+            *self.plan.values(),
+            w.HBox([self.suggest_button]),
+            self.filled,
             w.HTML("<h3>What makes a good match</h3>"),
             self.objective,
             *rows,
@@ -231,6 +262,10 @@ class MatchingStep(Step[MatchingInputs]):
 
     def read(self) -> MatchingInputs:
         return matching.make_inputs(
+            method=self.plan["method"].value,
+            mentee_say=self.plan["mentee_say"].value,
+            review=self.plan["review"].value,
+            rematching=self.plan["rematching"].value,
             objective=self.objective.value,
             weights={k: s.value for k, s in self.weights.items()},
             department=self.department.value,
@@ -247,6 +282,8 @@ class MatchingStep(Step[MatchingInputs]):
 
     def write(self, inputs: MatchingInputs) -> None:
         with self.quietly():
+            for name, widget in self.plan.items():
+                widget.value = getattr(inputs, name)
             self.objective.value = inputs.objective
             for name, slider in self.weights.items():
                 slider.value = getattr(inputs.weights, name)
@@ -265,7 +302,40 @@ class MatchingStep(Step[MatchingInputs]):
             self.column_map.value = matching.format_column_map(inputs.column_map)
 
     def label(self, field: str) -> str:
+        for f in PLAN:
+            if f.path == field:
+                return f.label
         return field.replace("weights.", "weight of ").replace("_", " ")
+
+    def suggest(self) -> None:
+        """What "Suggest from the design" does: fill the empty plan decisions from what
+        the design already says, and list what was filled and from where."""
+        with self._guard():
+            try:
+                before = self.read()
+            except InputError as exc:
+                self._show_problems(exc.problems)
+                self._set_status(["Fix the problems above before asking for suggestions."],
+                                 ok=False)  # fmt: skip
+                return
+            pins = bool(review_file.read_rows(self.roster_run.review_panel.path))
+            after, filled = matching.suggest(self.snapshot.design, before, pins_used=pins)
+            self.write(after)
+            self.filled.value = (
+                "<div class='wb-help'><b>Filled from the design; review them, then Save:"
+                "</b></div>"
+                + bullet_list(
+                    [
+                        f"{escape(self.label(f.field))}: {escape(f.title)} "
+                        f"<i>(from {escape(f.source)})</i>"
+                        for f in filled
+                    ],
+                    "wb-filled-list",
+                )
+                if filled
+                else "<div class='wb-help'>Every decision here is made: nothing to fill.</div>"
+            )
+            self.refresh()
 
     def show_derived(self, inputs: MatchingInputs | None, design: Design | None) -> None:
         """What the settings do, in words."""
@@ -285,6 +355,11 @@ class MatchingStep(Step[MatchingInputs]):
         roster_path: str | Path = "",
         output_dir: str | Path = "",
         previous_path: str | Path = "",
+        method: str | None = None,
+        mentee_say: str | None = None,
+        review: str | None = None,
+        rematching: str | None = None,
+        suggest: bool = False,
         objective: str | None = None,
         weights: dict[str, float] | None = None,
         min_score: float | None = None,
@@ -293,17 +368,22 @@ class MatchingStep(Step[MatchingInputs]):
         run: bool = False,
         save: bool = False,
     ) -> MatchingStep | Failed:
-        """Open the design, set any parameter that is not ``None``, and optionally press
-        Run and Save, exactly as a person would.
+        """Open the design, set any parameter that is not ``None``, press "Suggest from
+        the design" with ``suggest=True``, and optionally press Run and Save, exactly as
+        a person would.
 
         Raises:
             WorkbookError: only when ``run`` or ``save`` is true (headless runs fail loudly).
         """
 
+        plan = {"method": method, "mentee_say": mentee_say, "review": review,
+                "rematching": rematching}  # fmt: skip
+
         def configure(step: MatchingStep) -> None:
-            given = (objective, weights, min_score, mentor_capacity)
+            given = (*plan.values(), objective, weights, min_score, mentor_capacity)
             if any(v is not None for v in given):
                 values = step.read().model_dump()
+                values.update({k: v for k, v in plan.items() if v is not None})
                 if objective is not None:
                     values["objective"] = objective
                 if weights is not None:
@@ -314,6 +394,8 @@ class MatchingStep(Step[MatchingInputs]):
                     values["mentor_capacity"] = mentor_capacity
                 step.write(matching.make_inputs(**values))
                 step.refresh()
+            if suggest:
+                step.suggest_button.click()
             if mode is not None:
                 if mode not in ("assign", "group", "shortlist"):
                     raise InputError(
