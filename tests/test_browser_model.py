@@ -75,3 +75,22 @@ def test_suggest_defaults_on_a_blank_model_then_save(browse) -> None:  # type: i
     assert design.confidentiality.feeds_performance_review is False
     assert design.roles.manager and design.program.sponsor == "Chief People Officer"
     browse.assert_no_traceback()
+
+
+def test_what_is_still_open_takes_the_cursor_to_its_field(browse) -> None:  # type: ignore[no-untyped-def]
+    from helpers import ARTIFACTS
+
+    browse.app.design.unlink()
+    store.create(browse.app.design, "Blank")  # a program started from nothing
+    page = browse.open("03_model.ipynb")
+    still = page.locator(".wb-still-open")
+    expect(still).to_contain_text("Still open on this step:")
+    still.locator(".wb-open-item", has_text="Meeting length").click()
+    page.wait_for_function(
+        "document.activeElement && document.activeElement.closest('.wb-meeting-minutes')"
+    )
+    page.keyboard.type("60")
+    expect(still.locator(".wb-open-item", has_text="Meeting length")).to_have_count(0)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "model-still-open.png"))
+    browse.assert_no_traceback()

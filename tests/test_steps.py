@@ -109,3 +109,43 @@ def test_a_bad_parameter_fails_the_run_names_the_field_and_keeps_the_file(
         run_notebook(notebook, {"design_path": str(example_design), **parameters, "save": True})
     assert expected in str(info.value)
     assert example_design.read_bytes() == before
+
+
+def test_each_step_says_what_is_still_open_on_it_and_where(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from workbook.ui.model import ModelStep
+
+    path = tmp_path / "design.yaml"
+    store.create(path, "Blank")
+    step = ModelStep.from_params(str(path))
+    assert isinstance(step, ModelStep)
+
+    def shown() -> list[str]:
+        if len(step.still_open.children) < 2:
+            return []
+        return [b.description for b in step.still_open.children[1].children]
+
+    assert "Still open on this step" in step.still_open.children[0].value
+    assert {"Start", "Duration", "Meeting length", "Format"} <= set(shown())
+    assert step.widget_for("model.start_date") is step.start_date
+    assert step.widget_for("participation.voluntary") is step.people["voluntary"]
+    step.start_date.value = dt.date(2027, 3, 1)  # every change updates the list
+    assert "Start" not in shown() and "Duration" in shown()
+    step.suggest_button.click()
+    step.start_date.value = dt.date(2027, 3, 1)
+    step.people["mentee_eligibility"].value = "Graduates in their first two years"
+    remaining = shown()
+    assert step.save() and shown() == remaining  # after Save, the same list
+    assert "Start" not in remaining
+
+
+def test_a_step_with_nothing_open_says_so(example_design: Path) -> None:
+    from workbook.ui.purpose import PurposeStep
+
+    step = PurposeStep.from_params(str(example_design))
+    assert isinstance(step, PurposeStep)
+    assert "Nothing is open on this step" in step.still_open.children[0].value
+    step.sponsor.value = ""
+    assert [b.description for b in step.still_open.children[1].children] == ["Sponsor"]
+    assert step.widget_for("program.sponsor") is step.sponsor

@@ -131,6 +131,8 @@ class Step(Generic[I]):
         self.header = w.HTML().add_class("wb-title")
         self.problems = w.HTML().add_class("wb-problems-box")
         self.warnings = w.HTML().add_class("wb-warnings-box")
+        self.still_open = w.VBox().add_class("wb-still-open")
+        self._open_shown: tuple[str, ...] | None = None
         self.status = w.HTML().add_class("wb-status")
         self.save_button = w.Button(
             description="Save", button_style="primary", icon="save", tooltip="Save the design"
@@ -143,6 +145,7 @@ class Step(Generic[I]):
             [
                 w.HTML(STYLE),
                 self.header,
+                self.still_open,
                 *body,
                 self.problems,
                 self.warnings,
@@ -287,7 +290,65 @@ class Step(Generic[I]):
                 ],
                 "wb-warnings",
             )
+            self.show_open(design)
             self.show_derived(inputs, design)
+
+    def open_decisions(self, design: Design) -> list[tuple[str, str]]:
+        """The decisions of this step the design leaves open, as ``(field, label)``: the
+        charter's readiness check, attributed to steps by the step registry."""
+        from workbook import charter  # Jinja2 and the sections: not for the app's shell
+
+        every = steps.specs()
+        found: dict[str, str] = {}  # a field the charter names twice is listed once
+        for decision in charter.build(design, chart=False).open_decisions:
+            if (steps.owner(decision.field) or every[-1]).key == self.step:
+                found.setdefault(decision.field, decision.label)
+        return list(found.items())
+
+    def show_open(self, design: Design) -> None:
+        """Say what is still open on this step, each item a button that takes the
+        cursor to its field (rebuilt only when the list changes)."""
+        items = self.open_decisions(design)
+        fields = tuple(f for f, _ in items)
+        if fields == self._open_shown:
+            return
+        self._open_shown = fields
+        if not items:
+            self.still_open.children = [
+                w.HTML("<span class='wb-help'>Nothing is open on this step.</span>")
+            ]
+            return
+        buttons = []
+        for field, label in items:
+            button = w.Button(
+                description=label, tooltip=f"Go to {label}", layout=w.Layout(width="auto")
+            ).add_class("wb-open-item")
+            button.on_click(lambda _b, field=field: self.focus(field))
+            buttons.append(button)
+        self.still_open.children = [
+            w.HTML("<b>Still open on this step:</b>").add_class("wb-open-title"),
+            w.HBox(buttons, layout=w.Layout(flex_flow="row wrap")),
+        ]
+
+    def widget_for(self, field: str) -> w.Widget | None:
+        """The widget that decides a design field (``program.sponsor``), if the step has
+        one: the field itself, the field without its part (``sponsor``), or the first
+        widget inside it (``effectiveness.0.method``)."""
+        short = field.split(".", 1)[1] if "." in field else field
+        for name in (field, short):
+            if name in self._fields:
+                return self._fields[name]
+        for name in (field, short):
+            inside = [k for k in self._fields if k.startswith(name + ".")]
+            if inside:
+                return self._fields[inside[0]]
+        return None
+
+    def focus(self, field: str) -> None:
+        """Put the cursor in the widget of a design field (a "Still open" item)."""
+        widget = self.widget_for(field)
+        if widget is not None and hasattr(widget, "focus"):
+            widget.focus()
 
     def show_derived(self, inputs: I | None, design: Design | None) -> None:
         """Show what the step derives from the values just validated (a ranking, advice,
