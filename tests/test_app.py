@@ -81,10 +81,8 @@ def test_no_path_means_the_environment_else_the_current_folder(
 
 
 def test_landing_url_opens_the_program_directly() -> None:
-    assert app.landing_url(8866) == "http://127.0.0.1:8866/voila/render/app.ipynb"
-    assert app.landing_url(8866, "sales team") == (
-        "http://127.0.0.1:8866/voila/render/app.ipynb?program=sales+team"
-    )
+    assert app.landing_url(8866) == "http://127.0.0.1:8866/"
+    assert app.landing_url(8866, "sales team") == "http://127.0.0.1:8866/?program=sales+team"
 
 
 class FakeVoila:
@@ -113,10 +111,10 @@ def test_serve_gives_voila_the_programs_folder_and_opens_the_program(
     FakeVoila.started.clear()
     assert app.serve(design, port=9876, open_browser=False) == 0
     [(cmd, env)] = FakeVoila.started
-    assert cmd == app.voila_command(app.NOTEBOOKS, 9876)
+    assert cmd == app.voila_command(app.NOTEBOOKS / app.LANDING, 9876)
     assert env["WORKBOOK_PROGRAMS"] == str(tmp_path)
     assert env["WORKBOOK_DESIGN"] == str(design)
-    assert "app.ipynb?program=graduate-program" in capsys.readouterr().out
+    assert "http://127.0.0.1:9876/?program=graduate-program" in capsys.readouterr().out
 
 
 def test_cli_app_without_a_folder_serves_the_current_folder(
@@ -132,7 +130,7 @@ def test_cli_app_without_a_folder_serves_the_current_folder(
     assert result.exit_code == 0, result.output
     [(_cmd, env)] = FakeVoila.started
     assert env["WORKBOOK_PROGRAMS"] == str(tmp_path.resolve())
-    assert "http://127.0.0.1:9877/voila/render/app.ipynb" in result.output
+    assert "http://127.0.0.1:9877/ " in result.output
 
 
 @pytest.mark.notebook

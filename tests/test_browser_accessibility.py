@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from helpers import step_notebooks
+from helpers import CONTRAST, SILENT_BUTTONS, UNNAMED, step_notebooks
 
 pytestmark = pytest.mark.browser
 
@@ -34,53 +34,6 @@ COLOURED = (
     ".wb-help, .wb-problems li, .wb-warnings li, .wb-status-ok, .wb-status-error, "
     ".wb-badge, .wb-fit-for, .wb-fit-against, .wb-charter-ready, .wb-charter-not-ready"
 )
-
-UNNAMED = """() => [...document.querySelectorAll('input, select, textarea')]
-  .filter(el => el.type !== 'hidden')
-  .filter(el => {
-    const named = (t) => t && t.trim().length > 0;
-    const labels = [...(el.labels || [])].some(l => named(l.textContent));
-    const by = (el.getAttribute('aria-labelledby') || '').split(' ').filter(Boolean)
-      .some(id => named((document.getElementById(id) || {}).textContent));
-    return !(labels || by || named(el.getAttribute('aria-label')) || named(el.title));
-  })
-  .map(el => el.outerHTML.slice(0, 120) + ' in ' +
-       (el.closest('[class*=wb-]') || {className: '?'}).className)"""
-
-SILENT_BUTTONS = """() => [...document.querySelectorAll('button')]
-  .filter(b => !(b.textContent.trim() || b.title.trim() || b.getAttribute('aria-label')))
-  .map(b => b.outerHTML.slice(0, 160))"""
-
-CONTRAST = """(selector) => {
-  const rgba = (c) => {  // rgb(a) in 0-255, or color(srgb r g b / a) in 0-1 (color-mix)
-    const p = c.match(/[\\d.e-]+/g).map(Number);
-    const k = c.startsWith('color(') ? 255 : 1;
-    return [p[0] * k, p[1] * k, p[2] * k, p.length > 3 ? p[3] : 1];
-  };
-  const over = (top, below) => [0, 1, 2].map(i => top[i] * top[3] + below[i] * (1 - top[3]));
-  const background = (el) => {
-    const layers = [];
-    for (let e = el; e; e = e.parentElement) {
-      const c = rgba(getComputedStyle(e).backgroundColor);
-      if (c[3] > 0) layers.push(c);
-      if (c[3] >= 1) break;
-    }
-    return layers.reverse().reduce((below, top) => over(top, below), [255, 255, 255]);
-  };
-  const luminance = (rgb) => {
-    const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
-    return 0.2126 * f(rgb[0]) + 0.7152 * f(rgb[1]) + 0.0722 * f(rgb[2]);
-  };
-  return [...document.querySelectorAll(selector)]
-    .filter(el => el.getClientRects().length > 0 && el.innerText.trim())
-    .map(el => {
-      const bg = background(el);
-      const fg = over(rgba(getComputedStyle(el).color), bg);
-      const [a, b] = [luminance(fg), luminance(bg)].sort((x, y) => y - x);
-      return {cls: (el.closest('[class]') || el).className, text: el.innerText.slice(0, 60),
-              ratio: (a + 0.05) / (b + 0.05), fg, bg, lum_bg: luminance(bg)};
-    });
-}"""
 
 
 def open_in(browse: Any, notebook: str, theme: str) -> Any:

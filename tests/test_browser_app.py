@@ -12,9 +12,16 @@ import shutil
 from pathlib import Path
 
 import pytest
-from helpers import ARTIFACTS, EXAMPLE, Browse, VoilaApp
+from helpers import (
+    ARTIFACTS,
+    CONTRAST,
+    EXAMPLE,
+    SILENT_BUTTONS,
+    UNNAMED,
+    Browse,
+    VoilaApp,
+)
 from playwright.sync_api import Page, expect
-from test_browser_accessibility import CONTRAST, SILENT_BUTTONS, UNNAMED
 
 pytestmark = pytest.mark.browser
 
@@ -195,3 +202,23 @@ def test_error_paths_answer_in_plain_words(programs_app: VoilaApp, page: Page) -
     assert (programs / "graduate-program" / "roster.csv").read_bytes() == before
     assert_clean(browse, programs)
     shot(page, "bad-roster")
+
+
+def test_the_servers_root_address_opens_the_app(page: Page, tmp_path: Path) -> None:
+    # `workbook app` serves the app alone: the first address Voila prints is the app,
+    # and ?program= opens a program there.
+    import os
+
+    from workbook.server import LANDING, NOTEBOOKS, free_port, running
+
+    programs = tmp_path / "programs"
+    shutil.copytree(EXAMPLE, programs / "graduate-program")
+    port = free_port()
+    env = {**os.environ, "WORKBOOK_PROGRAMS": str(programs)}
+    with running(NOTEBOOKS / LANDING, port, env=env):
+        page.goto(f"http://127.0.0.1:{port}/")
+        page.wait_for_selector(".wb-picker", timeout=60_000)
+        expect(page.locator(".wb-program-open")).to_have_text(["Northwind Graduate Mentoring"])
+        page.goto(f"http://127.0.0.1:{port}/?program=graduate-program")
+        page.wait_for_selector(".wb-program .wb-step", timeout=60_000)
+        expect(page.locator(".wb-program-head h2")).to_have_text("Northwind Graduate Mentoring")

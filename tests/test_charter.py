@@ -23,22 +23,14 @@ import pytest
 from bs4 import BeautifulSoup
 from click.testing import CliRunner
 from docx import Document
-from helpers import EXAMPLE
-from pydantic import ValidationError
+from helpers import EXAMPLE, complete, example, hostile, unready
 
 from workbook import charter as ch
 from workbook import knowledge, store
 from workbook.charter import timeline as tl
 from workbook.design import (
-    Confidentiality,
     Design,
-    EffectivenessMeasure,
-    FitReason,
-    FitResult,
     MatchingResults,
-    Milestone,
-    RankedOption,
-    Risk,
     new_design,
 )
 from workbook.errors import CharterError, ExistsError, InputError, StoreError
@@ -66,14 +58,6 @@ SECTION_TITLES = [
     "Sign-off",
 ]
 OBJECTIVE_COLUMNS = ["Objective", "Metric", "Baseline", "Target", "Date", "Data source", "Owner"]
-HOSTILE = (
-    '</td></tr></table><script>window.pwned=1</script><img src=x onerror="window.pwned=2">'
-    " | pipes | # heading [link](javascript:window.pwned=3) *em* `code` &amp; <!-- "
-    " costs $5 and $\\frac{ "
-    "\n\n# Injected heading\n\n- injected item\n1. injected\n"
-)
-
-
 WARNING = Finding(
     "R6",
     "warning",
@@ -94,125 +78,6 @@ ERROR = Finding(
     "choose a catalogue purpose",
     "",
 )
-
-
-def example() -> Design:
-    return store.load(EXAMPLE / "design.yaml").design
-
-
-def complete() -> Design:
-    """The example program with every decision made: a charter ready to sign.
-
-    The decisions the tests check in detail (timing, milestones, the confidentiality
-    answers, the fit result, risks) are pinned here, so the tests do not depend on how
-    the example program is being edited.
-    """
-    d = example()
-    result = FitResult(
-        recommended=["mentoring"],
-        summary="Mentoring fits: long-term career growth, driven by the mentee.",
-        ranking=[
-            RankedOption(relationship="mentoring", score=92.4),
-            RankedOption(relationship="coaching", score=31),
-        ],
-        reasons=[
-            FitReason(
-                relationship="mentoring",
-                question="What needs to be developed?",
-                answer="Career growth",
-                text="The goal is career growth",
-                source="002",
-                points=3,
-            ),
-            FitReason(relationship="coaching", text="Coaching fixes one skill", points=-2),
-            FitReason(relationship="mentoring", text="The manager directs it", points=-1),
-        ],
-    )
-    measures = [
-        EffectivenessMeasure(objective=o.metric, method="Survey", when="Yearly", who="People")
-        for _, o in d.objectives()
-    ]
-    model = d.model.model_copy(
-        update={
-            "start_date": dt.date(2027, 3, 1),
-            "duration_months": 12,
-            "cadence": "monthly",
-            "milestones": [
-                Milestone(name="Kick-off and mentoring agreement", month=0),
-                Milestone(name="Goals refined", month=1),
-                Milestone(name="Midpoint review", month=6),
-                Milestone(name="Closure and celebration", month=12),
-            ],
-        }
-    )
-    confidentiality = Confidentiality(
-        statement="What is said stays between mentor and mentee.",
-        manager_hears_goals=True,
-        manager_receives_progress=False,
-        manager_directs_learning=False,
-        feeds_performance_review=False,
-    )
-    risks = [
-        Risk(risk="Not enough mentors volunteer", mitigation="Recognition", owner="Sponsor"),
-        Risk(risk="Relationships fade", mitigation="Monthly pulse checks", owner="Coordinator"),
-    ]
-    return d.model_copy(
-        update={
-            "fit": d.fit.model_copy(update={"result": result}),
-            "evaluation": d.evaluation.model_copy(update={"effectiveness": measures}),
-            "model": model,
-            "confidentiality": confidentiality,
-            "risks": risks,
-        }
-    )
-
-
-def unready() -> Design:
-    """The complete design with exactly two decisions taken back."""
-    d = complete()
-    return d.model_copy(
-        update={
-            "fit": d.fit.model_copy(update={"result": None}),
-            "program": d.program.model_copy(update={"owner": ""}),
-        }
-    )
-
-
-def hostile() -> Design:
-    """The complete design with hostile text in every free-text field it has.
-
-    Every string in the saved data is replaced; the fields that refuse it (fixed
-    choices and catalogue keys) are put back, so what remains is every field a user
-    can type into.
-    """
-    data = complete().model_dump(mode="json")
-    keep = {"key", "relationship", "recommended", "purposes", "objective"}
-
-    def poison(node: Any, parent: str = "") -> Any:
-        if isinstance(node, dict):
-            return {k: poison(v, k) for k, v in node.items()}
-        if isinstance(node, list):
-            return [poison(v, parent) for v in node]
-        if isinstance(node, str) and parent not in keep:
-            return HOSTILE
-        return node
-
-    bad = poison(data)
-    bad["evaluation"]["effectiveness"] = [
-        {"objective": HOSTILE, "method": HOSTILE, "when": HOSTILE, "who": HOSTILE}
-    ]
-    bad["evaluation"]["quality_checklist"] = {HOSTILE: True}
-    bad["matching"]["extra_criteria"] = {HOSTILE: {"mode": "same", "weight": 1}}
-    while True:
-        try:
-            return Design.model_validate(bad)
-        except ValidationError as exc:
-            for err in exc.errors():
-                *path, last = err["loc"]
-                target, original = bad, data
-                for part in path:
-                    target, original = target[part], original[part]
-                target[last] = original[last]
 
 
 def outputs(design: Design, **kwargs: Any) -> dict[str, Any]:

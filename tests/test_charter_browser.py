@@ -12,8 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import ARTIFACTS
-from test_charter import complete, hostile, unready
+from helpers import ARTIFACTS, complete, hostile, unready
 
 from workbook import charter as ch
 

@@ -21,8 +21,7 @@ from typing import Any
 import nbformat
 import pytest
 from docx import Document
-from helpers import ARTIFACTS, EXAMPLE_DESIGN, ROOT
-from test_charter import hostile, unready
+from helpers import ARTIFACTS, EXAMPLE_DESIGN, ROOT, hostile, unready
 
 from workbook import store
 from workbook.charter import parse_formats

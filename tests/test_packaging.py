@@ -198,7 +198,7 @@ def test_the_wheel_works_from_any_folder(tmp_path: Path) -> None:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)
 
-    page = serving(["app"], "/voila/render/app.ipynb")
+    page = serving(["app"], "/")  # the server's root address is the app
     assert "application/vnd.jupyter.widget-view+json" in page  # the app's view was shown
     assert "Traceback" not in page
     assert json.loads(serving(["lab", "graduate"], "/api"))["version"]  # Jupyter Server

@@ -81,9 +81,9 @@ def target(path: Path | None) -> tuple[Path, str]:
 
 
 def landing_url(port: int, program: str = "", token: str = "") -> str:
-    """The app's address, opening ``program`` directly when given (with the token the
-    server asks for, if any)."""
-    url = f"http://127.0.0.1:{port}/voila/render/{LANDING}"
+    """The app's address (the server's root), opening ``program`` directly when given
+    (with the token the server asks for, if any)."""
+    url = f"http://127.0.0.1:{port}/"
     query = {k: v for k, v in (("program", program), ("token", token)) if v}
     return f"{url}?{urllib.parse.urlencode(query)}" if query else url
 
@@ -106,6 +106,10 @@ WEBSOCKET_LIMIT: int = json.loads(CONFIG.read_text("utf-8"))["Voila"]["tornado_s
 
 def voila_command(notebooks: Path, port: int, ip: str = LOCAL, token: str = "") -> list[str]:
     """The Voila command line, locked down for personal data.
+
+    ``notebooks`` is the app's notebook (``workbook app`` serves only the app, so every
+    address of the server, its root first, opens it) or a folder of notebooks (tests and
+    benchmarks open the step notebooks one by one).
 
     * binds to ``ip`` (this machine only by default), and with a ``token`` answers only
       requests that carry it (``?token=...``; others get Voila's login page);
@@ -248,7 +252,7 @@ def serve(
             file=sys.stderr,
             flush=True,
         )
-    proc = subprocess.Popen(voila_command(notebooks, port, ip, token), env=env)
+    proc = subprocess.Popen(voila_command(notebooks / LANDING, port, ip, token), env=env)
     try:
         if wait_for_port(port, proc):
             url = landing_url(port, program, token)
