@@ -394,3 +394,45 @@ def test_a_name_windows_keeps_for_a_device_is_refused(root: Path, name: str) -> 
     assert "Windows keeps for a device" in raised.value.problems[0].message
     assert not any(p.name.lower() == name.lower() for p in root.iterdir())
     assert programs.create(root, f"{name} mentoring").key == f"{name.lower()}-mentoring"
+
+
+def test_the_address_opens_a_program_at_a_step(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("QUERY_STRING", "program=graduate-program&step=matching")
+    app = App.from_params(str(root))
+    assert isinstance(app, App) and app.program is not None
+    assert app.program.specs[app.program.index].key == "matching"
+    monkeypatch.setenv("QUERY_STRING", "program=graduate-program&step=nowhere")
+    app = App.from_params(str(root))
+    assert isinstance(app, App) and app.program is not None and app.program.index == 0
+
+
+def test_the_first_revision_is_saved_under_the_name_given(root: Path) -> None:
+    entry = programs.create(root, "Sales onboarding", author="Dana Reyes")
+    assert store.load(entry.design).design.updated_by == "Dana Reyes"
+    picker_app = App(root)
+    picker_app.picker.author.value = "Sam Lee"
+    picker_app.picker.new_name.value = "Plant engineers"
+    picker_app.picker.create_button.click()
+    design = store.load(root / "plant-engineers" / "design.yaml").design
+    assert design.updated_by == "Sam Lee"
+
+
+def test_the_header_follows_keep_mine(root: Path) -> None:
+    app = App(root, "graduate-program")
+    view = app.program
+    assert view is not None
+    view.go(1)
+    step = view.steps["purpose"]
+    theirs = store.load(root / "graduate-program" / "design.yaml")
+    store.save(
+        theirs.design.model_copy(
+            update={"program": theirs.design.program.model_copy(update={"sponsor": "COO"})}
+        ),
+        theirs,
+        author="Sam",
+    )
+    step.sponsor.value = "Chief People Officer"  # type: ignore[attr-defined]
+    assert not step.save() and step.conflict.visible
+    step.conflict.keep_button.click()
+    revision = store.load(root / "graduate-program" / "design.yaml").design.revision
+    assert f"revision {revision}," in view.head.value

@@ -234,8 +234,9 @@ def find(root: Path, key: str) -> ProgramEntry:
     return entry(locate(root, key))
 
 
-def create(root: Path, name: str, source: Source = "blank") -> ProgramEntry:
-    """Create a program called ``name`` in a new folder of ``root``.
+def create(root: Path, name: str, source: Source = "blank", author: str = "") -> ProgramEntry:
+    """Create a program called ``name`` in a new folder of ``root``, its first revision
+    saved under ``author`` (:func:`workbook.store.who`).
 
     ``"blank"`` starts with every decision open; ``"example"`` starts from the bundled
     example's decisions (renamed, without its matching results: those came from the
@@ -265,7 +266,7 @@ def create(root: Path, name: str, source: Source = "blank") -> ProgramEntry:
             )
         ) from None
     try:
-        snap = store.save(design, store.Snapshot(design, folder / DESIGN, None))
+        snap = store.save(design, store.Snapshot(design, folder / DESIGN, None), author=author)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise

@@ -87,11 +87,16 @@ def unsaved(step: Step[Any]) -> bool:
     return results is not None and results != design.matching.results
 
 
-def query_program(query: str | None = None) -> str:
-    """The ``program`` of the page's query string (Voila puts it in ``$QUERY_STRING``)."""
+def query_value(name: str, query: str | None = None) -> str:
+    """A value of the page's query string (Voila puts it in ``$QUERY_STRING``)."""
     text = os.environ.get("QUERY_STRING", "") if query is None else query
-    values = urllib.parse.parse_qs(text).get("program", [""])
+    values = urllib.parse.parse_qs(text).get(name, [""])
     return values[0].strip()
+
+
+def query_program(query: str | None = None) -> str:
+    """The ``program`` of the page's query string: the program to open."""
+    return query_value("program", query)
 
 
 def notice(title: str, lines: list[str], css: str) -> w.HTML:
@@ -121,6 +126,7 @@ class ProgramView:
         author: str = "",
         on_home: Callable[[], None],
         defer_progress: bool = False,
+        start: str = "",
     ) -> None:
         self.root = root
         self.folder = folder
@@ -174,7 +180,8 @@ class ProgramView:
             ]
         ).add_class("wb-program")
         self._show_head(snapshot, None)
-        self.go(0, progress=not defer_progress)
+        keys = [s.key for s in self.specs]
+        self.go(keys.index(start) if start in keys else 0, progress=not defer_progress)
         if defer_progress:
             self.progress_thread = threading.Thread(
                 target=self.refresh_progress, name="wb-progress", daemon=True
@@ -224,7 +231,7 @@ class ProgramView:
             return built
         if hasattr(built, "author"):
             built.author = self.author  # who is saving: recorded, and named in conflicts
-        built.save_button.on_click(lambda _b: self.refresh_progress())
+        built.saved_listeners.append(self.refresh_progress)
         return built
 
     def _author_changed(self, change: dict[str, Any]) -> None:
@@ -330,26 +337,32 @@ class App:
         defer_progress: see :class:`ProgramView` (the page load uses it).
     """
 
-    def __init__(self, root: Path, program: str = "", *, defer_progress: bool = False) -> None:
+    def __init__(
+        self, root: Path, program: str = "", *, defer_progress: bool = False, step: str = ""
+    ) -> None:
         self.root = root
         self.body = w.VBox().add_class("wb-app-body")
         self.view = w.VBox([w.HTML(STYLE + APP_STYLE), self.body]).add_class("wb-app")
         self._picker: Picker | None = None
         self.program: ProgramView | None = None
         if program:
-            self.open(program, defer_progress=defer_progress)
+            self.open(program, defer_progress=defer_progress, step=step)
         else:
             self.home()
 
     @classmethod
-    def from_params(cls, programs_dir: str | Path = "", program: str = "") -> App | Unavailable:
+    def from_params(
+        cls, programs_dir: str | Path = "", program: str = "", step: str = ""
+    ) -> App | Unavailable:
         """The app on a programs folder (parameter, else ``$WORKBOOK_PROGRAMS``),
-        opening ``program`` (else the page's ``?program=``) or the picker."""
+        opening ``program`` (else the page's ``?program=``) at ``step`` (else the page's
+        ``?step=``, else the first step), or the picker."""
         try:
             root = programs.programs_dir(programs_dir)
         except WorkbookError as exc:
             return Unavailable(exc)
-        return cls(root, program.strip() or query_program(), defer_progress=True)
+        start = step.strip() or query_value("step")
+        return cls(root, program.strip() or query_program(), defer_progress=True, step=start)
 
     @property
     def picker(self) -> Picker:
@@ -367,8 +380,9 @@ class App:
         self.picker.show(note, ok=ok)
         self.body.children = [self.picker.view]
 
-    def open(self, key: str, *, defer_progress: bool = False) -> None:
-        """Open program ``key``; the picker says why when it cannot be opened."""
+    def open(self, key: str, *, defer_progress: bool = False, step: str = "") -> None:
+        """Open program ``key`` at ``step`` (a step's key; the first step when empty or
+        unknown); the picker says why when it cannot be opened."""
         try:
             folder = programs.locate(self.root, key)
         except InputError:
@@ -396,6 +410,7 @@ class App:
             author=author,
             on_home=self.home,
             defer_progress=defer_progress,
+            start=step,
         )
         self.body.children = [self.program.view]
 

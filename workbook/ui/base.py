@@ -128,6 +128,9 @@ class Step(Generic[I]):
         self._inputs_from = inputs_from
         self._apply = apply
         self._fields: dict[str, w.Widget] = {}
+        self.saved_listeners: list[Callable[[], object]] = []
+        """Called after every save that succeeded (Save, "Keep mine", a headless save):
+        the app's header and progress follow them."""
         self.header = w.HTML().add_class("wb-title")
         self.problems = w.HTML().add_class("wb-problems-box")
         self.warnings = w.HTML().add_class("wb-warnings-box")
@@ -393,6 +396,8 @@ class Step(Generic[I]):
                 )
             self._update_header()
             self.refresh()
+            for listener in self.saved_listeners:
+                listener()
             return True
         return False
 

@@ -171,7 +171,9 @@ class Picker:
         """What Create program does: make the folder and design, then open it."""
         with guarded(self.message, "creating the program"):
             try:
-                entry = programs.create(self.root, self.new_name.value, self.new_source.value)
+                entry = programs.create(
+                    self.root, self.new_name.value, self.new_source.value, self.author.value
+                )
             except WorkbookError as exc:
                 self.new_name.add_class("wb-invalid")
                 self.message.value = status(
