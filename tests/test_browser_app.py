@@ -23,6 +23,8 @@ from helpers import (
 )
 from playwright.sync_api import Page, expect
 
+from workbook import store
+
 pytestmark = pytest.mark.browser
 
 SHELL_TEXT = (
@@ -222,3 +224,67 @@ def test_the_servers_root_address_opens_the_app(page: Page, tmp_path: Path) -> N
         page.goto(f"http://127.0.0.1:{port}/?program=graduate-program")
         page.wait_for_selector(".wb-program .wb-step", timeout=60_000)
         expect(page.locator(".wb-program-head h2")).to_have_text("Northwind Graduate Mentoring")
+
+
+def _kill_kernels(voila_pid: int) -> int:
+    """Kill -9 every kernel the Voila server started (its child processes)."""
+    import os
+    import signal
+
+    killed = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            cmdline = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if int(stat[1]) == voila_pid and b"ipykernel" in cmdline:
+            os.kill(int(entry.name), signal.SIGKILL)
+            killed += 1
+    return killed
+
+
+def test_edits_survive_a_reload_and_a_killed_kernel(page: Page, tmp_path: Path) -> None:
+    import os
+
+    from workbook.server import LANDING, NOTEBOOKS, free_port, running
+
+    programs = tmp_path / "programs"
+    shutil.copytree(EXAMPLE, programs / "graduate-program")
+    design = programs / "graduate-program" / "design.yaml"
+    before = design.read_bytes()
+    port = free_port()
+    env = {**os.environ, "WORKBOOK_PROGRAMS": str(programs)}
+    address = f"http://127.0.0.1:{port}/?program=graduate-program&step=purpose"
+    with running(NOTEBOOKS / LANDING, port, env=env) as voila:
+        page.goto(address)
+        page.wait_for_selector(".wb-step-purpose", timeout=60_000)
+        page.fill(".wb-step-purpose .wb-sponsor input", "Chief Operating Officer")
+        page.wait_for_selector(".wb-draft-state >> text=kept as a draft")
+        page.reload()
+        page.wait_for_selector(".wb-step-purpose", timeout=60_000)
+        offer = page.locator(".wb-draft")
+        expect(offer).to_contain_text("Unsaved edits from")
+        offer.locator(".wb-draft-restore").click()
+        expect(page.locator(".wb-step-purpose .wb-sponsor input")).to_have_value(
+            "Chief Operating Officer"
+        )
+        page.fill(".wb-step-purpose .wb-owner input", "People team, talent")
+        page.wait_for_selector(".wb-draft-state >> text=kept as a draft")
+        assert _kill_kernels(voila.pid) >= 1  # the kernel dies mid-edit, unsaved
+        page.goto(address)  # a new page, a new kernel
+        page.wait_for_selector(".wb-step-purpose", timeout=60_000)
+        page.locator(".wb-draft .wb-draft-restore").click()
+        expect(page.locator(".wb-step-purpose .wb-sponsor input")).to_have_value(
+            "Chief Operating Officer"
+        )
+        expect(page.locator(".wb-step-purpose .wb-owner input")).to_have_value(
+            "People team, talent"
+        )
+        assert design.read_bytes() == before  # kept, never saved behind anyone's back
+        page.click(".wb-step-purpose .wb-save")
+        page.wait_for_selector(".wb-step-purpose .wb-status >> text=Saved revision")
+    saved = store.load(design).design.program
+    assert (saved.sponsor, saved.owner) == ("Chief Operating Officer", "People team, talent")

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
-from workbook import programs, steps, store
+from workbook import drafts, programs, steps, store
 from workbook.errors import InputError, WorkbookError
 from workbook.steps import StepSpec
 from workbook.ui.base import Failed, Step
@@ -75,16 +75,13 @@ def file_state(path: Path) -> tuple[int, int, int] | None:
 
 def unsaved(step: Step[Any]) -> bool:
     """True when the step's widgets hold edits (or a matching run) not in its file."""
-    design = step.snapshot.design
     try:
-        # The design as the widgets would save it, against the design as the step showed
-        # it when built: both through the step's own apply, which puts rows in its order.
-        if step._apply(design, step.read()) != step._apply(design, step._inputs_from(design)):
+        if step.edited(step.read()):
             return True
     except WorkbookError:
         return True  # a value that does not validate is an edit too
     results = getattr(step, "results", None)
-    return results is not None and results != design.matching.results
+    return results is not None and results != step.snapshot.design.matching.results
 
 
 def query_value(name: str, query: str | None = None) -> str:
@@ -279,6 +276,7 @@ class ProgramView:
                     self._mark(button, i, spec, states.get(spec.key))
                 self._show_head(snap, entry)
                 self._marked = snap
+            self._mark_drafts()
             return snap
         return None
 
@@ -308,7 +306,20 @@ class ProgramView:
             detail += f": {len(status.open)} decision(s) to make"
         button.tooltip = f"Step {i}, {spec.short}: {detail}"
 
+    def _mark_drafts(self) -> None:
+        """Mark the steps holding unsaved edits (a draft on disk) in the progress bar."""
+        pending = drafts.pending(self.design)
+        for spec, button in zip(self.specs, self.marks, strict=True):
+            unsaved_here = spec.key in pending
+            (button.add_class if unsaved_here else button.remove_class)("wb-unsaved")
+            base = button.description.removesuffix(" •")
+            button.description = base + (" •" if unsaved_here else "")
+            note = ": unsaved edits kept as a draft"
+            base_tip = (button.tooltip or "").removesuffix(note)
+            button.tooltip = base_tip + (note if unsaved_here else "")
+
     def _update_nav(self) -> None:
+        self._mark_drafts()
         for i, button in enumerate(self.marks):
             (button.add_class if i == self.index else button.remove_class)("wb-current")
         self.back.disabled = self.index == 0

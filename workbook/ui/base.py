@@ -31,8 +31,8 @@ from typing import Any, ClassVar, Generic, TypeVar
 import ipywidgets as w
 from pydantic import BaseModel
 
-from workbook import clock, places, rules, steps, store
-from workbook.design import Design
+from workbook import clock, drafts, places, rules, steps, store
+from workbook.design import Design, validate_input
 from workbook.errors import ConflictError, DesignError, InputError, Problem, WorkbookError
 from workbook.ui.conflict import ConflictPanel
 from workbook.ui.forms import (
@@ -142,17 +142,32 @@ class Step(Generic[I]):
         ).add_class("wb-save")
         self.save_button.on_click(lambda _b: self.save())
         self.conflict = ConflictPanel(self.reload_theirs, self.keep_mine)
+        self.keep_drafts = True
+        """Keep unsaved edits as a draft (:mod:`workbook.drafts`); a headless run does not."""
+        self.draft_state = w.HTML().add_class("wb-draft-state")
+        self.draft_offer = w.HTML().add_class("wb-draft-offer")
+        restore = w.Button(description="Restore", icon="undo").add_class("wb-draft-restore")
+        discard = w.Button(description="Discard").add_class("wb-draft-discard")
+        restore.on_click(lambda _b: self.restore_draft())
+        discard.on_click(lambda _b: self.discard_draft())
+        self.draft_box = w.HBox(
+            [self.draft_offer, restore, discard], layout=w.Layout(display="none")
+        ).add_class("wb-draft")
+        self._offered: drafts.Draft | None = None
+        self._baseline: tuple[str | None, Design] | None = None
         self._quiet = True  # no refresh while widgets are being filled in
         body = self.build()
         self.view = w.VBox(
             [
                 w.HTML(STYLE),
                 self.header,
+                self.draft_box,
                 self.still_open,
                 *body,
                 self.problems,
                 self.warnings,
                 w.HBox([self.save_button, self.status]),
+                self.draft_state,
                 self.conflict.box,
             ]
         ).add_class("wb-step")
@@ -160,6 +175,7 @@ class Step(Generic[I]):
         self.write(inputs_from(snapshot.design))
         self._quiet = False
         self._update_header()
+        self._offer_draft()
         self.refresh()  # once at build time, so problems and warnings show from the start
 
     # ------------------------------------------------------------ entry point
@@ -200,6 +216,8 @@ class Step(Generic[I]):
             if strict:
                 raise
             return Failed(exc, cls.heading())
+        if strict:
+            step.keep_drafts = False  # a headless run's values are its parameters
         try:
             configure(step)
         except InputError as exc:
@@ -284,6 +302,7 @@ class Step(Generic[I]):
                 return
             self._show_problems([])
             self.save_button.disabled = False
+            self._keep_draft(inputs)
             findings = rules.for_step(design, self.step)
             self.warnings.value = bullet_list(
                 [
@@ -394,12 +413,107 @@ class Step(Generic[I]):
                     ],
                     ok=True,
                 )
+            if self._offered is None:
+                drafts.discard(self.snapshot.path, self.step)  # saved: nothing left to keep
             self._update_header()
             self.refresh()
             for listener in self.saved_listeners:
                 listener()
             return True
         return False
+
+    # ------------------------------------------------------------ drafts
+
+    def edited(self, inputs: I) -> bool:
+        """Whether ``inputs`` would change the file: both the file's own values and
+        these go through the step's ``apply``, which puts rows in its order.
+
+        Raises:
+            InputError: ``inputs`` do not fit the design.
+        """
+        design = self.snapshot.design
+        if self._baseline is None or self._baseline[0] != self.snapshot.fingerprint:
+            self._baseline = (
+                self.snapshot.fingerprint,
+                self._apply(design, self._inputs_from(design)),
+            )
+        return self._apply(design, inputs) != self._baseline[1]
+
+    def _keep_draft(self, inputs: I) -> None:
+        """Keep edits that differ from the file as the step's draft, or forget the draft
+        when the widgets show the file again. Nothing is kept while a draft is offered
+        (it would be overwritten before the person chose)."""
+        if not self.keep_drafts or self._offered is not None:
+            return
+        path = self.snapshot.path
+        if not self.edited(inputs):
+            drafts.discard(path, self.step)
+            self.draft_state.value = ""
+            return
+        draft = drafts.keep(
+            path,
+            self.step,
+            inputs.model_dump(mode="json"),
+            store.who(self.author),
+            self.snapshot.design.revision,
+        )
+        self.draft_state.value = (
+            f"<span class='wb-help'>Unsaved edits, kept as a draft at "
+            f"{escape(clock.utc_text(draft.saved))}: Save to record them in the design."
+            "</span>"
+        )
+
+    def _offer_draft(self) -> None:
+        """Offer back the step's draft when it holds edits the file does not."""
+        if not self.keep_drafts:
+            return
+        draft = drafts.find(self.snapshot.path, self.step)
+        if draft is None:
+            return
+        model = type(self._inputs_from(self.snapshot.design))
+        try:
+            edited = self.edited(validate_input(model, draft.values))
+        except InputError:
+            edited = True  # offered, and Restore says why it no longer fits
+        if not edited:
+            drafts.discard(self.snapshot.path, self.step)
+            return
+        self._offered = draft
+        by = f" by {draft.author}" if draft.author else ""
+        self.draft_offer.value = (
+            f"<b>Unsaved edits from {escape(clock.utc_text(draft.saved))}{escape(by)}</b> "
+            "<span class='wb-help'>(made on this step and not saved):</span>"
+        )
+        self.draft_box.layout.display = None
+
+    def restore_draft(self) -> bool:
+        """What "Restore" does: show the draft's values in the form (not saved yet)."""
+        draft = self._offered
+        if draft is None:
+            return False
+        with self._guard():
+            model = type(self._inputs_from(self.snapshot.design))
+            try:
+                inputs = validate_input(model, draft.values)
+            except InputError as exc:
+                self._show_problems(exc.problems)
+                self._set_status(["The draft no longer fits the design; discard it."], ok=False)
+                return False
+            with self.quietly():
+                self.write(inputs)
+            self._offered = None
+            self.draft_box.layout.display = "none"
+            self.refresh()
+            self._set_status(["Restored your unsaved edits; Save to record them."], ok=True)
+            return True
+        return False
+
+    def discard_draft(self) -> None:
+        """What "Discard" does: forget the draft, keep the form as the file has it."""
+        drafts.discard(self.snapshot.path, self.step)
+        self._offered = None
+        self.draft_box.layout.display = "none"
+        self.refresh()
 
     def reload_theirs(self) -> bool:
         """Show the design file as it is now in the form (the conflict panel's "Reload
