@@ -15,6 +15,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+# Every test, and every kernel and process it starts, lives on the same day: the rules
+# that compare dates with today (an objective already due, a start years away) must not
+# turn the example program's dates into findings as the calendar moves on.
+os.environ.setdefault("SOURCE_DATE_EPOCH", "1796083200")  # 2026-12-01 00:00 UTC
 from helpers import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, EXAMPLE, NOTEBOOKS, ROOT, Browse, VoilaApp
 
 from workbook.server import environment, free_port, running

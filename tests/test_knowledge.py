@@ -82,7 +82,7 @@ def test_every_rule_has_a_source_why_and_checks_with_unique_keys() -> None:
     ids = [r.id for r in all_rules]
     assert len(ids) == len(set(ids))
     assert [i for i in ids if i.startswith("R")] == [f"R{n}" for n in range(1, 11)]
-    assert all(i.startswith(("R", "E-")) for i in ids)
+    assert all(i.startswith(("R", "W-", "E-")) for i in ids)  # rules, other warnings, errors
     check_keys = [c.key for r in all_rules for c in r.checks]
     assert len(check_keys) == len(set(check_keys))
     for item in all_rules:

@@ -22,6 +22,7 @@ from workbook.design import (
     Participation,
     Purpose,
     Weights,
+    parse_design,
 )
 
 EXAMPLE = EXAMPLE_DESIGN
@@ -369,3 +370,38 @@ def test_r9_follows_the_models_catalogue() -> None:
     reverse = knowledge.entry("models", "reverse")
     assert reverse is not None and reverse.model_extra["seniority"] == "mentee"
     assert rules_of(broken(model__format="peer", matching__seniority_min_gap=0)) == []
+
+
+def test_objective_dates_and_a_start_years_away_are_warned_about(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import datetime as dt
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1796083200")  # 2026-12-01
+    design = parse_design(
+        {
+            "purposes": [
+                {
+                    "key": "retention",
+                    "objectives": [
+                        {"metric": "retention", "due": "2027-01-31"},
+                        {"metric": "promotions", "due": "2026-06-30"},
+                        {"metric": "engagement", "due": "2028-06-30"},
+                    ],
+                }
+            ],
+            "model": {"start_date": "2027-03-01"},
+        }
+    )
+    found = {(f.rule, f.field) for f in rules.check(design)}
+    assert ("W-objective-before-start", "purposes.0.objectives.0.due") in found
+    assert ("W-objective-before-start", "purposes.0.objectives.1.due") in found
+    assert ("W-objective-due-past", "purposes.0.objectives.1.due") in found
+    assert not any(field.endswith("objectives.2.due") for _, field in found)
+    assert not any(rule == "W-start-far" for rule, _ in found)
+    far = design.model_copy(
+        update={"model": design.model.model_copy(update={"start_date": dt.date(2072, 3, 1)})}
+    )
+    [finding] = [f for f in rules.check(far) if f.rule == "W-start-far"]
+    assert finding.message == "the relationships start on 2072-03-01, more than 3 years from today"
+    assert finding.step == "model" and finding.severity == "warning"

@@ -232,7 +232,10 @@ def test_a_conflict_says_who_saved_which_revision_when_and_what_changed(
     assert "Sam saved revision 2 on 2026-11-18 at 11:06 UTC" in conflict.summary()
 
 
-def test_a_hand_edit_is_not_blamed_on_the_last_saver(tmp_path: Path) -> None:
+def test_a_hand_edit_is_not_blamed_on_the_last_saver(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")  # a hand edit has the file's real time
     path = tmp_path / "design.yaml"
     snap = store.create(path, "Start")
     store.save(_with_sponsor(snap, "COO"), snap, author="Sam")

@@ -14,11 +14,12 @@ is raised only by a decision that contradicts a rule (a warning) or that cannot 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from workbook import knowledge, steps
+from workbook import clock, knowledge, steps
 from workbook.design import Design
 from workbook.errors import Problem
 
@@ -220,6 +221,40 @@ def _milestone_after_end(design: Design, params: dict[str, Any]) -> Iterator[Hit
         if milestone.month > months:
             yield {"index": index, "name": milestone.name, "month": f"{milestone.month:g}",
                    "months": months}  # fmt: skip
+
+
+def _dated_objectives(design: Design) -> Iterator[tuple[int, int, str, dt.date]]:
+    for index, purpose in enumerate(design.purposes):
+        for number, objective in enumerate(purpose.objectives):
+            if objective.due is not None:
+                yield index, number, objective.metric or objective.description, objective.due
+
+
+@_registers("objective_due_before_start")
+def _due_before_start(design: Design, params: dict[str, Any]) -> Iterator[Hit]:
+    start = design.model.start_date
+    if start is None:
+        return
+    for index, number, metric, due in _dated_objectives(design):
+        if due < start:
+            yield {"index": index, "objective": number, "metric": metric,
+                   "due": due.isoformat(), "start": start.isoformat()}  # fmt: skip
+
+
+@_registers("objective_due_past")
+def _due_past(design: Design, params: dict[str, Any]) -> Iterator[Hit]:
+    today = clock.today()
+    for index, number, metric, due in _dated_objectives(design):
+        if due < today:
+            yield {"index": index, "objective": number, "metric": metric, "due": due.isoformat()}
+
+
+@_registers("start_far")
+def _start_far(design: Design, params: dict[str, Any]) -> Iterator[Hit]:
+    start = design.model.start_date
+    years = int(params["years"])
+    if start is not None and abs((start - clock.today()).days) > 365.25 * years:
+        yield {"start": start.isoformat(), "years": years}
 
 
 @_registers("seniority_range_empty")

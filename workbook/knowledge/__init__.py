@@ -147,7 +147,8 @@ class Check(_Frozen):
 
 
 class Rule(_Frozen):
-    """A design rule (``R1``..``R10``) or an error (``E-...``) with its source and checks."""
+    """A design rule (``R1``..``R10``), another warning (``W-...``) or an error (``E-...``)
+    with its source and checks."""
 
     id: str
     title: str
@@ -163,9 +164,11 @@ class Rule(_Frozen):
 
 @cache
 def rules() -> tuple[Rule, ...]:
-    """Every rule then every error, in file order (the order findings are reported in)."""
+    """Every rule, then the other warnings, then every error, in file order (the order
+    findings are reported in)."""
     data = _load("rules")
-    return tuple(Rule.model_validate(item) for item in [*data["rules"], *data["errors"]])
+    items = [*data["rules"], *data.get("warnings", []), *data["errors"]]
+    return tuple(Rule.model_validate(item) for item in items)
 
 
 def rule(rule_id: str) -> Rule:
