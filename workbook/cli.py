@@ -352,6 +352,44 @@ def app_command(path: Path | None, port: int, ip: str, token: str, no_browser: b
     sys.exit(app.serve(path, port=port, ip=ip, token=token, open_browser=not no_browser))
 
 
+@cli.command("history")
+@click.argument("design", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--show", "show", type=int, default=None, metavar="REV", help="Print revision REV.")
+@click.option(
+    "--restore",
+    type=int,
+    default=None,
+    metavar="REV",
+    help="Save revision REV's decisions as a new revision (checked like any save).",
+)
+@click.option("--author", default="", help="Who restores (default: your login name).")
+@reports_problems
+def history_command(design: Path, show: int | None, restore: int | None, author: str) -> None:
+    """List every revision of DESIGN: who saved it, when, and which steps it changed."""
+    from workbook import clock, history
+
+    if show is not None:
+        click.echo(store.dump(history.find(design, show).design).decode("utf-8"), nl=False)
+        return
+    if restore is not None:
+        saved = history.restore(design, restore, author=author)
+        click.echo(f"{design}: revision {restore} restored as revision {saved.design.revision}")
+        return
+    rows = [("revision", "saved", "by", "changed")]
+    for revision in history.revisions(design):
+        rows.append(
+            (
+                f"{revision.number}{' (current)' if revision.current else ''}",
+                clock.utc_text(revision.when) or "-",
+                revision.by or "-",
+                "; ".join(revision.changed) or ("the first revision" if not rows[1:] else "-"),
+            )
+        )
+    widths = [max(len(row[k]) for row in rows) for k in range(3)]
+    for row in rows:
+        click.echo("  ".join([*(c.ljust(w) for c, w in zip(row[:3], widths, strict=True)), row[3]]))
+
+
 @cli.command("lab")
 @click.argument("path", required=False, default=".", type=click.Path(path_type=Path))
 @click.option("--port", type=int, default=None, help="Port for JupyterLab (default: its own).")
