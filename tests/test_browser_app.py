@@ -288,3 +288,23 @@ def test_edits_survive_a_reload_and_a_killed_kernel(page: Page, tmp_path: Path) 
         page.wait_for_selector(".wb-step-purpose .wb-status >> text=Saved revision")
     saved = store.load(design).design.program
     assert (saved.sponsor, saved.owner) == ("Chief Operating Officer", "People team, talent")
+
+
+def test_restore_a_revision_from_the_history(page: Page, programs_app: VoilaApp) -> None:
+    assert programs_app.programs is not None
+    design = programs_app.programs / "graduates" / "design.yaml"
+    first = store.create(design, "Graduates")
+    program = first.design.program.model_copy(update={"sponsor": "COO"})
+    store.save(first.design.model_copy(update={"program": program}), first, author="Sam")
+    open_app(page, programs_app, "?program=graduates&step=purpose", ".wb-step-purpose")
+    expect(page.locator(".wb-step-purpose .wb-sponsor input")).to_have_value("COO")
+    page.click(".wb-history-button")
+    page.wait_for_selector(".wb-history-r2 >> text=Sam")
+    page.click(".wb-history-r1 .wb-history-open")
+    page.wait_for_selector(".wb-history-preview iframe")
+    page.click(".wb-history-r1 .wb-history-restore")
+    page.wait_for_selector(".wb-history-message >> text=Restored revision 1 as revision 3")
+    shot(page, "history")
+    page.click(".wb-next")  # back to the step the history was opened from
+    expect(page.locator(".wb-step-purpose .wb-sponsor input")).to_have_value("")
+    assert store.load(design).design.revision == 3

@@ -80,3 +80,27 @@ def test_the_command_line_lists_shows_and_restores(tmp_path: Path) -> None:
     assert (
         missing.exit_code == 2 and "choose one of the revisions kept: 1, 2, 3, 4" in missing.output
     )
+
+
+def test_the_app_lists_the_history_and_restores_a_revision(tmp_path: Path) -> None:
+    from workbook.ui.app import App
+
+    root = tmp_path / "programs"
+    _saved_three_times(root / "graduates")
+    app = App(root, "graduates")
+    view = app.program
+    assert view is not None
+    view.go(1)
+    view.show_history()
+    panel = view._history
+    assert panel is not None and view.body.children == (panel.view,)
+    texts = [row.children[0].value for row in panel.rows.children]
+    assert texts[0].startswith("<b>Revision 3</b> (current): Dana")
+    assert "Changed: Strategic purpose and objectives" in texts[1]
+    panel.open(1)
+    assert "Revision 1, read-only" in panel.preview.value and "sandbox" in panel.preview.value
+    assert panel.restore(2)
+    assert "Restored revision 2 as revision 4" in panel.message.value
+    assert "revision 4," in view.head.value
+    view.next.click()  # back to the step the history was opened from, read again
+    assert view.index == 1 and view.steps["purpose"].snapshot.design.revision == 4

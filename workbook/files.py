@@ -87,7 +87,14 @@ def read(path: Path, kind: Kind) -> bytes | None:
         # O_NONBLOCK: if the file was swapped for a pipe since the check, do not wait.
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
         with os.fdopen(fd, "rb") as fh:
-            data = fh.read(kind.cap + 1)
+            # A megabyte at a time: read(cap + 1) would reserve the whole cap (200 MB for a
+            # roster) for a file of a few kilobytes.
+            chunks: list[bytes] = []
+            size = 0
+            while size <= kind.cap and (chunk := fh.read(MB)):
+                chunks.append(chunk)
+                size += len(chunk)
+            data = b"".join(chunks)
     except OSError as exc:
         raise kind.error(
             Problem(

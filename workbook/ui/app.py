@@ -30,6 +30,7 @@ from workbook import drafts, programs, steps, store
 from workbook.errors import InputError, WorkbookError
 from workbook.steps import StepSpec
 from workbook.ui.base import Failed, Step
+from workbook.ui.history import HistoryPanel
 from workbook.ui.page import (
     APP_STYLE,
     STYLE,
@@ -143,6 +144,12 @@ class ProgramView:
             description="‹ All programs", tooltip="Back to the list of programs"
         ).add_class("wb-home")
         home.on_click(lambda _b: on_home())
+        history_button = w.Button(
+            description="History", icon="history", tooltip="Every saved revision of the program"
+        ).add_class("wb-history-button")
+        history_button.on_click(lambda _b: self.show_history())
+        self._history: HistoryPanel | None = None
+        self._in_history = False
         self.author_field = w.Text(
             value=author,
             description="Your name",
@@ -161,14 +168,17 @@ class ProgramView:
             self.marks.append(button)
         self.back = w.Button(description="‹ Back").add_class("wb-back")
         self.next = w.Button(description="Next ›", button_style="primary").add_class("wb-next")
-        self.back.on_click(lambda _b: self.go(self.index - 1))
-        self.next.on_click(lambda _b: self.go(self.index + 1))
+        # From the history, Back and Next return to the step it was opened from.
+        self.back.on_click(lambda _b: self.go(self.index - (not self._in_history)))
+        self.next.on_click(lambda _b: self.go(self.index + (not self._in_history)))
         self.where = w.HTML().add_class("wb-where")
         self.body = w.VBox().add_class("wb-app-step")
         legend = " ".join(f"{MARKS[s]} {STATE_WORDS[s]}" for s in ("done", "attention", "open"))
         self.view = w.VBox(
             [
-                w.HBox([home, self.head, self.author_field]).add_class("wb-program-bar"),
+                w.HBox([home, self.head, history_button, self.author_field]).add_class(
+                    "wb-program-bar"
+                ),
                 w.HBox(self.marks).add_class("wb-progress-bar"),
                 w.HTML(f"<span class='wb-help'>Steps: {escape(legend)}</span>"),
                 self.message,
@@ -205,8 +215,26 @@ class ProgramView:
                 step = self._build(spec)
                 self.steps[spec.key] = step
             self.index = index
+            self._in_history = False
             self.body.children = [step.view]
             self._update_nav()
+
+    def show_history(self) -> None:
+        """Show the program's history in place of the step (Back and Next return)."""
+        with guarded(self.message, "opening the history"):
+            if self._history is None:
+                self._history = HistoryPanel(
+                    self.design, lambda: self.author, self.refresh_progress
+                )
+            self._history.show()
+            self.body.children = [self._history.view]
+            for button in self.marks:
+                button.remove_class("wb-current")
+            self.where.value = "<span class='wb-help'>History</span>"
+            self.back.disabled = self.next.disabled = False
+            self.back.description = f"‹ Back to {self.specs[self.index].short}"
+            self.next.description = f"Back to {self.specs[self.index].short} ›"
+            self._in_history = True
 
     def _build(self, spec: StepSpec) -> Shown:
         built = build_step(spec, self.folder)
