@@ -5,7 +5,7 @@ buttons does what it says without losing anything either person typed."""
 from __future__ import annotations
 
 import pytest
-from helpers import Browse
+from helpers import ARTIFACTS, Browse
 from playwright.sync_api import expect
 
 from workbook import store
@@ -71,6 +71,55 @@ def test_two_people_save_the_same_step(browse, browser) -> None:  # type: ignore
         kept_sponsors = [s for n, s in _history(app).items() if n.endswith("-conflict.yaml")]
         assert sorted(kept_sponsors) == ["Chief Financial Officer", "Chief People Officer"]
         assert store.load(app.design).design.revision == 3
+        browse.assert_no_traceback()
+        alex_browse.assert_no_traceback()
+    finally:
+        context.close()
+
+
+def test_take_theirs_or_mine_field_by_field(browse, browser) -> None:  # type: ignore[no-untyped-def]
+    app = browse.app
+    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+    try:
+        alex = context.new_page()
+        alex_browse = Browse(app, alex)
+        alex.goto(app.url("01_purpose.ipynb"), wait_until="commit")
+        sam = browse.open("01_purpose.ipynb")
+        alex.wait_for_selector("#loading", state="detached", timeout=60_000)
+        alex.wait_for_selector(".wb-step")
+
+        sam.fill(".wb-sponsor input", "Chief Executive")
+        sam.fill(".wb-owner input", "Sam's office")
+        sam.click(".wb-save")
+        sam.wait_for_selector(".wb-status >> text=Saved revision 2")
+        alex.fill(".wb-sponsor input", "COO")
+        alex.fill(".wb-problem textarea", "Alex's paragraph about attrition")
+        alex.click(".wb-save")
+        alex.wait_for_selector(".wb-conflict >> text=saved revision 2")
+
+        rows = alex.locator(".wb-conflict-field")
+        expect(rows).to_have_count(3)
+        sponsor = rows.filter(has_text="Sponsor")
+        author = store.load(app.design).design.updated_by
+        expect(sponsor).to_contain_text(f"{author}'s: \u201cChief Executive\u201d")
+        expect(sponsor).to_contain_text("Yours: \u201cCOO\u201d")
+        expect(sponsor).to_contain_text("you both changed it")
+        # Each row proposes the side that changed it: Sam's owner, Alex's sponsor.
+        owner = rows.filter(has_text="Owner")
+        expect(owner.locator("button.mod-active")).to_have_text(f"{author}'s")
+        expect(sponsor.locator("button.mod-active")).to_have_text("Yours")
+        alex.locator(".wb-conflict").screenshot(path=str(ARTIFACTS / "conflict-fields.png"))
+
+        sponsor.get_by_role("button", name=f"{author}'s").click()
+        expect(sponsor.locator("button.mod-active")).to_have_text(f"{author}'s")
+        alex.click(".wb-conflict-merge")
+        alex.wait_for_selector(".wb-status >> text=Saved your version as revision 3")
+        expect(alex.locator(".wb-conflict")).to_be_hidden()
+        saved = store.load(app.design).design
+        assert saved.program.sponsor == "Chief Executive"
+        assert saved.program.owner == "Sam's office"
+        assert saved.program.problem_statement == "Alex's paragraph about attrition"
+        expect(alex.locator(".wb-sponsor input")).to_have_value("Chief Executive")
         browse.assert_no_traceback()
         alex_browse.assert_no_traceback()
     finally:

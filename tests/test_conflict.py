@@ -10,9 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from workbook import conflict as merging
 from workbook import store
 from workbook.design import Design
 from workbook.errors import ConflictError
+from workbook.steps import purpose
 from workbook.ui.model import ModelStep
 from workbook.ui.purpose import PurposeStep
 
@@ -199,3 +201,72 @@ def test_a_new_design_saved_after_someone_created_the_file_names_files_only(
     (kept,) = store.revisions(path)
     assert _kept(kept).program.sponsor == "CFO"
     assert store.load(path).design.program.name == "Sam's program"
+
+
+def _field_rows(step: PurposeStep) -> dict[str, str]:
+    """Field label -> what its row in the conflict panel says (theirs and yours)."""
+    rows = {}
+    for row in step.conflict.fields.children:
+        text = html.unescape(re.sub("<[^>]+>", " ", row.children[0].value))
+        label = re.sub(r"\s+", " ", text).strip()
+        rows[label.split(" Sam's:")[0].split(" (you both")[0]] = label
+    return rows
+
+
+def test_the_panel_shows_each_differing_field_and_merges_the_choices(
+    example_design: Path,
+) -> None:
+    sam, alex = _purpose(example_design, "Sam"), _purpose(example_design, "Alex")
+    sam.sponsor.value = "Chief Executive"
+    sam.owner.value = "Sam's office"
+    assert sam.save() is True
+    alex.sponsor.value = "COO"
+    alex.problem.value = "Alex's paragraph about attrition"
+    assert alex.save() is False
+
+    rows = _field_rows(alex)
+    assert set(rows) == {"Sponsor", "Owner", "Problem"}, rows
+    assert "Sam's: \u201cChief Executive\u201d Yours: \u201cCOO\u201d" in rows["Sponsor"]
+    assert "(you both changed it)" in rows["Sponsor"]
+    assert "Sam's: \u201cSam's office\u201d" in rows["Owner"]
+    # Proposed: the side that changed the field; yours where both did.
+    proposed = {name: t.value for name, t in alex.conflict._choices.items()}
+    assert proposed == {"sponsor": "mine", "owner": "theirs", "problem_statement": "mine"}
+
+    alex.conflict.choose("sponsor", "theirs")
+    alex.conflict.merge_button.click()
+    saved = store.load(example_design).design
+    assert (saved.revision, saved.updated_by) == (3, "Alex")
+    assert saved.program.sponsor == "Chief Executive"  # Sam's, as chosen
+    assert saved.program.owner == "Sam's office"  # Sam's: only Sam changed it
+    assert saved.program.problem_statement == "Alex's paragraph about attrition"
+    assert not alex.conflict.visible and alex.conflict.fields.children == ()
+    assert alex.sponsor.value == "Chief Executive"  # the form shows what was saved
+    (theirs,) = [p for p in store.revisions(example_design) if p.name.endswith("-r0002.yaml")]
+    assert _kept(theirs).program.owner == "Sam's office"  # every version stays on disk
+
+
+def test_list_and_row_fields_are_compared_whole_and_shown_in_words() -> None:
+    base = purpose.make_inputs(
+        purposes=["retention"],
+        objectives=[{"purpose": "retention", "description": "Keep graduates", "target": 90}],
+    )
+    theirs = base.model_copy(update={"purposes": ["retention", "Grow our guild"]})
+    mine = purpose.make_inputs(
+        purposes=["retention"],
+        objectives=[{"purpose": "retention", "description": "Keep graduates", "target": 95}],
+    )
+    choices = merging.differences(base, mine, theirs)
+    assert [(c.field, c.proposed) for c in choices] == [
+        ("purposes", "theirs"),
+        ("objectives", "mine"),
+    ]
+    assert merging.shown(choices[0].theirs) == "retention; Grow our guild"
+    words = merging.shown(choices[1].mine)
+    assert "Keep graduates" in words and "95" in words
+    assert not any(c in words for c in "{}[]'") and "None" not in words
+    merged = merging.merge(mine, theirs, ["purposes"])
+    assert merged.purposes == ["retention", "Grow our guild"]
+    assert merged.objectives[0].target == 95
+    assert merging.shown("") == merging.shown(None) == "(empty)"
+    assert merging.shown("x" * 500).endswith("…") and len(merging.shown("x" * 500)) == 160

@@ -32,6 +32,7 @@ import ipywidgets as w
 from pydantic import BaseModel
 
 from workbook import clock, drafts, places, rules, steps, store
+from workbook import conflict as merging
 from workbook.design import Design, validate_input
 from workbook.errors import ConflictError, DesignError, InputError, Problem, WorkbookError
 from workbook.ui.conflict import ConflictPanel
@@ -141,7 +142,8 @@ class Step(Generic[I]):
             description="Save", button_style="primary", icon="save", tooltip="Save the design"
         ).add_class("wb-save")
         self.save_button.on_click(lambda _b: self.save())
-        self.conflict = ConflictPanel(self.reload_theirs, self.keep_mine)
+        self.conflict = ConflictPanel(self.reload_theirs, self.keep_mine, self.save_choices)
+        self._conflict_inputs: tuple[I, I] | None = None  # (mine, theirs) when refused
         self.keep_drafts = True
         """Keep unsaved edits as a draft (:mod:`workbook.drafts`); a headless run does not."""
         self.draft_state = w.HTML().add_class("wb-draft-state")
@@ -284,6 +286,16 @@ class Step(Generic[I]):
     def label(self, field: str) -> str:
         """A person's name for an input field path (``objectives.0.target``)."""
         return field.replace("_", " ")
+
+    def field_label(self, field: str) -> str:
+        """The name a person sees on the form for an input field: its widget's
+        description, else :meth:`label` with a capital."""
+        widget = self._fields.get(field)
+        described = str(getattr(widget, "description", "") or "").strip().rstrip(":")
+        if described:
+            return described
+        text = self.label(field)
+        return text[:1].upper() + text[1:]
 
     # ------------------------------------------------------------ behaviour
 
@@ -566,6 +578,20 @@ class Step(Generic[I]):
             )
         return True
 
+    def save_choices(self) -> bool:
+        """Save the form with, per field, the version the person chose in the conflict
+        panel (the conflict panel's "Save my choices"); checked like "Keep mine". True
+        when saved."""
+        if self.conflict.conflict is None or self._conflict_inputs is None:
+            return False
+        mine, theirs = self._conflict_inputs
+        with self._guard():
+            merged = merging.merge(mine, theirs, self.conflict.take_theirs())
+            with self.quietly():
+                self.write(merged)
+            return self.keep_mine()
+        return False
+
     # ------------------------------------------------------------ helpers
 
     def _show_conflict(self, base: store.Snapshot, error: ConflictError) -> None:
@@ -582,7 +608,16 @@ class Step(Generic[I]):
             self.conflict.hide()
             self._set_status(said, ok=False)
             return
-        self.conflict.show(conflict)
+        try:
+            mine = self.read()
+        except InputError:  # not expected: the save read the form just before
+            choices: list[merging.FieldChoice] = []
+            self._conflict_inputs = None
+        else:
+            theirs = self._inputs_from(conflict.theirs.design)
+            choices = merging.differences(self._inputs_from(base.design), mine, theirs)
+            self._conflict_inputs = (mine, theirs)
+        self.conflict.show(conflict, choices, self.field_label)
         self._set_status(
             [
                 "Not saved: the design was changed by someone else since you opened it; "
