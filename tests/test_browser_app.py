@@ -308,3 +308,63 @@ def test_restore_a_revision_from_the_history(page: Page, programs_app: VoilaApp)
     page.click(".wb-next")  # back to the step the history was opened from
     expect(page.locator(".wb-step-purpose .wb-sponsor input")).to_have_value("")
     assert store.load(design).design.revision == 3
+
+
+def test_the_address_follows_the_person_and_the_browser_remembers_the_name(
+    page: Page, tmp_path: Path
+) -> None:
+    import os
+
+    from workbook.server import LANDING, NOTEBOOKS, free_port, running
+
+    programs = tmp_path / "programs"
+    programs.mkdir()
+    port = free_port()
+    root = f"http://127.0.0.1:{port}/"
+    env = {**os.environ, "WORKBOOK_PROGRAMS": str(programs)}
+    with running(NOTEBOOKS / LANDING, port, env=env):
+        page.goto(root)
+        page.wait_for_selector(".wb-picker .wb-no-programs", timeout=60_000)
+        page.get_by_label("Your name").fill("Dana")
+        page.get_by_label("Program name").fill("Harbour")
+        page.click(".wb-create-program")
+        page.wait_for_selector(".wb-step-fit_check", timeout=60_000)
+        expect(page).to_have_url(re.compile(r"\?program=harbour&step=fit_check$"))
+        page.click(".wb-next")
+        page.wait_for_selector(".wb-step-purpose")
+        expect(page).to_have_url(re.compile(r"\?program=harbour&step=purpose$"))
+        page.click(".wb-progress-model")
+        page.wait_for_selector(".wb-step-model")
+        expect(page).to_have_url(re.compile(r"step=model$"))
+
+        # The browser's Back button goes back a step, then to the list of programs.
+        page.go_back()
+        expect(page.locator(".wb-progress-purpose")).to_have_class(CURRENT)
+        expect(page).to_have_url(re.compile(r"step=purpose$"))
+        page.go_back()
+        expect(page.locator(".wb-progress-fit_check")).to_have_class(CURRENT)
+        page.go_forward()
+        expect(page.locator(".wb-progress-purpose")).to_have_class(CURRENT)
+
+        # A reload opens the same step, and the browser still knows who is editing.
+        page.reload()
+        page.wait_for_selector(".wb-step-purpose", timeout=60_000)
+        expect(page.locator(".wb-program-author input")).to_have_value("Dana")
+        page.fill(".wb-step-purpose .wb-sponsor input", "Chief Operating Officer")
+        page.click(".wb-step-purpose .wb-save")
+        page.wait_for_selector(".wb-step-purpose .wb-status >> text=Saved revision 2")
+        saved = store.load(programs / "harbour" / "design.yaml").design
+        assert (saved.revision, saved.updated_by) == (2, "Dana")
+
+        page.click(".wb-home")
+        page.wait_for_selector(".wb-picker")
+        expect(page).to_have_url(root)
+        page.go_back()
+        page.wait_for_selector(".wb-step-purpose")
+
+        # A new tab on the root address: the name is offered there too.
+        other = page.context.new_page()
+        other.goto(root)
+        other.wait_for_selector(".wb-picker", timeout=60_000)
+        expect(other.get_by_label("Your name")).to_have_value("Dana")
+        other.close()

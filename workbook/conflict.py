@@ -49,7 +49,7 @@ class FieldChoice:
     @property
     def both_changed(self) -> bool:
         """Both people changed this field since the version the edit started from."""
-        return self.mine != self.base and self.theirs != self.base
+        return bool(self.mine != self.base and self.theirs != self.base)
 
     @property
     def proposed(self) -> Side:
@@ -97,9 +97,12 @@ def _words(value: Any) -> str:
     if isinstance(value, list):
         return "; ".join(_words(v) for v in value)
     if isinstance(value, dict):
-        return ", ".join(
-            f"{str(k).replace('_', ' ')}: {_words(v)}"
-            for k, v in value.items()
-            if v not in (None, "", [], {})
-        ) or EMPTY
+        return (
+            ", ".join(
+                f"{str(k).replace('_', ' ')}: {_words(v)}"
+                for k, v in value.items()
+                if v not in (None, "", [], {})
+            )
+            or EMPTY
+        )
     return str(value)

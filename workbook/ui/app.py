@@ -29,6 +29,7 @@ import ipywidgets as w
 from workbook import drafts, programs, steps, store
 from workbook.errors import InputError, WorkbookError
 from workbook.steps import StepSpec
+from workbook.ui.address import Address
 from workbook.ui.base import Failed, Step
 from workbook.ui.history import HistoryPanel
 from workbook.ui.page import (
@@ -125,9 +126,12 @@ class ProgramView:
         on_home: Callable[[], None],
         defer_progress: bool = False,
         start: str = "",
+        on_move: Callable[[str], object] | None = None,
     ) -> None:
         self.root = root
         self.folder = folder
+        self.on_move = on_move
+        """Told the key of every step shown (the app keeps the page's address with it)."""
         self.design = folder / programs.DESIGN
         self.snapshot = snapshot
         self._state = file_state(self.design)
@@ -218,6 +222,13 @@ class ProgramView:
             self._in_history = False
             self.body.children = [step.view]
             self._update_nav()
+            if self.on_move is not None:
+                self.on_move(spec.key)
+
+    def go_to(self, key: str) -> None:
+        """Show the step with key ``key`` (the first step for an unknown one)."""
+        keys = [s.key for s in self.specs]
+        self.go(keys.index(key) if key in keys else 0)
 
     def show_history(self) -> None:
         """Show the program's history in place of the step (Back and Next return)."""
@@ -381,9 +392,16 @@ class App:
     ) -> None:
         self.root = root
         self.body = w.VBox().add_class("wb-app-body")
-        self.view = w.VBox([w.HTML(STYLE + APP_STYLE), self.body]).add_class("wb-app")
+        self.message = w.HTML().add_class("wb-message")
+        self.address = Address()
+        self.address.observe(self._visited, names="visits")
+        self.address.observe(self._author_offered, names="author")
+        self.view = w.VBox(
+            [w.HTML(STYLE + APP_STYLE), self.address, self.message, self.body]
+        ).add_class("wb-app")
         self._picker: Picker | None = None
         self.program: ProgramView | None = None
+        self._program_key = ""
         if program:
             self.open(program, defer_progress=defer_progress, step=step)
         else:
@@ -408,6 +426,9 @@ class App:
         """The program picker, made when first needed (not for a page opened on a program)."""
         if self._picker is None:
             self._picker = Picker(self.root, self.open)
+            if self.address.author and not self._picker.author.value:
+                self._picker.author.value = self.address.author
+            self._picker.author.observe(self._author_typed, names="value")
         return self._picker
 
     def home(self, note: str = "", *, ok: bool = True) -> None:
@@ -418,6 +439,8 @@ class App:
             self.program = None
         self.picker.show(note, ok=ok)
         self.body.children = [self.picker.view]
+        self._program_key = ""
+        self.address.show()
 
     def open(self, key: str, *, defer_progress: bool = False, step: str = "") -> None:
         """Open program ``key`` at ``step`` (a step's key; the first step when empty or
@@ -442,16 +465,48 @@ class App:
         if self.program is not None:
             self.program.close()
         author = self._picker.author.value.strip() if self._picker is not None else ""
+        self._program_key = key
         self.program = ProgramView(
             self.root,
             folder,
             snapshot,
-            author=author,
+            author=author or self.address.author,
             on_home=self.home,
             defer_progress=defer_progress,
             start=step,
+            on_move=lambda step_key: self.address.show(key, step_key),
         )
+        self.program.author_field.observe(self._author_typed, names="value")
         self.body.children = [self.program.view]
+
+    # ------------------------------------------------------------ the browser
+
+    def _visited(self, _change: Any = None) -> None:
+        """The browser's Back or Forward button: show what the address now says."""
+        with guarded(self.message, "following the browser's Back button"):
+            program = query_program(self.address.visited)
+            step = query_value("step", self.address.visited)
+            if not program:
+                if self.program is not None:
+                    self.home()
+            elif self.program is not None and program == self._program_key:
+                self.program.go_to(step)
+            else:
+                self.open(program, step=step)
+
+    def _author_offered(self, change: dict[str, Any]) -> None:
+        """The name this browser remembers: filled in where no name was typed yet."""
+        name = str(change["new"]).strip()
+        if self._picker is not None and not self._picker.author.value.strip():
+            self._picker.author.value = name
+        if self.program is not None and not self.program.author_field.value.strip():
+            self.program.author_field.value = name
+
+    def _author_typed(self, change: dict[str, Any]) -> None:
+        """A name typed in "Your name": the browser remembers it for next time."""
+        name = str(change["new"]).strip()
+        if name:
+            self.address.author = name
 
 
 class Unavailable:
