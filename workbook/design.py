@@ -84,6 +84,9 @@ class _Model(BaseModel):
 # --------------------------------------------------------------------------- program
 
 
+PageSize = Literal["A4", "Letter"]
+
+
 class Program(_Model):
     """Who runs the program and why it exists."""
 
@@ -96,6 +99,8 @@ class Program(_Model):
     """Who maintains this design and the charter (usually the coordinator's team)."""
     problem_statement: str = ""
     """The organisational problem the program addresses, in one or two paragraphs."""
+    page_size: PageSize = "A4"
+    """The paper the organisation prints its charter on (Word and PDF)."""
 
 
 # --------------------------------------------------------------------------- fit check

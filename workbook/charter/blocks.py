@@ -227,6 +227,11 @@ class Charter:
     sections: tuple[Section, ...]
     findings: tuple[RuleFinding, ...]
     events: tuple[Event, ...]
+    revision: int = 0
+    page_size: str = "A4"
+    """``A4`` or ``Letter``: the organisation's paper (Word and PDF)."""
+    signed: bool = False
+    """Every approval has a name and a date; until then Word and PDF say "Draft"."""
 
     @property
     def open_decisions(self) -> tuple[OpenDecision, ...]:

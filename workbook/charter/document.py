@@ -66,6 +66,9 @@ def build(
         sections=sections(design, found, events, updated.isoformat(), chart),
         findings=tuple(found),
         events=tuple(events),
+        revision=design.revision,
+        page_size=p.page_size,
+        signed=bool(design.approvals) and all(a.name and a.date for a in design.approvals),
     )
 
 
