@@ -40,7 +40,6 @@ from workbook.steps import charter as charter_step
 TODAY = dt.date(2026, 11, 23)
 
 SECTION_TITLES = [
-    "Charter details and approvals",
     "Purpose and problem statement",
     "Strategic alignment and measurable objectives",
     "Scope: why mentoring, and what this program is not",
@@ -67,6 +66,7 @@ WARNING = Finding(
     "short relationships are coaching-like",
     "plan 9 to 12 months",
     "001, 002",
+    "Relationships last 9 to 12 months",
 )
 ERROR = Finding(
     "E-unknown-purpose",
@@ -77,6 +77,7 @@ ERROR = Finding(
     "nobody can look it up",
     "choose a catalogue purpose",
     "",
+    "A purpose nobody can look up",
 )
 
 
@@ -137,17 +138,29 @@ def table_rows(table: Any) -> list[list[str]]:
 # --------------------------------------------------------------------------- content
 
 
+def numbered(charter: Any) -> list[Any]:
+    return [s for s in charter.sections if s.kind == "section"]
+
+
 def test_sections_follow_the_issue_order_in_every_format(example_out: dict[str, Any]) -> None:
-    titles = [s.title for s in example_out["charter"].sections]
-    assert titles == SECTION_TITLES
-    numbered = [f"{i}. {t}" for i, t in enumerate(SECTION_TITLES, 1)]
-    h2 = [s.find("h2") for s in html_sections(example_out["soup"])]
-    assert [" ".join(h.find_all(string=True, recursive=False)[0].split()) for h in h2] == [
-        t for t in SECTION_TITLES
+    charter = example_out["charter"]
+    # The sponsor's summary first, the numbered sections, the appendices, the sources.
+    kinds = [s.kind for s in charter.sections]
+    assert kinds == ["summary", *["section"] * 15, *["appendix"] * 3, "references"]
+    assert [s.title for s in numbered(charter)] == SECTION_TITLES
+    headings = [f"{i}. {t}" for i, t in enumerate(SECTION_TITLES, 1)]
+    assert [s.heading for s in charter.sections if s.kind == "appendix"] == [
+        "Appendix A. The fit check in detail",
+        "Appendix B. Quality benchmarks",
+        "Appendix C. The matching criteria",
     ]
+    h2 = [" ".join(s.find("h2").get_text(" ").split()) for s in html_sections(example_out["soup"])]
+    assert h2 == [s.heading for s in charter.sections]
     md_h2 = [h.get_text() for h in example_out["md_soup"].find_all("h2")]
-    assert [h for h in md_h2 if h[0].isdigit()] == numbered
-    assert docx_headings(example_out["docx"], 1)[-16:] == numbered
+    assert [h for h in md_h2 if h[0].isdigit()] == headings
+    assert md_h2.index("Summary for the sponsor") < md_h2.index(headings[0])
+    assert md_h2[-1] == "References"
+    assert [h for h in docx_headings(example_out["docx"], 1) if h[0].isdigit()] == headings
     name = example().program.name
     assert docx_headings(example_out["docx"], 0) == [f"Program charter: {name}"]
 
@@ -260,18 +273,19 @@ def test_matching_results_appear_as_totals() -> None:
         run_at=dt.datetime(2027, 2, 20, 10, 30, tzinfo=dt.timezone(dt.timedelta(hours=1))),
     )
     soup = outputs(d, findings=[])["soup"]
-    section = soup.find(id="s9-matching")
-    fields = {
-        dt_.get_text(): dd.get_text()
-        for dt_, dd in zip(section.find_all("dt"), section.find_all("dd"), strict=True)
-    }
-    assert fields["Matched"] == "57" and fields["Unmatched"] == "3"
-    assert fields["Mean score"] == "0.71" and fields["Score quartiles"] == "0.5, 0.7, 0.85"
-    assert fields["Run at"] == "2027-02-20 09:30 UTC"
+    section = soup.find(id="s8-matching")
+    table = table_rows(section.select_one("table.matching-results"))
+    # Plan and last run side by side, totals only.
+    assert table[0] == ["", "Planned", "Last matching"]
+    assert table[1] == ["Mentees", "60", "60"] and table[2] == ["Mentors", "30", "30"]
+    assert ["Matched", "—", "57"] in table and ["Unmatched", "—", "3"] in table
+    text = section.get_text(" ")
+    assert "2027-02-20 09:30 UTC" in text
+    assert "mean 0.71" in text and "quartiles 0.5, 0.7, 0.85" in text
 
 
 def test_confidentiality_boundary_is_stated_plainly(example_out: dict[str, Any]) -> None:
-    text = example_out["soup"].find(id="s8-roles").get_text(" ")
+    text = example_out["soup"].find(id="s7-roles").get_text(" ")
     assert "The mentee's manager may be told the mentee's goals." in text
     assert "no details of the mentee's progress" in text
     assert "Nothing from the mentoring relationship feeds a performance review" in text
@@ -281,17 +295,20 @@ def test_confidentiality_boundary_is_stated_plainly(example_out: dict[str, Any])
 def test_scope_says_why_mentoring_and_what_the_program_is_not(
     example_out: dict[str, Any],
 ) -> None:
-    section = example_out["soup"].find(id="s4-scope")
+    section = example_out["soup"].find(id="s3-scope")
     text = section.get_text(" ")
     for other in ("Coaching", "Training", "Buddy system", "Sponsorship", "Supervision"):
         assert f"{other}:" in text
-    ranking, why, against = (table_rows(t) for t in section.find_all("table"))
+    assert "Coaching fixes one skill" not in text
+    assert "appendix on the fit check" in text
+    # The full reasoning is reference material: an appendix, sources cited as [n].
+    appendix = example_out["soup"].find(id="appendix-a-fit")
+    ranking, why, against = (table_rows(t) for t in appendix.find_all("table"))
     assert ranking[1:] == [["Mentoring", "92"], ["Coaching", "31"]]
     assert why[1:] == [
-        ["What needs to be developed?", "Career growth", "The goal is career growth", "002"]
+        ["What needs to be developed?", "Career growth", "The goal is career growth", "[3]"]
     ]
     assert [r[2] for r in against[1:]] == ["The manager directs it"]
-    assert "Coaching fixes one skill" not in text
 
 
 # --------------------------------------------------------------------------- readiness
@@ -299,23 +316,24 @@ def test_scope_says_why_mentoring_and_what_the_program_is_not(
 
 def test_empty_design_renders_with_every_section_to_be_decided(empty_out: dict[str, Any]) -> None:
     charter = empty_out["charter"]
-    assert [s.status for s in charter.sections] == ["to be decided"] * 16
+    undecided = [s for s in charter.sections if s.kind in ("summary", "section")]
+    assert len(undecided) == 16 and [s.status for s in undecided] == ["to be decided"] * 16
     assert not charter.ready
 
-    sections = html_sections(empty_out["soup"])
-    assert len(sections) == 16
-    assert all(s["data-status"] == "to be decided" for s in sections)
-    assert all(s.find(class_="badge").get_text() == "to be decided" for s in sections)
+    sections = {s["id"]: s for s in html_sections(empty_out["soup"])}
+    for s in undecided:
+        assert sections[s.anchor]["data-status"] == "to be decided"
+        assert sections[s.anchor].find(class_="badge").get_text() == "to be decided"
 
     md = empty_out["md"]
-    for i, title in enumerate(SECTION_TITLES, 1):
-        after = md.split(f"## {i}. ", 1)[1]
-        assert after.split("\n", 3)[2].startswith("Status: **to be decided**"), title
+    for s in undecided:
+        after = md.split(f"## {ch.md_escape(s.heading)}\n", 1)[1]
+        assert after.lstrip().startswith(f"*To be decided: {len(s.open)} decision(s) open*"), s
 
     paragraphs = [p.text for p in empty_out["docx"].paragraphs]
-    for i, title in enumerate(SECTION_TITLES, 1):
-        status = paragraphs[paragraphs.index(f"{i}. {title}") + 1]
-        assert status.startswith("Status: To be decided"), title
+    for s in undecided:
+        status = paragraphs[paragraphs.index(s.heading) + 1]
+        assert status.startswith("To be decided"), s.heading
 
 
 def test_readiness_checklist_lists_open_decisions_and_broken_rules() -> None:
@@ -329,12 +347,14 @@ def test_readiness_checklist_lists_open_decisions_and_broken_rules() -> None:
         (s.title, s.extra("notebook")) for s in steps
     ]
     readiness = out["soup"].find(id="readiness")
-    assert "2 decision(s) open, 2 rule(s) broken" in readiness.get_text(" ")
+    assert "2 decision(s) to make, 2 problem(s) to resolve" in readiness.get_text(" ")
     assert len(readiness.select("ul.open-decisions li")) == len(fields)
+    # Rules in words: their names, never their ids.
     rules = [li.find("strong").get_text() for li in readiness.select("ul.broken-rules li")]
-    assert rules == ["R6", "E-unknown-purpose"]
-    # The readiness checklist comes before the first section.
-    assert out["html"].index('id="readiness"') < out["html"].index('id="s1-details"')
+    assert rules == ["Relationships last 9 to 12 months", "A purpose nobody can look up"]
+    assert "R6" not in readiness.get_text(" ")
+    # The readiness checklist comes before the summary.
+    assert out["html"].index('id="readiness"') < out["html"].index('id="summary"')
     assert "relationships last 3 months" in docx_text(out["docx"])
 
 
@@ -342,7 +362,7 @@ def test_warnings_become_risks_and_errors_do_not(example_out: dict[str, Any]) ->
     rows = table_rows(example_out["soup"].select_one("table.risks"))
     assert rows[0] == ["Risk", "Mitigation", "Owner", "Source"]
     sources = [r[3] for r in rows[1:]]
-    assert sources == ["design", "design", "rule R6"]
+    assert sources == ["design", "design", "Design check: Relationships last 9 to 12 months"]
     out = outputs(complete(), findings=[ERROR])
     assert [r[3] for r in table_rows(out["soup"].select_one("table.risks"))[1:]] == ["design"] * 2
 
@@ -448,7 +468,7 @@ def test_hostile_text_is_text_in_html(hostile_out: dict[str, Any]) -> None:
         assert not any(a.startswith("on") for a in tag.attrs), tag
         assert not str(tag.get("href", "")).startswith("javascript"), tag
     assert visible_hostile_text(soup)
-    assert len(html_sections(soup)) == 16
+    assert len(html_sections(soup)) == len(hostile_out["charter"].sections)
     assert len(soup.find_all("h1")) == 1
     csp = soup.find("meta", attrs={"http-equiv": "Content-Security-Policy"})["content"]
     assert "script-src 'none'" in csp and "default-src 'none'" in csp

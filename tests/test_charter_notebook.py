@@ -239,6 +239,60 @@ def test_approvals_parameter_is_validated(example_design: Path) -> None:
     assert [a.role for a in store.load(example_design).design.approvals] == ["Sponsor"]
 
 
+def test_the_preview_keeps_its_links_in_the_charter_and_the_download_as_written(
+    example_design: Path,
+) -> None:
+    step = CharterStep.from_params(example_design)
+    assert isinstance(step, CharterStep)
+    frame = Tags(step.preview.value).find("iframe")[0]
+    document = str(frame["srcdoc"])
+    # "#s3-objectives" is resolved inside the frame's own document, not against the
+    # app's address; the base comes before the policy that would refuse a later one.
+    base = document.index('<base href="about:srcdoc">')
+    assert base < document.index("Content-Security-Policy")
+    links = [str(a["href"]) for a in Tags(document).find("a") if "href" in a]
+    assert "#s3-objectives" in links and all(link.startswith("#") for link in links)
+    assert "100vh" in str(frame["style"]), "the preview takes the window's height"
+    # The file people download is the charter as written, without the preview's base.
+    assert b"<base" not in downloads(step)["charter.html"]
+
+
+def test_paper_size_is_chosen_and_saved_with_the_step(example_design: Path) -> None:
+    step = CharterStep.from_params(example_design)
+    assert isinstance(step, CharterStep)
+    assert step.page_size.description == "Paper size"
+    assert step.page_size.options == (("A4", "A4"), ("US Letter", "Letter"))
+    assert step.page_size.value == "A4"  # the design's
+    before = store.load(example_design).design
+    step.page_size.value = "Letter"
+    assert "Unsaved edits" in step.draft_state.value  # an edit like any other
+    step.save_button.click()
+    saved = store.load(example_design).design
+    assert saved.program.page_size == "Letter"
+    assert saved.revision == before.revision + 1
+    # Only the paper size changed: the rest of the program and the approvals stay.
+    assert saved.program.model_copy(update={"page_size": "A4"}) == before.program
+    assert saved.approvals == before.approvals
+    # Opened again, the step shows the saved choice.
+    again = CharterStep.from_params(example_design)
+    assert isinstance(again, CharterStep) and again.page_size.value == "Letter"
+
+
+def test_page_size_parameter_sets_the_control_and_is_validated(example_design: Path) -> None:
+    before = example_design.read_bytes()
+    with pytest.raises(InputError, match=r"page_size: .*'A4' or 'Letter'"):
+        CharterStep.from_params(example_design, page_size="Legal", save=True)
+    assert example_design.read_bytes() == before
+    shown = CharterStep.from_params(example_design, page_size="Legal")
+    assert isinstance(shown, CharterStep) and "Paper size" in shown.problems.value
+    assert "wb-invalid" in shown.page_size._dom_classes
+    step = CharterStep.from_params(example_design, page_size="Letter")
+    assert isinstance(step, CharterStep) and step.page_size.value == "Letter"
+    assert example_design.read_bytes() == before, "without save nothing is written"
+    approvals = store.load(example_design).design.approvals
+    assert [row.values()["role"] for row in step.rows] == [a.role for a in approvals]
+
+
 @pytest.mark.parametrize(
     ("formats", "expected"),
     [(None, ("md", "html", "docx")), ("HTML, md", ("html", "md")), (["docx"], ("docx",))],
@@ -290,6 +344,19 @@ def test_papermill_writes_the_charter(run_notebook: Any, example_design: Path) -
     markdown = (out / "charter.md").read_text("utf-8")
     assert NAME in markdown
     assert "| Chief People Officer | Ada Sign | 2027-01-20 |" in markdown
+
+
+@pytest.mark.notebook
+def test_papermill_saves_the_paper_size(run_notebook: Any, example_design: Path) -> None:
+    before = store.load(example_design).design
+    run_notebook(
+        "06_charter.ipynb",
+        {"design_path": str(example_design), "page_size": "Letter", "save": True},
+    )
+    saved = store.load(example_design).design
+    assert saved.program.page_size == "Letter"
+    assert saved.revision == before.revision + 1
+    assert saved.approvals == before.approvals  # approvals=None keeps the design's
 
 
 @pytest.mark.browser

@@ -117,6 +117,14 @@ def test_model_keys_are_the_design_formats() -> None:
         assert set(model.extra("suits")) <= set(knowledge.keys("purposes")), model.key
 
 
+def test_matching_choices_are_the_design_values() -> None:
+    from workbook.design import MatchMethod, MenteeSay
+
+    # Every value has its words, and nothing else does (the order is the step's).
+    assert sorted(knowledge.keys("match_methods")) == sorted(typing.get_args(MatchMethod))
+    assert sorted(knowledge.keys("mentee_says")) == sorted(typing.get_args(MenteeSay))
+
+
 def test_components_are_the_six_mentor_standards_in_the_design() -> None:
     assert knowledge.keys("components") == tuple(Components.model_fields)
     for component in knowledge.catalogue("components"):

@@ -289,7 +289,8 @@ def test_rule_warnings_sit_next_to_their_widget(
     step = ModelStep.from_params(str(example_design))
     box = step.people.get(widget) or step.boundary[widget]
     box.value = value
-    assert f"<b>{rule}</b>" in step.notes[note].value
+    # The designer sees the rule's id with its name beside it.
+    assert f"<b>{rule} · {knowledge.rule(rule).title}</b>" in step.notes[note].value
 
 
 def test_a_bad_value_shows_an_inline_problem_and_blocks_save(example_design: Path) -> None:

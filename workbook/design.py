@@ -366,6 +366,10 @@ class MatchingResults(_Model):
     mean_score: Score | None = None
     score_quartiles: list[Score] = Field(default_factory=list, max_length=3)
     optimal: bool | None = None
+    most_per_mentor: Count | None = None
+    """The most mentees any one mentor was given (compared with the plan's capacity)."""
+    own_capacity_mentors: Count | None = None
+    """Mentors whose roster capacity differs from the plan's mentees per mentor."""
 
 
 class MatchingPlan(_Model):

@@ -43,6 +43,8 @@ class Finding:
         why: why it matters, from the rule's source.
         fix: what to change.
         source: seed number(s) the rule comes from.
+        title: the rule's name in words ("Relationships last long enough"): a designer
+            sees it beside the id, a sponsor sees only the words.
     """
 
     rule: str
@@ -53,6 +55,13 @@ class Finding:
     why: str
     fix: str
     source: str
+    title: str = ""
+
+    @property
+    def label(self) -> str:
+        """The id with the rule's name, as the steps show it: ``R6 · Relationships last
+        long enough``."""
+        return f"{self.rule} · {self.title}" if self.title else self.rule
 
     def __post_init__(self) -> None:
         if self.step not in steps.all_keys():
@@ -257,6 +266,41 @@ def _start_far(design: Design, params: dict[str, Any]) -> Iterator[Hit]:
         yield {"start": start.isoformat(), "years": years}
 
 
+@_registers("roster_numbers")
+def _roster_numbers(design: Design, params: dict[str, Any]) -> Iterator[Hit]:
+    results, plan = design.matching.results, design.participation
+    if results is None:
+        return
+    tolerance = float(params.get("tolerance", 0.25))
+    for side, found, expected in (
+        ("mentee", results.mentees, plan.expected_mentees),
+        ("mentor", results.mentors, plan.expected_mentors),
+    ):
+        if expected and abs(found - expected) > tolerance * expected:
+            yield {"side": side, "found": found, "expected": expected}
+
+
+@_registers("roster_capacity")
+def _roster_capacity(design: Design, params: dict[str, Any]) -> Iterator[Hit]:
+    results, capacity = design.matching.results, design.participation.mentor_capacity
+    if results is None or capacity is None or design.model.format in ("group", "team"):
+        return
+    most = results.most_per_mentor
+    if most is not None and most > capacity:
+        yield {
+            "most": most,
+            "capacity": capacity,
+            "overridden": results.own_capacity_mentors or 0,
+        }
+
+
+@_registers("method_and_run")
+def _method_and_run(design: Design, params: dict[str, Any]) -> Iterator[Hit]:
+    m = design.matching
+    if m.results is not None and m.method not in (None, "algorithm"):
+        yield {"method": knowledge.title("match_methods", m.method)}
+
+
 @_registers("seniority_range_empty")
 def _seniority_range(design: Design, params: dict[str, Any]) -> Iterator[Hit]:
     low, high = design.matching.seniority_min_gap, design.matching.seniority_max_gap
@@ -335,6 +379,7 @@ def check(design: Design) -> list[Finding]:
                         why=" ".join(rule.why.split()),
                         fix=" ".join(spec.fix.format(**hit).split()),
                         source=rule.source,
+                        title=rule.title,
                     )
                 )
     return findings

@@ -26,6 +26,10 @@ TBD = "To be decided"
 
 Status = Literal["decided", "to be decided"]
 
+Kind = Literal["summary", "section", "appendix", "references"]
+"""Where a section stands: the sponsor's summary first, the numbered sections, the
+appendices (reference material), the list of sources last."""
+
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
@@ -151,7 +155,7 @@ class OpenDecision:
     """A decision the design has not made yet, and where to make it.
 
     Attributes:
-        section: the charter section that needs it ("7. Mentoring model").
+        section: the title of the charter section that needs it ("Mentoring model").
         label: the decision, in words.
         field: the dotted design path where it is recorded.
         step: the title of the workbook step that decides it ("" if none does).
@@ -176,6 +180,8 @@ class RuleFinding:
     message: str
     fix: str
     source: str
+    title: str = ""
+    """The rule's name in words: what the charter says instead of the rule's id."""
 
     @classmethod
     def of(cls, finding: Finding) -> RuleFinding:
@@ -183,20 +189,37 @@ class RuleFinding:
         return cls(
             *(
                 clean(getattr(finding, name) or "")
-                for name in ("rule", "severity", "step", "field", "message", "fix", "source")
+                for name in (
+                    "rule",
+                    "severity",
+                    "step",
+                    "field",
+                    "message",
+                    "fix",
+                    "source",
+                    "title",
+                )
             )
         )
 
 
 @dataclass(frozen=True)
 class Section:
-    """A numbered section of the charter with its content and its open decisions."""
+    """A section of the charter with its content and its open decisions.
+
+    Attributes:
+        number: its number among the numbered sections (given when the charter is put
+            together, so adding a section renumbers the rest), or its position among
+            the appendices.
+        kind: the summary, a numbered section, an appendix or the references.
+    """
 
     number: int
     key: str
     title: str
     blocks: tuple[Block, ...]
     open: tuple[OpenDecision, ...] = ()
+    kind: Kind = "section"
 
     @property
     def status(self) -> Status:
@@ -209,9 +232,28 @@ class Section:
         return not self.open
 
     @property
+    def letter(self) -> str:
+        """An appendix's letter (``A`` for the first)."""
+        return chr(ord("A") + self.number - 1) if self.kind == "appendix" else ""
+
+    @property
+    def heading(self) -> str:
+        """The heading as every format prints it: ``3. Focus areas``, ``Appendix A. The
+        fit check in detail``, or the title alone (summary, references)."""
+        if self.kind == "section":
+            return f"{self.number}. {self.title}"
+        if self.kind == "appendix":
+            return f"Appendix {self.letter}. {self.title}"
+        return self.title
+
+    @property
     def anchor(self) -> str:
-        """A stable HTML id (``s3-objectives``) for links into the charter."""
-        return f"s{self.number}-{self.key}"
+        """A stable HTML id (``s3-objectives``, ``appendix-a-fit``) for links."""
+        if self.kind == "section":
+            return f"s{self.number}-{self.key}"
+        if self.kind == "appendix":
+            return f"appendix-{self.letter.lower()}-{self.key}"
+        return self.key
 
 
 @dataclass(frozen=True)

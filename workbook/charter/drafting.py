@@ -19,6 +19,7 @@ from workbook.charter.blocks import (
     Bullets,
     Entry,
     Fields,
+    Kind,
     OpenDecision,
     Section,
     clean,
@@ -62,6 +63,30 @@ def _step_of(path: str) -> tuple[str, str]:
     return (step.title, step.notebook) if step is not None else ("", "")
 
 
+def cite(source: str) -> str:
+    """Source numbers as the charter cites them: ``"000, 002 (notes)"`` -> ``[1, 3]``.
+
+    The numbers are the source texts' places in :func:`references` (``000`` is [1]);
+    words that are not a source text's number (``workbook guidance``) are not cited.
+    """
+    order = {s.key: i for i, s in enumerate(knowledge.sources(), start=1)}
+    numbers = sorted({order[k] for k in re.findall(r"\b\d{3}\b", source) if k in order})
+    return f"[{', '.join(map(str, numbers))}]" if numbers else ""
+
+
+def cite_standard(key: str) -> str:
+    """A quality standard as the charter cites it, numbered after the source texts."""
+    keys = [e.key for e in knowledge.catalogue("standards")]
+    return f"[{len(knowledge.sources()) + keys.index(key) + 1}]" if key in keys else ""
+
+
+def references() -> tuple[str, ...]:
+    """The numbered reference list: the source texts, then the quality standards."""
+    items = [f"{s.title}. {' '.join(s.description.split())}" for s in knowledge.sources()]
+    items += [e.title for e in knowledge.catalogue("standards")]
+    return tuple(f"[{i}] {text}" for i, text in enumerate(items, start=1))
+
+
 def yes_no(value: bool | None) -> str | None:
     """``Yes`` or ``No`` for a decided answer; an undecided one stays None."""
     return None if value is None else ("Yes" if value else "No")
@@ -70,8 +95,8 @@ def yes_no(value: bool | None) -> str | None:
 class SectionDraft:
     """Collects one section's blocks and open decisions while it is being built."""
 
-    def __init__(self, number: int, key: str, title: str) -> None:
-        self.number, self.key, self.title = number, key, title
+    def __init__(self, key: str, title: str, kind: Kind = "section") -> None:
+        self.key, self.title, self.kind = key, title, kind
         self.blocks: list[Block] = []
         self.open: list[OpenDecision] = []
 
@@ -79,8 +104,7 @@ class SectionDraft:
         """Record ``label`` as open when ``value`` is undecided; return it as text."""
         if value is None or value == "" or value == [] or value == ():
             step, notebook = _step_of(path)
-            section = f"{self.number}. {self.title}"
-            self.open.append(OpenDecision(section, label, path, step, notebook))
+            self.open.append(OpenDecision(self.title, label, path, step, notebook))
             return None
         return str(value)
 
@@ -94,7 +118,9 @@ class SectionDraft:
         self.blocks.extend(blocks)
 
     def done(self) -> Section:
-        return Section(self.number, self.key, self.title, tuple(self.blocks), tuple(self.open))
+        """The section, numbered 0: :func:`workbook.charter.sections.sections` numbers
+        the sections once they are all drafted."""
+        return Section(0, self.key, self.title, tuple(self.blocks), tuple(self.open), self.kind)
 
 
 def add_component(s: SectionDraft, d: Design, name: str) -> None:

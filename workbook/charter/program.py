@@ -1,9 +1,10 @@
-"""Sections 1 to 8 of the charter: what the program is.
+"""The charter's sections on what the program is.
 
-Details and approvals, purpose, objectives, scope, participation, focus areas, the
-mentoring model, and roles with the confidentiality boundary, one function per section.
-:func:`program_sections` returns them in order; :func:`workbook.charter.sections.sections`
-puts them before sections 9 to 16, how the program runs.
+Purpose, objectives, scope, participation, focus areas, the mentoring model, and roles
+with the confidentiality boundary, one function per section, and the fit check's full
+reasoning as an appendix. :func:`program_sections` returns them in order;
+:func:`workbook.charter.sections.sections` puts them after the sponsor's summary and
+before the sections on how the program runs.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from workbook.charter.drafting import (
     SectionDraft,
     add_component,
     catalogue_title,
+    cite,
     number_text,
     paragraphs,
     readable,
@@ -30,36 +32,8 @@ from workbook.charter.drafting import (
 from workbook.design import Design
 
 
-def _details(d: Design, date: str) -> Section:
-    s = SectionDraft(1, "details", "Charter details and approvals")
-    p = d.program
-    s.fields(
-        [
-            ("Program", "program.name", p.name),
-            ("Organisation", "program.organisation", p.organisation),
-            ("Owner", "program.owner", p.owner),
-            ("Sponsor", "program.sponsor", p.sponsor),
-        ]
-    )
-    s.add(Fields((Entry("Version", f"revision {d.revision}"), Entry("Date", date))))
-    s.need("Approvals", "approvals", d.approvals)
-    s.add(
-        Table(
-            "approvals-summary",
-            ("Role", "Status"),
-            tuple(
-                (a.role, f"approved on {a.date.isoformat()}" if a.date else "awaiting approval")
-                for a in d.approvals
-            ),
-            "Approvals",
-            TBD,
-        )
-    )
-    return s.done()
-
-
 def _purpose(d: Design) -> Section:
-    s = SectionDraft(2, "purpose", "Purpose and problem statement")
+    s = SectionDraft("purpose", "Purpose and problem statement")
     statement = s.need(
         "Problem statement", "program.problem_statement", d.program.problem_statement
     )
@@ -79,11 +53,11 @@ def _purpose(d: Design) -> Section:
 
 
 def _objectives(d: Design) -> Section:
-    s = SectionDraft(3, "objectives", "Strategic alignment and measurable objectives")
+    s = SectionDraft("objectives", "Strategic alignment and measurable objectives")
     s.add(
         Paragraph(
             "Each strategic purpose has measurable objectives (metric, baseline, target and "
-            "date); the program's effectiveness is judged against them (rule R7)."
+            "date); the program's effectiveness is judged against them."
         )
     )
     s.need("Strategic purposes", "purposes", d.purposes)
@@ -130,12 +104,12 @@ def _not_mentoring() -> tuple[str, ...]:
         found = knowledge.entry("relationships", key)
         if found is not None:
             text = found.description.rstrip(".")
-            items.append(f"{found.title}: {text} (source {found.source}).")
+            items.append(f"{found.title}: {text} {cite(found.source)}.".replace(" .", "."))
     return tuple(items)
 
 
 def _scope(d: Design) -> Section:
-    s = SectionDraft(4, "scope", "Scope: why mentoring, and what this program is not")
+    s = SectionDraft("scope", "Scope: why mentoring, and what this program is not")
     result = d.fit.result
     s.need("The fit check (is mentoring the right tool?)", "fit.result", result)
     if result is not None:
@@ -154,38 +128,54 @@ def _scope(d: Design) -> Section:
         )
         if result.ranking:
             s.add(
-                Table(
-                    "fit-ranking",
-                    ("Relationship", "Fit (0 to 100)"),
-                    tuple(
-                        (catalogue_title("relationships", r.relationship), f"{r.score:.0f}")
-                        for r in result.ranking
-                    ),
-                    "How the alternatives compare",
+                Paragraph(
+                    "How the alternatives compare, and the answers behind the "
+                    "recommendation, are in the appendix on the fit check."
                 )
             )
-        # Only the reasons about the recommendation: the fit check also records why
-        # every other relationship scored as it did, which a sponsor does not need.
-        chosen = [r for r in result.reasons if r.relationship in result.recommended]
-        for title, reasons in (
-            ("Why", [r for r in chosen if r.points >= 0]),
-            ("Answers that point elsewhere", [r for r in chosen if r.points < 0]),
-        ):
-            if reasons:
-                s.add(
-                    Table(
-                        "fit-reasons",
-                        ("Question", "Answer", "What it means", "Source"),
-                        tuple((r.question, r.answer, r.text, r.source) for r in reasons),
-                        title,
-                    )
-                )
     s.add(Bullets(_not_mentoring(), "What this program is not"))
     return s.done()
 
 
+def fit_appendix(d: Design) -> Section | None:
+    """The fit check's full reasoning, for the reader who wants it: every relationship's
+    score and the answers behind the recommendation, each with its sources."""
+    result = d.fit.result
+    if result is None or not result.ranking:
+        return None
+    s = SectionDraft("fit", "The fit check in detail", "appendix")
+    s.add(
+        Table(
+            "fit-ranking",
+            ("Relationship", "Fit (0 to 100)"),
+            tuple(
+                (catalogue_title("relationships", r.relationship), f"{r.score:.0f}")
+                for r in result.ranking
+            ),
+            "How the alternatives compare",
+        )
+    )
+    # Only the reasons about the recommendation: the fit check also records why
+    # every other relationship scored as it did, which a sponsor does not need.
+    chosen = [r for r in result.reasons if r.relationship in result.recommended]
+    for title, reasons in (
+        ("Why", [r for r in chosen if r.points >= 0]),
+        ("Answers that point elsewhere", [r for r in chosen if r.points < 0]),
+    ):
+        if reasons:
+            s.add(
+                Table(
+                    "fit-reasons",
+                    ("Question", "Answer", "What it means", "Sources"),
+                    tuple((r.question, r.answer, r.text, cite(r.source)) for r in reasons),
+                    title,
+                )
+            )
+    return s.done()
+
+
 def _participation(d: Design) -> Section:
-    s = SectionDraft(5, "participation", "Who takes part and how")
+    s = SectionDraft("participation", "Who takes part and how")
     p = d.participation
     s.fields(
         [
@@ -213,7 +203,7 @@ def _participation(d: Design) -> Section:
 
 
 def _focus(d: Design) -> Section:
-    s = SectionDraft(6, "focus", "Focus areas")
+    s = SectionDraft("focus", "Focus areas")
     s.need("Focus areas", "focus_areas", d.focus_areas)
     purposes = {p.key: p.title or catalogue_title("purposes", p.key) for p in d.purposes}
     s.add(
@@ -237,7 +227,7 @@ def _focus(d: Design) -> Section:
 
 
 def _model(d: Design) -> Section:
-    s = SectionDraft(7, "model", "Mentoring model")
+    s = SectionDraft("model", "Mentoring model")
     m = d.model
     rows: list[tuple[str, str, object]] = [
         ("Format", "model.format", catalogue_title("models", m.format) if m.format else None),
@@ -275,7 +265,7 @@ def _model(d: Design) -> Section:
 def _boundary(d: Design, s: SectionDraft) -> tuple[str, ...]:
     """The confidentiality boundary in plain sentences, from the design's answers."""
     c = d.confidentiality
-    said: list[str] = ["The mentee's manager is never the mentee's mentor (rule R1)."]
+    said: list[str] = ["The mentee's manager is never the mentee's mentor."]
     choices = (
         (
             "Whether the manager hears the mentee's goals",
@@ -286,20 +276,22 @@ def _boundary(d: Design, s: SectionDraft) -> tuple[str, ...]:
         (
             "Whether the manager receives progress details",
             "manager_receives_progress",
-            "The mentee's manager receives details of the mentee's progress, against rule R2.",
-            "The mentor gives the mentee's manager no details of the mentee's progress (R2).",
+            "The mentee's manager receives details of the mentee's progress, which the "
+            "program's rules advise against.",
+            "The mentor gives the mentee's manager no details of the mentee's progress.",
         ),
         (
             "Whether the relationship feeds performance reviews",
             "feeds_performance_review",
-            "What happens in the relationship feeds performance reviews, against rule R3.",
-            "Nothing from the mentoring relationship feeds a performance review (R3).",
+            "What happens in the relationship feeds performance reviews, which the "
+            "program's rules advise against.",
+            "Nothing from the mentoring relationship feeds a performance review.",
         ),
         (
             "Whether the manager directs the learning",
             "manager_directs_learning",
-            "The mentee's manager directs the learning, against rule R5.",
-            "The mentee, not the manager, directs the learning (R5).",
+            "The mentee's manager directs the learning, which the program's rules advise against.",
+            "The mentee, not the manager, directs the learning.",
         ),
     )
     for label, name, yes, no in choices:
@@ -310,7 +302,7 @@ def _boundary(d: Design, s: SectionDraft) -> tuple[str, ...]:
 
 
 def _roles(d: Design) -> Section:
-    s = SectionDraft(8, "roles", "Roles and responsibilities")
+    s = SectionDraft("roles", "Roles and responsibilities")
     r = d.roles
     for title, name in (
         ("Mentee", "mentee"),
@@ -334,10 +326,9 @@ def _roles(d: Design) -> Section:
     return s.done()
 
 
-def program_sections(design: Design, date: str) -> tuple[Section, ...]:
-    """Sections 1 to 8, in order: what the program is."""
+def program_sections(design: Design) -> tuple[Section, ...]:
+    """The sections on what the program is, in order."""
     return (
-        _details(design, date),
         _purpose(design),
         _objectives(design),
         _scope(design),

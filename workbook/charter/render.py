@@ -5,7 +5,8 @@ Jinja2's ``PackageLoader``), one per format extending ``base.j2`` and sharing ma
 the way Voila names its templates (``charter.md.j2``, ``charter.html.j2``). Templates
 only loop and branch; every value they print was prepared by :mod:`workbook.charter.blocks`.
 Word has no template language python-docx can fill: :mod:`workbook.charter.word` walks
-the same blocks.
+the same blocks. A PDF is that Word document converted by LibreOffice
+(:mod:`workbook.charter.pdf`), offered only where LibreOffice is installed.
 """
 
 from __future__ import annotations
@@ -16,11 +17,18 @@ from functools import cache
 
 import jinja2
 
+from workbook.charter import pdf
 from workbook.charter.blocks import TBD, Charter
 from workbook.errors import CharterError, InputError, Problem
 
 FORMATS = ("md", "html", "docx")
-"""Every format a charter is written in, in the order the command line lists them."""
+"""The formats a charter is written in when none are named, in the order the command line
+lists them. ``pdf`` is asked for by name: it needs LibreOffice and takes seconds."""
+
+
+def available_formats() -> tuple[str, ...]:
+    """Every format this machine can write: :data:`FORMATS`, and ``pdf`` with LibreOffice."""
+    return (*FORMATS, "pdf") if pdf.available() else FORMATS
 
 
 # --------------------------------------------------------------------------- text
@@ -87,7 +95,8 @@ def render(charter: Charter, fmt: str) -> bytes:
     """The bytes of one format.
 
     Raises:
-        CharterError: ``fmt`` is not one of :data:`FORMATS`.
+        CharterError: ``fmt`` is not one of :func:`available_formats`, or LibreOffice
+            failed to make the PDF.
     """
     if fmt == "md":
         return render_markdown(charter).encode("utf-8")
@@ -97,9 +106,15 @@ def render(charter: Charter, fmt: str) -> bytes:
         from workbook.charter.word import render_docx  # python-docx: only when asked for
 
         return render_docx(charter)
+    if fmt == "pdf":
+        from workbook.charter.word import render_docx
+
+        return pdf.docx_to_pdf(render_docx(charter))
     raise CharterError(
         Problem(
-            f"unknown format {fmt!r}", f"use one or more of {', '.join(FORMATS)}", field="format"
+            f"unknown format {fmt!r}",
+            f"use one or more of {', '.join(available_formats())}",
+            field="format",
         )
     )
 
@@ -111,19 +126,24 @@ def parse_formats(formats: str | Sequence[str] | None) -> tuple[str, ...]:
     :func:`write` all read formats this way.
 
     Raises:
-        InputError: a format the charter cannot be written in, or none at all.
+        InputError: a format the charter cannot be written in, or none at all; ``pdf``
+            where LibreOffice is not installed (the fix says how to install it).
     """
     if formats is None:
         return FORMATS
     items = formats.split(",") if isinstance(formats, str) else list(formats)
     wanted = tuple(dict.fromkeys(str(f).strip().lower() for f in items if str(f).strip()))
-    bad = [f for f in wanted if f not in FORMATS]
+    bad = [f for f in wanted if f not in (*FORMATS, "pdf")]
     if bad or not wanted:
         raise InputError(
             Problem(
                 f"unknown format {bad[0]!r}" if bad else "no format given",
-                f"use one or more of {', '.join(FORMATS)}",
+                f"use one or more of {', '.join(available_formats())}",
                 field="formats",
             )
+        )
+    if "pdf" in wanted and not pdf.available():
+        raise InputError(
+            Problem("a PDF needs LibreOffice, which is not installed", pdf.INSTALL, field="formats")
         )
     return wanted

@@ -1,16 +1,19 @@
-"""The sixteen sections of the charter, and sections 9 to 16: how the program runs.
+"""The charter put together, and its sections on how the program runs.
 
-:func:`sections`, which :func:`workbook.charter.build` calls, returns all sixteen in the
-order a reader needs them: sections 1 to 8, what the program is, from
-:mod:`workbook.charter.program`, then matching, the participant journey and timeline,
-support and training, policies, evaluation, resources, risks and sign-off, built here one
-function per section. Each section records what the design has not decided yet through
-the :class:`~workbook.charter.drafting.SectionDraft` it is built with.
+:func:`sections`, which :func:`workbook.charter.build` calls, returns them in the order a
+reader needs them: the one-page summary for the sponsor (:mod:`workbook.charter.summary`),
+the sections on what the program is (:mod:`workbook.charter.program`), then matching, the
+participant journey and timeline, support and training, policies, evaluation, resources,
+risks and sign-off, built here one function per section; then the appendices (reference
+material a sponsor may skip, summarised in a sentence where it was) and the numbered
+references. Each section records what the design has not decided yet through the
+:class:`~workbook.charter.drafting.SectionDraft` it is built with.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from workbook import clock, knowledge, matching
 from workbook.charter import timeline as tl
@@ -29,45 +32,79 @@ from workbook.charter.drafting import (
     SectionDraft,
     add_component,
     catalogue_title,
+    cite_standard,
     number_text,
     readable,
-    yes_no,
+    references,
 )
-from workbook.charter.program import program_sections
+from workbook.charter.program import fit_appendix, program_sections
+from workbook.charter.summary import summary
 from workbook.design import Design, objective_key
+
+_AIMS = {
+    "coverage": "as many mentees matched as possible",
+    "quality": "the best total match quality",
+    "fairness": "the weakest match as good as possible",
+}
 
 
 def _matching(d: Design) -> Section:
-    s = SectionDraft(9, "matching", "Matching")
+    s = SectionDraft("matching", "Matching")
     m = d.matching
+    implied = matching.implied(d)
+
+    def decision(field: str, words: str | None) -> str | None:
+        """The matching plan's decision, else the one the rest of the design states."""
+        if words:
+            return words
+        found = implied.get(field)
+        return f"{found.text} (as {found.source} says)" if found else None
+
     s.fields(
         [
-            ("Method", "matching.method", readable(m.method) if m.method else None),
+            (
+                "Method",
+                "matching.method",
+                decision("method", m.method and knowledge.title("match_methods", m.method)),
+            ),
             (
                 "The mentee's say",
                 "matching.mentee_say",
-                readable(m.mentee_say) if m.mentee_say else None,
+                decision(
+                    "mentee_say", m.mentee_say and knowledge.title("mentee_says", m.mentee_say)
+                ),
             ),
-            ("Review before matches are announced", "matching.review", m.review),
-            ("Rematching", "matching.rematching", m.rematching),
+            (
+                "Review before matches are announced",
+                "matching.review",
+                decision("review", m.review),
+            ),
+            ("Rematching", "matching.rematching", decision("rematching", m.rematching)),
         ]
     )
-    s.add(Fields((Entry("What the matching optimises", readable(m.objective)),)))
-    weights = m.weights.model_dump()
-    rows = [
-        (c.title, f"{w:g}" if (w := weights.get(c.key, c.weight(m))) else "off")
-        for c in matching.every(m)
-    ]
-    s.add(Table("criteria", ("Criterion", "Weight"), tuple(rows), "Criteria and weights"))
+    active = [c.title for c in matching.every(m) if m.weights.model_dump().get(c.key, c.weight(m))]
+    s.add(
+        Paragraph(
+            f"The matching aims for {_AIMS[m.objective]} and weighs "
+            + (
+                ", ".join(active[:-1]) + " and " + active[-1]
+                if len(active) > 1
+                else "".join(active)
+            )
+            + "; the weights are in the appendix on the matching criteria."
+            if active
+            else f"The matching aims for {_AIMS[m.objective]}."
+        )
+    )
     constraints = [
-        "Nobody is matched with themselves (rule R8).",
-        "Nobody in the mentee's reporting line is their mentor (rule R1)."
+        "Nobody is matched with themselves.",
+        "Nobody in the mentee's reporting line is their mentor."
         if m.reporting_line_depth is None
         else f"Nobody up to {m.reporting_line_depth} level(s) above the mentee in their "
-        "reporting line is their mentor (rule R1).",
+        "reporting line is their mentor.",
     ]
     if d.model.format in ("reverse", "peer"):
-        constraints.append(f"No seniority gap is required ({d.model.format} mentoring, rule R9).")
+        constraints.append(f"No seniority gap is required ({d.model.format} mentoring).")
     elif m.seniority_min_gap is not None or m.seniority_max_gap is not None:
         low = m.seniority_min_gap if m.seniority_min_gap is not None else 0
         high = (
@@ -86,29 +123,62 @@ def _matching(d: Design) -> Section:
         constraints.append(f"No match scoring below {m.min_score:g}.")
     if m.avoid_repeat_pairs:
         constraints.append("No pair that has been matched before.")
-    s.add(Bullets(tuple(constraints), "Hard constraints"))
+    s.add(Bullets(tuple(constraints), "Never matched"))
     add_component(s, d, "matching_initiating")
     r = m.results
     if r is None:
         s.add(Paragraph("No matching has been run yet; results will be added when it has."))
     else:
         quartiles = ", ".join(f"{q:.3g}" for q in r.score_quartiles)
+        p = d.participation
         s.add(
-            Fields(
+            Table(
+                "matching-results",
+                ("", "Planned", "Last matching"),
                 (
-                    Entry("Run at", clock.utc_text(r.run_at)),
-                    Entry("Mentees", str(r.mentees)),
-                    Entry("Mentors", str(r.mentors)),
-                    Entry("Matched", str(r.matched)),
-                    Entry("Unmatched", str(r.unmatched)),
-                    Entry("Mean score", number_text(r.mean_score) or ""),
-                    Entry("Lowest score", number_text(r.min_score) or ""),
-                    Entry("Score quartiles", quartiles),
-                    Entry("Optimal", yes_no(r.optimal) or ""),
+                    ("Mentees", _count(p.expected_mentees), str(r.mentees)),
+                    ("Mentors", _count(p.expected_mentors), str(r.mentors)),
+                    (
+                        "Most mentees for one mentor",
+                        _count(p.mentor_capacity),
+                        "" if r.most_per_mentor is None else str(r.most_per_mentor),
+                    ),
+                    ("Matched", "", str(r.matched)),
+                    ("Unmatched", "", str(r.unmatched)),
                 ),
-                "Results of the last matching (totals only)",
+                f"The last matching ({clock.utc_text(r.run_at)}; totals only, no names)"
+                if r.run_at
+                else "The last matching (totals only, no names)",
             )
         )
+        s.add(
+            Paragraph(
+                f"Match scores (0 to 100): mean {number_text(r.mean_score) or '-'}, lowest "
+                f"{number_text(r.min_score) or '-'}, quartiles {quartiles or '-'}; "
+                + (
+                    "the matching is the best possible under the rules."
+                    if r.optimal
+                    else "the solver did not prove the matching the best possible."
+                )
+            )
+        )
+    return s.done()
+
+
+def _count(value: int | None) -> str:
+    return "" if value is None else str(value)
+
+
+def criteria_appendix(d: Design) -> Section:
+    """The matching criteria and their weights, for the reader who wants the detail."""
+    s = SectionDraft("criteria", "The matching criteria", "appendix")
+    m = d.matching
+    weights = m.weights.model_dump()
+    rows = [
+        (c.title, f"{w:g}" if (w := weights.get(c.key, c.weight(m))) else "off")
+        for c in matching.every(m)
+    ]
+    s.add(Table("criteria", ("Criterion", "Weight"), tuple(rows), "Criteria and weights"))
     return s.done()
 
 
@@ -123,7 +193,7 @@ _JOURNEY = (
 
 
 def _journey(d: Design, events: Sequence[tl.Event], chart: bool) -> Section:
-    s = SectionDraft(10, "timeline", "Participant journey and timeline")
+    s = SectionDraft("timeline", "Participant journey and timeline")
     s.add(Bullets(_JOURNEY, "The journey (Zachary's four phases)"))
     s.need("The start date", "model.start_date", d.model.start_date)
     s.need("The duration", "model.duration_months", d.model.duration_months)
@@ -163,14 +233,14 @@ def _journey(d: Design, events: Sequence[tl.Event], chart: bool) -> Section:
 
 
 def _support(d: Design) -> Section:
-    s = SectionDraft(11, "support", "Support and training")
+    s = SectionDraft("support", "Support and training")
     for name in ("training", "monitoring_support", "closure"):
         add_component(s, d, name)
     return s.done()
 
 
 def _policies(d: Design) -> Section:
-    s = SectionDraft(12, "policies", "Policies")
+    s = SectionDraft("policies", "Policies")
     p = d.policies
     s.fields(
         [
@@ -184,13 +254,17 @@ def _policies(d: Design) -> Section:
 
 
 def _evaluation(d: Design) -> Section:
-    s = SectionDraft(13, "evaluation", "Evaluation plan")
+    s = SectionDraft("evaluation", "Evaluation plan")
     e = d.evaluation
-    standard = catalogue_title("standards", e.quality_standard) if e.quality_standard else None
+    standard = (
+        f"{catalogue_title('standards', e.quality_standard)} {cite_standard(e.quality_standard)}"
+        if e.quality_standard
+        else None
+    )
     s.add(
         Paragraph(
-            "Effectiveness is judged against the objectives in section 3; quality against "
-            "a program standard (rule R7)."
+            "Effectiveness is judged against the program's objectives; quality against a "
+            "program standard."
         )
     )
     s.need("How effectiveness is measured", "evaluation.effectiveness", e.effectiveness)
@@ -212,14 +286,26 @@ def _evaluation(d: Design) -> Section:
     s.fields([("Quality standard", "evaluation.quality_standard", standard)], "Quality")
     rows = _quality_rows(e.quality_standard, e.quality_checklist)
     if rows:
+        required = [r for r in rows if r[1] == "Yes"]
+        met = [r for r in required if r[2] == "Yes"]
         s.add(
-            Table(
-                "quality",
-                ("Benchmark", "Required", "Met"),
-                tuple(rows),
-                "Quality checklist",
+            Paragraph(
+                f"The program meets {len(met)} of the standard's {len(required)} required "
+                "benchmarks by its own assessment; every benchmark is listed in the appendix "
+                "on quality benchmarks."
             )
         )
+    return s.done()
+
+
+def quality_appendix(d: Design) -> Section | None:
+    """Every benchmark of the chosen standard with the program's own assessment."""
+    e = d.evaluation
+    rows = _quality_rows(e.quality_standard, e.quality_checklist)
+    if not rows:
+        return None
+    s = SectionDraft("quality", "Quality benchmarks", "appendix")
+    s.add(Table("quality", ("Benchmark", "Required", "Met"), tuple(rows), "Quality checklist"))
     return s.done()
 
 
@@ -245,7 +331,7 @@ def _quality_rows(standard: str | None, checklist: dict[str, bool]) -> list[tupl
 
 
 def _resources(d: Design) -> Section:
-    s = SectionDraft(14, "resources", "Resources")
+    s = SectionDraft("resources", "Resources")
     r = d.resources
     s.fields(
         [
@@ -258,7 +344,7 @@ def _resources(d: Design) -> Section:
 
 
 def _risks(d: Design, findings: Sequence[RuleFinding]) -> Section:
-    s = SectionDraft(15, "risks", "Risks and mitigations")
+    s = SectionDraft("risks", "Risks and mitigations")
     s.need("Risks and their mitigations", "risks", d.risks)
     rows: list[tuple[str | None, ...]] = []
     for i, r in enumerate(d.risks):
@@ -266,13 +352,19 @@ def _risks(d: Design, findings: Sequence[RuleFinding]) -> Section:
         rows.append((r.risk, mitigation, r.owner, "design"))
     for f in findings:
         if f.severity == "warning":
-            rows.append((f.message, f.fix, "", f"rule {f.rule}"))
+            rows.append((_sentence(f.message), _sentence(f.fix), "", f"Design check: {f.title}"))
     s.add(Table("risks", ("Risk", "Mitigation", "Owner", "Source"), tuple(rows), "", TBD))
     return s.done()
 
 
+def _sentence(text: str) -> str:
+    """A rule's message or fix as a sentence: a capital first, a full stop last."""
+    text = text.strip()
+    return (text[:1].upper() + text[1:]).rstrip(".") + "." if text else ""
+
+
 def _signoff(d: Design) -> Section:
-    s = SectionDraft(16, "signoff", "Sign-off")
+    s = SectionDraft("signoff", "Sign-off")
     s.need("Who approves the charter", "approvals", d.approvals)
     s.add(
         Paragraph("By signing, each approver agrees to the program as this charter describes it.")
@@ -289,6 +381,18 @@ def _signoff(d: Design) -> Section:
     return s.done()
 
 
+def _references() -> Section:
+    s = SectionDraft("references", "References", "references")
+    s.add(
+        Paragraph(
+            "The workbook's guidance, and so this charter, rests on these texts; numbers in "
+            "square brackets cite them."
+        )
+    )
+    s.add(Bullets(references()))
+    return s.done()
+
+
 def sections(
     design: Design,
     findings: Sequence[RuleFinding],
@@ -296,10 +400,11 @@ def sections(
     date: str,
     chart: bool = True,
 ) -> tuple[Section, ...]:
-    """Every section of the charter, in order: 1 to 8 (what the program is), then 9 to 16
-    (how it runs)."""
-    return (
-        *program_sections(design, date),
+    """Every section of the charter, in reading order: the sponsor's summary, the
+    numbered sections (what the program is, then how it runs), the appendices and the
+    references, each numbered here."""
+    body = (
+        *program_sections(design),
         _matching(design),
         _journey(design, events, chart),
         _support(design),
@@ -308,4 +413,15 @@ def sections(
         _resources(design),
         _risks(design, findings),
         _signoff(design),
+    )
+    appendices = [
+        a
+        for a in (fit_appendix(design), quality_appendix(design), criteria_appendix(design))
+        if a is not None
+    ]
+    return (
+        summary(design, findings, events, date),
+        *(replace(section, number=i) for i, section in enumerate(body, start=1)),
+        *(replace(a, number=i) for i, a in enumerate(appendices, start=1)),
+        _references(),
     )

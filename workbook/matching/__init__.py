@@ -12,6 +12,7 @@ The face of the matching pipeline. :func:`match` runs it::
     explain      a reason for every match and every unmatched mentee
     exports      the files a coordinator downloads
     pipeline     match(), and the aggregates a design may keep
+    plan         the matching decisions the rest of a design already states
 
 The rest of the product (the matching step, the command line, the app, the charter)
 uses the names exported here; the modules behind them are the pipeline's own. Names are
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     from workbook.matching.criteria import BUILT_IN, Criterion, active, every, label
     from workbook.matching.explain import MatchResult, Summary
     from workbook.matching.pipeline import aggregates, match, record_results
+    from workbook.matching.plan import Implied, implied
     from workbook.matching.review import Review, read_review
     from workbook.matching.roster import Roster, load_roster
 
@@ -45,6 +47,8 @@ _WHERE = {
     "aggregates": "pipeline",
     "match": "pipeline",
     "record_results": "pipeline",
+    "Implied": "plan",
+    "implied": "plan",
     "Review": "review",
     "read_review": "review",
     "Roster": "roster",
@@ -54,6 +58,7 @@ _WHERE = {
 __all__ = [  # what _WHERE serves, spelled out for type checkers and linters
     "BUILT_IN",
     "Criterion",
+    "Implied",
     "MatchResult",
     "Mode",
     "Review",
@@ -63,6 +68,7 @@ __all__ = [  # what _WHERE serves, spelled out for type checkers and linters
     "active",
     "aggregates",
     "every",
+    "implied",
     "label",
     "load_roster",
     "match",

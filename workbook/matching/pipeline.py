@@ -141,7 +141,18 @@ def aggregates(result: MatchResult, when: dt.datetime | None = None) -> Matching
         mean_score=s.mean_score,
         score_quartiles=quartiles,
         optimal=s.optimal,
+        most_per_mentor=int(result.matches["mentor_id"].value_counts().max())
+        if len(result.matches)
+        else 0,
+        own_capacity_mentors=_own_capacities(result),
     )
+
+
+def _own_capacities(result: MatchResult) -> int:
+    """Mentors whose capacity came from the roster and differs from the plan's."""
+    pools = result.scored.pools
+    own = pools.roster.capacity[pools.mentors]
+    return int(((own >= 0) & (own != pools.settings.default_capacity)).sum())
 
 
 def record_results(design: Design, result: MatchResult) -> Design:

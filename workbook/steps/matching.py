@@ -12,6 +12,7 @@ from typing import Any
 
 from pydantic import Field, field_validator, model_validator
 
+from workbook import knowledge
 from workbook.design import (
     Design,
     ExtraCriterion,
@@ -190,20 +191,16 @@ def effect(inputs: MatchingInputs, fmt: str | None = None) -> list[str]:
 
 # --------------------------------------------------------------------------- suggestions
 
-METHODS = (
-    ("An algorithm proposes the matches (this step)", "algorithm"),
-    ("A coordinator matches", "coordinator"),
-    ("A committee matches", "committee"),
-    ("Mentees choose their mentor", "mentee_choice"),
+_AS_OFFERED = {"algorithm": " (this step)", "none": " (a rule warns)"}
+
+METHODS = tuple(
+    (e.title + _AS_OFFERED.get(e.key, ""), e.key) for e in knowledge.catalogue("match_methods")
 )
-"""How matches are made, as the step offers it (``matching.method``)."""
-MENTEE_SAYS = (
-    ("Their preferences count in the score", "preferences"),
-    ("They choose from a shortlist", "shortlist"),
-    ("They choose freely", "choice"),
-    ("None: mentees are assigned (rule R5 warns)", "none"),
+"""How matches are made, as the step offers it (``knowledge/match_methods.yaml``)."""
+MENTEE_SAYS = tuple(
+    (e.title + _AS_OFFERED.get(e.key, ""), e.key) for e in knowledge.catalogue("mentee_says")
 )
-"""The mentee's say in who mentors them (``matching.mentee_say``)."""
+"""The mentee's say in who mentors them (``knowledge/mentee_says.yaml``)."""
 
 
 @dataclass(frozen=True)

@@ -340,7 +340,7 @@ class ProgramView:
         button.description = f"{MARKS[state]} {i}. {spec.short}"
         detail = STATE_WORDS[state]
         if status is not None and status.findings:
-            detail += ": " + ", ".join(f.rule for f in status.findings)
+            detail += ": " + "; ".join(f.label for f in status.findings)
         elif status is not None and status.open:
             detail += f": {len(status.open)} decision(s) to make"
         button.tooltip = f"Step {i}, {spec.short}: {detail}"

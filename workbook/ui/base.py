@@ -318,7 +318,7 @@ class Step(Generic[I]):
             findings = rules.for_step(design, self.step)
             self.warnings.value = bullet_list(
                 [
-                    f"<b>{escape(f.rule)}</b> {escape(f.message)}. {escape(f.why)} "
+                    f"<b>{escape(f.label)}</b> {escape(f.message)}. {escape(f.why)} "
                     f"<i>{escape(f.fix)}</i>"
                     for f in findings
                 ],

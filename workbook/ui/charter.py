@@ -1,7 +1,9 @@
-"""Widgets for step 6: the approvers, then the charter itself, previewed and downloadable.
+"""Widgets for step 6: the approvers and the paper size, then the charter itself,
+previewed and downloadable.
 
-The charter is built from every other step's decisions; the one decision this step
-makes is who signs it (``approvals``), edited and saved like any step's inputs through
+The charter is built from every other step's decisions; the decisions this step makes
+are who signs it (``approvals``) and the paper its Word and PDF files are laid out on
+(``program.page_size``), edited and saved like any step's inputs through
 :class:`~workbook.ui.base.Step`. Below the save bar the step shows, for the design as
 saved:
 
@@ -13,8 +15,10 @@ saved:
   should not hold for a file nobody asked for;
 * a button that writes every format into the output folder, which a headless papermill
   run presses with ``write=True``;
-* the HTML charter in a sandboxed ``<iframe srcdoc>``: its style sheet cannot restyle
-  the notebook, and no script could run in it even if one got in.
+* the HTML charter in a sandboxed ``<iframe srcdoc>`` as tall as the window: its style
+  sheet cannot restyle the notebook, no script could run in it even if one got in, and
+  its links cannot take the frame anywhere but inside the charter
+  (:func:`preview_document`).
 
 Callbacks never let an exception escape (Voila would hide it or show a traceback): the
 workbook's own errors are shown as lines, anything else is logged and reported as a bug.
@@ -25,6 +29,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import logging
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -32,6 +37,7 @@ from typing import Any
 import ipywidgets as w
 
 from workbook import charter, places, store
+from workbook.design import PageSize
 from workbook.errors import WorkbookError
 from workbook.steps import charter as signoff
 from workbook.steps.charter import ApprovalInputs
@@ -46,6 +52,51 @@ MIME = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
 LABELS = {"md": "Markdown", "html": "HTML", "docx": "Word"}
+PAPER: list[tuple[str, PageSize]] = [("A4", "A4"), ("US Letter", "Letter")]
+"""The paper size dropdown's options: (what a person reads, the design's value)."""
+PREVIEW_HEIGHT = "height: calc(100vh - 32px); min-height: 480px"
+"""The preview frame's height: the window's, less a margin for its border, so a sponsor
+reads the charter a screenful at a time instead of through a letterbox; never so short
+on a small window that a section does not fit. Inline, because ``style.css`` gives
+every frame a fixed height."""
+
+_HEAD = re.compile(r"<head\b[^>]*>", re.IGNORECASE)
+_DOCTYPE = re.compile(r"<!doctype[^>]*>", re.IGNORECASE)
+_LINK = re.compile(r"<a\b[^>]*>", re.IGNORECASE)
+_HREF = re.compile(r"""\shref\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]+)""", re.IGNORECASE)
+
+
+def preview_document(html: str) -> str:
+    """The charter's HTML as the preview frame holds it, so that its links keep the
+    reader inside the charter.
+
+    A ``srcdoc`` document resolves its links against the page that holds the frame: the
+    contents' ``#s3-objectives`` became the app's own address, and a click loaded the
+    app inside the sandboxed frame, where it waited forever for scripts that may not
+    run. Two changes, for the preview only (the files people download are unchanged):
+
+    * ``<base href="about:srcdoc">`` first in the head: a ``#section`` link then names
+      a place in this document and the frame scrolls to it. It must come before the
+      charter's Content-Security-Policy, whose ``base-uri 'none'`` would refuse it.
+    * every link that is not a ``#section`` link loses its ``href``: resolved against
+      ``about:srcdoc`` it would blank the frame, and an absolute one would load another
+      page (the app included) in it. The charter has none today; should one appear, its
+      text stays readable and the downloaded file keeps the link.
+    """
+
+    def inert(match: re.Match[str]) -> str:
+        tag = match.group(0)
+        href = _HREF.search(tag)
+        if href is None:
+            return tag
+        value = href.group(0).split("=", 1)[1].strip().strip("\"'")
+        return tag if value.startswith("#") else tag[: href.start()] + tag[href.end() :]
+
+    html = _LINK.sub(inert, html)
+    base = '<base href="about:srcdoc">'
+    head = _HEAD.search(html) or _DOCTYPE.search(html)  # no head: it starts the document
+    at = head.end() if head is not None else 0
+    return html[:at] + base + html[at:]
 
 
 def resolve_output_dir(output_dir: str | Path, design_path: Path) -> Path:
@@ -94,7 +145,7 @@ class ApprovalRow:
 
 
 class CharterStep(Step[ApprovalInputs]):
-    """Step 6: who signs the charter, and the charter itself."""
+    """Step 6: who signs the charter and its paper size, and the charter itself."""
 
     step = "charter"
     help = (
@@ -158,6 +209,16 @@ class CharterStep(Step[ApprovalInputs]):
         self.rows: RowList[ApprovalRow] = RowList(self, "approvals", "wb-approvals")
         add = w.Button(description="Add approver", icon="plus").add_class("wb-add-approval")
         add.on_click(lambda _b: self.add_approval())
+        self.page_size = self.field(
+            "page_size",
+            w.Dropdown(
+                description="Paper size",
+                options=PAPER,
+                value="A4",
+                layout=w.Layout(width="260px"),
+                style={"description_width": "initial"},
+            ).add_class("wb-page-size"),
+        )
         return [
             w.HTML(
                 "<h3>Approvals</h3><p class='wb-help'>The roles that sign the charter. "
@@ -165,6 +226,16 @@ class CharterStep(Step[ApprovalInputs]):
             ),
             self.rows.box,
             add,
+            w.HBox(
+                [
+                    self.page_size,
+                    w.HTML(
+                        "<span class='wb-help'>The charter's Word and PDF files use it.</span>",
+                        layout=w.Layout(margin="0 0 0 12px"),
+                    ),
+                ],
+                layout=w.Layout(align_items="center", margin="12px 0 0 0"),
+            ).add_class("wb-paper"),
         ]
 
     def add_approval(self, values: dict[str, Any] | None = None) -> ApprovalRow:
@@ -180,17 +251,22 @@ class CharterStep(Step[ApprovalInputs]):
         return row
 
     def label(self, field: str) -> str:
+        if field == "page_size":
+            return "Paper size"  # as the dropdown says, in a refused parameter's problem
         parts = field.split(".")
         if parts[0] == "approvals" and len(parts) >= 2 and parts[1].isdigit():
             return f"Approver {int(parts[1]) + 1} {' '.join(parts[2:])}".strip()
         return super().label(field)
 
     def read(self) -> ApprovalInputs:
-        return signoff.make_inputs(row.values() for row in self.rows)
+        return signoff.make_inputs(
+            (row.values() for row in self.rows), page_size=self.page_size.value
+        )
 
     def write(self, inputs: ApprovalInputs) -> None:
         with self.quietly():
             self.rows.replace(self._approval(a.model_dump()) for a in inputs.approvals)
+            self.page_size.value = inputs.page_size
 
     def save(self, *, raise_errors: bool = False) -> bool:
         """Save the approvals, then show the charter of the saved design."""
@@ -227,11 +303,13 @@ class CharterStep(Step[ApprovalInputs]):
         self.prepare_docx.layout.display = None if "docx" in self.formats else "none"
         self.prepare_docx.disabled = False
         html = self.files["html"].decode("utf-8") if "html" in self.files else None
-        # sandbox="" with no allow-* token: no script, no form, no navigation of the
-        # notebook page; srcdoc keeps the charter's own CSS inside the frame.
+        # sandbox="" with no allow-* token: no script, no form, no popup, no navigation
+        # of the notebook page; srcdoc keeps the charter's own CSS inside the frame, and
+        # preview_document keeps its links inside the charter.
+        document = preview_document(html or charter.render_html(built))
         self.preview.value = (
-            '<iframe title="Charter preview" sandbox="" '
-            f'srcdoc="{escape(html or charter.render_html(built))}"></iframe>'
+            f'<iframe title="Charter preview" sandbox="" style="{PREVIEW_HEIGHT}" '
+            f'srcdoc="{escape(document)}"></iframe>'
         )
 
     def prepare_word(self) -> bytes | None:
@@ -303,15 +381,16 @@ class CharterStep(Step[ApprovalInputs]):
         design_path: str | Path = "",
         *,
         approvals: list[dict[str, Any]] | None = None,
+        page_size: str | None = None,
         save: bool = False,
         output_dir: str | Path = "",
         formats: str | Sequence[str] | None = None,
         strict: bool = False,
         write: bool = False,
     ) -> CharterStep | Failed:
-        """Open the design, set the approvers from the parameter (``None`` keeps the
-        design's), press Save with ``save=True`` and Write files with ``write=True``,
-        exactly as a person would.
+        """Open the design, set the approvers and the paper size from the parameters
+        (``None`` keeps the design's), press Save with ``save=True`` and Write files with
+        ``write=True``, exactly as a person would.
 
         Raises:
             WorkbookError: only when ``save`` or ``write`` is true (a headless run must
@@ -326,10 +405,18 @@ class CharterStep(Step[ApprovalInputs]):
             return Failed(exc, cls.heading())
 
         def configure(step: CharterStep) -> None:
-            if approvals is not None:
-                # Validate first, so a bad parameter is reported by field.
-                step.write(signoff.make_inputs(approvals))
-                step.refresh()
+            if approvals is None and page_size is None:
+                return
+            shown = step.read()
+            # Validate first, so a bad parameter is reported by field; then set the
+            # widgets, which the Save that follows reads like a person's edits.
+            step.write(
+                signoff.make_inputs(
+                    shown.approvals if approvals is None else approvals,
+                    page_size=shown.page_size if page_size is None else page_size,
+                )
+            )
+            step.refresh()
 
         step = cls.launch(
             design_path,

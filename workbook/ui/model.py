@@ -343,7 +343,7 @@ class ModelStep(Step[ModelInputs]):
             path = self._note_for(f.field)
             if path:
                 items[path].append(
-                    f"<b>{escape(f.rule)}</b> {escape(f.message)}. <i>{escape(f.fix)}</i>"
+                    f"<b>{escape(f.label)}</b> {escape(f.message)}. <i>{escape(f.fix)}</i>"
                 )
         for a in model.advice(design):
             path = self._note_for(a.field)

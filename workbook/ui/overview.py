@@ -20,7 +20,7 @@ def _card(step: overview.StepStatus, number: int) -> str:
     items = [escape(label) for label in step.open[:6]]
     if len(step.open) > 6:
         items.append(f"and {len(step.open) - 6} more")
-    items += [f"<b>{escape(f.rule)}</b> {escape(f.message)}" for f in step.findings]
+    items += [f"<b>{escape(f.label)}</b> {escape(f.message)}" for f in step.findings]
     return (
         f'<div class="wb-card wb-card-{escape(step.key)}">'
         f'<a href="{escape(step.notebook)}">{number}. {escape(step.title)}</a> '
