@@ -229,7 +229,7 @@ def test_timeline_dates_are_derived_from_the_design(example_out: dict[str, Any])
     tips = [d.find("title").get_text() for d in svg.select("polygon")]
     assert "Midpoint review: 2027-09-01" in tips and len(tips) == len(events) - len(phases)
     assert not example_out["soup"].select("figure.chart img")
-    assert "(charter-timeline.png)" in example_out["md"]
+    assert "(northwind-graduate-mentoring-charter-r1-timeline.png)" in example_out["md"]
     assert "2027-09-01" in docx_text(example_out["docx"])
     assert len(example_out["docx"].inline_shapes) == 1
 
@@ -388,19 +388,34 @@ def test_the_real_rules_are_used_when_no_findings_are_given() -> None:
 def test_write_all_formats_atomically(tmp_path: Path) -> None:
     paths = ch.write(example(), tmp_path / "out", findings=[], today=TODAY)
     names = sorted(p.name for p in paths)
-    assert names == [
-        "charter-timeline.png",
-        "charter.docx",
-        "charter.html",
-        "charter.md",
-    ]
+    # Named after the program and its revision, the same stem for every format.
+    stem = "northwind-graduate-mentoring-charter-r1"
+    assert names == [f"{stem}-timeline.png", f"{stem}.docx", f"{stem}.html", f"{stem}.md"]
     assert all(p.stat().st_size > 0 for p in paths)
     assert not list((tmp_path / "out").glob(".*.tmp"))
-    Document(str(tmp_path / "out" / "charter.docx"))
+    Document(str(tmp_path / "out" / f"{stem}.docx"))
+
+
+def test_the_file_name_follows_the_program_and_its_revision(tmp_path: Path) -> None:
+    d = example()
+    d.program.name = "Plant Engineering Mentoring 2027"
+    d.revision = 14
+    paths = ch.write(d, tmp_path, formats=["md", "html"], findings=[])
+    assert sorted(p.name for p in paths) == [
+        "plant-engineering-mentoring-2027-charter-r14-timeline.png",
+        "plant-engineering-mentoring-2027-charter-r14.html",
+        "plant-engineering-mentoring-2027-charter-r14.md",
+    ]
+    d.program.name = "!!!"
+    assert ch.write(d, tmp_path / "x", formats=["html"])[0].name == (
+        "mentoring-program-charter-r14.html"
+    )
 
 
 def test_write_one_format(tmp_path: Path) -> None:
-    assert [p.name for p in ch.write(example(), tmp_path, formats=["html"])] == ["charter.html"]
+    assert [p.name for p in ch.write(example(), tmp_path, formats=["html"])] == [
+        "northwind-graduate-mentoring-charter-r1.html"
+    ]
 
 
 def test_strict_refuses_an_unready_design_and_writes_nothing(tmp_path: Path) -> None:
@@ -423,7 +438,7 @@ def test_an_output_path_that_is_a_file_is_reported(tmp_path: Path) -> None:
         ch.write(example(), blocker / "out", findings=[])
 
 
-@pytest.mark.parametrize("formats", [["pdf"], []])
+@pytest.mark.parametrize("formats", [["odt"], []])
 def test_unknown_format_is_refused(tmp_path: Path, formats: list[str]) -> None:
     with pytest.raises(CharterError):
         ch.write(example(), tmp_path, formats=formats)
@@ -441,16 +456,16 @@ def test_cli_charter_command(tmp_path: Path) -> None:
     assert "not ready to sign (2 decision(s) open" in result.output
     assert sorted(p.name for p in out.iterdir()) == [
         ".workbook-charter.json",  # what the workbook wrote, so it never overwrites an edit
-        "charter-timeline.png",
-        "charter.html",
-        "charter.md",
+        "northwind-graduate-mentoring-charter-r1-timeline.png",
+        "northwind-graduate-mentoring-charter-r1.html",
+        "northwind-graduate-mentoring-charter-r1.md",
     ]
     strict = runner.invoke(cli, ["charter", str(design), "-o", str(tmp_path / "s"), "--strict"])
     assert strict.exit_code == 2
     assert "fit.result: The fit check" in strict.output
     assert not (tmp_path / "s").exists()
-    wrong = runner.invoke(cli, ["charter", str(design), "-o", str(out), "--format", "pdf"])
-    assert wrong.exit_code == 2 and "unknown format 'pdf'" in wrong.output
+    wrong = runner.invoke(cli, ["charter", str(design), "-o", str(out), "--format", "odt"])
+    assert wrong.exit_code == 2 and "unknown format 'odt'" in wrong.output
 
 
 # --------------------------------------------------------------------------- safety
@@ -611,15 +626,16 @@ def test_a_charter_edited_in_word_is_never_overwritten(tmp_path: Path) -> None:
     out = tmp_path / "charter"
     ch.write(design, out, formats=("html", "docx"))
     ch.write(design, out, formats=("html", "docx"))  # our own files: replaced
-    commented = out / "charter.docx"
+    stem = ch.file_stem(design)
+    commented = out / f"{stem}.docx"
     commented.write_bytes(commented.read_bytes() + b"comments")
-    html_before = (out / "charter.html").read_bytes()
+    html_before = (out / f"{stem}.html").read_bytes()
     with pytest.raises(ExistsError) as info:
         ch.write(design, out, formats=("html", "docx"))
     assert str(commented) in str(info.value) and "nothing was written" in str(info.value)
     assert commented.read_bytes().endswith(b"comments")
-    assert (out / "charter.html").read_bytes() == html_before
+    assert (out / f"{stem}.html").read_bytes() == html_before
     from workbook.cli import cli
 
     result = CliRunner().invoke(cli, ["charter", str(EXAMPLE / "design.yaml"), "-o", str(out)])
-    assert result.exit_code == 2 and "charter.docx: already exists" in result.stderr
+    assert result.exit_code == 2 and f"{stem}.docx: already exists" in result.stderr

@@ -186,7 +186,8 @@ def fit_command(answers: Path, as_json: bool) -> None:
     "outdir",
     required=True,
     type=click.Path(file_okay=False, path_type=Path),
-    help="Folder to write charter.md, charter.html and charter.docx into (created if needed).",
+    help="Folder to write the charter into, as NAME-charter-rREV.md, .html and .docx "
+    "(created if needed).",
 )
 @click.option(
     "--format",

@@ -20,7 +20,7 @@ Three promises, each tested:
 """
 
 from workbook.charter.blocks import TBD, Charter, OpenDecision, Section
-from workbook.charter.document import MANIFEST, build, write
+from workbook.charter.document import MANIFEST, build, file_stem, write
 from workbook.charter.render import (
     FORMATS,
     environment,
@@ -40,6 +40,7 @@ __all__ = [
     "Section",
     "build",
     "environment",
+    "file_stem",
     "md_escape",
     "parse_formats",
     "render",

@@ -274,6 +274,8 @@ class Charter:
     """``A4`` or ``Letter``: the organisation's paper (Word and PDF)."""
     signed: bool = False
     """Every approval has a name and a date; until then Word and PDF say "Draft"."""
+    stem: str = "charter"
+    """Every file's name without extension (``northwind-graduate-mentoring-charter-r14``)."""
 
     @property
     def open_decisions(self) -> tuple[OpenDecision, ...]:

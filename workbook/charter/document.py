@@ -17,7 +17,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from workbook import clock, rules
+from workbook import clock, programs, rules
 from workbook.charter import timeline as tl
 from workbook.charter.blocks import Charter, RuleFinding, clean
 from workbook.charter.render import FORMATS, parse_formats, render
@@ -38,6 +38,17 @@ def _check(design: Design) -> list[RuleFinding]:
     return [RuleFinding.of(f) for f in rules.check(design)]
 
 
+def file_stem(design: Design) -> str:
+    """The charter's file name without extension, the same for every format:
+    ``northwind-graduate-mentoring-charter-r14``. Named after the program and its
+    revision, so a download folder of charters says whose each is and which version."""
+    try:
+        name = programs.folder_name(design.program.name)
+    except InputError:
+        name = "mentoring-program"
+    return f"{name}-charter-r{design.revision}"
+
+
 def build(
     design: Design,
     findings: Iterable[rules.Finding] | None = None,
@@ -56,6 +67,7 @@ def build(
     updated = design.updated.date() if design.updated else (today or clock.today())
     events = tl.build(design)
     p = design.program
+    stem = file_stem(design)
     return Charter(
         title=clean(p.name) or "Mentoring program",
         organisation=clean(p.organisation),
@@ -63,12 +75,13 @@ def build(
         owner=clean(p.owner) or None,
         sponsor=clean(p.sponsor) or None,
         date=updated.isoformat(),
-        sections=sections(design, found, events, updated.isoformat(), chart),
+        sections=sections(design, found, events, updated.isoformat(), chart, stem),
         findings=tuple(found),
         events=tuple(events),
         revision=design.revision,
         page_size=p.page_size,
         signed=bool(design.approvals) and all(a.name and a.date for a in design.approvals),
+        stem=stem,
     )
 
 
@@ -80,14 +93,15 @@ def write(
     findings: Iterable[rules.Finding] | None = None,
     today: dt.date | None = None,
 ) -> list[Path]:
-    """Write ``charter.<fmt>`` for each format into ``outdir``; return the paths written.
+    """Write the charter in each format into ``outdir`` as ``<stem>.<fmt>`` (the
+    program's name and revision, :func:`file_stem`); return the paths written.
 
     Each file is written atomically, so a reader never sees half a charter, and never
     over a charter someone edited (a Word copy with a stakeholder's comments): the
     folder's ``.workbook-charter.json`` records what the workbook wrote, and any other
     file of the same name is refused with nothing written. Markdown
     cannot hold an image, so with ``md`` the timeline chart is written beside it as
-    ``charter-timeline.png`` (and returned too).
+    ``<stem>-timeline.png`` (and returned too).
 
     Raises:
         CharterError: ``strict`` and the design has open decisions or broken rules
@@ -107,7 +121,7 @@ def write(
     # Render everything before writing anything, so a failure leaves no mixed set.
     files: dict[str, bytes] = {}
     for fmt in dict.fromkeys(formats):
-        files[f"charter.{fmt}"] = render(charter, fmt)
+        files[f"{charter.stem}.{fmt}"] = render(charter, fmt)
         if fmt == "md" and charter.chart is not None:
             files[charter.chart.filename] = charter.chart.png
     return write_outputs(Path(outdir), files, MANIFEST)

@@ -192,7 +192,7 @@ _JOURNEY = (
 )
 
 
-def _journey(d: Design, events: Sequence[tl.Event], chart: bool) -> Section:
+def _journey(d: Design, events: Sequence[tl.Event], chart: bool, stem: str) -> Section:
     s = SectionDraft("timeline", "Participant journey and timeline")
     s.add(Bullets(_JOURNEY, "The journey (Zachary's four phases)"))
     s.need("The start date", "model.start_date", d.model.start_date)
@@ -210,6 +210,7 @@ def _journey(d: Design, events: Sequence[tl.Event], chart: bool) -> Section:
                     tuple(events),
                     "Timeline chart: "
                     + "; ".join(f"{e.name} {e.start.isoformat()}" for e in events),
+                    f"{stem}-timeline.png",
                 )
             )
     s.add(
@@ -399,6 +400,7 @@ def sections(
     events: Sequence[tl.Event],
     date: str,
     chart: bool = True,
+    stem: str = "charter",
 ) -> tuple[Section, ...]:
     """Every section of the charter, in reading order: the sponsor's summary, the
     numbered sections (what the program is, then how it runs), the appendices and the
@@ -406,7 +408,7 @@ def sections(
     body = (
         *program_sections(design),
         _matching(design),
-        _journey(design, events, chart),
+        _journey(design, events, chart, stem),
         _support(design),
         _policies(design),
         _evaluation(design),
