@@ -12,11 +12,11 @@ PYTEST_ARGS ?= -n 2
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help app lab test lint format setup browser clean
+.PHONY: help app lab test lint format setup browser office clean
 
 help:
 	@echo "make app     set up, then open the workbook in Voila on the example program"
-	@echo "make test    set up (venv, packages, Debian chromium), then run every test"
+	@echo "make test    set up (venv, packages, Debian chromium and LibreOffice), then run every test"
 	@echo "make lab     set up, then open JupyterLab on the example program's folder"
 	@echo "make lint    ruff check, format check and mypy --strict"
 	@echo "make format  ruff format and fix"
@@ -36,6 +36,16 @@ browser:
 	  echo "Installing Debian's chromium for the browser tests"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 
+# The PDF charter is the Word file converted by LibreOffice; its tests read the PDF with
+# poppler's tools. Word's Calibri and Cambria are replaced by their metric-compatible
+# Carlito and Caladea, so the PDF's lines and pages break where Word's do.
+OFFICE := libreoffice-writer-nogui fonts-crosextra-carlito fonts-crosextra-caladea poppler-utils
+office:
+	@{ command -v soffice && command -v pdfinfo && fc-list | grep -q Carlito; } >/dev/null 2>&1 || { \
+	  echo "Installing LibreOffice Writer for the PDF charter"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive \
+	    apt-get install -y -qq --no-install-recommends $(OFFICE) >/dev/null; }
+
 # A working copy of the example program, so the app never edits the committed example.
 # work/ is the app's programs folder: programs created in the app are folders beside it.
 $(WORK)/design.yaml:
@@ -50,7 +60,7 @@ app: setup $(WORK)/design.yaml
 lab: setup $(WORK)/design.yaml
 	$(BIN)/workbook lab $(WORK)
 
-test: setup browser
+test: setup browser office
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: setup

@@ -21,13 +21,19 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from helpers import ARTIFACTS, ROOT
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Locator, Page
+from playwright.sync_api import expect as _expect
 
 import workbook.cli
-from workbook import store
-from workbook.server import LANDING, NOTEBOOKS, free_port, running
+from workbook import NOTEBOOKS, store
+from workbook.server import LANDING, free_port, running
 
 pytestmark = pytest.mark.browser
+
+expect = type(_expect)()
+"""Playwright's ``expect`` with a longer wait of its own (the global one is left as it
+is): every check here waits for a kernel round trip, slow on a loaded machine."""
+expect.set_options(timeout=20_000)
 
 NAME = "Harbour Graduate Mentoring 2027"
 FOLDER = "harbour-graduate-mentoring-2027"
@@ -93,13 +99,13 @@ def fit_check(walk: Walk) -> None:
 
 
 def purpose(walk: Walk) -> None:
-    page = walk.page
     step = walk.step("purpose")
     expect(step.get_by_label("Program name", exact=True)).to_have_value(NAME)
     # The "Still open" list takes the cursor to the field it names.
     step.locator(".wb-still-open").get_by_role("button", name="Organisation", exact=True).click()
-    expect(step.get_by_label("Organisation", exact=True)).to_be_focused()
-    page.keyboard.type("Harbour Logistics")
+    organisation = step.get_by_label("Organisation", exact=True)
+    expect(organisation).to_be_focused()
+    organisation.fill("Harbour Logistics")
     step.get_by_label("Sponsor", exact=True).fill("Chief People Officer")
     step.get_by_label("Owner", exact=True).fill("Early Careers team (People)")
     step.get_by_label("Problem", exact=True).fill(
@@ -180,8 +186,9 @@ def model(walk: Walk) -> None:
     )
     still = step.locator(".wb-still-open")
     still.get_by_role("button", name="Expected mentees", exact=True).click()
-    expect(step.get_by_label("Expected mentees", exact=True)).to_be_focused()
-    walk.page.keyboard.type("40")
+    mentees = step.get_by_label("Expected mentees", exact=True)
+    expect(mentees).to_be_focused()
+    mentees.fill("40")
     step.get_by_label("Expected mentors", exact=True).fill("20")
     step.get_by_label("Mentees per mentor", exact=True).fill("2")
     walk.save(step, "model")

@@ -259,9 +259,7 @@ def test_a_decision_made_in_the_step_wins_over_what_is_implied() -> None:
     assert "no-fault-exit policy says" not in _matching_text(d)
 
 
-def test_a_method_that_contradicts_the_recorded_run_is_said_in_the_step_and_the_charter() -> (
-    None
-):
+def test_a_method_that_contradicts_the_recorded_run_is_said_in_the_step_and_the_charter() -> None:
     d = example()
     d.matching.method = "coordinator"
     d.matching.results = _recorded_run()

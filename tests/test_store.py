@@ -348,3 +348,21 @@ def test_saving_where_the_history_cannot_be_kept_is_one_line(tmp_path: Path) -> 
     [line] = raised.value.lines()
     assert "design.history: cannot be created" in line and "nothing was saved" in line
     assert not (tmp_path / "design.yaml").exists()
+
+
+def test_a_change_is_told_by_the_step_that_owns_it() -> None:
+    from helpers import example
+
+    before = example()
+    paper = before.model_copy(deep=True)
+    paper.program.page_size = "Letter"  # decided in the charter step, though under program
+    assert store.changed_steps(before, paper) == ("Program charter",)
+    both = paper.model_copy(deep=True)
+    both.program.sponsor = "COO"
+    both.matching.review = "The steering group reviews the matches."
+    assert store.changed_steps(before, both) == (
+        "Strategic purpose and objectives",
+        "Matching",
+        "Program charter",
+    )
+    assert store.changed_steps(before, before.model_copy(deep=True)) == ()

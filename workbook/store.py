@@ -458,16 +458,31 @@ def _when(moment: dt.datetime) -> str:
 def changed_steps(before: Design, after: Design) -> tuple[str, ...]:
     """The titles of the steps whose decisions differ between two designs, in step
     order (fields no step owns are named by their field name)."""
-    old, new = _content(before), _content(after)
-    fields = {name for name in old.keys() | new.keys() if old.get(name) != new.get(name)}
-    fields.discard("schema_version")
-    titles = []
-    for step in steps.specs():
-        owned = set(step.fields)
-        if fields & owned:
+    old, new = _flat(_content(before)), _flat(_content(after))
+    changed = {path for path in old.keys() | new.keys() if old.get(path) != new.get(path)}
+    changed.discard("schema_version")
+    titles: list[str] = []
+    unowned: set[str] = set()
+    for path in changed:
+        step = steps.owner(path)
+        if step is None:
+            unowned.add(path.split(".", 1)[0])
+        elif step.title not in titles:
             titles.append(step.title)
-            fields -= owned
-    return (*titles, *sorted(name.replace("_", " ") for name in fields))
+    order = [s.title for s in steps.specs()]
+    return (*sorted(titles, key=order.index), *sorted(n.replace("_", " ") for n in unowned))
+
+
+def _flat(content: dict[str, object]) -> dict[str, object]:
+    """Top-level fields, with each object's fields one level down (``program.name``), so
+    a part of a field another step owns is told apart."""
+    flat: dict[str, object] = {}
+    for name, value in content.items():
+        if isinstance(value, dict) and value:
+            flat.update({f"{name}.{key}": sub for key, sub in value.items()})
+        else:
+            flat[name] = value
+    return flat
 
 
 def describe_conflict(base: Snapshot, kept: Path) -> Conflict:

@@ -11,18 +11,24 @@ for. LibreOffice is a system package, found at run time and used only when asked
 Each conversion runs ``soffice --headless --convert-to pdf`` in a temporary folder with
 its own LibreOffice profile (``-env:UserInstallation``), so conversions in parallel (a
 batch run, two users of one server) never share the profile LibreOffice locks, and with
-a time limit, after which LibreOffice and everything it started are stopped.
+a time limit, after which LibreOffice and everything it started are stopped. Like the
+Word file (:func:`workbook.archive.pin`), the PDF is stamped with
+:func:`workbook.clock.now`, so with ``SOURCE_DATE_EPOCH`` set the same charter gives the
+same bytes.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 import shutil
 import signal
 import subprocess
 import tempfile
 from pathlib import Path
 
+from workbook import clock
 from workbook.errors import CharterError, Problem
 
 TIMEOUT = 120.0
@@ -59,6 +65,18 @@ def available() -> bool:
     return program() is not None
 
 
+def missing() -> Problem:
+    """Why no PDF can be made here, and what to do: the problem a user is shown."""
+    given = os.environ.get("WORKBOOK_SOFFICE", "").strip()
+    if given:
+        return Problem(
+            f"WORKBOOK_SOFFICE names {given!r}, which is not a program",
+            "set it to LibreOffice's soffice program, or unset it to use the installed one",
+            field="format",
+        )
+    return Problem("a PDF needs LibreOffice, which is not installed", INSTALL, field="format")
+
+
 def docx_to_pdf(data: bytes, timeout: float = TIMEOUT) -> bytes:
     """The PDF of a Word document, laid out by LibreOffice.
 
@@ -72,9 +90,7 @@ def docx_to_pdf(data: bytes, timeout: float = TIMEOUT) -> bytes:
     """
     soffice = program()
     if soffice is None:
-        raise CharterError(
-            Problem("a PDF needs LibreOffice, which is not installed", INSTALL, field="format")
-        )
+        raise CharterError(missing())
     with tempfile.TemporaryDirectory(prefix="workbook-pdf-") as tmp:
         folder = Path(tmp)
         source = folder / "charter.docx"
@@ -103,7 +119,38 @@ def docx_to_pdf(data: bytes, timeout: float = TIMEOUT) -> bytes:
                     field="format",
                 )
             )
-        return target.read_bytes()
+        return pin(target.read_bytes())
+
+
+_CREATED = re.compile(rb"/CreationDate\s*\(D:(\d{14})Z'\)")
+_IDS = re.compile(rb"/ID\s*\[\s*<([0-9A-Fa-f]{32})>\s*<([0-9A-Fa-f]{32})>\s*\]")
+_CHECKSUM = re.compile(rb"/DocChecksum\s*/([0-9A-Fa-f]{32})")
+
+
+def pin(data: bytes) -> bytes:
+    """The same PDF with what changes from one conversion to the next made stable.
+
+    LibreOffice writes the time of the conversion (``/CreationDate``, in UTC since it
+    runs with ``TZ=UTC``), and a file identifier and checksum that depend on it. The time
+    becomes :func:`workbook.clock.now`; the identifier and the checksum become a digest
+    of the rest of the file. Every replacement is as long as what it replaces, so the
+    byte offsets in the PDF's cross-reference table stay right.
+    """
+    stamp = clock.now().strftime("%Y%m%d%H%M%S").encode("ascii")
+    data = _CREATED.sub(lambda m: _put(m, stamp), data)
+    rest = _CHECKSUM.sub(b"", _IDS.sub(b"", data))
+    digest = hashlib.sha256(rest).hexdigest()[:32].upper().encode("ascii")
+    data = _IDS.sub(lambda m: _put(m, digest), data)
+    return _CHECKSUM.sub(lambda m: _put(m, digest), data)
+
+
+def _put(match: re.Match[bytes], value: bytes) -> bytes:
+    """The match with each of its groups replaced by ``value`` (of the same length)."""
+    whole = bytearray(match.group(0))
+    for group in range(1, len(match.groups()) + 1):
+        start, end = (i - match.start() for i in match.span(group))
+        whole[start:end] = value
+    return bytes(whole)
 
 
 def _run(command: list[str], folder: Path, timeout: float) -> tuple[int, str]:
@@ -125,6 +172,7 @@ def _run(command: list[str], folder: Path, timeout: float) -> tuple[int, str]:
         stderr=subprocess.STDOUT,
         text=True,
         errors="replace",
+        env={**os.environ, "TZ": "UTC"},  # the creation time in UTC, as pin() expects
         start_new_session=posix,
     ) as process:
         try:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from functools import cache
 
 import jinja2
@@ -143,7 +144,5 @@ def parse_formats(formats: str | Sequence[str] | None) -> tuple[str, ...]:
             )
         )
     if "pdf" in wanted and not pdf.available():
-        raise InputError(
-            Problem("a PDF needs LibreOffice, which is not installed", pdf.INSTALL, field="formats")
-        )
+        raise InputError(replace(pdf.missing(), field="formats"))
     return wanted

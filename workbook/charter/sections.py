@@ -288,12 +288,14 @@ def _evaluation(d: Design) -> Section:
     rows = _quality_rows(e.quality_standard, e.quality_checklist)
     if rows:
         required = [r for r in rows if r[1] == "Yes"]
-        met = [r for r in required if r[2] == "Yes"]
+        met = sum(r[2] == "Yes" for r in required)
+        unassessed = sum(r[2] == "Not assessed" for r in required)
         s.add(
             Paragraph(
-                f"The program meets {len(met)} of the standard's {len(required)} required "
-                "benchmarks by its own assessment; every benchmark is listed in the appendix "
-                "on quality benchmarks."
+                f"By the program's own assessment it meets {met} of the standard's "
+                f"{len(required)} required benchmarks"
+                + (f"; {unassessed} are not assessed yet" if unassessed else "")
+                + ". Every benchmark is listed in the appendix on quality benchmarks."
             )
         )
     return s.done()
@@ -340,7 +342,9 @@ def _resources(d: Design) -> Section:
             ("Coordinator time", "resources.coordinator_time", r.coordinator_time),
         ]
     )
-    s.add(Fields((Entry("Tools", ", ".join(r.tools)), Entry("Notes", r.notes))))
+    optional = [Entry("Tools", ", ".join(r.tools)), Entry("Notes", r.notes)]
+    if any(e.value for e in optional):  # unset optional rows say nothing: left out
+        s.add(Fields(tuple(e for e in optional if e.value)))
     return s.done()
 
 

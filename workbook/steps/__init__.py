@@ -172,7 +172,14 @@ def spec(key: str) -> StepSpec:
 
 
 def owner(field: str) -> StepSpec | None:
-    """The step that decides a design field (``matching.method`` -> matching), if any."""
+    """The step that decides a design field (``matching.method`` -> matching), if any:
+    the one that owns the field's part (``program.page_size`` -> charter), else the one
+    that owns its top-level field (``program.name`` -> purpose)."""
+    for s in specs():
+        if any(
+            f != f.split(".", 1)[0] and (field == f or field.startswith(f + ".")) for f in s.fields
+        ):
+            return s
     top = field.split(".", 1)[0]
     return next((s for s in specs() if top in s.fields), None)
 

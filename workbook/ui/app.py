@@ -363,10 +363,15 @@ class ProgramView:
             (button.add_class if i == self.index else button.remove_class)("wb-current")
         self.back.disabled = self.index == 0
         self.next.disabled = self.index == len(self.specs) - 1
-        if self.index > 0:
-            self.back.description = f"‹ Back: {self.specs[self.index - 1].short}"
-        if self.index < len(self.specs) - 1:
-            self.next.description = f"Next: {self.specs[self.index + 1].short} ›"
+        # The first and last steps say plainly there is nothing further that way.
+        self.back.description = (
+            f"‹ Back: {self.specs[self.index - 1].short}" if self.index > 0 else "‹ Back"
+        )
+        self.next.description = (
+            f"Next: {self.specs[self.index + 1].short} ›"
+            if self.index < len(self.specs) - 1
+            else "Last step"
+        )
         self.where.value = (
             f"<span class='wb-help'>Step {self.index + 1} of {len(self.specs)}</span>"
         )

@@ -52,6 +52,9 @@ MIME = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
 LABELS = {"md": "Markdown", "html": "HTML", "docx": "Word"}
+AT_ONCE = ("md", "html")
+"""The formats built, and offered for download, every time the charter is shown: text,
+cheap to make. Word waits for "Prepare the Word file"; a PDF is only written."""
 PAPER: list[tuple[str, PageSize]] = [("A4", "A4"), ("US Letter", "Letter")]
 """The paper size dropdown's options: (what a person reads, the design's value)."""
 PREVIEW_HEIGHT = "height: calc(100vh - 32px); min-height: 480px"
@@ -105,10 +108,11 @@ def resolve_output_dir(output_dir: str | Path, design_path: Path) -> Path:
     return places.given(output_dir, places.OUTPUT) or design_path.parent / "charter"
 
 
-def _link(fmt: str, data: bytes) -> str:
-    """A link that downloads ``charter.<fmt>`` from a data URI (stable class per format)."""
+def _link(fmt: str, data: bytes, stem: str) -> str:
+    """A link that downloads ``<stem>.<fmt>`` (the program's name and revision) from a
+    data URI (a stable class per format)."""
     return (
-        f'<a class="wb-download wb-download-{fmt}" download="charter.{fmt}" '
+        f'<a class="wb-download wb-download-{fmt}" download="{escape(stem)}.{fmt}" '
         f'href="data:{MIME[fmt]};base64,{base64.b64encode(data).decode("ascii")}">'
         f"Download {LABELS[fmt]}</a>"
     )
@@ -182,7 +186,7 @@ class CharterStep(Step[ApprovalInputs]):
         self.prepare_docx = w.Button(
             description="Prepare the Word file",
             icon="file-word-o",
-            tooltip="Build charter.docx, then download it",
+            tooltip="Build the Word file of the charter, then download it",
             layout=w.Layout(width="auto"),
         ).add_class("wb-charter-prepare-docx")
         self.docx_link = w.HTML().add_class("wb-charter-docx")
@@ -282,8 +286,9 @@ class CharterStep(Step[ApprovalInputs]):
         built = None
         with self._files_guard("building the charter"):
             built = charter.build(self.snapshot.design)
-            # Word is built on demand (prepare_word): see the module's docstring.
-            self.files = {fmt: charter.render(built, fmt) for fmt in self.formats if fmt != "docx"}
+            # Word is built on demand (prepare_word): see the module's docstring. A PDF
+            # (LibreOffice, seconds per charter) is written by "Write files" only.
+            self.files = {fmt: charter.render(built, fmt) for fmt in self.formats if fmt in AT_ONCE}
             self.built = built
         if built is None:
             return
@@ -292,12 +297,14 @@ class CharterStep(Step[ApprovalInputs]):
         else:
             verdict = (
                 f'<p class="wb-charter-not-ready">Not ready to sign: '
-                f"{len(built.open_decisions)} decision(s) open, "
-                f"{len(built.findings)} rule(s) broken.</p>"
+                f"{len(built.open_decisions)} decision(s) to make, "
+                f"{len(built.findings)} problem(s) to resolve.</p>"
             )
-        undecided = [f"{s.number}. {escape(s.title)}" for s in built.sections if not s.decided]
+        undecided = [escape(s.heading) for s in built.sections if not s.decided]
         self.readiness.value = verdict + bullet_list(undecided, "wb-charter-undecided")
-        self.downloads.value = "".join(_link(fmt, data) for fmt, data in self.files.items())
+        self.downloads.value = "".join(
+            _link(fmt, data, built.stem) for fmt, data in self.files.items()
+        )
         # A new charter: a Word file prepared for the previous one is gone.
         self.docx_link.value = ""
         self.prepare_docx.layout.display = None if "docx" in self.formats else "none"
@@ -324,7 +331,7 @@ class CharterStep(Step[ApprovalInputs]):
             self.prepare_docx.disabled = False
             return None
         self.files["docx"] = data
-        self.docx_link.value = _link("docx", data)
+        self.docx_link.value = _link("docx", data, self.built.stem)
         self.prepare_docx.layout.display = "none"
         return data
 

@@ -85,10 +85,13 @@ class HistoryPanel:
     def open(self, number: int) -> None:
         """Show revision ``number``'s charter, read-only."""
         from workbook import charter  # Jinja2: only when a revision is opened
+        from workbook.ui.charter import preview_document
 
         with guarded(self.message, "opening the revision", folders=(self.design.parent,)):
             revision = history.find(self.design, number)
-            page = charter.render_html(charter.build(revision.design, chart=False))
+            page = preview_document(
+                charter.render_html(charter.build(revision.design, chart=False))
+            )
             self.preview.value = (
                 f"<h3>Revision {number}, read-only</h3>"
                 f'<iframe title="Revision {number}" sandbox="" srcdoc="{escape(page)}">'
