@@ -127,17 +127,19 @@ def test_each_step_says_what_is_still_open_on_it_and_where(tmp_path: Path) -> No
         return [b.description for b in step.still_open.children[1].children]
 
     assert "Still open on this step" in step.still_open.children[0].value
-    assert {"Start", "Duration", "Meeting length", "Format"} <= set(shown())
+    # Each item reads as the field it takes the cursor to (the form's own label).
+    assert {"Start date", "Duration (months)", "Meeting length (min)", "Model"} <= set(shown())
+    assert step.start_date.description == "Start date"
     assert step.widget_for("model.start_date") is step.start_date
     assert step.widget_for("participation.voluntary") is step.people["voluntary"]
     step.start_date.value = dt.date(2027, 3, 1)  # every change updates the list
-    assert "Start" not in shown() and "Duration" in shown()
+    assert "Start date" not in shown() and "Duration (months)" in shown()
     step.suggest_button.click()
     step.start_date.value = dt.date(2027, 3, 1)
     step.people["mentee_eligibility"].value = "Graduates in their first two years"
     remaining = shown()
     assert step.save() and shown() == remaining  # after Save, the same list
-    assert "Start" not in remaining
+    assert "Start date" not in remaining
 
 
 def test_a_step_with_nothing_open_says_so(example_design: Path) -> None:

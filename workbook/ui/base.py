@@ -353,7 +353,14 @@ class Step(Generic[I]):
             ]
             return
         buttons = []
-        for field, label in items:
+        for field, charter_label in items:
+            # The name on the form, so the item reads as the field it takes the cursor
+            # to; the charter's longer name where the form's is only part of it (the
+            # form's "Mentee" under Roles is the charter's "Responsibilities of the mentee").
+            widget = self.widget_for(field)
+            described = str(getattr(widget, "description", "") or "").strip().rstrip(":")
+            contained = described.lower() in charter_label.lower()
+            label = described if described and not contained else charter_label
             button = w.Button(
                 description=label, tooltip=f"Go to {label}", layout=w.Layout(width="auto")
             ).add_class("wb-open-item")
