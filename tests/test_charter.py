@@ -346,15 +346,18 @@ def test_readiness_checklist_lists_open_decisions_and_broken_rules() -> None:
     assert [(d.step, d.notebook) for d in charter.open_decisions] == [
         (s.title, s.extra("notebook")) for s in steps
     ]
-    readiness = out["soup"].find(id="readiness")
-    assert "2 decision(s) to make, 2 problem(s) to resolve" in readiness.get_text(" ")
+    # One line under the title; the list after the summary, which keeps the first page.
+    verdict = out["soup"].find(id="readiness")
+    assert "2 decision(s) to make, 2 problem(s) to resolve" in verdict.get_text(" ")
+    readiness = out["soup"].find(id="before-signing")
     assert len(readiness.select("ul.open-decisions li")) == len(fields)
     # Rules in words: their names, never their ids.
     rules = [li.find("strong").get_text() for li in readiness.select("ul.broken-rules li")]
     assert rules == ["Relationships last 9 to 12 months", "A purpose nobody can look up"]
     assert "R6" not in readiness.get_text(" ")
-    # The readiness checklist comes before the summary.
-    assert out["html"].index('id="readiness"') < out["html"].index('id="summary"')
+    html = out["html"]
+    assert html.index('id="readiness"') < html.index('id="summary"')
+    assert html.index('id="summary"') < html.index('id="before-signing"') < html.index('id="s1-')
     assert "relationships last 3 months" in docx_text(out["docx"])
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import ARTIFACTS, EXAMPLE, VoilaApp, complete, hostile, unready
+from helpers import ARTIFACTS, EXAMPLE, VoilaApp, complete, example, hostile, unready
 
 from workbook import charter as ch
 from workbook import store
@@ -95,7 +95,7 @@ def test_charter_desktop_screenshot(browser: Any, tmp_path: Path) -> None:
     path = ch.write(design, tmp_path, formats=["html"], today=TODAY)[0]
     ctx, page, _ = open_charter(browser, path, viewport={"width": 1280, "height": 900})
     try:
-        assert page.locator("#readiness .verdict").inner_text().startswith("Not ready to sign")
+        assert page.locator("#readiness").inner_text().startswith("Not ready to sign")
         rows = page.locator("table.objectives tbody tr").count()
         assert rows == len(design.objectives())
         # Only the open values are highlighted, not the whole undecided section.
@@ -220,5 +220,20 @@ def test_a_link_out_of_the_preview_leaves_the_charter_in_it(browser: Any, link: 
         # ... and the contents link still works in the same document.
         preview.locator("#to-end").click()
         frame.wait_for_function("() => scrollY > 0", timeout=10_000)
+    finally:
+        ctx.close()
+
+
+def test_the_summary_page_reads_first(browser: Any, tmp_path: Path) -> None:
+    path = ch.write(example(), tmp_path, formats=["html"], today=TODAY)[0]
+    ctx, page, _ = open_charter(browser, path, viewport={"width": 1000, "height": 1300})
+    try:
+        summary = page.locator("#summary")
+        box = summary.bounding_box()
+        assert box is not None and box["y"] < 400  # under the title, before anything else
+        for heading in ("What it will achieve", "The program at a glance", "Main risks"):
+            assert heading in summary.inner_text()
+        ARTIFACTS.mkdir(exist_ok=True)
+        summary.screenshot(path=str(ARTIFACTS / "charter-summary.png"))
     finally:
         ctx.close()

@@ -317,3 +317,45 @@ def test_a_roster_capacity_over_the_plan_is_shown_not_silent(tmp_path: Any) -> N
     names = (EXAMPLE_DESIGN.parent / "roster.csv").read_text("utf-8")
     person = names.splitlines()[1].split(",")[1]
     assert person not in str(soup)
+
+
+# --------------------------------------------------------------------------- one page
+
+
+def _pdf_pages(pdf: bytes, tmp_path: Any) -> list[str]:
+    """The text of each page of a PDF, read with poppler's pdftotext."""
+    import subprocess
+
+    path = tmp_path / "charter.pdf"
+    path.write_bytes(pdf)
+    out = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True, text=True
+    )
+    return out.stdout.split("\f")
+
+
+@pytest.mark.parametrize("design", ["example", "with warnings"])
+def test_the_summary_fits_the_first_a4_page_of_the_word_file(design: str, tmp_path: Any) -> None:
+    """Measured from the document: the Word file, laid out by LibreOffice (fonts with
+    Word's metrics), and the summary's first and last lines found on page 1 only."""
+    from workbook.charter import pdf
+
+    assert pdf.available(), "LibreOffice is needed for this test: run `make test`"
+    built = ch.build(DESIGNS[design](), today=TODAY)
+    assert built.page_size == "A4"
+    docx = ch.render(built, "docx")
+    pages = _pdf_pages(pdf.docx_to_pdf(docx), tmp_path)
+    summary = built.sections[0]
+    last = summary.blocks[-1]
+    assert isinstance(last, ch.blocks.Bullets)  # what the signature commits to
+    first_page = " ".join(pages[0].split())
+    assert "Summary for the sponsor" in first_page
+    assert " ".join(last.items[-1].split()) in first_page, "the summary runs onto page 2"
+    assert "Summary for the sponsor" not in " ".join(pages[1].split())
+    assert "Contents" in pages[1]
+    if design == "example":
+        from helpers import ARTIFACTS
+
+        ARTIFACTS.mkdir(exist_ok=True)
+        (ARTIFACTS / "charter-summary.docx").write_bytes(docx)
+        (ARTIFACTS / "charter-summary-page.pdf").write_bytes(pdf.docx_to_pdf(docx))

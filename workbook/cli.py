@@ -194,7 +194,7 @@ def fit_command(answers: Path, as_json: bool) -> None:
     "formats",
     default="md,html,docx",
     show_default=True,
-    help="Comma-separated formats: md, html, docx.",
+    help="Comma-separated formats: md, html, docx, and pdf where LibreOffice is installed.",
 )
 @click.option("--strict", is_flag=True, help="Refuse a design with open decisions or broken rules.")
 @reports_problems

@@ -25,7 +25,7 @@ from workbook.charter.drafting import (
 )
 from workbook.design import Design
 
-LONGEST_PROBLEM = 75
+LONGEST_PROBLEM = 60
 """Words of the problem statement on the summary page (the whole text is in the
 purpose section); cut at a sentence end where one falls after half of it."""
 
@@ -134,9 +134,8 @@ def _risks(d: Design, findings: Sequence[RuleFinding]) -> tuple[str, ...]:
 def _commitment(d: Design) -> tuple[str, ...]:
     """What the signature commits to, from the design's own words."""
     said = []
-    cost = _cost(d)
-    if cost:
-        said.append(f"The resources: {cost}.")
+    if _cost(d):
+        said.append("The resources above: the budget and the coordinator's time.")
     sponsor = [re.sub(r"\.$", "", x.strip()) for x in d.roles.sponsor if x.strip()]
     if sponsor:
         said.append(

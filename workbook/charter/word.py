@@ -230,6 +230,8 @@ class _Writer:
         self.after_table = False
         self.previous = ""
         """The key of the section written last."""
+        self._new_page = True
+        """The contents start a new page (the list of what is left already did)."""
         self._style_ids: dict[str, str] = {}
         self._styles()
         self._page_setup()
@@ -471,20 +473,29 @@ class _Writer:
             mark.font.color.rgb = _DRAFT_COLOUR
 
     def readiness(self) -> None:
-        """Whether the charter can be signed, and if not, every decision and problem left."""
+        """One line under the title: whether the charter can be signed (the list of
+        what is left follows the summary, so the summary keeps the first page)."""
         charter = self.charter
+        verdict = self.paragraph()
         if charter.ready:
-            verdict = self.paragraph()
             verdict.add_run("Ready to sign:").bold = True
             verdict.add_run(" every decision is made and the design passes every check.")
             return
-        self.heading("Before this charter can be signed", level=1)
-        verdict = self.paragraph()
         verdict.add_run("Not ready to sign:").bold = True
         verdict.add_run(
             f" {len(charter.open_decisions)} decision(s) to make, "
-            f"{len(charter.findings)} problem(s) to resolve."
+            f"{len(charter.findings)} problem(s) to resolve (listed after the summary)."
         )
+
+    def todo(self) -> None:
+        """Every decision and problem left before the charter can be signed, on the page
+        after the summary."""
+        charter = self.charter
+        if charter.ready:
+            return
+        heading = self.heading("Before this charter can be signed", level=1)
+        heading.paragraph_format.page_break_before = True
+        self._new_page = False
         for d in charter.open_decisions:
             step = f"; decided in the step {d.step}" if d.step else ""
             self.paragraph(f"{d.label} (section {d.section}{step})", style="List Bullet")
@@ -500,7 +511,8 @@ class _Writer:
         nothing until Word is asked to update it, and Word asks whether to update every
         time the file is opened.
         """
-        self.heading("Contents", level=1)
+        # The summary is the sponsor's page: what follows starts on a page of its own.
+        self.heading("Contents", level=1).paragraph_format.page_break_before = self._new_page
         for section in self.charter.sections:
             if section.kind == "summary":
                 continue
@@ -524,6 +536,7 @@ def render_docx(charter: Charter) -> bytes:
     writer.readiness()
     for section in charter.sections:
         writer.section(section)
-        if section.kind == "summary":
-            writer.contents()  # where the templates put it (``base.j2``)
+        if section.kind == "summary":  # where the templates put them (``base.j2``)
+            writer.todo()
+            writer.contents()
     return writer.save()
