@@ -17,6 +17,7 @@ from workbook.design import Design, Matching, Participation, Weights
 from workbook.errors import ExistsError
 from workbook.matching import match
 from workbook.matching.exports import MANIFEST, neutralise
+from workbook.matching.review import Review
 
 HEADER = "id,name,role,manager_id,level,capacity,skills_offered,skills_wanted"
 ROWS = [
@@ -82,7 +83,7 @@ def test_files_are_written_and_injection_strings_read_back_inert(tmp_path: Path)
     assert all(c.data_type != "f" for c in cells)  # no formula anywhere
     assert {sheet.cell(r, 2).value for r in range(2, sheet.max_row + 1)} == {"'+Eve", "'-Eli"}
     assert isinstance(sheet.cell(2, 5).value, int | float)  # scores stay numbers
-    assert sheet.cell(2, 5).number_format == "0.0"
+    assert sheet.cell(2, 5).number_format == "0"  # shown whole, kept exact
     assert sheet.freeze_panes == "A2"
     unmatched = list(csv.DictReader((out / "unmatched.csv").open(encoding="utf-8-sig")))
     assert unmatched[0]["mentee_name"] == "Zoë Ñ"
@@ -243,3 +244,40 @@ def test_cli_review_and_previous_files(tmp_path: Path) -> None:
         str(review),
     )
     assert code == 2 and f"{review}:2: action: unknown action" in err
+
+
+def test_the_excel_file_speaks_in_words_and_the_csv_keeps_its_columns(tmp_path: Path) -> None:
+    # People open the Excel file: headers in words, scores shown as whole numbers (the
+    # cell keeps the exact score), pinned pairs marked, how it was computed in words.
+    # Scripts and --previous read the CSV files: their columns stay as they were.
+    out = tmp_path / "out"
+    result = match(design(), roster(tmp_path), out, review=Review(pins=(("e2", "r1"),)))
+    book = openpyxl.load_workbook(out / "matches.xlsx")
+    headers = {name: [c.value for c in book[name][1]] for name in book.sheetnames}
+    assert headers["Matches"] == [
+        "Mentee ID", "Mentee", "Mentor ID", "Mentor", "Match score (0-100)", "Why",
+        "Pinned by the coordinator",
+    ]  # fmt: skip
+    assert headers["Unmatched"] == ["Mentee ID", "Mentee", "Why not matched", "Nearest mentors"]
+    assert headers["Summary"] == ["What", "Value"]
+    matches = {r[0]: r for r in book["Matches"].iter_rows(min_row=2, values_only=True)}
+    assert matches["e2"][6] == "yes" and matches["e1"][6] is None
+    exact = dict(zip(result.matches.mentee_id, result.matches.score, strict=True))
+    assert matches["e1"][4] == exact["e1"]  # the exact score, displayed with format "0"
+    summary = dict(book["Summary"].iter_rows(min_row=2, values_only=True))
+    assert summary["In short"] == (
+        "2 of 3 mentees have a mentor. 1 pair was pinned by the coordinator. "
+        "1 could not be matched: no mentor has anything in common with what they asked for."
+    )
+    assert summary["Pairs the rules allow"] == "2 of 6 possible pairs"
+    assert summary["Result"] == "provably the best for this aim (optimal)"
+    assert not any("_" in str(k) for k in summary)  # no field names
+    [why] = [r[2] for r in book["Unmatched"].iter_rows(min_row=2, values_only=True)]
+    with (out / "unmatched.csv").open(encoding="utf-8-sig", newline="") as fh:
+        [row] = list(csv.DictReader(fh))
+    assert list(row) == ["mentee_id", "mentee_name", "reason", "alternatives"]
+    assert row["reason"] == why  # the same words in both files
+    assert why == (
+        "no mentor has anything in common with what they asked for "
+        "(the skills they want, their goals, ...)"
+    )

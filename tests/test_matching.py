@@ -261,11 +261,12 @@ def test_capacity_is_respected_and_roster_overrides_the_design_default() -> None
     ]
     result = match(design(capacity=1), roster_bytes(rows))
     assert len(result.matches) == 2  # r1's own capacity (2) beats the default (1)
+    # In words a coordinator reads: the mentee is "they", scores are whole numbers.
     assert set(result.unmatched.reason) == {
-        "all 1 mentors who fit are at capacity: the optimal assignment needs their places "
-        "for other mentees"
+        "the one mentor who fits is at capacity: the best assignment overall needs that "
+        "place for another mentee"
     }
-    assert result.unmatched.alternatives.iloc[0].startswith("r1 R1 (score 100.0, at capacity)")
+    assert result.unmatched.alternatives.iloc[0].startswith("R1 (r1): score 100, at capacity")
 
 
 def test_min_score_and_zero_scores_are_never_matched() -> None:
@@ -278,7 +279,9 @@ def test_min_score_and_zero_scores_are_never_matched() -> None:
     result = match(design(min_score=50), roster_bytes(rows))
     assert result.matches.empty
     reasons = dict(zip(result.unmatched.mentee_id, result.unmatched.reason, strict=True))
-    assert reasons["e1"] == "no mentor reaches the minimum score of 50 (best 33.3)"
+    assert (
+        reasons["e1"] == "no mentor reaches the minimum score of 50 (the best scores 33 out of 100)"
+    )
     assert reasons["e2"].startswith("no mentor has anything in common")
 
 
@@ -304,11 +307,11 @@ def test_unmatched_reason_names_the_reporting_line() -> None:
     ]
     result = match(design(), roster_bytes(rows))
     assert result.unmatched.reason.tolist() == [
-        "every mentor who offers the skills you want is in your reporting line"
+        "every mentor offering the skills they want is in their reporting line"
     ]
     result = match(design(weights=Weights(skills=1, seniority=1), min_score=60), roster_bytes(rows))
     assert result.unmatched.reason.tolist() == [
-        "every mentor who offers the skills you want is in your reporting line"
+        "every mentor offering the skills they want is in their reporting line"
     ]
 
 

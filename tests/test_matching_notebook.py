@@ -62,12 +62,12 @@ def test_the_whole_reporting_line_is_a_selected_choice_not_a_blank(workdir: Path
     step.depth.value = 2
     assert step.save(raise_errors=True)
     assert store.load(workdir / "design.yaml").design.matching.reporting_line_depth == 2
-    step.depth.label = "Whole line above the mentee (R1)"
+    step.depth.label = "The whole line above the mentee"
     assert step.save(raise_errors=True)
     assert store.load(workdir / "design.yaml").design.matching.reporting_line_depth is None
     reopened = open_step(workdir)
     assert reopened.depth.index == 0
-    assert reopened.depth.label == "Whole line above the mentee (R1)"
+    assert reopened.depth.label == "The whole line above the mentee"
 
 
 def test_bad_value_is_shown_next_to_its_field(workdir: Path) -> None:
@@ -128,9 +128,14 @@ def test_refused_roster_lists_the_problems_and_writes_nothing(workdir: Path) -> 
 
 
 def test_upload_is_used_instead_of_the_path(workdir: Path) -> None:
-    step = open_step(workdir)
-    step.roster_run.roster_path.value = ""
+    # A notebook given another roster file: an upload becomes the roster the run uses.
     data = (workdir / "roster.csv").read_bytes()
+    (workdir / "roster.csv").rename(workdir / "given.csv")
+    step = MatchingStep.from_params(
+        workdir / "design.yaml", roster_path=workdir / "given.csv", output_dir=workdir / "out"
+    )
+    assert isinstance(step, MatchingStep)
+    assert step.roster_run.roster_file == workdir / "given.csv"
     step.roster_run.upload.value = (
         {
             "name": "up.csv",
@@ -140,7 +145,10 @@ def test_upload_is_used_instead_of_the_path(workdir: Path) -> None:
             "last_modified": dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
         },
     )
+    assert step.roster_run.roster_file == workdir / "roster.csv"
     assert step.roster_run.run(raise_errors=True) is not None
+    summary = json.loads((workdir / "out" / "summary.json").read_text())
+    assert summary["roster_file"] == "roster.csv"
 
 
 def test_missing_design_shows_a_message_not_a_traceback(tmp_path: Path) -> None:
@@ -192,10 +200,18 @@ def test_notebook_fails_on_a_refused_roster(workdir: Path, run_notebook) -> None
     assert not (workdir / "out").exists()
 
 
-def test_extra_criteria_and_column_map_are_typed_as_text(workdir: Path) -> None:
+def test_extra_criteria_and_column_names_are_set_in_their_own_fields(workdir: Path) -> None:
+    # No roster on file: the column names are typed, one field per roster column (the
+    # dropdowns of a known roster are tests/test_matching_step.py's).
+    (workdir / "roster.csv").unlink()
     step = open_step(workdir)
-    step.extra.value = "department: same 2; timezone: different"
-    step.column_map.value = "Staff No = id"
+    first = step.add_extra()
+    first.column.value = "department"
+    first.weight.value = 2
+    second = step.add_extra()
+    second.column.value = "timezone"
+    second.mode.value = "different"
+    step.columns["id"].value = "Staff No"
     assert step.problems.value == ""
     assert "Roster column department is" in step.effect.value
     assert step.save(raise_errors=True)
@@ -204,10 +220,15 @@ def test_extra_criteria_and_column_map_are_typed_as_text(workdir: Path) -> None:
     assert design.matching.extra_criteria["timezone"].mode == "different"
     assert design.matching.column_map == {"Staff No": "id"}
     reopened = open_step(workdir)
-    assert reopened.extra.value == "department: same 2; timezone: different 1"
-    step.extra.value = "site: maybe"
-    assert "site: maybe must read 'column: same'" in html.unescape(step.problems.value)
-    assert "wb-invalid" in step.extra._dom_classes
+    assert [row.values() for row in reopened.extras] == [
+        {"column": "department", "mode": "same", "weight": 2.0},
+        {"column": "timezone", "mode": "different", "weight": 1.0},
+    ]
+    assert reopened.columns["id"].value == "Staff No"
+    step.extras[1].column.value = "department"
+    assert "department is already an extra criterion above" in html.unescape(step.problems.value)
+    assert "wb-invalid" in step.extras[1].column._dom_classes
+    assert step.save_button.disabled
 
 
 def test_fairness_chart_follows_the_chosen_column(workdir: Path) -> None:
@@ -232,7 +253,16 @@ def test_previous_cohort_pairs_are_not_repeated(workdir: Path) -> None:
     step.avoid_repeat.value = True
     assert step.roster_run.run() is None
     assert "Previous matches" in html.unescape(step.roster_run.run_status.value)
-    step.roster_run.previous.value = str(previous)
+    step.roster_run.previous_upload.value = (
+        {
+            "name": "previous.csv",
+            "type": "text/csv",
+            "size": previous.stat().st_size,
+            "content": memoryview(previous.read_bytes()),
+            "last_modified": dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+        },
+    )
+    assert step.roster_run.previous_file == workdir / "previous-matches.csv"
     again = step.roster_run.run(raise_errors=True)
     assert again is not None
     before = set(zip(first.matches.mentee_id, first.matches.mentor_id, strict=True))
@@ -375,7 +405,8 @@ def test_an_upload_is_kept_in_the_program_folder_and_the_old_roster_in_history(
     (kept,) = (workdir / "roster.history").iterdir()
     assert f"the roster it replaces is kept as roster.history/{kept.name}" in text
     assert kept.read_bytes() == old and (workdir / "roster.csv").read_bytes() == new
-    assert step.roster_run.roster_path.value == str(workdir / "roster.csv")
+    assert step.roster_run.roster_file == workdir / "roster.csv"
+    assert step.roster_run.roster_pick.label.startswith("roster.csv of ")
     assert sorted(p.name for p in workdir.iterdir()) == [
         "design.yaml", "roster.csv", "roster.history"]  # fmt: skip
     assert str(workdir) not in text

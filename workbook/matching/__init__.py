@@ -13,6 +13,7 @@ The face of the matching pipeline. :func:`match` runs it::
     exports      the files a coordinator downloads
     pipeline     match(), and the aggregates a design may keep
     plan         the matching decisions the rest of a design already states
+    template     the roster templates a coordinator downloads (CSV, XLSX)
 
 The rest of the product (the matching step, the command line, the app, the charter)
 uses the names exported here; the modules behind them are the pipeline's own. Names are
@@ -32,7 +33,13 @@ if TYPE_CHECKING:
     from workbook.matching.pipeline import aggregates, match, record_results
     from workbook.matching.plan import Implied, implied
     from workbook.matching.review import Review, read_review
-    from workbook.matching.roster import Roster, load_roster
+    from workbook.matching.roster import Roster, RosterSummary, load_roster, summarise
+    from workbook.matching.template import (
+        TemplateColumn,
+        template_columns,
+        template_csv,
+        template_xlsx,
+    )
 
 _WHERE = {
     "Mode": "constraints",
@@ -52,7 +59,13 @@ _WHERE = {
     "Review": "review",
     "read_review": "review",
     "Roster": "roster",
+    "RosterSummary": "roster",
     "load_roster": "roster",
+    "summarise": "roster",
+    "TemplateColumn": "template",
+    "template_columns": "template",
+    "template_csv": "template",
+    "template_xlsx": "template",
 }
 
 __all__ = [  # what _WHERE serves, spelled out for type checkers and linters
@@ -63,8 +76,10 @@ __all__ = [  # what _WHERE serves, spelled out for type checkers and linters
     "Mode",
     "Review",
     "Roster",
+    "RosterSummary",
     "Settings",
     "Summary",
+    "TemplateColumn",
     "active",
     "aggregates",
     "every",
@@ -74,6 +89,10 @@ __all__ = [  # what _WHERE serves, spelled out for type checkers and linters
     "match",
     "read_review",
     "record_results",
+    "summarise",
+    "template_columns",
+    "template_csv",
+    "template_xlsx",
 ]
 
 

@@ -197,7 +197,11 @@ class RosterColumn(Criterion):
         return self.weighted
 
     def effect(self, matching: Matching, fmt: str | None) -> str:
-        return f"full when the values are the {self.mode}"
+        return (
+            "full when the values are the same"
+            if self.mode == "same"
+            else ("full when the values differ")
+        )
 
     def prepare(self, pools: Pools) -> Feature:
         from workbook.matching import scoring  # numpy and pandas: only when matching

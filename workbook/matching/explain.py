@@ -5,9 +5,11 @@
 to the score, computed by the same code that scored the pair, so an explanation always
 agrees with the score that was solved. An unmatched mentee gets the one reason they
 can act on (every mentor who fits is in their reporting line, at capacity, below the
-minimum score, ...) and up to three nearest alternatives. Shortlist mode lists the top
-k allowed mentors per mentee with reasons (mentee choice, rule R5); group mode lists
-each mentor's group.
+minimum score, ...) and up to three nearest alternatives. Reasons are sentences for the
+coordinator who reads them (the mentee is "they"), with scores as whole numbers out of
+100, and :func:`in_words` groups them into the sentence that heads the results.
+Shortlist mode lists the top k allowed mentors per mentee with reasons (mentee choice,
+rule R5); group mode lists each mentor's group.
 """
 
 from __future__ import annotations
@@ -20,11 +22,29 @@ import numpy.typing as npt
 import pandas as pd
 
 from workbook.design import MatchObjective
+from workbook.matching import criteria
 from workbook.matching.constraints import I64, Block, Mode, Settings
 from workbook.matching.scoring import CELLS_PER_BLOCK, F64, SCALE, Scored
 from workbook.matching.solver import SOLVER, Solution
 
 # --------------------------------------------------------------------------- explaining
+
+THEIR = {
+    Block.SELF: "themselves",
+    Block.REPORTING_LINE: "in their reporting line",
+    Block.REPORTS_TO_YOU: "someone who reports to them",
+    Block.EXCLUDED: "excluded, by them or by the mentor",
+    Block.PREVIOUS: "a mentor they had in a previous cohort",
+    Block.FORBIDDEN: "forbidden by the coordinator",
+}
+"""Each hard rule as it completes "every mentor who fits is ..." for the coordinator
+(:attr:`Block.because` says it to the mentee)."""
+
+
+def whole(score: float) -> int:
+    """A score (0-100) as the whole number a person reads: half up, unlike ``round``
+    (which rounds 42.5 to 42), so 0.5 never reads as 0 and 99.5 reads as 100."""
+    return int(np.floor(float(score) + 0.5))
 
 
 def _fmt(x: float) -> str:
@@ -120,48 +140,52 @@ class _Context:
         nearest = np.flatnonzero(has_room & ~hard & (s > 0))
         if self.allowed[i] > 0:
             reason = (
-                f"all {self.allowed[i]} mentors who fit are at capacity: the optimal "
-                "assignment needs their places for other mentees"
+                f"all {self.allowed[i]} mentors who fit are at capacity: the best "
+                "assignment overall needs their places for other mentees"
+                if self.allowed[i] > 1
+                else "the one mentor who fits is at capacity: the best assignment overall "
+                "needs that place for another mentee"
             )
             nearest = np.flatnonzero(fits & ~hard)
         elif not has_room.any():
-            reason, nearest = "no mentor has capacity", np.zeros(0, np.int64)
+            reason, nearest = "no mentor has room for a mentee", np.zeros(0, np.int64)
         elif not fits.any() and (reaches & ~hard).any():
             reason = "every mentor who fits takes no mentees this time (capacity 0)"
         elif not fits.any():
             best = s[has_room & ~hard].max(initial=0.0)
             reason = (
-                f"no mentor reaches the minimum score of {min_score:g} (best {best:.1f})"
+                f"no mentor reaches the minimum score of {min_score:g} "
+                f"(the best scores {whole(best)} out of 100)"
                 if best > 0
-                else "no mentor has anything in common with what you asked for "
-                "(wanted skills, goals, ...)"
+                else "no mentor has anything in common with what they asked for "
+                "(the skills they want, their goals, ...)"
             )
         else:
-            # Name the skills when they are what fits: "every mentor who offers the
-            # skills you want is in your reporting line" is what a mentee can act on.
-            who = "fits"
+            # Name the skills when they are what fits: "every mentor offering the skills
+            # they want is in their reporting line" is what a coordinator can act on.
+            who = "who fits"
             offering = offers & has_room
             if offering.any() and hard[offering].all():
-                fits, who = offering, "offers the skills you want"
+                fits, who = offering, "offering the skills they want"
             counts = pd.Series(cause[fits]).value_counts()
             if len(counts) == 1:
-                reason = f"every mentor who {who} is {Block(str(counts.index[0])).because}"
+                reason = f"every mentor {who} is {THEIR[Block(str(counts.index[0]))]}"
             else:
-                reason = f"every mentor who {who} is blocked: " + ", ".join(
-                    f"{v} {Block(str(k)).because}" for k, v in counts.items()
+                reason = f"every mentor {who} is ruled out: " + ", ".join(
+                    f"{v} {THEIR[Block(str(k))]}" for k, v in counts.items()
                 )
         alternatives = []
         for j in nearest[np.lexsort((nearest, -s[nearest]))][:3]:
             note = (
                 "at capacity"
                 if self.load[j] >= p.capacity[j]
-                else f"below the minimum {min_score:g}"
+                else f"below the minimum score of {min_score:g}"
                 if s[j] < min_score
                 else "available"
             )
             person = p.mentors[j]
             alternatives.append(
-                f"{self.ids[person]} {self.names[person]} (score {s[j]:.1f}, {note})"
+                f"{self.names[person]} ({self.ids[person]}): score {whole(s[j])}, {note}"
             )
         return reason, "; ".join(alternatives)
 
@@ -324,3 +348,84 @@ def _groups(matches: pd.DataFrame) -> pd.DataFrame:
             "mentee_names": grouped["mentee_name"].agg(";".join),
         }
     ).reset_index()
+
+
+# --------------------------------------------------------------------------- in words
+
+_GOALS = {
+    "coverage": "as many mentees matched as possible, then the highest total score",
+    "quality": "the highest total score, even if fewer mentees are matched",
+    "fairness": "as many mentees matched as possible, then the highest lowest score",
+}
+
+
+def _headline(reason: str) -> str:
+    """A reason without its trailing detail in brackets, so alike reasons group."""
+    return reason.split(" (", 1)[0] if reason.endswith(")") else reason
+
+
+def in_words(result: MatchResult) -> str:
+    """The sentence that heads the results, what the coordinator reads first.
+
+    "304 of 305 mentees have a mentor. 1 could not be matched: every mentor offering
+    the skills they want is in their reporting line." Unmatched reasons are grouped by
+    what they say (their bracketed details dropped), the commonest first.
+    """
+    s = result.summary
+    noun = "mentee has" if s.mentees == 1 else "mentees have"
+    text = f"{s.matched} of {s.mentees} {noun} a mentor."
+    pinned = int(result.matches["pinned"].sum()) if "pinned" in result.matches else 0
+    if pinned:
+        text += (
+            f" {pinned} {'pair was' if pinned == 1 else 'pairs were'} pinned by the coordinator."
+        )
+    if not len(result.unmatched):
+        return text
+    groups = result.unmatched["reason"].map(_headline).value_counts(sort=False)
+    order = sorted(groups.items(), key=lambda kv: (-kv[1], list(groups.index).index(kv[0])))
+    text += f" {len(result.unmatched)} could not be matched: "
+    if len(order) == 1:
+        return text + f"{order[0][0]}."
+    return text + "; ".join(f"{n} because {why}" for why, n in order) + "."
+
+
+def computation(summary: Summary) -> list[tuple[str, str]]:
+    """How the run was computed, in words: what the collapsed "How this was computed"
+    section and the Excel file's Summary sheet show (the solver's details a
+    coordinator rarely needs, but an auditor asks for)."""
+    weights = ", ".join(f"{criteria.label(k)} {v:g}" for k, v in summary.weights.items())
+    rows = [
+        ("Mentees", f"{summary.mentees}"),
+        ("Mentors", f"{summary.mentors}"),
+        ("Places mentors offer", f"{summary.capacity}"),
+        ("Matched", f"{summary.matched}"),
+        ("Not matched", f"{summary.unmatched}"),
+        (
+            "Pairs the rules allow",
+            f"{summary.allowed_pairs:,} of {summary.pairs_considered:,} possible pairs",
+        ),
+        ("Aim", _GOALS.get(summary.objective, summary.objective)),
+        (
+            "Result",
+            "provably the best for this aim (optimal)"
+            if summary.optimal
+            else "not proven the best for this aim",
+        ),
+        ("Total of the match scores (the objective value)", f"{summary.total_score:,.1f}"),
+        (
+            "Lowest and mean match score (0-100)",
+            "none"
+            if summary.min_score is None or summary.mean_score is None
+            else f"{whole(summary.min_score)} and {whole(summary.mean_score)}",
+        ),
+        ("Criteria and their weights", weights or "none"),
+        ("Solver", summary.solver),
+        ("Time", f"{summary.seconds:g} seconds"),
+    ]
+    return rows
+
+
+def pinned_note(score: float) -> str:
+    """Why a pinned pair's score is what it is: the coordinator chose it, the criteria
+    scored it (a pin may score below the minimum, even 0)."""
+    return f"pinned by the coordinator; score {whole(score)}/100 on the criteria"

@@ -4,10 +4,16 @@ Files (in the output folder)::
 
     matches.csv      mentee_id, mentee_name, mentor_id, mentor_name, score, reasons
     unmatched.csv    mentee_id, mentee_name, reason, alternatives
-    matches.xlsx     the same, formatted (plus Groups / Shortlist and Summary sheets)
+    matches.xlsx     the same for people: headers in words (Mentee, Mentor, Match score
+                     (0-100), Why), scores shown as whole numbers, a Pinned column, Groups
+                     / Shortlist sheets, and a Summary sheet saying how it was computed
     summary.json     counts, scores, objective, optimal, solver, seconds
     groups.csv       group mode only;  shortlist.csv  shortlist mode only
     pair_scores.csv  with all_scores: every allowed pair and its score, for audits
+
+The CSV files keep their machine column names (``mentee_id`` ...): scripts, the
+``--previous`` option and the review read them. The Excel file is the one people open,
+so its headers are words (:data:`HEADERS`); a reason reads the same in both.
 
 Three promises:
 
@@ -34,12 +40,43 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from workbook import archive
+from workbook.matching.explain import computation, in_words
 from workbook.store import write_outputs
 
 if TYPE_CHECKING:
     from workbook.matching.explain import MatchResult
 
 MANIFEST = ".workbook-exports.json"
+HEADERS = {
+    "mentee_id": "Mentee ID",
+    "mentee_name": "Mentee",
+    "mentor_id": "Mentor ID",
+    "mentor_name": "Mentor",
+    "score": "Match score (0-100)",
+    "reasons": "Why",
+    "pinned": "Pinned by the coordinator",
+    "reason": "Why not matched",
+    "alternatives": "Nearest mentors",
+    "rank": "Choice",
+    "size": "Mentees in the group",
+    "mean_score": "Mean match score (0-100)",
+    "mentee_ids": "Mentee IDs",
+    "mentee_names": "Mentees",
+}
+"""The Excel file's header for each column of a result's tables."""
+SCORES = ("Match score (0-100)", "Mean match score (0-100)")
+"""Columns shown as whole numbers (the cell keeps the exact score, for audits)."""
+WRAPPED = ("Why", "Why not matched", "Nearest mentors", "Value")
+WIDTHS = {
+    "Why": 80,
+    "Why not matched": 60,
+    "Nearest mentors": 60,
+    "Mentee": 24,
+    "Mentor": 24,
+    "Mentees": 40,
+    "What": 36,
+    "Value": 60,
+}
 _DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
@@ -93,9 +130,8 @@ def to_xlsx_bytes(sheets: dict[str, pd.DataFrame], widths: dict[str, int] | None
             cell.font, cell.fill = bold, fill
             header.append(cell)
         sheet.append(header)
-        wrapped = {
-            k for k, c in enumerate(frame.columns) if c in ("reasons", "reason", "alternatives")
-        }
+        wrapped = {k for k, c in enumerate(frame.columns) if c in WRAPPED}
+        whole = {k for k, c in enumerate(frame.columns) if c in SCORES}
         for row in frame.itertuples(index=False):
             cells: list[object] = []
             for k, value in enumerate(row):
@@ -107,7 +143,7 @@ def to_xlsx_bytes(sheets: dict[str, pd.DataFrame], widths: dict[str, int] | None
                     cells.append(cell)
                 elif isinstance(value, float):
                     cell = WriteOnlyCell(sheet, value=value)
-                    cell.number_format = "0.0"
+                    cell.number_format = "0" if k in whole else "0.0"
                     cells.append(cell)
                 else:
                     cells.append(value)
@@ -115,6 +151,22 @@ def to_xlsx_bytes(sheets: dict[str, pd.DataFrame], widths: dict[str, int] | None
     buffer = io.BytesIO()
     book.save(buffer)
     return archive.pin(buffer.getvalue())
+
+
+def excel_sheets(result: MatchResult) -> dict[str, pd.DataFrame]:
+    """The Excel file's sheets, headers in words: Matches (with a Pinned column),
+    Unmatched, Groups or Shortlist in those modes, and Summary (how it was computed)."""
+    matches = result.matches.copy()
+    matches["pinned"] = matches["pinned"].map({True: "yes", False: ""})
+    sheets = {"Matches": matches, "Unmatched": result.unmatched}
+    if result.groups is not None:
+        sheets["Groups"] = result.groups
+    if result.shortlist is not None:
+        sheets["Shortlist"] = result.shortlist
+    sheets = {k: v.rename(columns=HEADERS) for k, v in sheets.items()}
+    rows = [("In short", in_words(result)), *computation(result.summary)]
+    sheets["Summary"] = pd.DataFrame(rows, columns=["What", "Value"])
+    return sheets
 
 
 def build_files(
@@ -131,30 +183,12 @@ def build_files(
         "matches.csv": to_csv_bytes(matches),
         "unmatched.csv": to_csv_bytes(result.unmatched),
     }
-    sheets = {"Matches": matches, "Unmatched": result.unmatched}
     if result.groups is not None:
         files["groups.csv"] = to_csv_bytes(result.groups)
-        sheets["Groups"] = result.groups
     if result.shortlist is not None:
         files["shortlist.csv"] = to_csv_bytes(result.shortlist)
-        sheets["Shortlist"] = result.shortlist
-    summary = {k: v for k, v in result.summary.as_dict().items() if k != "weights"}
-    sheets["Summary"] = pd.DataFrame(
-        {"item": list(summary), "value": [str(v) for v in summary.values()]}
-    )
     if excel:
-        files["matches.xlsx"] = to_xlsx_bytes(
-            sheets,
-            {
-                "reasons": 80,
-                "reason": 60,
-                "alternatives": 60,
-                "mentee_name": 24,
-                "mentor_name": 24,
-                "item": 20,
-                "value": 30,
-            },
-        )
+        files["matches.xlsx"] = to_xlsx_bytes(excel_sheets(result), WIDTHS)
     body = json.dumps(result.summary.as_dict(), indent=2) + "\n"
     files["summary.json"] = body.encode("utf-8")
     if all_scores:

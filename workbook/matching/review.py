@@ -3,7 +3,9 @@
 Roster ids are personal data, so the review never goes into the design: it is a small
 table, ``review.csv`` (``mentee_id,mentor_id,action`` with action ``pin`` or
 ``forbid``), kept in the program's output folder beside the exports. The matching step
-adds and removes rows; :func:`read_review` turns the file into a :class:`Review` for
+adds and removes rows (:func:`add`, :func:`remove`, :func:`clear`), and the rules of a
+review live here: one pin per mentee, one action per pair (the latest), and only the
+roster's mentees and mentors; :func:`read_review` turns the file into a :class:`Review` for
 :func:`workbook.matching.match`. A previous cohort's ``matches.csv`` is read with the
 same :func:`read_pairs_file`, so its pairs can be kept from being repeated.
 """
@@ -12,13 +14,14 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from workbook.errors import Problem, RosterError
+from workbook.errors import InputError, Problem, RosterError
 from workbook.matching.tables import read_table
 from workbook.store import atomic_write
 
@@ -100,15 +103,42 @@ def write_rows(path: Path, rows: list[dict[str, str]]) -> None:
     atomic_write(path, buffer.getvalue().encode("utf-8"))
 
 
-def add(path: Path, mentee: str, mentor: str, action: str) -> None:
+ACTIONS = ("pin", "forbid")
+
+
+def add(
+    path: Path,
+    mentee: str,
+    mentor: str,
+    action: str,
+    *,
+    mentees: Collection[str] | None = None,
+    mentors: Collection[str] | None = None,
+) -> None:
     """Record a pin or a forbidden pair in the review file.
 
     One pin per mentee: a new pin replaces the mentee's old one; a pair has one action,
-    the latest.
+    the latest. Given the roster's ``mentees`` and ``mentors`` (their ids), a pair that
+    is not a mentee and a mentor of it is refused here, when it is entered, rather than
+    failing the next run.
 
     Raises:
+        InputError: an unknown action, or an id that is not a mentee / mentor of the roster.
         StoreError: the file could not be written (the previous one is intact).
     """
+    problems = []
+    if action not in ACTIONS:
+        problems.append(Problem(f"unknown action {action!r}", "pin or forbid", field="action"))
+    if mentees is not None and mentee not in mentees:
+        problems.append(
+            Problem(f"{mentee} is not a mentee of the roster", "choose a mentee", field="mentee")
+        )
+    if mentors is not None and mentor not in mentors:
+        problems.append(
+            Problem(f"{mentor} is not a mentor of the roster", "choose a mentor", field="mentor")
+        )
+    if problems:
+        raise InputError(problems)
     rows = [
         r
         for r in read_rows(path)
@@ -117,6 +147,31 @@ def add(path: Path, mentee: str, mentor: str, action: str) -> None:
     ]
     rows.append({"mentee_id": mentee, "mentor_id": mentor, "action": action})
     write_rows(path, rows)
+
+
+def remove(path: Path, mentee: str, mentor: str) -> bool:
+    """Take one pin or forbidden pair out of the review; the others stay.
+
+    Returns:
+        True when the pair was in the review (removing one that is not changes nothing).
+
+    Raises:
+        StoreError: the file could not be written (the previous one is intact).
+    """
+    rows = read_rows(path)
+    kept = [r for r in rows if (r["mentee_id"], r["mentor_id"]) != (mentee, mentor)]
+    if len(kept) == len(rows):
+        return False
+    if kept:
+        write_rows(path, kept)
+    else:
+        clear(path)
+    return True
+
+
+def pinned(path: Path) -> dict[str, str]:
+    """Each pinned mentee's mentor, as the review stands (mentee id -> mentor id)."""
+    return {r["mentee_id"]: r["mentor_id"] for r in read_rows(path) if r["action"] == "pin"}
 
 
 def clear(path: Path) -> None:

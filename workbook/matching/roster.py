@@ -41,11 +41,13 @@ __all__ = [
     "ROLES",
     "ROLE_ALIASES",
     "Roster",
+    "RosterSummary",
     "load_roster",
     "map_columns",
     "read_table",
     "required_columns",
     "split_list",
+    "summarise",
     "utc_offset_hours",
     "validate",
 ]
@@ -431,3 +433,76 @@ def load_roster(
     frame = map_columns(frame, matching.column_map, name)
     roster = validate(frame, matching, name)
     return dataclasses.replace(roster, encoding=encoding)
+
+
+# --------------------------------------------------------------------------- what was read
+
+
+@dataclass(frozen=True)
+class RosterSummary:
+    """What a roster holds, in counts: what the matching step says after an upload, so
+    a coordinator sees at once whether the file read is the file they meant (the right
+    cohort, the mentors marked, the columns named as the workbook expects).
+
+    Attributes:
+        people: rows (people), taking part or not.
+        mentees, mentors: people who are mentees, mentors (``both`` counts in each).
+        both: people who are both.
+        non_participants: people with an empty role (kept for the reporting lines).
+        departments: distinct non-empty departments.
+        recognised: the columns the workbook reads (canonical, or compared by an extra
+            criterion of the design): the canonical ones in their order, then the rest
+            in the file's order.
+        ignored: the file's other columns, which nothing reads.
+    """
+
+    people: int
+    mentees: int
+    mentors: int
+    both: int
+    non_participants: int
+    departments: int
+    recognised: tuple[str, ...]
+    ignored: tuple[str, ...]
+
+    def sentences(self) -> list[str]:
+        """The summary in words, one sentence per line."""
+
+        def count(n: int, one: str, many: str) -> str:
+            return f"{n} {one if n == 1 else many}"
+
+        lines = [
+            f"{count(self.people, 'person', 'people')}: "
+            f"{count(self.mentees, 'mentee', 'mentees')}, "
+            f"{count(self.mentors, 'mentor', 'mentors')} "
+            f"({count(self.both, 'person is', 'people are')} both), "
+            f"{count(self.non_participants, 'person', 'people')} not taking part; "
+            f"{count(self.departments, 'department', 'departments')}."
+        ]
+        lines.append("Columns recognised: " + ", ".join(self.recognised) + ".")
+        lines.append(
+            "Columns ignored (nothing reads them): " + ", ".join(self.ignored) + "."
+            if self.ignored
+            else "No column is ignored."
+        )
+        return lines
+
+
+def summarise(roster: Roster, matching: Matching | None = None) -> RosterSummary:
+    """Count what a validated roster holds and sort its columns into recognised and
+    ignored (a column an extra criterion of ``matching`` compares is recognised)."""
+    matching = matching or Matching()
+    compared = {c for criterion in criteria.every(matching) for c in criterion.columns}
+    in_file = [c for c in roster.frame.columns if c in roster.columns_present]
+    used = set(CANONICAL) | compared
+    departments = roster.frame["department"].to_numpy(dtype=object)
+    return RosterSummary(
+        people=len(roster),
+        mentees=int(roster.is_mentee.sum()),
+        mentors=int(roster.is_mentor.sum()),
+        both=int((roster.is_mentee & roster.is_mentor).sum()),
+        non_participants=int((~roster.is_mentee & ~roster.is_mentor).sum()),
+        departments=len({d for d in departments if d}),
+        recognised=tuple(c for c in in_file if c in used),
+        ignored=tuple(c for c in in_file if c not in used),
+    )

@@ -13,19 +13,21 @@ The run half (roster, upload, run in the background, review, downloads) is
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import ipywidgets as w
 
 from workbook import places
-from workbook.design import Design, MatchingResults
-from workbook.errors import InputError, Problem
+from workbook.design import Design, Matching, MatchingResults
+from workbook.errors import InputError, Problem, WorkbookError
 from workbook.matching import criteria
 from workbook.matching import review as review_file
 from workbook.steps import matching
 from workbook.steps.matching import MatchingInputs
 from workbook.store import Snapshot
-from workbook.ui.base import Failed, Step, bullet_list, escape, plain
+from workbook.ui.base import Failed, RowList, Step, bullet_list, escape, plain
 from workbook.ui.forms import Field, build_form
 from workbook.ui.matching_run import RosterRun, box, default_output
 
@@ -49,6 +51,85 @@ PLAN = (
           "what happens when a match does not work out"),
 )  # fmt: skip
 """How matches are made, as the step's form shows it."""
+
+AS_NAMED = ""
+"""A column choice's value for "the roster names it so" (no entry in the column map)."""
+
+
+def _options(
+    choices: Sequence[tuple[str, str]], current: str, first: tuple[str, str]
+) -> list[tuple[str, str]]:
+    """A dropdown's options: ``first``, then ``choices``, then ``current`` when it is
+    none of them (a name the design holds that this roster lacks), so nothing the
+    design says is lost by showing it."""
+    options = [first, *choices]
+    if current and current not in [v for _, v in options]:
+        options.append((f"{current} (not in this roster)", current))
+    return options
+
+
+class ExtraRow:
+    """One extra criterion: a roster column, what it rewards, its weight, and Remove.
+
+    The column is a dropdown of the roster's columns when a roster is known (each as
+    the matching reads it), else a text field for its name.
+    """
+
+    def __init__(self, step: MatchingStep, columns: Sequence[tuple[str, str]] | None) -> None:
+        if columns is None:
+            self.column: w.Text | w.Dropdown = w.Text(
+                description="Roster column",
+                placeholder="its name in your roster, e.g. site",
+                layout=w.Layout(width="380px"),
+            )
+        else:
+            self.column = w.Dropdown(
+                description="Roster column",
+                options=_options(columns, "", ("(choose a column)", "")),
+                layout=w.Layout(width="380px"),
+            )
+        self.column.add_class("wb-extra-column")
+        self.mode = w.Dropdown(
+            description="Reward",
+            options=list(matching.EXTRA_MODES),
+            layout=w.Layout(width="240px"),
+        ).add_class("wb-extra-mode")
+        self.weight = w.BoundedFloatText(
+            description="Weight", value=1.0, min=0, max=1000, step=0.5,
+            layout=w.Layout(width="150px"),
+        ).add_class("wb-extra-weight")  # fmt: skip
+        self.column.style.description_width = "110px"
+        for widget in (self.mode, self.weight):
+            widget.style.description_width = "60px"
+        self.remove = w.Button(description="Remove", icon="trash").add_class("wb-extra-remove")
+        self.remove.on_click(lambda _b: step.remove_extra(self))
+        for widget in self.widgets().values():
+            widget.observe(step.refresh, names="value")
+        self.box = w.HBox([self.column, self.mode, self.weight, self.remove]).add_class("wb-extra")
+        self.box.add_class("wb-row")
+
+    def widgets(self) -> dict[str, w.Widget]:
+        """Input field name -> widget, for this row."""
+        return {"column": self.column, "mode": self.mode, "weight": self.weight}
+
+    def values(self) -> dict[str, Any]:
+        return {name: widget.value for name, widget in self.widgets().items()}
+
+    def offer(self, columns: Sequence[tuple[str, str]]) -> None:
+        """Offer these columns in the dropdown, keeping the one chosen."""
+        if isinstance(self.column, w.Dropdown):
+            current = str(self.column.value or "")
+            self.column.options = _options(columns, current, ("(choose a column)", ""))
+            self.column.value = current
+
+    def set(self, values: Mapping[str, Any]) -> None:
+        column = str(values.get("column") or "")
+        if isinstance(self.column, w.Dropdown):
+            choices = [(label, v) for label, v in self.column.options if v]
+            self.column.options = _options(choices, column, ("(choose a column)", ""))
+        self.column.value = column
+        self.mode.value = values.get("mode") or "same"
+        self.weight.value = float(values.get("weight", 1.0))
 
 
 # --------------------------------------------------------------------------- the step
@@ -80,8 +161,57 @@ class MatchingStep(Step[MatchingInputs]):
         self._roster_default = str(roster) if roster else ""
         self._output_default = default_output(snapshot.path, output_dir)
         self._previous_default = str(previous_path).strip()
+        self._roster_names: list[str] | None = None
+        """The headers of the roster on file (``None``: no roster known, the column
+        names are typed)."""
+        self._other_map: dict[str, str] = {}
+        """Column-map entries of the design the form's choices cannot show."""
         super().__init__(snapshot, matching.inputs_from, self._apply_with_results)
+        if roster is not None:
+            self.roster_columns(_headers(roster))
         self.refresh()
+
+    def roster_columns(self, names: Sequence[str] | None) -> None:
+        """Offer these column names (the header of the roster on file) in the column
+        dropdowns and the extra criteria; ``None``: no roster is known, so each name is
+        typed. What the form holds is kept.
+
+        The step calls it when it opens on a roster already on file; the roster's upload
+        calls it after every upload, refused ones included (the columns are what a
+        coordinator needs to map before the roster can be accepted).
+        """
+        with self._guard():
+            chosen, rows = self._chosen(), [row.values() for row in self.extras]
+            self._roster_names = [str(n) for n in names] if names is not None else None
+            with self.quietly():
+                self._build_columns(chosen)
+                self.extras.replace(self._extra_row(values) for values in rows)
+            if self._missing_columns():
+                self.columns_section.selected_index = 0
+            self.refresh()
+
+    def _missing_columns(self) -> list[str]:
+        """The columns the settings need that the roster on file neither has nor maps:
+        the column names are then opened, as that is what the coordinator must fix."""
+        if self._roster_names is None:
+            return []
+        from workbook.matching.roster import ALWAYS_REQUIRED  # pandas: only with a roster
+
+        chosen = self._chosen()
+        needed = set(ALWAYS_REQUIRED)
+        try:
+            plan = Matching.model_validate(self.read().model_dump(exclude={"mentor_capacity"}))
+        except InputError:
+            plan = None
+        if plan is not None:
+            needed |= {c for k in criteria.active(plan) for c in k.columns}
+        return [
+            c
+            for c in matching.COLUMNS
+            if c in needed
+            and not chosen.get(c)
+            and not any(matching.same_name(h, c) for h in self._roster_names)
+        ]
 
     def _apply_with_results(self, design: Design, inputs: MatchingInputs) -> Design:
         """Settings always; the last run's aggregates once there has been a run."""
@@ -172,7 +302,7 @@ class MatchingStep(Step[MatchingInputs]):
                 w.Dropdown(
                     description="Reporting line",
                     options=[
-                        ("Whole line above the mentee (R1)", WHOLE_LINE),
+                        ("The whole line above the mentee", WHOLE_LINE),
                         ("Manager only", 1),
                         ("Manager and skip-level", 2),
                         ("Three levels up", 3),
@@ -201,26 +331,41 @@ class MatchingStep(Step[MatchingInputs]):
                 style={"description_width": "initial"},
             ).add_class("wb-avoid-repeat"),
         )
-        self.extra = self.field(
-            "extra_criteria",
-            box(
-                w.Text(
-                    description="Extra criteria",
-                    placeholder="roster column: same|different [weight]; e.g. site: same 1",
-                    layout=w.Layout(width="600px"),
-                ).add_class("wb-extra")
-            ),
-        )
-        self.column_map = self.field(
-            "column_map",
-            box(
-                w.Text(
-                    description="Column names",
-                    placeholder="your column = roster column; e.g. Employee No = id",
-                    layout=w.Layout(width="600px"),
-                ).add_class("wb-column-map")
-            ),
-        )
+        self.extras: RowList[ExtraRow] = RowList(self, "extra_criteria", "wb-extras")
+        add_extra = w.Button(
+            description="Add a criterion from another column",
+            icon="plus",
+            layout=w.Layout(width="auto"),
+        ).add_class("wb-add-extra")
+        add_extra.on_click(lambda _b: self.add_extra())
+        self.columns: dict[str, w.Text | w.Dropdown] = {}
+        self.columns_box = w.VBox().add_class("wb-column-map")
+        self.columns_note = w.HTML().add_class("wb-columns-note")
+        forget = w.Button(
+            description="Forget these names", icon="trash", layout=w.Layout(width="auto")
+        ).add_class("wb-forget-names")
+        forget.on_click(lambda _b: self.forget_other_names())
+        self.forget_button = forget
+        self.columns_section = w.Accordion(
+            children=[
+                w.VBox(
+                    [
+                        w.HTML(
+                            "<div class='wb-help'>The matching reads these columns of your "
+                            "roster by their names. Where your roster names one differently "
+                            "(Employee No for the person's id), choose it here; leave the "
+                            "others as they are.</div>"
+                        ),
+                        self.columns_box,
+                        self.columns_note,
+                        forget,
+                    ]
+                )
+            ],
+            titles=("Column names in your roster",),
+            selected_index=None,
+        ).add_class("wb-columns-section")
+        self._build_columns({})
         self.effect = w.HTML().add_class("wb-effect")
         self.plan = build_form(self, PLAN)
         self.suggest_button = w.Button(
@@ -244,6 +389,13 @@ class MatchingStep(Step[MatchingInputs]):
             w.HTML("<h3>What makes a good match</h3>"),
             self.objective,
             *rows,
+            w.HTML(
+                "<div class='wb-help'><b>Other columns of your roster</b> the criteria above "
+                "do not cover (a site, a function): reward pairs with the same value or a "
+                "different one.</div>"
+            ),
+            self.extras.box,
+            add_extra,
             w.HTML("<h3>Rules and limits</h3>"),
             self.department,
             w.HBox([self.min_gap, self.max_gap]),
@@ -252,15 +404,126 @@ class MatchingStep(Step[MatchingInputs]):
             self.min_score,
             self.capacity,
             self.avoid_repeat,
-            self.extra,
-            self.column_map,
+            self.columns_section,
             self.effect,
             *self.roster_run.widgets,
         ]
 
+    # ------------------------------------------------------------ roster columns
+
+    def _build_columns(self, chosen: Mapping[str, str]) -> None:
+        """A field per roster column: a dropdown of the roster's headers when a roster is
+        known, else a text field for the name; showing ``chosen`` (column -> header)."""
+        names = self._roster_names
+        self.columns = {}
+        for column in matching.COLUMNS:
+            title = matching.column_title(column)
+            current = str(chosen.get(column) or "")
+            widget: w.Text | w.Dropdown
+            if names is None:
+                widget = w.Text(
+                    description=title,
+                    value=current,
+                    placeholder=f"as named: {column}",
+                    layout=w.Layout(width="460px"),
+                )
+            else:
+                found = [h for h in names if matching.same_name(h, column)]
+                first = (
+                    f"{found[0]} (found by its name)" if found else "(not in this roster)",
+                    AS_NAMED,
+                )
+                others = [(h, h) for h in names if not found or h != found[0]]
+                widget = w.Dropdown(
+                    description=title,
+                    options=_options(others, current, first),
+                    value=current,
+                    layout=w.Layout(width="460px"),
+                )
+            widget.style.description_width = "180px"
+            widget.add_class(f"wb-column-{column.replace('_', '-')}")
+            self.columns[column] = self.field(f"column_map.{column}", widget)
+            widget.observe(self._columns_changed, names="value")
+        self.columns_box.children = list(self.columns.values())
+        self._show_columns_note()
+
+    def _chosen(self) -> dict[str, str]:
+        """Roster column -> the header the form reads as it (blank: as named)."""
+        return {c: str(widget.value or "").strip() for c, widget in self.columns.items()}
+
+    def _read_as(self) -> list[tuple[str, str]] | None:
+        """The extra criteria's choices: each header of the roster on file, valued as the
+        matching reads it (labelled so when a column map renames it)."""
+        if self._roster_names is None:
+            return None
+        mapped, _ = matching.column_map_from(self._chosen(), None, self._other_map)
+        out = []
+        for header, name in matching.read_as(self._roster_names, mapped):
+            label = header if name == header else f"{header} (read as {name})"
+            out.append((label, name))
+        return out
+
+    def _columns_changed(self, _change: Any = None) -> None:
+        if self._quiet:
+            return
+        with self._guard():
+            columns = self._read_as()
+            if columns is not None:
+                with self.quietly():
+                    for row in self.extras:
+                        row.offer(columns)
+
+    def _show_columns_note(self) -> None:
+        """Say which column names of the design the choices above cannot show."""
+        lines = [
+            f"The design also reads {header} as {column}, which is not a column the "
+            "matching knows; a roster is refused while it is kept."
+            if column not in matching.COLUMNS
+            else f"The design also reads {header} as {matching.column_title(column)}, "
+            "like the column chosen above; a roster with both is refused."
+            for header, column in self._other_map.items()
+        ]
+        self.columns_note.value = bullet_list([escape(x) for x in lines], "wb-columns-list")
+        self.forget_button.layout.display = None if lines else "none"
+
+    def forget_other_names(self) -> None:
+        """What "Forget these names" does: drop the design's column names the choices
+        cannot show (saved with the next Save)."""
+        self._other_map = {}
+        self._show_columns_note()
+        self.refresh()
+
+    # ------------------------------------------------------------ extra criteria
+
+    def _extra_row(self, values: Mapping[str, Any] | None = None) -> ExtraRow:
+        row = ExtraRow(self, self._read_as())
+        with self.quietly():
+            row.set(values or {})
+        return row
+
+    def add_extra(self, values: Mapping[str, Any] | None = None) -> ExtraRow:
+        """What "Add a criterion from another column" does: a new row, same value,
+        weight 1 (a column still to choose)."""
+        return self.extras.add(self._extra_row(values))
+
+    def remove_extra(self, row: ExtraRow) -> None:
+        self.extras.remove(row)
+
     # ------------------------------------------------------------ translation
 
     def read(self) -> MatchingInputs:
+        column_map, problems = matching.column_map_from(
+            self._chosen(), self._roster_names, self._other_map
+        )
+        try:
+            inputs = self._read(column_map)
+        except InputError as exc:
+            raise InputError([*problems, *exc.problems]) from None
+        if problems:
+            raise InputError(problems)
+        return inputs
+
+    def _read(self, column_map: dict[str, str]) -> MatchingInputs:
         return matching.make_inputs(
             method=self.plan["method"].value,
             mentee_say=self.plan["mentee_say"].value,
@@ -276,8 +539,8 @@ class MatchingStep(Step[MatchingInputs]):
             min_score=self.min_score.value,
             avoid_repeat_pairs=self.avoid_repeat.value,
             mentor_capacity=_optional(self.capacity.value),
-            extra_criteria=self.extra.value,
-            column_map=self.column_map.value,
+            extra_criteria=[row.values() for row in self.extras],
+            column_map=column_map,
         )
 
     def write(self, inputs: MatchingInputs) -> None:
@@ -298,13 +561,24 @@ class MatchingStep(Step[MatchingInputs]):
             self.min_score.value = min(inputs.min_score, 100)
             self.capacity.value = plain(inputs.mentor_capacity)
             self.avoid_repeat.value = inputs.avoid_repeat_pairs
-            self.extra.value = matching.format_extra(inputs.extra_criteria)
-            self.column_map.value = matching.format_column_map(inputs.column_map)
+            chosen, self._other_map = matching.column_choices(inputs.column_map)
+            self._build_columns(chosen)
+            if inputs.column_map or self._roster_names is not None:
+                self.columns_section.selected_index = 0
+            self.extras.replace(
+                self._extra_row(values) for values in matching.extra_rows(inputs.extra_criteria)
+            )
 
     def label(self, field: str) -> str:
         for f in PLAN:
             if f.path == field:
                 return f.label
+        parts = field.split(".")
+        if parts[0] == "column_map" and len(parts) == 2:
+            return f"The column read as {matching.column_title(parts[1])}"
+        if parts[0] == "extra_criteria" and len(parts) == 3 and parts[1].isdigit():
+            cell = {"column": "roster column", "mode": "reward"}.get(parts[2], parts[2])
+            return f"Other column {int(parts[1]) + 1}, {cell}"
         return field.replace("weights.", "weight of ").replace("_", " ")
 
     def suggest(self) -> None:
@@ -326,7 +600,7 @@ class MatchingStep(Step[MatchingInputs]):
                 "</b></div>"
                 + bullet_list(
                     [
-                        f"{escape(self.label(f.field))}: {escape(f.title)} "
+                        f"{escape(self.field_label(f.field))}: {escape(f.title)} "
                         f"<i>(from {escape(f.source)})</i>"
                         for f in filled
                     ],
@@ -342,7 +616,8 @@ class MatchingStep(Step[MatchingInputs]):
         if inputs is None:
             self.effect.value = ""
             return
-        lines = matching.effect(inputs, self.snapshot.design.model.format)
+        either = [str(r.column.value).strip() for r in self.extras if r.mode.value == "either"]
+        lines = matching.effect(inputs, self.snapshot.design.model.format, [c for c in either if c])
         self.effect.value = bullet_list([escape(x) for x in lines], "wb-effect-list")
 
     # ------------------------------------------------------------ entry point
@@ -364,6 +639,8 @@ class MatchingStep(Step[MatchingInputs]):
         weights: dict[str, float] | None = None,
         min_score: float | None = None,
         mentor_capacity: int | None = None,
+        column_map: dict[str, str] | str | None = None,
+        extra_criteria: dict[str, Any] | str | None = None,
         mode: str | None = None,
         run: bool = False,
         save: bool = False,
@@ -371,6 +648,10 @@ class MatchingStep(Step[MatchingInputs]):
         """Open the design, set any parameter that is not ``None``, press "Suggest from
         the design" with ``suggest=True``, and optionally press Run and Save, exactly as
         a person would.
+
+        ``column_map`` (roster header -> roster column) and ``extra_criteria`` (column ->
+        {mode, weight}) take the design's form or the short text forms
+        (``"Employee No = id"``, ``"site: same 2"``); they set the form's fields.
 
         Raises:
             WorkbookError: only when ``run`` or ``save`` is true (headless runs fail loudly).
@@ -380,7 +661,8 @@ class MatchingStep(Step[MatchingInputs]):
                 "rematching": rematching}  # fmt: skip
 
         def configure(step: MatchingStep) -> None:
-            given = (*plan.values(), objective, weights, min_score, mentor_capacity)
+            given = (*plan.values(), objective, weights, min_score, mentor_capacity,
+                     column_map, extra_criteria)  # fmt: skip
             if any(v is not None for v in given):
                 values = step.read().model_dump()
                 values.update({k: v for k, v in plan.items() if v is not None})
@@ -392,6 +674,12 @@ class MatchingStep(Step[MatchingInputs]):
                     values["min_score"] = min_score
                 if mentor_capacity is not None:
                     values["mentor_capacity"] = mentor_capacity
+                # The design's form, or the short text form older scripts pass; either
+                # is shown in the form's fields, never as text.
+                if column_map is not None:
+                    values["column_map"] = column_map
+                if extra_criteria is not None:
+                    values["extra_criteria"] = extra_criteria
                 step.write(matching.make_inputs(**values))
                 step.refresh()
             if suggest:
@@ -413,3 +701,17 @@ class MatchingStep(Step[MatchingInputs]):
             headless=run or save,
             build=lambda snap: cls(snap, roster_path, output_dir, previous_path),
         )
+
+
+def _headers(roster: Path) -> list[str] | None:
+    """The column names of the roster on file, or ``None`` when there is none or it
+    cannot be read (the run says why; the names are then typed)."""
+    if not roster.is_file():
+        return None
+    from workbook.matching.tables import read_table  # pandas: only with a roster
+
+    try:
+        frame, _ = read_table(roster)
+    except WorkbookError:
+        return None
+    return [str(c) for c in frame.columns]
