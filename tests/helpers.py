@@ -151,10 +151,31 @@ class Browse:
         return page
 
     def assert_no_traceback(self) -> None:
-        """Fail if anything on the page looks like a Python traceback or a server path."""
+        """Fail if anything on the page looks like a Python traceback or a server path:
+        its text, every field's value and every tooltip (the one check every app
+        browser test shares)."""
         text = self.page.inner_text("body")  # type: ignore[attr-defined]
         for marker in ("Traceback", 'File "/', "site-packages", str(ROOT)):
             assert marker not in text, f"page shows {marker!r}:\n{text[:2000]}"
+        assert_no_server_path(self.page, self.app)
+
+
+SHOWN = """() => [
+  ...[...document.querySelectorAll('input, textarea, select')].map(e => e.value || ''),
+  ...[...document.querySelectorAll('[title]')].map(e => e.getAttribute('title') || ''),
+  document.body.innerText,
+]"""
+
+
+def assert_no_server_path(page: object, app: VoilaApp) -> None:
+    """No folder of the server (the checkout, the program's or the programs folder, a
+    temporary folder) in the page's text, field values or tooltips."""
+    folders = {str(ROOT), str(app.workdir), "/tmp/"}
+    if app.programs is not None:
+        folders.add(str(app.programs))
+    for shown in page.evaluate(SHOWN):  # type: ignore[attr-defined]
+        found = [f for f in folders if f in shown]
+        assert not found, f"the page shows the server path {found[0]!r}: {shown[:300]!r}"
 
 
 # ------------------------------------------------------------------ designs the tests share

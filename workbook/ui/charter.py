@@ -155,7 +155,7 @@ class CharterStep(Step[ApprovalInputs]):
     help = (
         "The document a sponsor reads and signs, built from every decision in the design. "
         "Name who approves it here and save; undecided sections are marked to be decided "
-        "and the checklist at the top of the charter lists what remains."
+        "and the charter lists what remains after its one-page summary."
     )
 
     def __init__(
@@ -181,7 +181,8 @@ class CharterStep(Step[ApprovalInputs]):
             description="Write files",
             button_style="primary",
             icon="file",
-            tooltip=f"Write the charter into {output_dir}",
+            # Named from the program's folder ("output"), never as a server path.
+            tooltip=f"Write the charter into {shown_path(output_dir, snapshot.path.parent)}",
         ).add_class("wb-charter-write")
         self.prepare_docx = w.Button(
             description="Prepare the Word file",
