@@ -464,7 +464,8 @@ def test_an_upload_over_the_limit_says_what_to_do(workdir: Path) -> None:
     before = (workdir / "roster.csv").read_bytes()
     text = upload(step, "everyone.csv", b"x" * (roster_upload.MAX_UPLOAD_BYTES + 500_000))
     assert "everyone.csv: is 10.5 MB; the page takes rosters up to 10.0 MB" in text
-    assert "workbook match DESIGN ROSTER -o OUTDIR" in text
+    assert "remove the columns the matching does not use" in text
+    assert "workbook match" not in text and "OUTDIR" not in text  # no syntax on the page
     assert (workdir / "roster.csv").read_bytes() == before
 
 
@@ -482,3 +483,30 @@ def test_a_bug_during_a_background_run_is_reported_in_words(
     assert "Something went wrong inside the workbook (ZeroDivisionError)" in step.status.value
     assert "Traceback" not in step.status.value + step.roster_run.run_status.value
     assert not step.roster_run.run_button.disabled and not (workdir / "out").exists()
+
+
+@pytest.mark.notebook
+def test_column_names_and_extra_criteria_as_parameters_go_through_the_fields(
+    workdir: Path, run_notebook
+) -> None:  # type: ignore[no-untyped-def]
+    # The roster calls its id column "Staff number": a person maps it with the dropdown,
+    # a batch run with the parameter; both reach the same fields and the same design.
+    roster = (workdir / "roster.csv").read_text("utf-8")
+    (workdir / "roster.csv").write_text(roster.replace("id,", "Staff number,", 1), "utf-8")
+    run_notebook(
+        "05_matching.ipynb",
+        {
+            "design_path": str(workdir / "design.yaml"),
+            "roster_path": str(workdir / "roster.csv"),
+            "output_dir": str(workdir / "out"),
+            "column_map": {"Staff number": "id"},
+            "extra_criteria": {"department": {"mode": "different", "weight": 2}},
+            "run": True,
+            "save": True,
+        },
+    )
+    saved = store.load(workdir / "design.yaml").design.matching
+    assert saved.column_map == {"Staff number": "id"}
+    assert saved.extra_criteria["department"].mode == "different"
+    assert saved.extra_criteria["department"].weight == 2
+    assert saved.results is not None and saved.results.matched == 64

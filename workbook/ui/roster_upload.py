@@ -33,9 +33,11 @@ NAMES = ("roster.csv", "roster.xlsx")
 """The names an uploaded roster is kept under, in the program's folder."""
 
 TOO_LARGE_FIX = (
-    "split it into smaller files, remove columns the matching does not use, or match it "
-    "from the command line: workbook match DESIGN ROSTER -o OUTDIR"
+    "remove the columns the matching does not use (the roster template lists them), or "
+    "ask whoever installed the workbook to match a roster this large outside the page"
 )
+"""Said in words: the command line that matches any size is for whoever installed the
+workbook, not syntax for the coordinator on the page (README, "Command line")."""
 
 
 def size_text(size: int) -> str:
