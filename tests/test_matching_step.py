@@ -320,3 +320,17 @@ def test_suggest_fills_only_what_the_coordinator_has_not_set() -> None:
     assert after.seniority_min_gap == 2
     assert [(f.field, f.title) for f in filled] == [("weights.seniority", "weight 1")]
     assert "the focus area “Leadership development”" in filled[0].source
+
+
+def test_the_roster_beside_the_design_gives_the_column_choices(tmp_path: Path) -> None:
+    """A roster kept as roster.xlsx beside the design, with a renamed id column: the step
+    picks it without any path given and offers its headers to map."""
+    import pandas as pd
+
+    shutil.copy(EXAMPLE / "design.yaml", tmp_path / "design.yaml")
+    people = pd.read_csv(EXAMPLE / "roster.csv", dtype=str).fillna("")
+    people.rename(columns={"id": "Staff number"}).to_excel(tmp_path / "roster.xlsx", index=False)
+    step = MatchingStep.from_params(str(tmp_path / "design.yaml"))
+    assert isinstance(step, MatchingStep)
+    assert step.roster_run.roster_file == tmp_path / "roster.xlsx"
+    assert step._roster_names is not None and "Staff number" in step._roster_names

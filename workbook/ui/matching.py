@@ -167,8 +167,11 @@ class MatchingStep(Step[MatchingInputs]):
         self._other_map: dict[str, str] = {}
         """Column-map entries of the design the form's choices cannot show."""
         super().__init__(snapshot, matching.inputs_from, self._apply_with_results)
-        if roster is not None:
-            self.roster_columns(_headers(roster))
+        # The roster the run would use (the one picked: roster.csv or roster.xlsx kept in
+        # the program's folder), else the one given.
+        known = self.roster_run.roster_file or roster
+        if known is not None and known.is_file():
+            self.roster_columns(_headers(known))
         self.refresh()
 
     def roster_columns(self, names: Sequence[str] | None) -> None:
