@@ -6,7 +6,9 @@ here, so no test module imports another.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import os
 import shutil
 from dataclasses import dataclass
@@ -306,3 +308,22 @@ def hostile() -> Design:
                 for part in path:
                     target, original = target[part], original[part]
                 target[last] = original[last]
+
+
+# ------------------------------------------------------------------ rosters the tests share
+
+RENAMED = {"id": "Staff number", "department": "Dept"}
+"""The example roster's columns as another HR system names them."""
+
+
+def renamed_roster(path: Path, *, site: bool = True) -> None:
+    """The example roster with two columns renamed and, with ``site``, a column the
+    matching does not know (each person's site)."""
+    rows = list(csv.reader(io.StringIO((EXAMPLE / "roster.csv").read_text("utf-8"))))
+    header = [RENAMED.get(c, c) for c in rows[0]]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([*header, "Site"] if site else header)
+    for i, row in enumerate(rows[1:]):
+        writer.writerow([*row, ("Leeds", "Porto", "Austin")[i % 3]] if site else row)
+    path.write_text(out.getvalue(), "utf-8")

@@ -7,9 +7,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from helpers import ARTIFACTS
+from helpers import ARTIFACTS, renamed_roster
 from playwright.sync_api import expect
-from test_matching_step import renamed_roster
 
 from workbook import store
 from workbook.design import Matching

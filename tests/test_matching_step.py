@@ -5,38 +5,20 @@ tests/test_browser_matching_plan.py)."""
 
 from __future__ import annotations
 
-import csv
 import html
-import io
 import re
 import shutil
 from pathlib import Path
 
 import ipywidgets as w
 import pytest
-from helpers import EXAMPLE
+from helpers import EXAMPLE, renamed_roster
 
 from workbook import knowledge, rules, store
 from workbook.design import Design, Weights
 from workbook.matching import tables
 from workbook.steps import matching
 from workbook.ui.matching import MatchingStep
-
-RENAMED = {"id": "Staff number", "department": "Dept"}
-"""The example roster's columns as another HR system names them."""
-
-
-def renamed_roster(path: Path, *, site: bool = True) -> None:
-    """The example roster with two columns renamed and, with ``site``, a column the
-    matching does not know (each person's site)."""
-    rows = list(csv.reader(io.StringIO((EXAMPLE / "roster.csv").read_text("utf-8"))))
-    header = [RENAMED.get(c, c) for c in rows[0]]
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([*header, "Site"] if site else header)
-    for i, row in enumerate(rows[1:]):
-        writer.writerow([*row, ("Leeds", "Porto", "Austin")[i % 3]] if site else row)
-    path.write_text(out.getvalue(), "utf-8")
 
 
 @pytest.fixture
