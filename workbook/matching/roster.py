@@ -311,8 +311,8 @@ def _missing_columns(frame: pd.DataFrame, matching: Matching, name: str) -> list
     return [
         Problem(
             f"required column {column!r} is missing ({why})",
-            f"add a column named {column!r}, or map your column to it in the design's "
-            "matching.column_map",
+            f"add a column named {column!r}, or say which of your columns holds it (the "
+            "matching step's 'Column names in your roster')",
             name,
             row=1,
             field=column,
