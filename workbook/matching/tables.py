@@ -400,8 +400,7 @@ def map_columns(frame: pd.DataFrame, column_map: dict[str, str], name: str) -> p
         if target not in CANONICAL:
             problems.append(
                 Problem(
-                    f"the column names read {source!r} as {target!r}, which is not a roster "
-                    "column",
+                    f"the column names read {source!r} as {target!r}, which is not a roster column",
                     f"read it as one of {', '.join(CANONICAL)}",
                     name,
                     field=source,
