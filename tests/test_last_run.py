@@ -234,3 +234,20 @@ def test_a_notebook_given_roster_is_shown_by_name_not_path(tmp_path: Path, progr
     missing = MatchingStep.from_params(program / "design.yaml", roster_path=tmp_path / "no.csv")
     assert isinstance(missing, MatchingStep)
     assert missing.roster_run.roster_file == program / "roster.csv"  # the one on file
+
+
+def test_a_kept_run_draws_its_scores_and_mentor_load(program: Path) -> None:
+    import re
+
+    result = open_step(program).roster_run.run(raise_errors=True)
+    assert result is not None
+    again = open_step(program).roster_run  # a later session: from the files only
+    assert again.result is None
+    svgs = " ".join(c.value for c in again.charts.children)
+    assert "Match scores" in svgs and "Mentor load" in svgs
+    # The load chart counts every mentor, the idle ones too: bars of mentors per load.
+    load = result.matches["mentor_id"].value_counts()
+    idle = result.summary.mentors - len(load)
+    assert idle > 0  # the example has mentors without a mentee: they must be counted
+    titles = re.findall(r"<title>([^<]*)</title>", svgs)
+    assert any(t.startswith("0:") and t.endswith(str(idle)) for t in titles), titles

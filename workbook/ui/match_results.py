@@ -47,6 +47,35 @@ DOWNLOADS = {
 TABLE_ROWS = 100
 
 
+def _score_and_load(scores: list[float], load: np.ndarray) -> list[ch.Plot]:
+    """The score distribution and the mentor load, from a run or from its files."""
+    values, counts = np.unique(load, return_counts=True)
+    return [
+        ch.histogram(scores, "Match scores", "score (0-100)", "matches"),
+        ch.columns(
+            [(str(int(v)), float(c)) for v, c in zip(values, counts, strict=True)],
+            "Mentor load",
+            "mentees per mentor",
+            "mentors",
+            ch.GREEN,
+        ),
+    ]
+
+
+def kept_charts(matches: pd.DataFrame, mentors: int) -> list[str]:
+    """The charts a kept run's files can still draw (the score distribution and the
+    mentor load; the criteria and groups need the run itself): a coordinator coming back
+    sees the run's shape without running it again."""
+    column = matches["score"] if "score" in matches else pd.Series(dtype=str)
+    scores = pd.to_numeric(column, errors="coerce").dropna().tolist()
+    per_mentor = (
+        matches["mentor_id"].value_counts().to_numpy() if "mentor_id" in matches else np.zeros(0)
+    )
+    idle = max(0, mentors - len(per_mentor))
+    load = np.concatenate([np.asarray(per_mentor, dtype=int), np.zeros(idle, dtype=int)])
+    return [_figure(p) for p in _score_and_load(scores, load)]
+
+
 def charts(result: MatchResult, group_by: str | None) -> list[str]:
     """SVG charts: score distribution, mentor load, criterion contributions, by group.
 
@@ -55,21 +84,10 @@ def charts(result: MatchResult, group_by: str | None) -> list[str]:
     theme. The fairness chart holds two panels (match rate and mean score per group).
     """
     scores = result.matches["score"].to_numpy(dtype=float).tolist()
-    figures = [ch.histogram(scores, "Match scores", "score (0-100)", "matches")]
-
     pools = result.scored.pools
     ids = pools.roster.frame["id"].to_numpy(dtype=object)[pools.mentors]
     load = result.matches["mentor_id"].value_counts().reindex(ids, fill_value=0).to_numpy()
-    values, counts = np.unique(load, return_counts=True)
-    figures.append(
-        ch.columns(
-            [(str(int(v)), float(c)) for v, c in zip(values, counts, strict=True)],
-            "Mentor load",
-            "mentees per mentor",
-            "mentors",
-            ch.GREEN,
-        )
-    )
+    figures = _score_and_load(scores, load)
 
     contrib = result.contributions.mean() if len(result.contributions) else pd.Series(dtype=float)
     labels = [criteria.label(k) for k in contrib.index]

@@ -57,7 +57,14 @@ from workbook.steps import matching as matching_step
 from workbook.steps.matching import MatchingInputs
 from workbook.ui import roster_upload
 from workbook.ui.base import Step, bullet_list, escape
-from workbook.ui.match_results import DOWNLOADS, ResultsView, charts, download_link, table_html
+from workbook.ui.match_results import (
+    DOWNLOADS,
+    ResultsView,
+    charts,
+    download_link,
+    kept_charts,
+    table_html,
+)
 from workbook.ui.page import shown_path
 from workbook.ui.review import ReviewPanel
 
@@ -912,6 +919,13 @@ class RosterRun:
             return False
         self.record = {k: summary[k] for k in RECORD if k in summary}
         self._show_summary(summary)
+        matches = tables["matches.csv"]
+        if matches is not None:
+            mentors = summary.get("mentors")
+            self.charts.children = [
+                w.HTML(svg)
+                for svg in kept_charts(matches, mentors if isinstance(mentors, int) else 0)
+            ]
         unmatched = tables["unmatched.csv"]
         self._show_tables(
             tables["matches.csv"],  # type: ignore[arg-type]
