@@ -243,6 +243,8 @@ def test_a_kept_run_draws_its_scores_and_mentor_load(program: Path) -> None:
     assert result is not None
     again = open_step(program).roster_run  # a later session: from the files only
     assert again.result is None
+    # Rows to pin from need the run: the kept view says how to get them back.
+    assert "To pin, forbid or choose a mentor from the rows, run again" in again.run_info.value
     svgs = " ".join(c.value for c in again.charts.children)
     assert "Match scores" in svgs and "Mentor load" in svgs
     # The load chart counts every mentor, the idle ones too: bars of mentors per load.

@@ -972,6 +972,14 @@ class RosterRun:
                 " <b class='wb-status-error wb-roster-changed'>The roster changed since this "
                 "run: run again.</b>"
             )
+        elif saved:
+            # A kept run is its files: pinning from a row or choosing a mentor needs the
+            # run's scored pairs, which the same roster and settings give back at once.
+            text += (
+                " <span class='wb-help wb-kept-hint'>To pin, forbid or choose a mentor from "
+                "the rows, run again: the same roster and settings give the same matches."
+                "</span>"
+            )
         self.run_info.value = text
 
     def _group_changed(self, _change: Any = None) -> None:
