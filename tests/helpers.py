@@ -127,11 +127,13 @@ class VoilaApp:
 
     def reset(self) -> None:
         """Put the example program back, with no history."""
+        # The previous page's kernel may still be keeping or dropping a draft
+        # (design.drafts/ comes and goes): what is already gone is fine.
         for item in self.workdir.iterdir():
             if item.is_dir():
-                shutil.rmtree(item)
+                shutil.rmtree(item, ignore_errors=True)
             else:
-                item.unlink()
+                item.unlink(missing_ok=True)
         for item in EXAMPLE.iterdir():
             if item.is_file():
                 shutil.copy(item, self.workdir / item.name)
