@@ -62,11 +62,11 @@ def app(voila_server: VoilaApp) -> VoilaApp:
 def programs_app(voila_server: VoilaApp) -> VoilaApp:
     """The Voila app with its programs folder emptied (``app.ipynb`` then lists none)."""
     assert voila_server.programs is not None
-    for item in voila_server.programs.iterdir():
+    for item in voila_server.programs.iterdir():  # a kernel may still drop a draft
         if item.is_dir():
-            shutil.rmtree(item)
+            shutil.rmtree(item, ignore_errors=True)
         else:
-            item.unlink()
+            item.unlink(missing_ok=True)
     return voila_server
 
 
