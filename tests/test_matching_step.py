@@ -272,6 +272,16 @@ def test_a_blank_design_is_given_the_weights_its_decisions_imply(tmp_path: Path)
     assert "Seniority gap from: no smallest gap (from the model “Reverse”: reverse " in said
     assert "Mentee's preference: weight 2 (from the mentee's say" in said
     assert "weights." not in said and "R9)" not in said
+    # A filled text is quoted by its first words, not by its field's name twice.
+    review_label = step.field_label("review")
+    items = [
+        html.unescape(re.sub("<[^>]+>", "", li))
+        for li in re.findall(r"<li[^>]*>(.*?)</li>", step.filled.value, re.S)
+    ]
+    line = next(x for x in items if x.startswith(f"{review_label}:"))
+    assert line.startswith(f"{review_label}: The coordinator reviews the proposed matches")
+    assert f"{review_label}: {review_label}" not in said
+    assert "Rematching: Rematching" not in said and "Rematching: Either side may end" in said
     assert step.save(raise_errors=True)
     saved = store.load(path).design
     assert saved.matching.weights.skills == 3 and saved.matching.weights.preferences == 2

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 from pathlib import Path
 
 import pytest
@@ -340,7 +341,12 @@ def test_suggest_defaults_fills_empty_fields_and_lists_them(tmp_path: Path) -> N
     assert len(step.milestone_rows) == 4
     assert step.boundary["feeds_performance_review"].value is False
     assert "Drives the relationship" in step.roles["mentee"].value
-    assert "Duration: 12 months" in step.filled.value and "001, 002" in step.filled.value
+    # Each line names the field as the form does, then what was filled.
+    assert "Duration (months): 12 months" in step.filled.value and "001, 002" in step.filled.value
+    assert "Mentee: Mentee" not in step.filled.value
+    assert "Mentee: 3 lines, from “Sets their own development goals" in html.unescape(
+        step.filled.value
+    )
     assert store.load(path).design.model.duration_months is None  # not saved yet
     assert step.warnings.value == ""
 

@@ -445,6 +445,13 @@ class Suggested:
     source: str
 
 
+def _gist(text: str, words: int = 14) -> str:
+    """A filled text as the list of suggestions quotes it: its first words, so the line
+    says what was filled rather than repeating the field's name."""
+    split = text.split()
+    return " ".join(split[:words]) + (" …" if len(split) > words else "")
+
+
 def _first_sentence(text: str) -> str:
     sentence = " ".join(text.split()).split(". ")[0].rstrip(".")
     return sentence[:1].lower() + sentence[1:] if sentence else ""
@@ -498,7 +505,7 @@ def suggest(
             text += " Kept and ruled-out pairs are recorded in the review file."
             source += " and the pairs the coordinator pinned or forbade"
         values["review"] = text
-        filled.append(Suggested("review", "Review before matches are announced", source))
+        filled.append(Suggested("review", _gist(text), source))
     if not values["rematching"].strip():
         parts, sources = [], []
         exit_policy = _first_sentence(design.policies.no_fault_exit)
@@ -516,7 +523,7 @@ def suggest(
             parts.append(f"the ended match closes as the closure plan says ({closure})")
             sources.append("the closure plan")
         values["rematching"] = "; ".join(parts) + "."
-        filled.append(Suggested("rematching", "Rematching",
+        filled.append(Suggested("rematching", _gist(values["rematching"]),
                                 " and ".join(sources) or "MENTOR's closure standard"))  # fmt: skip
     filled += _suggest_criteria(design, values)
     return make_inputs(**values), filled

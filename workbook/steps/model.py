@@ -191,10 +191,18 @@ def suggest(inputs: ModelInputs) -> tuple[ModelInputs, list[Filled]]:
     for role in knowledge.catalogue("roles"):
         if not data["roles"][role.key]:
             data["roles"][role.key] = list(role.extra("responsibilities"))
-            filled.append(Filled(f"roles.{role.key}", role.title, role.source))
+            first = data["roles"][role.key][0] if data["roles"][role.key] else ""
+            filled.append(
+                Filled(
+                    f"roles.{role.key}",
+                    f"{len(data['roles'][role.key])} lines, from “{first}”",
+                    role.source,
+                )
+            )
         if role.key == "steering_group" and not data["roles"]["steering_group_members"]:
             data["roles"]["steering_group_members"] = list(role.extra("members"))
-            filled.append(Filled("roles.steering_group_members", "Steering group", role.source))
+            members = data["roles"]["steering_group_members"]
+            filled.append(Filled("roles.steering_group_members", "; ".join(members), role.source))
     return make_inputs(**data), filled
 
 

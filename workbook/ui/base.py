@@ -290,7 +290,7 @@ class Step(Generic[I]):
     def field_label(self, field: str) -> str:
         """The name a person sees on the form for an input field: its widget's
         description, else :meth:`label` with a capital."""
-        widget = self._fields.get(field)
+        widget = self._fields.get(field) or self.widget_for(field)
         described = str(getattr(widget, "description", "") or "").strip().rstrip(":")
         if described:
             return described

@@ -377,7 +377,7 @@ class ModelStep(Step[ModelInputs]):
                     "defaults; review them, then Save:</b></div>"
                     + bullet_list(
                         [
-                            f"{escape(self.label(f.field))}: {escape(f.title)} "
+                            f"{escape(self.field_label(f.field))}: {escape(f.title)} "
                             f"<i>({escape(f.source)})</i>"
                             for f in filled
                         ],
