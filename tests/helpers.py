@@ -329,3 +329,19 @@ def renamed_roster(path: Path, *, site: bool = True) -> None:
     for i, row in enumerate(rows[1:]):
         writer.writerow([*row, ("Leeds", "Porto", "Austin")[i % 3]] if site else row)
     path.write_text(out.getvalue(), "utf-8")
+
+
+def program_without_roster(programs: Path, key: str) -> Path:
+    """A program folder holding the example's design and no roster, as a coordinator
+    finds it before the first upload."""
+    folder = programs / key
+    folder.mkdir()
+    shutil.copy(EXAMPLE / "design.yaml", folder / "design.yaml")
+    return folder
+
+
+def choose_file(page: Any, button: str, path: Path) -> None:
+    """Click an upload button and choose ``path`` in the file dialog, as a person would."""
+    with page.expect_file_chooser() as chooser:
+        page.click(button)
+    chooser.value.set_files(str(path))

@@ -13,11 +13,10 @@ from __future__ import annotations
 import csv
 import io
 import re
-import shutil
 from pathlib import Path
 
 import pytest
-from helpers import ARTIFACTS, EXAMPLE, Browse, VoilaApp
+from helpers import ARTIFACTS, EXAMPLE, Browse, VoilaApp, choose_file, program_without_roster
 from playwright.sync_api import Locator, Page, expect
 
 from workbook import store
@@ -52,9 +51,7 @@ def test_a_coordinators_matching_session(
 ) -> None:
     programs = programs_app.programs
     assert programs is not None
-    folder = programs / PROGRAM
-    folder.mkdir()
-    shutil.copy(EXAMPLE / "design.yaml", folder / "design.yaml")  # a program, no roster yet
+    folder = program_without_roster(programs, PROGRAM)  # no roster yet
     browse = Browse(programs_app, page)
     page.goto(programs_app.url("app.ipynb") + f"?program={PROGRAM}&step=matching")
     page.wait_for_selector("#loading", state="detached", timeout=60_000)
@@ -74,9 +71,7 @@ def test_a_coordinators_matching_session(
         writer = csv.writer(fh)
         writer.writerow(["Dept" if c == "department" else c for c in header])
         writer.writerows([p.get(c, "") for c in header] for p in people)
-    with page.expect_file_chooser() as chooser:
-        page.click(".wb-upload")
-    chooser.value.set_files(str(filled))
+    choose_file(page, ".wb-upload", filled)
     status = page.locator(".wb-upload-status")
     # Refused in words: the department criterion needs the column, and where to say so.
     expect(status).to_contain_text("was not used; no roster is on file yet", timeout=30_000)
@@ -94,9 +89,7 @@ def test_a_coordinators_matching_session(
     expect(step.locator(".wb-status").first).to_contain_text("Saved revision")
     saved = store.load(folder / "design.yaml").design.matching
     assert saved.column_map == {"Dept": "department"}
-    with page.expect_file_chooser() as chooser:
-        page.click(".wb-upload")
-    chooser.value.set_files(str(filled))
+    choose_file(page, ".wb-upload", filled)
     expect(status).to_contain_text("kept as roster.csv", timeout=30_000)
     expect(status).to_contain_text("64 mentees, 34 mentors")
     shot(page, "uploaded", ".wb-upload-status")

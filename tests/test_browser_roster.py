@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 from pathlib import Path
 
 import pytest
-from helpers import ARTIFACTS, EXAMPLE, Browse, VoilaApp
+from helpers import ARTIFACTS, EXAMPLE, Browse, VoilaApp, choose_file, program_without_roster
 from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
@@ -50,9 +49,7 @@ def assert_no_path(page: Page, browse: Browse, *folders: Path) -> None:
 
 
 def upload(page: Page, path: Path) -> None:
-    with page.expect_file_chooser() as chooser:
-        page.click(".wb-upload")
-    chooser.value.set_files(str(path))
+    choose_file(page, ".wb-upload", path)
 
 
 def test_template_upload_run_leave_and_come_back(
@@ -60,9 +57,7 @@ def test_template_upload_run_leave_and_come_back(
 ) -> None:
     programs = programs_app.programs
     assert programs is not None
-    folder = programs / PROGRAM
-    folder.mkdir()
-    shutil.copy(EXAMPLE / "design.yaml", folder / "design.yaml")  # no roster yet
+    folder = program_without_roster(programs, PROGRAM)  # no roster yet
     browse = Browse(programs_app, page)
     open_matching(page, programs_app)
     status = page.locator(".wb-upload-status")
@@ -171,9 +166,7 @@ def test_a_refused_first_upload_says_no_roster_is_on_file(
 ) -> None:
     programs = programs_app.programs
     assert programs is not None
-    folder = programs / PROGRAM
-    folder.mkdir()
-    shutil.copy(EXAMPLE / "design.yaml", folder / "design.yaml")
+    folder = program_without_roster(programs, PROGRAM)  # no roster yet
     browse = Browse(programs_app, page)
     open_matching(page, programs_app)
     bad = tmp_path / "people.csv"

@@ -170,6 +170,17 @@ def download_link(path: Path) -> str:
 
 # --------------------------------------------------------------------------- row by row
 
+_ACTIONS = {
+    "pin": ("Pinned", "Pin", "thumb-tack", "Keep this pair in the next run"),
+    "forbid": (
+        "Forbidden",
+        "Forbid",
+        "ban",
+        "Never pair these two; the next run finds another mentor",
+    ),
+}
+"""A row's review buttons: taken, offered, icon, tooltip."""
+
 PAGE = 25
 """Result rows shown at once: each row is a few widgets, and a page of them stays quick
 in the browser however large the roster (Find and the page buttons reach the others)."""
@@ -391,22 +402,8 @@ class ResultsView:
             mark = "<br><b class='wb-pinned-mark'>Pinned</b>"
             why = f"{pinned_note(float(r.score))}. {why}"  # type: ignore[attr-defined]
         action = review.get((mentee, mentor))
-        pin = w.Button(
-            description="Pinned" if action == "pin" else "Pin",
-            icon="thumb-tack",
-            tooltip="Keep this pair in the next run",
-            disabled=self.stale or action == "pin",
-            layout=w.Layout(width="auto", flex="0 0 auto"),
-        ).add_class("wb-row-pin")
-        forbid = w.Button(
-            description="Forbidden" if action == "forbid" else "Forbid",
-            icon="ban",
-            tooltip="Never pair these two; the next run finds another mentor",
-            disabled=self.stale or action == "forbid",
-            layout=w.Layout(width="auto", flex="0 0 auto"),
-        ).add_class("wb-row-forbid")
-        pin.on_click(lambda _b: self.review.add(mentee, mentor, "pin"))
-        forbid.on_click(lambda _b: self.review.add(mentee, mentor, "forbid"))
+        pin = self._action(mentee, mentor, action, "pin")
+        forbid = self._action(mentee, mentor, action, "forbid")
         row = w.HBox(
             [
                 _cell(_person(r.mentee_name, mentee), "mentee"),  # type: ignore[attr-defined]
@@ -420,6 +417,19 @@ class ResultsView:
         if pinned:
             row.add_class("wb-pinned-row")
         return row
+
+    def _action(self, mentee: str, mentor: str, taken: str | None, action: str) -> w.Button:
+        """A row's Pin or Forbid: it says when it was taken, and adds to the review."""
+        done, todo, icon, tip = _ACTIONS[action]
+        button = w.Button(
+            description=done if taken == action else todo,
+            icon=icon,
+            tooltip=tip,
+            disabled=self.stale or taken == action,
+            layout=w.Layout(width="auto", flex="0 0 auto"),
+        ).add_class(f"wb-row-{action}")
+        button.on_click(lambda _b: self.review.add(mentee, mentor, action))
+        return button
 
     def _show_unmatched(self) -> None:
         """Each unmatched mentee: why, and Choose a mentor among those the rules allow."""

@@ -221,32 +221,23 @@ class RosterRun:
         """The roster (upload or pick), the templates, a previous cohort's pairs, what
         to make; where the files go, by the folder's name only."""
         limit = roster_upload.size_text(roster_upload.MAX_UPLOAD_BYTES)
-        self.roster_pick = box(
-            w.Dropdown(description="Roster", layout=w.Layout(width="600px")).add_class(
-                "wb-roster-pick"
-            )
+        self.roster_pick, self.upload = _pick_and_upload(
+            "Roster",
+            "wb-roster-pick",
+            "Upload roster",
+            "wb-upload",
+            f"Upload a roster: CSV or XLSX up to {limit}; it is kept in the program's folder",
         )
-        self.upload = w.FileUpload(
-            description="Upload roster",
-            accept=".csv,.xlsx",
-            multiple=False,
-            tooltip=f"Upload a roster: CSV or XLSX up to {limit}; it is kept in the "
-            "program's folder",
-        ).add_class("wb-upload")
         self.upload.observe(self._uploaded, names="value")
         self.upload_status = w.HTML().add_class("wb-upload-status")
         self.template = w.HTML().add_class("wb-template")
-        self.previous_pick = box(
-            w.Dropdown(description="Previous matches", layout=w.Layout(width="600px")).add_class(
-                "wb-previous-pick"
-            )
+        self.previous_pick, self.previous_upload = _pick_and_upload(
+            "Previous matches",
+            "wb-previous-pick",
+            "Upload previous matches",
+            "wb-previous-upload",
+            "Upload a previous cohort's matches.csv: its pairs are never repeated",
         )
-        self.previous_upload = w.FileUpload(
-            description="Upload previous matches",
-            accept=".csv,.xlsx",
-            multiple=False,
-            tooltip="Upload a previous cohort's matches.csv: its pairs are never repeated",
-        ).add_class("wb-previous-upload")
         self.previous_upload.observe(self._previous_uploaded, names="value")
         self.previous_status = w.HTML().add_class("wb-previous-status")
         self.output_note = w.HTML().add_class("wb-output-note")
@@ -1019,3 +1010,15 @@ def _in_words(frame: pd.DataFrame) -> pd.DataFrame:
             numbers = pd.to_numeric(shown[column], errors="coerce")
             shown = shown.assign(**{column: numbers.round().astype("Int64")})
     return shown.rename(columns=exports.HEADERS)
+
+
+def _pick_and_upload(
+    label: str, pick_css: str, upload_label: str, upload_css: str, tooltip: str
+) -> tuple[w.Dropdown, w.FileUpload]:
+    """A file of the program's folder, picked by name and date, or uploaded (the roster,
+    a previous cohort's matches): the same pair of controls for both."""
+    pick = box(w.Dropdown(description=label, layout=w.Layout(width="600px")).add_class(pick_css))
+    upload = w.FileUpload(
+        description=upload_label, accept=".csv,.xlsx", multiple=False, tooltip=tooltip
+    ).add_class(upload_css)
+    return pick, upload
