@@ -359,3 +359,14 @@ def test_the_summary_fits_the_first_a4_page_of_the_word_file(design: str, tmp_pa
         ARTIFACTS.mkdir(exist_ok=True)
         (ARTIFACTS / "charter-summary.docx").write_bytes(docx)
         (ARTIFACTS / "charter-summary-page.pdf").write_bytes(pdf.docx_to_pdf(docx))
+
+
+def test_a_control_character_in_an_open_decision_still_makes_a_word_file() -> None:
+    # Found by the property tests: an objective's metric quoted in an open decision.
+    d = example()
+    d.purposes[0].objectives[0].metric = "retention\x08 rate"
+    d.evaluation.effectiveness = []
+    built = ch.build(d, today=TODAY)
+    labels = [o.label for o in built.open_decisions]
+    assert "How 'retention rate' is measured" in labels
+    assert Document(io.BytesIO(ch.render(built, "docx"))).paragraphs

@@ -168,6 +168,11 @@ class OpenDecision:
     step: str = ""
     notebook: str = ""
 
+    def __post_init__(self) -> None:
+        # Labels quote user text ("How 'first-year retention' is measured"): cleaned
+        # like every other text that reaches the charter, so Word can store it.
+        object.__setattr__(self, "label", clean(self.label))
+
 
 @dataclass(frozen=True)
 class RuleFinding:

@@ -27,6 +27,7 @@ from workbook.charter.blocks import (
     RuleFinding,
     Section,
     Table,
+    clean,
 )
 from workbook.charter.drafting import (
     SectionDraft,
@@ -273,8 +274,9 @@ def _evaluation(d: Design) -> Section:
     # same way that step matches it.
     measured = {objective_key(m.objective) for m in e.effectiveness}
     for _, o in d.objectives():
-        if o.metric and objective_key(o.metric) not in measured:
-            s.need(f"How '{o.metric}' is measured", "evaluation.effectiveness", None)
+        metric = clean(o.metric)
+        if metric and objective_key(o.metric) not in measured:
+            s.need(f"How '{metric}' is measured", "evaluation.effectiveness", None)
     s.add(
         Table(
             "effectiveness",
