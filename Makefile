@@ -6,6 +6,8 @@ STAMP    := $(VENV)/.installed
 CHROMIUM ?= /usr/bin/chromium
 PORT     ?= 8866
 WORK     ?= work/graduate-program
+# Options for `workbook lab`, e.g. LAB_ARGS="--port=8890 --no-browser".
+LAB_ARGS ?=
 EXAMPLE  := examples/graduate-program
 # Two pytest workers on a 2-core machine; each starts its own Voila server.
 PYTEST_ARGS ?= -n 2
@@ -58,7 +60,7 @@ app: setup $(WORK)/design.yaml
 
 # JupyterLab on the program's folder, with the program's own copies of the notebooks.
 lab: setup $(WORK)/design.yaml
-	$(BIN)/workbook lab $(WORK)
+	$(BIN)/workbook lab $(WORK) $(LAB_ARGS)
 
 test: setup browser office
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

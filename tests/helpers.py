@@ -100,6 +100,22 @@ CONTRAST = """(selector) => {
 }"""
 
 
+NO_OVERFLOW = """() => [...document.querySelectorAll('.wb-step')].flatMap(step => {
+  const right = Math.min(step.getBoundingClientRect().right,
+    step.closest('.jp-Cell-outputWrapper').getBoundingClientRect().right);
+  return [...step.querySelectorAll('*')]
+    .filter(e => e.offsetParent !== null && e.getBoundingClientRect().right > right + 1)
+    .map(e => `${e.tagName}.${e.className} "${(e.textContent || '').slice(0, 40)}"`);
+})"""
+"""Everything drawn past the right edge of the cell that holds a step (JupyterLab and
+Voila alike): at 1024 pixels a step's controls wrap instead."""
+SAVE_IN_VIEW = """(height) => {
+  const r = document.querySelector('.wb-save').getBoundingClientRect();
+  return r.top > 0 && r.bottom <= height;
+}"""
+"""Whether the step's Save button is inside a window ``height`` pixels high."""
+
+
 def step_notebooks() -> list[str]:
     """The overview, then every step's notebook, as the registry lists them."""
     return ["index.ipynb", *(s.notebook for s in steps.specs())]

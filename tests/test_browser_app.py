@@ -16,6 +16,8 @@ from helpers import (
     ARTIFACTS,
     CONTRAST,
     EXAMPLE,
+    NO_OVERFLOW,
+    SAVE_IN_VIEW,
     SILENT_BUTTONS,
     UNNAMED,
     Browse,
@@ -368,3 +370,20 @@ def test_the_address_follows_the_person_and_the_browser_remembers_the_name(
         other.wait_for_selector(".wb-picker", timeout=60_000)
         expect(other.get_by_label("Your name")).to_have_value("Dana")
         other.close()
+
+
+def test_a_long_step_fits_1024_pixels_and_keeps_save_in_reach(
+    programs_app: VoilaApp, page: Page
+) -> None:
+    """A stakeholder's laptop: the components step (long check box labels, tables of
+    rows) wraps instead of running off the side, and Save stays on screen mid-step."""
+    assert programs_app.programs is not None
+    shutil.copytree(EXAMPLE, programs_app.programs / "graduate-program")
+    page.set_viewport_size({"width": 1024, "height": 800})
+    open_app(page, programs_app, "?program=graduate-program&step=components", ".wb-step")
+    page.wait_for_timeout(1000)
+    assert page.evaluate(NO_OVERFLOW) == []
+    page.locator(".wb-step .widget-checkbox").nth(8).scroll_into_view_if_needed()
+    assert page.evaluate(SAVE_IN_VIEW, 800)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "app-1024-components-mid.png"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -89,3 +90,77 @@ def test_workbook_new_starts_a_program_folder(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["new", str(tmp_path / "a" / "b" / "design.yaml")])
     assert result.exit_code == 0, result.output
     assert store.load(tmp_path / "a" / "b" / "design.yaml").design.revision == 1
+
+
+def test_lab_asks_nothing_of_the_internet(tmp_path: Path) -> None:
+    command = lab.lab_command(_program(tmp_path))
+    assert "--LabApp.news_url=None" in command
+    assert "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate" in command
+    settings = Path(next(a for a in command if a.startswith("--LabApp.app_settings_dir="))[26:])
+    overrides = json.loads((settings / "overrides.json").read_text())
+    notification = overrides["@jupyterlab/apputils-extension:notification"]
+    assert notification == {"fetchNews": "false", "checkForUpdates": False}
+
+
+def test_a_step_run_in_a_notebook_shows_the_run_all_hint_first(
+    tmp_path: Path, run_notebook: Any
+) -> None:
+    """The output a reopened notebook shows before its kernel has run: the hint, then
+    the step's widgets."""
+    program = _program(tmp_path)
+    output = run_notebook("02_focus_areas.ipynb", {"design_path": str(program / "design.yaml")})
+    shown = json.loads(output.read_text())["cells"][-1]["outputs"]
+    assert "Run all cells to show this step" in "".join(shown[0]["data"]["text/html"])
+    assert "application/vnd.jupyter.widget-view+json" in shown[1]["data"]
+    assert len(shown) == 2
+
+
+def _displayed(view: object, monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    import IPython.display
+
+    shown: list[object] = []
+    monkeypatch.setattr(IPython.display, "display", lambda obj, **_kw: shown.append(obj))
+    view._ipython_display_()  # type: ignore[attr-defined]
+    return shown
+
+
+def test_the_app_shows_the_step_alone_and_lab_the_overview_as_a_document(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from IPython.display import HTML
+
+    from workbook.ui.focus_areas import FocusAreasStep
+    from workbook.ui.overview import Overview
+
+    design = _program(tmp_path) / "design.yaml"
+    step = FocusAreasStep.from_params(str(design))
+    overview = Overview.from_params(str(design))
+    assert isinstance(step, FocusAreasStep) and isinstance(overview, Overview)
+    monkeypatch.setenv("SERVER_SOFTWARE", "voila/0.5.11")
+    in_app = _displayed(step.view, monkeypatch)
+    assert [type(x) for x in in_app] == [dict]  # the widget only
+    assert "application/vnd.jupyter.widget-view+json" in in_app[0]  # type: ignore[operator]
+    assert [type(x) for x in _displayed(overview.view, monkeypatch)] == [dict]
+    monkeypatch.delenv("SERVER_SOFTWARE")
+    in_lab = _displayed(overview.view, monkeypatch)
+    assert len(in_lab) == 1 and isinstance(in_lab[0], HTML)
+    assert 'href="01_purpose.ipynb"' in in_lab[0].data  # JupyterLab opens it beside
+
+
+def test_a_design_that_cannot_be_opened_says_how_to_start_again_where_one_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from workbook.ui.base import Failed
+    from workbook.ui.purpose import PurposeStep
+
+    broken = tmp_path / "design.yaml"
+    broken.write_text("program: [unclosed\n")
+    monkeypatch.delenv("SERVER_SOFTWARE", raising=False)
+    in_lab = PurposeStep.from_params(str(broken))
+    assert isinstance(in_lab, Failed)
+    text = in_lab.view.children[2].value
+    assert "Run All Cells" in text and "reload" not in text
+    monkeypatch.setenv("SERVER_SOFTWARE", "voila/0.5.11")
+    in_app = PurposeStep.from_params(str(broken))
+    assert isinstance(in_app, Failed)
+    assert "reload the page" in in_app.view.children[2].value

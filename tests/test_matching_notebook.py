@@ -510,3 +510,23 @@ def test_column_names_and_extra_criteria_as_parameters_go_through_the_fields(
     assert saved.extra_criteria["department"].mode == "different"
     assert saved.extra_criteria["department"].weight == 2
     assert saved.results is not None and saved.results.matched == 64
+
+
+def test_with_only_the_design_given_the_roster_beside_it_is_matched(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run_notebook: Any
+) -> None:
+    """The README's way to work on one's own program: only ``WORKBOOK_DESIGN`` set, the
+    roster kept beside the design. The notebook matches that roster."""
+    program = tmp_path / "sales"
+    program.mkdir()
+    shutil.copy(EXAMPLE / "design.yaml", program / "design.yaml")
+    shutil.copy(EXAMPLE / "roster.csv", program / "roster.csv")
+    monkeypatch.setenv("WORKBOOK_DESIGN", str(program / "design.yaml"))
+    monkeypatch.delenv("WORKBOOK_ROSTER", raising=False)
+    monkeypatch.delenv("WORKBOOK_OUTPUT", raising=False)
+    run_notebook("05_matching.ipynb", {"run": True})
+    summary = json.loads((program / "matching-output" / "summary.json").read_text())
+    with (EXAMPLE / "roster.csv").open(newline="", encoding="utf-8") as handle:
+        mentees = sum(row["role"] in ("mentee", "both") for row in csv.DictReader(handle))
+    assert summary["roster_file"] == "roster.csv"
+    assert summary["mentees"] == mentees

@@ -32,6 +32,8 @@ from workbook.errors import InputError, Problem
 COPIES = "notebooks"
 """The folder of working copies inside a program's folder."""
 MANIFEST = ".workbook-notebooks.json"
+SETTINGS = Path(__file__).with_name("lab_settings")
+"""JupyterLab's settings overrides for a designer's Lab: never ask to fetch news."""
 LANDING = "app.ipynb"
 """Not copied: the app is for the browser (``workbook app``), not for Lab."""
 
@@ -108,9 +110,13 @@ def environment(folder: Path) -> dict[str, str]:
 
 
 def lab_command(folder: Path, port: int | None = None, open_browser: bool = True) -> list[str]:
-    """JupyterLab rooted at the program's folder, bound to this machine only."""
+    """JupyterLab rooted at the program's folder, bound to this machine only, and asking
+    nothing of the internet: no news feed, no check for a newer JupyterLab (rosters are
+    personal data; the workbook's pages fetch nothing from outside)."""
     command = [sys.executable, "-m", "jupyter", "lab", f"--ServerApp.root_dir={folder}"]
-    command += ["--ServerApp.ip=127.0.0.1"]
+    command += ["--ServerApp.ip=127.0.0.1", "--LabApp.news_url=None"]
+    command += ["--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+    command.append(f"--LabApp.app_settings_dir={SETTINGS}")
     if port is not None:
         command.append(f"--ServerApp.port={port}")
     if not open_browser:

@@ -48,12 +48,14 @@ from workbook.ui.forms import (
 )
 from workbook.ui.page import (
     STYLE,
+    StepView,
     bullet_list,
     escape,
     guarded,
     plain,
     shown_lines,
     shown_path,
+    start_again,
     status,
 )
 
@@ -159,7 +161,7 @@ class Step(Generic[I]):
         self._baseline: tuple[str | None, Design] | None = None
         self._quiet = True  # no refresh while widgets are being filled in
         body = self.build()
-        self.view = w.VBox(
+        self.view = StepView(
             [
                 w.HTML(STYLE),
                 self.header,
@@ -168,7 +170,7 @@ class Step(Generic[I]):
                 *body,
                 self.problems,
                 self.warnings,
-                w.HBox([self.save_button, self.status]),
+                w.HBox([self.save_button, self.status]).add_class("wb-actions"),
                 self.draft_state,
                 self.conflict.box,
             ]
@@ -712,13 +714,13 @@ class Failed:
     def __init__(self, error: WorkbookError, title: str) -> None:
         self.error = error
         items = [escape(line) for line in shown_lines(error)]
-        self.view = w.VBox(
+        self.view = StepView(
             [
                 w.HTML(STYLE),
                 w.HTML(f"<h2>{escape(title)}</h2>").add_class("wb-title"),
                 w.HTML(
                     "<p>This step cannot open its design file. Fix the problem below and "
-                    "reload the page; nothing has been changed.</p>"
+                    f"{start_again()}; nothing has been changed.</p>"
                     + bullet_list(items, "wb-problems")
                 ).add_class("wb-open-error"),
             ]

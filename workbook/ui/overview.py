@@ -9,7 +9,7 @@ import ipywidgets as w
 from workbook import overview, store
 from workbook.errors import WorkbookError
 from workbook.ui.base import STYLE, Failed, bullet_list, escape, open_design
-from workbook.ui.page import shown_path
+from workbook.ui.page import StepView, shown_path
 
 _BADGES = {"done": "decided", "open": "to be decided", "attention": "rules broken"}
 """State -> the words on a step's card; the colour is the class ``wb-badge-STATE``."""
@@ -52,8 +52,8 @@ class Overview:
             "Open a step, make its decisions and press Save.</p>"
         )
         cards = "".join(_card(s, i) for i, s in enumerate(self.steps))
-        self.view = w.VBox(
-            [w.HTML(STYLE), w.HTML(head).add_class("wb-title"), w.HTML(cards)]
+        self.view = StepView(
+            [w.HTML(STYLE), w.HTML(head).add_class("wb-title"), w.HTML(cards)], static=True
         ).add_class("wb-step")
         self.view.add_class("wb-overview")
 

@@ -10,6 +10,11 @@ Three habits hold everywhere, and live here so they cannot drift apart:
   page loads; after that an exception makes a button seem dead. :func:`guarded` keeps
   the workbook's own errors as the problems they are (a headless run raises them) and
   reports anything else as a bug in plain words, logged on the server.
+* **Advice fits where the person is.** :func:`in_app` tells the Voila app from a
+  notebook (JupyterLab, or a headless run); :func:`start_again` says how to start a
+  step again in either, and :class:`StepView` puts "Run all cells to show this step"
+  first in a notebook's output, where a notebook reopened without its kernel would
+  otherwise show only "Error displaying widget: model not found".
 * **No server path is shown.** :func:`shown_path` names a file from the program's
   folder (``output/matches.csv``), else by its folder and name; :func:`shown_lines`
   rewrites an error's lines the same way.
@@ -40,6 +45,61 @@ STYLE = _stylesheet("style.css")
 """The workbook's stylesheet (``workbook/ui/style.css``) as an HTML widget's value."""
 APP_STYLE = _stylesheet("app.css")
 """The app shell's stylesheet (``workbook/ui/app.css``) as an HTML widget's value."""
+
+
+def in_app() -> bool:
+    """True in the Voila app (Voila names itself in ``$SERVER_SOFTWARE`` for its
+    kernels), False in JupyterLab, a classic notebook or a headless run."""
+    return os.environ.get("SERVER_SOFTWARE", "").startswith("voila/")
+
+
+def start_again() -> str:
+    """How a person starts a step again where they are: the app's page is reloaded, a
+    notebook's cells are run again."""
+    if in_app():
+        return "reload the page"
+    return "run the notebook's cells again (Run menu, Run All Cells)"
+
+
+RERUN_HINT = (
+    '<div class="wb-rerun-hint" style="padding: 0.4em 0.8em; '
+    'border-left: 4px solid var(--jp-warn-color1, #f0a020);">'
+    "<strong>Run all cells to show this step</strong> (Run menu, Run All Cells). "
+    "The step's form is drawn by the notebook's Python kernel, so a notebook opened "
+    "again shows it only once its cells have run.</div>"
+)
+"""The first output of a step in a notebook. ``style.css`` hides it as soon as the step
+beside it is drawn; a reopened notebook, whose widgets cannot be drawn without their
+kernel, shows it above Lab's "model not found" errors."""
+
+
+class StepView(w.VBox):  # type: ignore[misc]
+    """A page of the workbook (a step, the overview), as a notebook cell shows it.
+
+    Displayed in a notebook, a page of widgets puts :data:`RERUN_HINT` before itself,
+    and a page made only of HTML (``static``, the overview) is shown as an ordinary
+    output, whose links JupyterLab opens as documents instead of reloading itself. The
+    app (Voila) shows the widgets as they are. Otherwise an ordinary ``VBox``.
+    """
+
+    def __init__(self, children: Sequence[w.Widget] = (), *, static: bool = False) -> None:
+        super().__init__(list(children))
+        self.static = static
+
+    def _ipython_display_(self, **kwargs: object) -> None:
+        from IPython.display import HTML, display
+
+        if in_app():
+            display(self._repr_mimebundle_(**kwargs), raw=True)
+        elif self.static:
+            inner = "".join(
+                f'<div class="{" ".join(child._dom_classes)}">{child.value}</div>'
+                for child in self.children
+            )
+            display(HTML(f'<div class="{" ".join(self._dom_classes)}">{inner}</div>'))
+        else:
+            display(HTML(RERUN_HINT))
+            display(self._repr_mimebundle_(**kwargs), raw=True)
 
 
 def escape(text: object) -> str:
