@@ -26,7 +26,7 @@ def test_choose_a_situation_change_an_answer_and_save(browse) -> None:  # type: 
     for question, label in [
         ("develop", "One specific job skill or behaviour"),
         ("helper-role", "Give skills to practise, feedback and correction"),
-        ("outcomes", "Objectively, within a set time frame"),
+        ("outcomes", "Against measures agreed in advance, within a set time"),
         ("audience", "A small group (5 to 8) needing the same competency"),
     ]:
         page.select_option(f".wb-fit-{question} select", label=label)
@@ -54,3 +54,43 @@ def test_a_need_for_training_warns_next_to_the_questions(browse) -> None:  # typ
     assert "the fit check recommends training, not mentoring" in page.inner_text(".wb-warnings")
     browse.assert_no_traceback()
     assert browse.app.design.read_bytes() == before  # nothing saved without Save
+
+
+def test_a_mixed_need_said_with_partly_also_gives_the_mix_and_how_sure_it_is(browse) -> None:  # type: ignore[no-untyped-def]
+    """ "A year-long relationship for new managers, including some practice on giving
+    feedback": the coaching part is said with "Partly, also", from a blank page."""
+    page = browse.open("00_fit_check.ipynb")
+    page.click(".wb-fit-clear")
+    page.wait_for_selector(".wb-fit-summary >> text=Answer at least one question")
+    expect(page.locator(".wb-fit-helper-role-partly select")).to_be_hidden()  # no main yet
+    for question, label in [
+        ("develop", "Career, leadership and personal growth beyond one skill"),
+        ("duration", "Nine to twelve months or longer"),
+        ("helper-role", "Listen, advise, make connections and be a role model"),
+    ]:
+        page.select_option(f".wb-fit-{question} select", label=label)
+    page.wait_for_selector(".wb-fit-summary >> text=Mentoring fits these answers best")
+    expect(page.locator(".wb-fit-confidence")).to_contain_text("only weakly: 3 of 12")
+    # The questions that could still change it are marked, and named in the result.
+    deciding = page.locator(".wb-fit-deciding")
+    assert deciding.count() >= 1
+    assert (
+        "Answer next" in deciding.first.inner_text()
+        or deciding.first.evaluate(
+            "el => getComputedStyle(el.querySelector('.wb-fit-question'), '::after').content"
+        )
+        == '"Answer next"'
+    )
+    page.select_option(
+        ".wb-fit-helper-role-partly select",
+        label="Give skills to practise, feedback and correction",
+    )
+    page.wait_for_selector(".wb-fit-summary >> text=Mentoring with skill coaching inside it")
+    assert "(partly)" in page.inner_text(".wb-fit-reasons")
+    page.click(".wb-save")
+    page.wait_for_selector(".wb-status >> text=Saved")
+    design = store.load(browse.app.design).design
+    assert design.fit.partly == {"helper_role": "feedback_practice"}
+    assert design.fit.result is not None
+    assert design.fit.result.recommended == ["mentoring", "coaching"]
+    browse.assert_no_traceback()

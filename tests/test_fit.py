@@ -141,16 +141,27 @@ def test_every_relationship_is_ranked_with_a_score_from_0_to_100() -> None:
     assert all(0 <= s <= 100 for s in scores)
 
 
-def test_perfect_answers_score_100_and_the_opposite_0() -> None:
+def test_perfect_answers_score_highest_and_the_opposite_lowest() -> None:
+    """The best answers for mentoring on every question give it the highest score any
+    answers can: its whole range of points, plus the prior's half-answered points, out of
+    the range plus the prior (computed here from the questionnaire, not by fit.py)."""
     questionnaire = knowledge.fit_questions()
     best = {q.key: max(q.options, key=lambda o: o.points.get("mentoring", 0)).key
             for q in questionnaire.questions}  # fmt: skip
     worst = {q.key: min(q.options, key=lambda o: o.points.get("mentoring", 0)).key
              for q in questionnaire.questions}  # fmt: skip
+    span = sum(
+        max(o.points.get("mentoring", 0) for o in q.options)
+        - min(o.points.get("mentoring", 0) for o in q.options)
+        for q in questionnaire.questions
+    )
+    prior = questionnaire.scoring.evidence_prior
     scores = {r.relationship: r.score for r in fit.assess(fit.FitAnswers(best)).ranking}
-    assert scores["mentoring"] == 100
+    assert scores["mentoring"] == round(100 * (span + prior / 2) / (span + prior), 1)
+    assert scores["mentoring"] > 95
     scores = {r.relationship: r.score for r in fit.assess(fit.FitAnswers(worst)).ranking}
-    assert scores["mentoring"] == 0
+    assert scores["mentoring"] == round(100 * (prior / 2) / (span + prior), 1)
+    assert scores["mentoring"] < 5
 
 
 def test_reasons_are_tied_to_answers_and_sources() -> None:

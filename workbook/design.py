@@ -125,6 +125,10 @@ class FitReason(_Model):
     source: str = ""
     points: int = 0
     """What this answer gave the relationship: positive for, negative against."""
+    partly: bool = False
+    """The answer was given as partly true (it counts half)."""
+    rules_out: bool = False
+    """The answer rules the relationship out: it is never recommended."""
 
 
 class FitResult(_Model):
@@ -135,13 +139,27 @@ class FitResult(_Model):
     """Relationship keys; more than one for a mixed result (mentoring with coaching)."""
     reasons: list[FitReason] = Field(default_factory=list, max_length=1000)
     summary: str = ""
+    ruled_out: list[str] = Field(default_factory=list, max_length=50)
+    """Relationship keys an answer rules out."""
+    answered: int = 0
+    """How many questions the ranking rests on (of ``questions``)."""
+    questions: int = 0
+    confidence: Literal["", "low", "medium", "high"] = ""
+    """How much the answers support the ranking ("" when nothing is answered)."""
+    confidence_text: str = ""
+    """The confidence in words, with the unanswered questions to answer first."""
+    deciding: list[str] = Field(default_factory=list, max_length=100)
+    """Unanswered question keys whose answer could change the recommendation, the ones
+    that could change it most first."""
 
 
 class FitCheck(_Model):
     """The answers to "is mentoring the right tool?" and the result they gave."""
 
     answers: dict[str, str] = Field(default_factory=dict, max_length=100)
-    """Question key -> option key, as defined in the knowledge base."""
+    """Question key -> option key, as defined in the knowledge base: the main answer."""
+    partly: dict[str, str] = Field(default_factory=dict, max_length=100)
+    """Question key -> a second option that is partly true as well (counts half)."""
     preset: str | None = None
     result: FitResult | None = None
 

@@ -311,7 +311,7 @@ def _seniority_range(design: Design, params: dict[str, Any]) -> Iterator[Hit]:
 @_registers("unknown_fit_answer")
 def _unknown_fit_answer(design: Design, params: dict[str, Any]) -> Iterator[Hit]:
     questionnaire = knowledge.fit_questions()
-    for question_key, option_key in design.fit.answers.items():
+    for question_key, option_key in [*design.fit.answers.items(), *design.fit.partly.items()]:
         question = questionnaire.question(question_key)
         if question is None:
             known = ", ".join(q.key for q in questionnaire.questions)

@@ -198,6 +198,8 @@ class FitOption(_Frozen):
     the right words."""
     source: str = ""
     """Seed numbers for this option, when they differ from the question's."""
+    rules_out: tuple[str, ...] = ()
+    """Relationship keys this answer excludes outright (given as the main answer)."""
 
 
 class FitQuestion(_Frozen):
@@ -232,6 +234,22 @@ class FitScoring(_Frozen):
     """The margin for a pair listed under ``mixes`` (wider: they combine well)."""
     mix_min_score: float = Field(ge=0, le=100)
     max_recommended: int = Field(ge=1)
+    weights: dict[Literal["mainly", "partly"], float]
+    """How much a question's main answer and a partial one count."""
+    typical_points: int = Field(ge=1)
+    """An answer giving a relationship this many points is typical of it."""
+    min_typical: int = Field(ge=0)
+    """A second relationship is recommended on its score only with this many answers
+    typical of it."""
+    evidence_prior: float = Field(ge=0)
+    """Points of range, answered halfway, added to every relationship's score."""
+    ruled_out_cap: float = Field(ge=0, le=100)
+    """The highest score of a relationship an answer rules out."""
+    partly_mix_points: int = Field(ge=1)
+    """Points from partial answers that make a known mix partner join the best one."""
+    high_answered: int = Field(ge=1)
+    low_answered: int = Field(ge=1)
+    low_deciding: int = Field(ge=0)
 
 
 class FitQuestionnaire(_Frozen):

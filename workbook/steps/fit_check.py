@@ -10,16 +10,20 @@ from collections.abc import Mapping
 
 from workbook import knowledge
 from workbook.design import Design, FitCheck
-from workbook.fit import FitAnswers, assess
+from workbook.fit import Answer, FitAnswers, assess
 
 
-def make_inputs(answers: Mapping[str, str] | None = None, preset: str | None = None) -> FitAnswers:
+def make_inputs(
+    answers: Mapping[str, Answer | None] | None = None,
+    preset: str | None = None,
+    partly: Mapping[str, str] | None = None,
+) -> FitAnswers:
     """Validate answers (from the widgets or the notebook's parameters).
 
     Raises:
         InputError: an unknown question, answer or preset, named with the fix.
     """
-    return FitAnswers(answers, preset=preset)
+    return FitAnswers(answers, preset=preset, partly=partly)
 
 
 def inputs_from(design: Design) -> FitAnswers:
@@ -27,18 +31,25 @@ def inputs_from(design: Design) -> FitAnswers:
 
     Answers the questionnaire no longer has (a hand edit, an older workbook) are left
     out rather than refused, so the step still opens; ``workbook.rules`` reports them as
-    errors (E-fit-answer) until the step is saved with valid answers.
+    errors (E-fit-answer) until the step is saved with valid answers. A design saved
+    before answers could be partial has none, and loads unchanged.
     """
     questionnaire = knowledge.fit_questions()
-    answers = {}
-    for question_key, option_key in design.fit.answers.items():
-        question = questionnaire.question(question_key)
-        if question is not None and question.option(option_key) is not None:
-            answers[question_key] = option_key
+
+    def known(given: Mapping[str, str]) -> dict[str, str]:
+        kept = {}
+        for question_key, option_key in given.items():
+            question = questionnaire.question(question_key)
+            if question is not None and question.option(option_key) is not None:
+                kept[question_key] = option_key
+        return kept
+
+    answers = known(design.fit.answers)
+    partly = {k: v for k, v in known(design.fit.partly).items() if k in answers and answers[k] != v}
     preset = design.fit.preset
     if preset is not None and knowledge.entry("situations", preset) is None:
         preset = None
-    return FitAnswers(answers, preset=preset)
+    return FitAnswers(answers, preset=preset, partly=partly)
 
 
 def apply(design: Design, answers: FitAnswers) -> Design:
@@ -49,5 +60,10 @@ def apply(design: Design, answers: FitAnswers) -> Design:
     untouched step changes nothing.
     """
     result = assess(answers) if answers.answers else None
-    check = FitCheck(answers=dict(answers.answers), preset=answers.preset, result=result)
+    check = FitCheck(
+        answers=dict(answers.answers),
+        partly=dict(answers.partly),
+        preset=answers.preset,
+        result=result,
+    )
     return design.model_copy(update={"fit": check})

@@ -8,6 +8,7 @@ every answer re-ranks, so a designer sees at once which answer moves the result.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ import ipywidgets as w
 
 from workbook import fit, knowledge, store
 from workbook.design import Design, FitResult
-from workbook.fit import FitAnswers
+from workbook.fit import Answer, FitAnswers
 from workbook.steps import fit_check
 from workbook.ui.base import STYLE, Failed, Step, escape
 
@@ -31,12 +32,14 @@ def ranking_html(result: FitResult) -> str:
     rows = []
     for number, ranked in enumerate(result.ranking, 1):
         css = ' class="wb-fit-recommended"' if ranked.relationship in result.recommended else ""
+        out = ranked.relationship in result.ruled_out
+        note = '<td class="wb-fit-out">ruled out by an answer</td>' if out else "<td></td>"
         rows.append(
             f'<tr{css} data-relationship="{escape(ranked.relationship)}">'
             f"<td>{number}.</td>"
             f"<td>{escape(knowledge.title('relationships', ranked.relationship))}</td>"
             f'<td><span class="wb-fit-bar"><span style="width:{ranked.score:.0f}%"></span>'
-            f"</span></td><td>{ranked.score:.0f}/100</td></tr>"
+            f"</span></td><td>{ranked.score:.0f}/100</td>{note}</tr>"
         )
     return f'<table class="wb-fit-ranking">{"".join(rows)}</table>'
 
@@ -50,8 +53,9 @@ def reasons_html(result: FitResult) -> str:
             if reason.relationship != key:
                 continue
             css, sign = ("wb-fit-for", "+") if reason.points > 0 else ("wb-fit-against", "−")
+            partly = " <i>(partly)</i>" if reason.partly else ""
             items.append(
-                f'<li class="{css}">{sign} <b>{escape(reason.answer)}</b> '
+                f'<li class="{css}">{sign} <b>{escape(reason.answer)}</b>{partly} '
                 f"({escape(reason.question)}): {escape(reason.text)} "
                 f'<span class="wb-help">[source {escape(reason.source)}]</span></li>'
             )
@@ -112,25 +116,40 @@ class FitCheckStep(Step[FitAnswers]):
         self.clear = w.Button(description="Clear answers", icon="eraser").add_class("wb-fit-clear")
         self.clear.on_click(lambda _b: self.clear_answers())
         self.questions: dict[str, w.Dropdown] = {}
+        self.partly: dict[str, w.Dropdown] = {}
+        """A second answer per question that is partly true as well (counts half)."""
+        self.question_rows: dict[str, w.VBox] = {}
         rows: list[w.Widget] = []
         for question in knowledge.fit_questions().questions:
+            options = [(o.label, o.key) for o in question.options]
+            css = question.key.replace("_", "-")
             dropdown = w.Dropdown(
-                options=[("(not answered)", NOT_ANSWERED)]
-                + [(o.label, o.key) for o in question.options],
+                options=[("(not answered)", NOT_ANSWERED), *options],
                 # The question, shown above the list, is also its accessible name.
                 tooltip=question.text,
                 layout=w.Layout(width="640px"),
-            ).add_class(f"wb-fit-{question.key.replace('_', '-')}")
+            ).add_class(f"wb-fit-{css}")
+            also = w.Dropdown(
+                options=[("(nothing else)", NOT_ANSWERED), *options],
+                description="Partly, also",
+                tooltip=f"{question.text} Another answer that is partly true as well",
+                layout=w.Layout(width="640px"),
+            ).add_class(f"wb-fit-{css}-partly")
+            also.style.description_width = "80px"
             self.questions[question.key] = self.field(question.key, dropdown)
-            rows.append(
-                w.VBox(
-                    [
-                        w.HTML(f'<div class="wb-fit-question">{escape(question.text)}</div>'),
-                        dropdown,
-                    ]
-                )
-            )
+            self.partly[question.key] = also
+            also.observe(lambda _c: self.refresh(), names="value")
+            row = w.VBox(
+                [
+                    w.HTML(f'<div class="wb-fit-question">{escape(question.text)}</div>'),
+                    dropdown,
+                    also,
+                ]
+            ).add_class("wb-fit-row")
+            self.question_rows[question.key] = row
+            rows.append(row)
         self.summary = w.HTML().add_class("wb-fit-summary")
+        self.confidence = w.HTML().add_class("wb-fit-confidence")
         self.ranking = w.HTML().add_class("wb-fit-ranking-box")
         self.reasons = w.HTML().add_class("wb-fit-reasons")
         self.comparison = w.HTML().add_class("wb-fit-comparison")
@@ -140,9 +159,16 @@ class FitCheckStep(Step[FitAnswers]):
             w.HBox([self.preset, self.clear]),
             self.preset_help,
             w.HTML("<h3>Describe the need</h3>"),
+            w.HTML(
+                '<div class="wb-help">Choose the answer that describes the need best. Where '
+                "the need is mixed (mainly one thing, partly another), add the other under "
+                "<i>Partly, also</i>: it counts half. Questions marked <b>Answer next</b> are "
+                "the ones that could still change the result.</div>"
+            ),
             *rows,
             w.HTML("<h3>Result</h3>"),
             self.summary,
+            self.confidence,
             self.ranking,
             self.reasons,
             self.comparison,
@@ -182,6 +208,19 @@ class FitCheckStep(Step[FitAnswers]):
         """Re-rank the relationships with the current answers."""
         result = fit.assess(inputs) if inputs is not None else FitResult()
         self.summary.value = f"<p><b>{escape(result.summary)}</b></p>" if result.summary else ""
+        self.confidence.value = (
+            f'<p class="wb-fit-confidence-{result.confidence}">{escape(result.confidence_text)}</p>'
+            if result.confidence_text
+            else ""
+        )
+        for key, row in self.question_rows.items():
+            # "Partly, also" once the question has its main answer.
+            answered = self.questions[key].value != NOT_ANSWERED
+            self.partly[key].layout.display = None if answered else "none"
+            if key in result.deciding:
+                row.add_class("wb-fit-deciding")
+            else:
+                row.remove_class("wb-fit-deciding")
         self.ranking.value = ranking_html(result)
         self.reasons.value = reasons_html(result)
         self.comparison.value = comparison_html(result)
@@ -190,13 +229,19 @@ class FitCheckStep(Step[FitAnswers]):
 
     def read(self) -> FitAnswers:
         answers = {k: d.value for k, d in self.questions.items() if d.value != NOT_ANSWERED}
-        return FitAnswers(answers, preset=self.preset.value or None)
+        partly = {
+            k: d.value
+            for k, d in self.partly.items()
+            if d.value != NOT_ANSWERED and k in answers and d.value != answers[k]
+        }
+        return FitAnswers(answers, preset=self.preset.value or None, partly=partly)
 
     def write(self, inputs: FitAnswers) -> None:
         with self.quietly():
             self.preset.value = inputs.preset or NOT_ANSWERED
             for key, dropdown in self.questions.items():
                 dropdown.value = inputs.answers.get(key, NOT_ANSWERED)
+                self.partly[key].value = inputs.partly.get(key, NOT_ANSWERED)
             self._show_preset_help()
 
     # ------------------------------------------------------------ entry point
@@ -207,7 +252,7 @@ class FitCheckStep(Step[FitAnswers]):
         design_path: str | Path = "",
         *,
         preset: str | None = None,
-        answers: dict[str, str | None] | None = None,
+        answers: Mapping[str, Answer | None] | None = None,
         save: bool = False,
     ) -> FitCheckStep | Failed:
         """Open the design, set the answers from the parameters, and (with ``save=True``)
@@ -226,12 +271,14 @@ class FitCheckStep(Step[FitAnswers]):
         )
 
     def set_values(
-        self, *, preset: str | None = None, answers: dict[str, str | None] | None = None
+        self, *, preset: str | None = None, answers: Mapping[str, Answer | None] | None = None
     ) -> None:
         """Set the questionnaire from parameters; ``None`` keeps what the design has.
 
         A preset replaces every answer with the situation's; ``answers`` then change
-        single answers (``None`` or ``""`` clears one).
+        single answers (``None`` or ``""`` clears one). An answer is an option key, or
+        two (the main one, then one partly true) as a list or as
+        ``{option: "mainly", other: "partly"}``.
 
         Raises:
             InputError: an unknown preset, question or answer, one problem per field.
@@ -243,7 +290,10 @@ class FitCheckStep(Step[FitAnswers]):
         if preset is not None:
             chosen = FitAnswers.from_preset(preset, answers)
         else:
-            merged = {**current.answers, **(answers or {})}
-            chosen = FitAnswers({k: v for k, v in merged.items() if v}, preset=current.preset)
+            given = dict(answers or {})
+            merged: dict[str, Answer | None] = {**current.answers, **given}
+            # A question answered again loses its old partial answer.
+            partly = {k: v for k, v in current.partly.items() if k not in given}
+            chosen = FitAnswers(merged, preset=current.preset, partly=partly)
         self.write(chosen)
         self.refresh()
