@@ -522,3 +522,16 @@ def test_the_fit_check_step_opens_without_pandas(tmp_path: Path) -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False"]
+
+
+def test_cli_fit_takes_a_mixed_need_and_says_how_sure_it_is(tmp_path: Path) -> None:
+    text = (
+        "develop: broad_growth\n"
+        "duration: months_9_12\n"
+        "helper_role: [listen_advise, feedback_practice]\n"
+    )
+    code, out, _ = _fit_cli(tmp_path, text)
+    assert code == 0
+    assert "Mentoring with skill coaching inside it" in out
+    assert "Give skills to practise, feedback and correction (partly)" in out
+    assert "only weakly: 3 of 12 questions answered" in out

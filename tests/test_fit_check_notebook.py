@@ -38,3 +38,22 @@ def test_without_save_the_file_is_not_touched(example_design: Path, run_notebook
     before = example_design.read_bytes()
     run_notebook("00_fit_check.ipynb", {"design_path": str(example_design), "preset": "new_system"})
     assert example_design.read_bytes() == before
+
+
+def test_a_question_answered_twice_is_saved_with_its_partial_answer(
+    example_design: Path,
+    run_notebook,  # type: ignore[no-untyped-def]
+) -> None:
+    run_notebook(
+        "00_fit_check.ipynb",
+        {
+            "design_path": str(example_design),
+            "answers": {"helper_role": ["listen_advise", "feedback_practice"]},
+            "save": True,
+        },
+    )
+    design = store.load(example_design).design
+    assert design.fit.answers["helper_role"] == "listen_advise"
+    assert design.fit.partly == {"helper_role": "feedback_practice"}
+    answers = fit.FitAnswers(design.fit.answers, design.fit.preset, design.fit.partly)
+    assert design.fit.result == fit.assess(answers)

@@ -122,6 +122,12 @@ def _scope(d: Design) -> Section:
                         or None,
                     ),
                     Entry("Summary", result.summary or None),
+                    # A result resting on three answers is not shown like one on eleven.
+                    *(
+                        (Entry("How sure", result.confidence_text),)
+                        if result.confidence_text
+                        else ()
+                    ),
                 ),
                 "Fit check",
             )
