@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from helpers import CONTRAST, SILENT_BUTTONS, UNNAMED, step_notebooks
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -62,7 +63,9 @@ def type_invalid(page: Any, notebook: str) -> None:
         page.locator(fill).last.fill(value)
     page.wait_for_selector(".wb-problems li")
     page.wait_for_selector(".wb-invalid")
-    assert page.locator(".wb-save button, button.wb-save").first.is_disabled()
+    # The button's state is its own widget message, which may land just after the
+    # problem's: wait for it (a Save that stays enabled still fails here).
+    expect(page.locator(".wb-save button, button.wb-save").first).to_be_disabled()
 
 
 def assert_readable(page: Any, notebook: str, theme: str) -> None:

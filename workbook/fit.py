@@ -489,7 +489,9 @@ def mix(recommended: Sequence[str]) -> knowledge.FitMix | None:
     return next((m for m in knowledge.fit_questions().mixes if set(m.keys) == wanted), None)
 
 
-def _summarise(ranking: Sequence[RankedOption], recommended: Sequence[str]) -> str:
+def _summarise(
+    answers: FitAnswers, ranking: Sequence[RankedOption], recommended: Sequence[str]
+) -> str:
     texts = knowledge.fit_questions().texts
     scores = {r.relationship: round(r.score) for r in ranking}
     first = recommended[0]
@@ -504,9 +506,20 @@ def _summarise(ranking: Sequence[RankedOption], recommended: Sequence[str]) -> s
             "second_score": scores[second],
         }
         combined = mix(recommended)
+        # Brought in by what was said to be partly true, not by its own score: say so.
+        partial = [
+            option.label.lower()
+            for _q, option, partly in answers.chosen()
+            if partly and option.points.get(second, 0) > 0
+        ]
         if combined:
             values |= {"title": combined.title, "description": combined.description.strip()}
-            summary = texts["mix"].format(**values)
+            if partial and scores[second] < knowledge.fit_questions().scoring.mix_min_score:
+                values["partly"] = "; ".join(partial)
+                values["second_lower"] = values["second"].lower()
+                summary = texts["mix_partly"].format(**values)
+            else:
+                summary = texts["mix"].format(**values)
         else:
             summary = texts["pair"].format(**values)
     else:
@@ -537,7 +550,7 @@ def assess(answers: FitAnswers) -> FitResult:
         ranking=ranking,
         recommended=recommended,
         reasons=_explain(answers, ranking),
-        summary=_summarise(ranking, recommended),
+        summary=_summarise(answers, ranking, recommended),
         ruled_out=_ruled_out(answers),
         **_confidence(answers, recommended),
     )
