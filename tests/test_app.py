@@ -97,7 +97,9 @@ class FakeVoila:
         return 0
 
     def wait(self) -> int:
-        return 0
+        return FakeVoila.exit_code
+
+    exit_code: ClassVar[int] = 0
 
 
 def test_serve_gives_voila_the_programs_folder_and_opens_the_program(
@@ -109,7 +111,8 @@ def test_serve_gives_voila_the_programs_folder_and_opens_the_program(
     monkeypatch.setattr(app.subprocess, "Popen", FakeVoila)
     monkeypatch.setattr(app, "wait_for_port", lambda port, proc: True)
     FakeVoila.started.clear()
-    assert app.serve(design, port=9876, open_browser=False) == 0
+    monkeypatch.setattr(FakeVoila, "exit_code", 3)  # Voila's own exit status ...
+    assert app.serve(design, port=9876, open_browser=False) == 3  # ... is the command's
     [(cmd, env)] = FakeVoila.started
     assert cmd == app.voila_command(app.NOTEBOOKS / app.LANDING, 9876)
     assert env["WORKBOOK_PROGRAMS"] == str(tmp_path)

@@ -370,6 +370,21 @@ def test_warnings_become_risks_and_errors_do_not(example_out: dict[str, Any]) ->
     assert [r[3] for r in table_rows(out["soup"].select_one("table.risks"))[1:]] == ["design"] * 2
 
 
+def test_a_blank_designs_checklist_names_each_decision_once() -> None:
+    """A blank design: every open decision once, however many sections mention it (the
+    model and the timeline both need the start date and the duration), and the list
+    covers the decisions a blank design leaves open."""
+    from workbook.charter import build
+
+    charter = build(Design())
+    fields = [d.field for d in charter.open_decisions]
+    labels = [d.label for d in charter.open_decisions]
+    assert len(fields) == len(set(fields)) and len(labels) == len(set(labels))
+    for needed in ("model.start_date", "model.duration_months", "approvals", "program.name"):
+        assert fields.count(needed) == 1, needed
+    assert not charter.ready
+
+
 def test_complete_design_is_ready() -> None:
     charter = ch.build(complete(), findings=[], today=TODAY)
     assert charter.open_decisions == ()
@@ -443,7 +458,10 @@ def test_an_output_path_that_is_a_file_is_reported(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("formats", [["odt"], []])
 def test_unknown_format_is_refused(tmp_path: Path, formats: list[str]) -> None:
-    with pytest.raises(CharterError):
+    with pytest.raises(
+        CharterError,
+        match=r"formats: (unknown format 'odt'|no format given); use one or more of md",
+    ):
         ch.write(example(), tmp_path, formats=formats)
 
 

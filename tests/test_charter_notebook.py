@@ -186,7 +186,7 @@ def test_strict_shows_why_and_writes_nothing(example_design: Path, tmp_path: Pat
     step.write_button.click()
     assert not out.exists()
     assert "fit.result" in step.files_status.value and "wb-status-error" in step.files_status.value
-    with pytest.raises(CharterError):
+    with pytest.raises(CharterError, match=r"(?s)Owner is not decided.*produce the charter again"):
         CharterStep.from_params(example_design, output_dir=out, strict=True, write=True)
 
 
@@ -341,7 +341,10 @@ def test_parse_formats(formats: Any, expected: tuple[str, ...]) -> None:
 
 @pytest.mark.parametrize("formats", ["odt", "", "md,odt"])
 def test_parse_formats_refuses(formats: str) -> None:
-    with pytest.raises(InputError):
+    with pytest.raises(
+        InputError,
+        match=r"formats: (unknown format 'odt'|no format given); use one or more of md",
+    ):
         parse_formats(formats)
 
 

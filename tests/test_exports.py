@@ -144,7 +144,10 @@ def test_refuses_to_overwrite_an_export_edited_by_hand(tmp_path: Path) -> None:
     out = tmp_path / "out"
     match(design(), roster(tmp_path), out)
     (out / "matches.csv").write_text("edited by the coordinator")
-    with pytest.raises(ExistsError):
+    with pytest.raises(
+        ExistsError,
+        match=r"matches\.csv: already exists and was not written by the workbook .*nothing",
+    ):
         match(design(), roster(tmp_path), out)
     assert (out / "matches.csv").read_text() == "edited by the coordinator"
 
@@ -218,11 +221,21 @@ def test_cli_objective_and_mode_and_all_scores(tmp_path: Path) -> None:
     assert (tmp_path / "o" / "shortlist.csv").exists()
 
 
+def _pairs(out: Path) -> set[tuple[str, str]]:
+    rows = list(csv.DictReader((out / "matches.csv").open(encoding="utf-8-sig")))
+    return {(r["mentee_id"], r["mentor_id"]) for r in rows}
+
+
 def test_cli_review_and_previous_files(tmp_path: Path) -> None:
+    """The review forbids, and the previous cohort rules out, the very pairs the
+    matching makes without them (a forbid of a pair never chosen would prove nothing)."""
     path = tmp_path / "design.yaml"
     store.save(design(), store.create(path))
+    code, _, err = run("match", str(path), str(roster(tmp_path)), "-o", str(tmp_path / "plain"))
+    assert code == 0, err
+    assert {("e1", "r1"), ("e2", "r2")} <= _pairs(tmp_path / "plain")
     review = tmp_path / "review.csv"
-    review.write_text("mentee_id,mentor_id,action\ne1,r2,forbid\n")
+    review.write_text("mentee_id,mentor_id,action\ne1,r1,forbid\n")
     previous = tmp_path / "previous.csv"
     previous.write_text("mentee_id,mentor_id\ne2,r2\n")
     code, _, err = run(
@@ -230,9 +243,15 @@ def test_cli_review_and_previous_files(tmp_path: Path) -> None:
         "--review", str(review), "--previous", str(previous),
     )  # fmt: skip
     assert code == 0, err
-    rows = list(csv.DictReader((tmp_path / "o" / "matches.csv").open(encoding="utf-8-sig")))
-    pairs = {(r["mentee_id"], r["mentor_id"]) for r in rows}
-    assert ("e1", "r2") not in pairs and ("e2", "r2") not in pairs
+    pairs = _pairs(tmp_path / "o")
+    assert ("e1", "r1") not in pairs and ("e2", "r2") not in pairs
+    review.write_text("mentee_id,mentor_id,action\ne2,r1,pin\n")  # a pin is kept as given
+    code, _, err = run(
+        "match", str(path), str(roster(tmp_path)), "-o", str(tmp_path / "pinned"),
+        "--review", str(review),
+    )  # fmt: skip
+    assert code == 0, err
+    assert ("e2", "r1") in _pairs(tmp_path / "pinned")
     review.write_text("mentee_id,mentor_id,action\ne1,r2,maybe\n")
     code, _, err = run(
         "match",

@@ -493,21 +493,42 @@ def test_example_design_fit_result_is_what_its_answers_give_today() -> None:
     assert check.result == fit.assess(fit.FitAnswers(check.answers, check.preset))
 
 
-def test_side_by_side_table_is_escaped_html_of_the_comparison(tmp_path: Path) -> None:
+def test_side_by_side_table_is_escaped_html_of_the_comparison(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import yaml
+
     from workbook.ui.fit_check import comparison_html
 
+    # The expected cells come from the knowledge files themselves, not from fit.py.
+    folder = Path(fit.__file__).parent / "knowledge"
+    relationships = {
+        r["key"]: r for r in yaml.safe_load((folder / "relationships.yaml").read_text())
+    }
+    dimensions = yaml.safe_load((folder / "dimensions.yaml").read_text())
     result = fit.assess(fit.FitAnswers(MIXED))
     keys = fit.top(result)
-    frame = fit.comparison(keys)
+    assert keys == ["mentoring", "coaching", "training"]
     cells = re.findall(r"<t[hd](?: [^>]*)?>(.*?)</t[hd]>", comparison_html(result))
     width = len(keys) + 1
     rows = [cells[i : i + width] for i in range(0, len(cells), width)]
-    assert rows[0] == ["Dimension", *(html.escape(c) for c in frame.columns)]
-    assert [r[0] for r in rows[1:]] == [html.escape(d) for d in frame.index]
-    assert [r[1:] for r in rows[1:]] == [[html.escape(v) for v in r] for r in frame.values]
-    # values are text, not markup
-    hostile = fit.comparison_rows(keys)
-    assert all("<" not in v for _, values in hostile[1] for v in values)
+    assert rows[0] == ["Dimension", *(html.escape(relationships[k]["title"]) for k in keys)]
+    assert rows[1:] == [
+        [
+            html.escape(d["title"]),
+            *(html.escape(str(relationships[k]["values"][d["key"]])) for k in keys),
+        ]
+        for d in dimensions
+    ]
+    # A value holding markup is shown as text.
+    import workbook.ui.fit_check as page
+
+    hostile = (["<i>Coach</i>"], [("Duration", ["<b>short</b> & sharp"])])
+    monkeypatch.setattr(page.fit, "comparison_rows", lambda _keys: hostile)
+    monkeypatch.setattr(page.fit, "top", lambda _result: ["coaching"])
+    shown = comparison_html(result)
+    assert "&lt;b&gt;short&lt;/b&gt; &amp; sharp" in shown and "<b>short</b>" not in shown
+    assert "&lt;i&gt;Coach&lt;/i&gt;" in shown
 
 
 def test_the_fit_check_step_opens_without_pandas(tmp_path: Path) -> None:

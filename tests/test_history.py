@@ -56,7 +56,10 @@ def test_a_restore_never_overwrites_a_save_it_did_not_see(
         return real_save(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(store, "save", someone_saves_first)
-    with pytest.raises(ConflictError):
+    with pytest.raises(
+        ConflictError,
+        match=r"design\.yaml: was changed by someone else after you opened it; .*yours was kept",
+    ):
         history.restore(path, 1)
     monkeypatch.undo()
     assert store.load(path).design.program.sponsor == "CEO"  # their edit stands

@@ -104,7 +104,10 @@ def test_create_refuses_a_clash_and_changes_nothing(root: Path) -> None:
     # a folder of that name without a design is someone's too
     (root / "notes").mkdir()
     (root / "notes" / "todo.txt").write_text("mine")
-    with pytest.raises(ExistsError):
+    with pytest.raises(
+        ExistsError,
+        match=r"a program with the folder name 'notes' already exists; nothing was changed",
+    ):
         programs.create(root, "Notes", "example")
     assert sorted(p.name for p in (root / "notes").iterdir()) == ["todo.txt"]
 

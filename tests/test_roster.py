@@ -132,7 +132,12 @@ def test_missing_required_columns_are_listed_with_the_reason(tmp_path: Path) -> 
     fields = {p.field for p in error.problems}
     assert fields == {"skills_offered", "skills_wanted", "languages"}
     assert all(p.row == 1 for p in error.problems)
-    assert "language criterion" in error.lines()[-1] or "languages" in " ".join(error.lines())
+    # Each missing column says which criterion needs it, and how to give it.
+    reasons = {p.field: p.message for p in error.problems}
+    assert "(the skills criterion is on)" in reasons["skills_offered"]
+    assert "(the skills criterion is on)" in reasons["skills_wanted"]
+    assert "(the language criterion is on)" in reasons["languages"]
+    assert all("Column names in your roster" in p.fix for p in error.problems)
 
 
 def test_missing_id_column_stops_before_the_rows(tmp_path: Path) -> None:

@@ -116,7 +116,10 @@ def test_hand_edit_after_load_is_a_conflict(tmp_path: Path) -> None:
     path = tmp_path / "design.yaml"
     snap = store.create(path, "Start")
     path.write_text(path.read_text().replace("name: Start", "name: Edited by hand"))
-    with pytest.raises(ConflictError):
+    with pytest.raises(
+        ConflictError,
+        match=r"design\.yaml: was changed by someone else after you opened it; .*yours was kept",
+    ):
         store.save(
             snap.design.model_copy(update={"revision": 5}).model_copy(
                 update={"program": snap.design.program.model_copy(update={"owner": "me"})}
@@ -335,7 +338,10 @@ def test_a_symlink_in_the_folder_is_never_written_through(tmp_path: Path) -> Non
     out = tmp_path / "out"
     out.mkdir()
     (out / "a.csv").symlink_to(target)
-    with pytest.raises(ExistsError):
+    with pytest.raises(
+        ExistsError,
+        match=r"a\.csv: already exists and was not written by the workbook .*nothing was written",
+    ):
         store.write_outputs(out, {"a.csv": b"1"}, ".m.json")
     assert target.read_bytes() == b"keep"
 
