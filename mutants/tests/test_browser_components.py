@@ -1,0 +1,73 @@
+"""The components step in the Voila app, driven in Debian's chromium."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+from playwright.sync_api import expect
+
+from workbook import store
+from workbook.steps import components
+
+pytestmark = pytest.mark.browser
+
+
+def test_fill_the_components_step_and_save(browse) -> None:  # type: ignore[no-untyped-def]
+    page = browse.open("04_components.ipynb")
+    closure = page.locator(".wb-component-closure")
+    closure.locator(".wb-component-timing input").fill("Month 11")
+    screening = page.locator(".wb-component-screening")
+    screening.locator(".wb-component-activities textarea").fill("")
+    screening.locator(".wb-suggest").click()
+    page.wait_for_selector(".wb-component-screening .wb-suggest-note >> text=Filled from")
+    measure = page.locator(".wb-measure").nth(1)
+    measure.locator(".wb-measure-when input").fill("After each annual survey")
+    page.locator(".wb-quality-standard select").select_option(
+        label="MENTOR Elements of Effective Practice for Mentoring, 5th edition"
+    )
+    page.wait_for_selector(".wb-benchmark-values-ethics")
+    page.check(".wb-benchmark-values-ethics input[type=checkbox]")
+    page.wait_for_selector(".wb-quality-score >> text=1 of 34 benchmarks met")
+    page.fill(".wb-resource-budget input", "EUR 20,000")
+    rows = page.locator(".wb-risk")
+    before = rows.count()
+    page.click(".wb-add-risk")
+    page.wait_for_function(f"document.querySelectorAll('.wb-risk').length === {before + 1}")
+    rows.nth(before).locator(".wb-risk-risk input").fill("Sponsor changes role")
+    rows.nth(before).locator(".wb-risk-owner input").fill("Steering group")
+    page.click(".wb-save")
+    page.wait_for_selector(".wb-status >> text=Saved revision 2")
+
+    design = store.load(browse.app.design).design
+    assert design.components.closure.timing == "Month 11"
+    assert design.components.screening.activities == components.suggested_activities("screening")
+    assert design.evaluation.effectiveness[2].when == "After each annual survey"
+    assert design.evaluation.quality_standard == "mentor_eep_5"
+    assert design.evaluation.quality_checklist == {"values_ethics": True}
+    assert design.resources.budget == "EUR 20,000"
+    assert design.risks[-1].risk == "Sponsor changes role"
+    assert design.risks[-1].owner == "Steering group"
+    assert design.model.duration_months == 12  # untouched decisions survive
+    browse.assert_no_traceback()
+
+
+def test_problems_and_flags_are_shown_in_the_page(browse) -> None:  # type: ignore[no-untyped-def]
+    data = yaml.safe_load(browse.app.design.read_text())
+    data["evaluation"]["effectiveness"].append({"objective": "headcount", "method": "count"})
+    browse.app.design.write_text(yaml.safe_dump(data, sort_keys=False))
+    before = browse.app.design.read_bytes()
+    page = browse.open("04_components.ipynb")
+    page.wait_for_selector(".wb-measure-orphan >> text=no longer in the design")
+    page.wait_for_selector(".wb-evaluation-notes >> text=no longer an objective")
+    before_rows = page.locator(".wb-risk").count()
+    page.click(".wb-add-risk")
+    page.wait_for_function(f"document.querySelectorAll('.wb-risk').length === {before_rows + 1}")
+    page.locator(".wb-risk").last.locator(".wb-risk-mitigation input").fill("Ask twice")
+    message = page.wait_for_selector(".wb-problems >> text=must not be empty")
+    assert "Risk 3 risk" in message.inner_text()
+    expect(page.locator(".wb-risk").last.locator(".wb-risk-risk.wb-invalid")).to_have_count(1)
+    expect(page.locator(".wb-save")).to_be_disabled()
+    browse.assert_no_traceback()
+    assert browse.app.design.read_bytes() == before
+    page.locator(".wb-measure-orphan .wb-measure-remove").click()
+    page.wait_for_selector(".wb-measure-orphan", state="detached")

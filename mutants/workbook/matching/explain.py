@@ -1,0 +1,431 @@
+"""Say why: each match's reasons, each unmatched mentee's reason and nearest mentors.
+
+:func:`explain` turns a solution into the tables a coordinator reads (a
+:class:`MatchResult`). A match's reasons list every criterion with its contribution
+to the score, computed by the same code that scored the pair, so an explanation always
+agrees with the score that was solved. An unmatched mentee gets the one reason they
+can act on (every mentor who fits is in their reporting line, at capacity, below the
+minimum score, ...) and up to three nearest alternatives. Reasons are sentences for the
+coordinator who reads them (the mentee is "they"), with scores as whole numbers out of
+100, and :func:`in_words` groups them into the sentence that heads the results.
+Shortlist mode lists the top k allowed mentors per mentee with reasons (mentee choice,
+rule R5); group mode lists each mentor's group.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from workbook.design import MatchObjective
+from workbook.matching import criteria
+from workbook.matching.constraints import I64, Block, Mode, Settings
+from workbook.matching.scoring import CELLS_PER_BLOCK, F64, SCALE, Scored
+from workbook.matching.solver import SOLVER, Solution
+
+# --------------------------------------------------------------------------- explaining
+
+THEIR = {
+    Block.SELF: "themselves",
+    Block.REPORTING_LINE: "in their reporting line",
+    Block.REPORTS_TO_YOU: "someone who reports to them",
+    Block.EXCLUDED: "excluded, by them or by the mentor",
+    Block.PREVIOUS: "a mentor they had in a previous cohort",
+    Block.FORBIDDEN: "forbidden by the coordinator",
+}
+"""Each hard rule as it completes "every mentor who fits is ..." for the coordinator
+(:attr:`Block.because` says it to the mentee)."""
+
+
+def whole(score: float) -> int:
+    """A score (0-100) as the whole number a person reads: half up, unlike ``round``
+    (which rounds 42.5 to 42), so 0.5 never reads as 0 and 99.5 reads as 100."""
+    return int(np.floor(float(score) + 0.5))
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.1f}"
+
+
+def explain_pairs(scored: Scored, mentee: I64, mentor: I64) -> tuple[list[str], pd.DataFrame]:
+    """Each pair's reasons (every criterion with its contribution and what it rests on,
+    largest first) and the contributions table (one column per criterion)."""
+    c = scored.criteria
+    names = list(c.share)
+    if not len(mentee):
+        return [], pd.DataFrame(columns=names)
+    contrib = pd.DataFrame({n: share * c.value(n, mentee, mentor) for n, share in c.share.items()})
+    details = {n: c.details(n, mentee, mentor) for n in names}
+    values = contrib.to_numpy()
+    reasons = []
+    for k in range(len(mentee)):
+        parts = [
+            f"{c.criteria[n].label} +{_fmt(values[k, q])} ({details[n][k]})"
+            for q, n in sorted(enumerate(names), key=lambda t: -values[k, t[0]])
+        ]
+        reasons.append("; ".join(parts))
+    return reasons, contrib
+
+
+def explain_unmatched(scored: Scored, solution: Solution) -> pd.DataFrame:
+    """Why each unmatched mentee has no mentor, and the nearest alternatives.
+
+    Only unmatched mentees are scored again, a block at a time against every mentor, so
+    memory stays flat however many are unmatched.
+    """
+    p = scored.pools
+    frame = p.roster.frame
+    matched = np.zeros(p.n, bool)
+    matched[solution.mentee] = True
+    rows = np.flatnonzero(~matched)
+    columns = ["mentee_id", "mentee_name", "reason", "alternatives"]
+    if not len(rows):
+        return pd.DataFrame(columns=columns)
+    context = _Context(
+        scored,
+        load=np.bincount(solution.mentor, minlength=p.m),
+        allowed=np.bincount(scored.mentee, minlength=p.n),
+        names=frame["name"].to_numpy(dtype=object),
+        ids=frame["id"].to_numpy(dtype=object),
+    )
+    every = np.arange(p.m)[None, :]
+    step = max(1, CELLS_PER_BLOCK // max(p.m, 1))
+    out = []
+    for start in range(0, len(rows), step):
+        chunk = rows[start : start + step]
+        scores = np.rint(scored.criteria.scores(chunk[:, None], every) * SCALE) / SCALE
+        offers = (
+            scored.criteria.value("skills", chunk[:, None], every) > 0
+            if "skills" in scored.criteria.share
+            else np.zeros(scores.shape, dtype=bool)
+        )
+        for k, i in enumerate(chunk):
+            reason, alternatives = context.why(int(i), scores[k], offers[k])
+            person = p.mentees[i]
+            out.append([context.ids[person], context.names[person], reason, alternatives])
+    return pd.DataFrame(out, columns=columns)
+
+
+@dataclass
+class _Context:
+    """What :meth:`why` needs about the whole run, computed once."""
+
+    scored: Scored
+    load: I64
+    allowed: I64
+    names: npt.NDArray[np.object_]
+    ids: npt.NDArray[np.object_]
+
+    def why(self, i: int, s: F64, offers: npt.NDArray[np.bool_]) -> tuple[str, str]:
+        """The reason mentee ``i`` is unmatched and up to three nearest alternatives.
+
+        ``s`` is the mentee's score against every mentor, ``offers`` whether each mentor
+        offers at least one skill the mentee wants.
+        """
+        p = self.scored.pools
+        m = p.m
+        min_score = p.settings.matching.min_score
+        cause = np.full(m, "", dtype=object)
+        for name, keys in p.blocked.items():
+            lo, hi = np.searchsorted(keys, [i * m, (i + 1) * m])
+            cause[keys[lo:hi] - i * m] = name
+        has_room = p.capacity > 0
+        reaches = s >= max(min_score, 0.001)
+        fits = reaches & has_room
+        hard = cause != ""
+        nearest = np.flatnonzero(has_room & ~hard & (s > 0))
+        if self.allowed[i] > 0:
+            reason = (
+                f"all {self.allowed[i]} mentors who fit are at capacity: the best "
+                "assignment overall needs their places for other mentees"
+                if self.allowed[i] > 1
+                else "the one mentor who fits is at capacity: the best assignment overall "
+                "needs that place for another mentee"
+            )
+            nearest = np.flatnonzero(fits & ~hard)
+        elif not has_room.any():
+            reason, nearest = "no mentor has room for a mentee", np.zeros(0, np.int64)
+        elif not fits.any() and (reaches & ~hard).any():
+            reason = "every mentor who fits takes no mentees this time (capacity 0)"
+        elif not fits.any():
+            best = s[has_room & ~hard].max(initial=0.0)
+            reason = (
+                f"no mentor reaches the minimum score of {min_score:g} "
+                f"(the best scores {whole(best)} out of 100)"
+                if best > 0
+                else "no mentor has anything in common with what they asked for "
+                "(the skills they want, their goals, ...)"
+            )
+        else:
+            # Name the skills when they are what fits: "every mentor offering the skills
+            # they want is in their reporting line" is what a coordinator can act on.
+            who = "who fits"
+            offering = offers & has_room
+            if offering.any() and hard[offering].all():
+                fits, who = offering, "offering the skills they want"
+            counts = pd.Series(cause[fits]).value_counts()
+            if len(counts) == 1:
+                reason = f"every mentor {who} is {THEIR[Block(str(counts.index[0]))]}"
+            else:
+                reason = f"every mentor {who} is ruled out: " + ", ".join(
+                    f"{v} {THEIR[Block(str(k))]}" for k, v in counts.items()
+                )
+        alternatives = []
+        for j in nearest[np.lexsort((nearest, -s[nearest]))][:3]:
+            note = (
+                "at capacity"
+                if self.load[j] >= p.capacity[j]
+                else f"below the minimum score of {min_score:g}"
+                if s[j] < min_score
+                else "available"
+            )
+            person = p.mentors[j]
+            alternatives.append(
+                f"{self.names[person]} ({self.ids[person]}): score {whole(s[j])}, {note}"
+            )
+        return reason, "; ".join(alternatives)
+
+
+# --------------------------------------------------------------------------- the result
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What a run amounts to: counts, scores and how it was solved.
+
+    ``summary.json`` is this object as written (:meth:`as_dict`), the matching step
+    shows it, and the design keeps the parts without names (:func:`~workbook.matching.
+    pipeline.aggregates`).
+
+    Attributes:
+        seconds: the time from loading the roster to the explanations (the exports are
+            written after it is measured, so the file and the caller agree); 0 under
+            ``SOURCE_DATE_EPOCH``, so reproducible runs give the same bytes.
+        weights: the active criteria's weights, by key.
+    """
+
+    mentees: int
+    mentors: int
+    matched: int
+    unmatched: int
+    total_score: float
+    min_score: float | None
+    mean_score: float | None
+    objective: MatchObjective
+    mode: Mode
+    optimal: bool
+    solver: str
+    seconds: float
+    allowed_pairs: int
+    pairs_considered: int
+    capacity: int
+    weights: dict[str, float] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, object]:
+        """The summary as plain data, in field order (what ``summary.json`` holds)."""
+        return dataclasses.asdict(self)
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    """Everything a run produced; exports and the notebook read from here.
+
+    Attributes:
+        matches: mentee_id, mentee_name, mentor_id, mentor_name, score, reasons, pinned.
+        contributions: one column per criterion, aligned with ``matches`` (for charts).
+        unmatched: mentee_id, mentee_name, reason, alternatives.
+        shortlist: the top k allowed mentors per mentee (shortlist mode), else ``None``.
+        groups: one row per mentor with their group (group mode), else ``None``.
+        summary: counts and scores for ``summary.json`` and the charter.
+        scored: the allowed pairs, for ``pair_scores.csv`` and audits.
+    """
+
+    matches: pd.DataFrame
+    contributions: pd.DataFrame
+    unmatched: pd.DataFrame
+    shortlist: pd.DataFrame | None
+    groups: pd.DataFrame | None
+    summary: Summary
+    scored: Scored
+
+    def pair_scores(self) -> pd.DataFrame:
+        """Every allowed pair with its score, so anyone can audit the result."""
+        s, p = self.scored, self.scored.pools
+        ids = p.roster.frame["id"].to_numpy(dtype=object)
+        return pd.DataFrame(
+            {
+                "mentee_id": ids[p.mentees[s.mentee]],
+                "mentor_id": ids[p.mentors[s.mentor]],
+                "score": s.score / SCALE,
+            }
+        )
+
+
+def explain(scored: Scored, solution: Solution, settings: Settings, seconds: float) -> MatchResult:
+    """Turn a solution into tables a coordinator can read, with a reason for everything."""
+    p = scored.pools
+    frame = p.roster.frame
+    ids = frame["id"].to_numpy(dtype=object)
+    names = frame["name"].to_numpy(dtype=object)
+    reasons, contrib = explain_pairs(scored, solution.mentee, solution.mentor)
+    pinned = {(i, j) for i, j in p.pins}
+    ea, rb = p.mentees[solution.mentee], p.mentors[solution.mentor]
+    matches = pd.DataFrame(
+        {
+            "mentee_id": ids[ea],
+            "mentee_name": names[ea],
+            "mentor_id": ids[rb],
+            "mentor_name": names[rb],
+            "score": solution.score / SCALE,
+            "reasons": reasons,
+            "pinned": [
+                (int(i), int(j)) in pinned
+                for i, j in zip(solution.mentee, solution.mentor, strict=True)
+            ],
+        }
+    )
+    unmatched = explain_unmatched(scored, solution)
+    shortlist = _shortlist(scored, settings.shortlist_k) if settings.mode == "shortlist" else None
+    groups = _groups(matches) if settings.mode == "group" else None
+    score = matches["score"]
+    summary = Summary(
+        mentees=p.n,
+        mentors=p.m,
+        matched=len(matches),
+        unmatched=len(unmatched),
+        total_score=round(float(score.sum()), 3),
+        min_score=round(float(score.min()), 3) if len(score) else None,
+        mean_score=round(float(score.mean()), 3) if len(score) else None,
+        objective=settings.objective,
+        mode=settings.mode,
+        optimal=solution.optimal,
+        solver=SOLVER,
+        seconds=round(seconds, 3),
+        allowed_pairs=len(scored),
+        pairs_considered=p.n * p.m,
+        capacity=int(p.capacity.sum()),
+        weights={k: round(v, 3) for k, v in scored.criteria.weights.items()},
+    )
+    return MatchResult(matches, contrib, unmatched, shortlist, groups, summary, scored)
+
+
+def _shortlist(scored: Scored, k: int) -> pd.DataFrame:
+    """The top k allowed mentors per mentee, best first, capacity ignored (mentees choose)."""
+    order = np.lexsort((scored.mentor, -scored.score.astype(np.int64), scored.mentee))
+    mentee, mentor = scored.mentee[order], scored.mentor[order]
+    starts = np.searchsorted(mentee, mentee, side="left")
+    rank = np.arange(len(mentee)) - starts
+    keep = rank < k
+    a, b = mentee[keep].astype(np.int64), mentor[keep].astype(np.int64)
+    p = scored.pools
+    ids = p.roster.frame["id"].to_numpy(dtype=object)
+    names = p.roster.frame["name"].to_numpy(dtype=object)
+    reasons, _ = explain_pairs(scored, a, b)
+    return pd.DataFrame(
+        {
+            "mentee_id": ids[p.mentees[a]],
+            "mentee_name": names[p.mentees[a]],
+            "rank": rank[keep] + 1,
+            "mentor_id": ids[p.mentors[b]],
+            "mentor_name": names[p.mentors[b]],
+            "score": scored.score[order][keep] / SCALE,
+            "reasons": reasons,
+        }
+    )
+
+
+def _groups(matches: pd.DataFrame) -> pd.DataFrame:
+    grouped = matches.groupby(["mentor_id", "mentor_name"], sort=True)
+    return pd.DataFrame(
+        {
+            "size": grouped.size(),
+            "mean_score": grouped["score"].mean().round(3),
+            "mentee_ids": grouped["mentee_id"].agg(";".join),
+            "mentee_names": grouped["mentee_name"].agg(";".join),
+        }
+    ).reset_index()
+
+
+# --------------------------------------------------------------------------- in words
+
+_GOALS = {
+    "coverage": "as many mentees matched as possible, then the highest total score",
+    "quality": "the highest total score, even if fewer mentees are matched",
+    "fairness": "as many mentees matched as possible, then the highest lowest score",
+}
+
+
+def _headline(reason: str) -> str:
+    """A reason without its trailing detail in brackets, so alike reasons group."""
+    return reason.split(" (", 1)[0] if reason.endswith(")") else reason
+
+
+def in_words(result: MatchResult) -> str:
+    """The sentence that heads the results, what the coordinator reads first.
+
+    "304 of 305 mentees have a mentor. 1 could not be matched: every mentor offering
+    the skills they want is in their reporting line." Unmatched reasons are grouped by
+    what they say (their bracketed details dropped), the commonest first.
+    """
+    s = result.summary
+    noun = "mentee has" if s.mentees == 1 else "mentees have"
+    text = f"{s.matched} of {s.mentees} {noun} a mentor."
+    pinned = int(result.matches["pinned"].sum()) if "pinned" in result.matches else 0
+    if pinned:
+        text += (
+            f" {pinned} {'pair was' if pinned == 1 else 'pairs were'} pinned by the coordinator."
+        )
+    if not len(result.unmatched):
+        return text
+    groups = result.unmatched["reason"].map(_headline).value_counts(sort=False)
+    order = sorted(groups.items(), key=lambda kv: (-kv[1], list(groups.index).index(kv[0])))
+    text += f" {len(result.unmatched)} could not be matched: "
+    if len(order) == 1:
+        return text + f"{order[0][0]}."
+    return text + "; ".join(f"{n} because {why}" for why, n in order) + "."
+
+
+def computation(summary: Summary) -> list[tuple[str, str]]:
+    """How the run was computed, in words: what the collapsed "How this was computed"
+    section and the Excel file's Summary sheet show (the solver's details a
+    coordinator rarely needs, but an auditor asks for)."""
+    weights = ", ".join(f"{criteria.label(k)} {v:g}" for k, v in summary.weights.items())
+    rows = [
+        ("Mentees", f"{summary.mentees}"),
+        ("Mentors", f"{summary.mentors}"),
+        ("Places mentors offer", f"{summary.capacity}"),
+        ("Matched", f"{summary.matched}"),
+        ("Not matched", f"{summary.unmatched}"),
+        (
+            "Pairs the rules allow",
+            f"{summary.allowed_pairs:,} of {summary.pairs_considered:,} possible pairs",
+        ),
+        ("Aim", _GOALS.get(summary.objective, summary.objective)),
+        (
+            "Result",
+            "provably the best for this aim (optimal)"
+            if summary.optimal
+            else "not proven the best for this aim",
+        ),
+        ("Total of the match scores (the objective value)", f"{summary.total_score:,.1f}"),
+        (
+            "Lowest and mean match score (0-100)",
+            "none"
+            if summary.min_score is None or summary.mean_score is None
+            else f"{whole(summary.min_score)} and {whole(summary.mean_score)}",
+        ),
+        ("Criteria and their weights", weights or "none"),
+        ("Solver", summary.solver),
+        ("Time", f"{summary.seconds:g} seconds"),
+    ]
+    return rows
+
+
+def pinned_note(score: float) -> str:
+    """Why a pinned pair's score is what it is: the coordinator chose it, the criteria
+    scored it (a pin may score below the minimum, even 0)."""
+    return f"pinned by the coordinator; score {whole(score)}/100 on the criteria"
