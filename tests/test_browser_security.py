@@ -9,7 +9,6 @@ no code a browser sends to a kernel: only widget messages reach it.
 from __future__ import annotations
 
 import json
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -67,7 +66,8 @@ def test_the_app_serves_no_files_not_even_images(plain_server: str) -> None:
 
 
 # An execute request as a browser could send it on the kernel's websocket. The code
-# would create a file; the test checks the file never appears and no reply comes back.
+# would create a file; the test checks the file never appears and no reply comes back
+# before the reply to a request sent after it.
 PROBE = """
 async ([kernelId, code]) => {
   const ws = new WebSocket(
@@ -89,9 +89,28 @@ async ([kernelId, code]) => {
     content: {code: code, silent: false, store_history: false, user_expressions: {},
               allow_stdin: false, stop_on_error: true},
   }));
-  await new Promise((resolve) => setTimeout(resolve, 3000));
+  // Then a request the kernel does answer, on the same channel. Shell requests are
+  // handled in order, so once its reply is here, any reply to the execute request
+  // would be here too: no fixed wait.
+  const answered = new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("no comm_info_reply in 30 s")), 30000);
+    ws.addEventListener("message", (event) => {
+      if (typeof event.data !== "string") return;
+      const msg = JSON.parse(event.data);
+      if (msg.parent_header && msg.parent_header.msg_id === "probe-2") {
+        clearTimeout(timer);
+        resolve(msg.msg_type);
+      }
+    });
+  });
+  ws.send(JSON.stringify({
+    header: {msg_id: "probe-2", msg_type: "comm_info_request", username: "probe",
+             session: "probe", version: "5.3", date: new Date().toISOString()},
+    parent_header: {}, metadata: {}, channel: "shell", buffers: [], content: {},
+  }));
+  const control = await answered;
   ws.close();
-  return replies;
+  return [control, replies];
 }
 """
 
@@ -104,9 +123,8 @@ def test_code_sent_from_the_browser_is_not_run(
     config = json.loads(page.inner_text("#jupyter-config-data"))  # type: ignore[attr-defined]
     kernel_id = config["kernelId"]
     code = f"open({str(marker)!r}, 'w').write('ran')"
-    started = time.monotonic()
-    replies = page.evaluate(PROBE, [kernel_id, code])  # type: ignore[attr-defined]
-    assert time.monotonic() - started >= 3  # the probe listened for replies
+    control, replies = page.evaluate(PROBE, [kernel_id, code])  # type: ignore[attr-defined]
+    assert control == "comm_info_reply"  # the kernel answered the request sent after it
     assert replies == []  # no execute_reply, no status, no output for the request
     assert not marker.exists()
     # The page's own widgets still work over the same kernel.

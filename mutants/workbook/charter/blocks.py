@@ -284,12 +284,12 @@ class Charter:
 
     @property
     def open_decisions(self) -> tuple[OpenDecision, ...]:
-        """Every open decision once, in section order: a section may name another's
-        decision in its own words ("Start" in the model, "The start date" in the
-        timeline), and it is still one decision to make."""
-        seen: dict[str, OpenDecision] = {}
+        """Every open decision once, in section order (a section may repeat another's,
+        in the same words). One field may hold several decisions (how each objective's
+        effectiveness is measured), so a decision is its field and its label."""
+        seen: dict[tuple[str, str], OpenDecision] = {}
         for d in (d for s in self.sections for d in s.open):
-            seen.setdefault(d.field or d.label, d)
+            seen.setdefault((d.field, d.label), d)
         return tuple(seen.values())
 
     @property

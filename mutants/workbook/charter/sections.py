@@ -196,8 +196,9 @@ _JOURNEY = (
 def _journey(d: Design, events: Sequence[tl.Event], chart: bool, stem: str) -> Section:
     s = SectionDraft("timeline", "Participant journey and timeline")
     s.add(Bullets(_JOURNEY, "The journey (Zachary's four phases)"))
-    s.need("The start date", "model.start_date", d.model.start_date)
-    s.need("The duration", "model.duration_months", d.model.duration_months)
+    # The model's words for the same decisions: the checklist lists each once.
+    s.need("Start", "model.start_date", d.model.start_date)
+    s.need("Duration", "model.duration_months", d.model.duration_months)
     if events:
         s.add(
             Paragraph(
