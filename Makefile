@@ -14,13 +14,14 @@ PYTEST_ARGS ?= -n 2
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help app lab test lint format setup browser office clean
+.PHONY: help app lab test lint format setup browser office clean mutation
 
 help:
 	@echo "make app     set up, then open the workbook in Voila on the example program"
 	@echo "make test    set up (venv, packages, Debian chromium and LibreOffice), then run every test"
 	@echo "make lab     set up, then open JupyterLab on the example program's folder"
 	@echo "make lint    ruff check, format check and mypy --strict"
+	@echo "make mutation  mutation testing of the domain modules (slow; not in CI)"
 	@echo "make format  ruff format and fix"
 	@echo "make clean   remove the venv, caches and test artifacts (keeps work/)"
 
@@ -69,6 +70,15 @@ lint: setup
 	$(BIN)/ruff check workbook tests benchmarks
 	$(BIN)/ruff format --check workbook tests benchmarks
 	$(BIN)/mypy workbook
+
+# Mutation testing with mutmut (not in CI: minutes per module). The modules and the fast
+# tests run against each mutant are in pyproject.toml's [tool.mutmut]; the score per
+# module is printed at the end. Latest figures: docs/mutation.md.
+mutation: setup
+	$(BIN)/python -m pip install --quiet "mutmut>=3.8,<4"
+	rm -rf mutants
+	$(BIN)/mutmut run --max-children 2 || true
+	$(BIN)/python benchmarks/mutation_score.py
 
 format: setup
 	$(BIN)/ruff format workbook tests benchmarks
