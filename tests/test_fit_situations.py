@@ -277,3 +277,187 @@ def test_a_design_saved_with_single_answers_loads_unchanged() -> None:
     assert design.fit.partly == {}
     assert fit_check.inputs_from(design).answers == raw["fit"]["answers"]
     assert design_to_data(design)["fit"]["answers"] == yaml.safe_load(old)["fit"]["answers"]
+
+
+# ------------------------------------------------------------------ words a person reads
+
+SHAPE_FIX = (
+    "give one answer, or two: the main one first, then one that is partly true "
+    "(or 'answer: mainly' and 'other answer: partly')"
+)
+
+
+def test_every_badly_shaped_answer_is_reported_at_once_with_its_value_and_the_fix() -> None:
+    with pytest.raises(InputError) as raised:
+        fit.FitAnswers(
+            {
+                "develop": ["broad_growth", "one_skill", "know_how"],
+                "driver": {"learner": "mainly", "expert": "partly", "organisation": "partly"},
+                "horizon": 7,
+                "duration": {"months_9_12": "mostly"},
+                "manager": [],
+            },
+            partly={"audience": "one_person"},
+        )
+    got = [(p.field, p.message, p.value, p.fix) for p in raised.value.problems]
+    assert got == [
+        ("develop", "is not one answer or two", "['broad_growth', 'one_skill', 'know_how']",
+         SHAPE_FIX),
+        ("driver", "is not one main answer and at most one partial one",
+         "{'learner': 'mainly', 'expert': 'partly', 'organisation': 'partly'}", SHAPE_FIX),
+        ("horizon", "is not one answer or two", "7", SHAPE_FIX),
+        ("duration", "is not one main answer and at most one partial one",
+         "{'months_9_12': 'mostly'}", SHAPE_FIX),
+        ("manager", "is not one answer or two", "[]", SHAPE_FIX),
+        ("audience", "has a partial answer but no main one", "one_person",
+         "choose the main answer first"),
+    ]  # fmt: skip
+
+
+def test_the_shapes_of_a_good_answer() -> None:
+    one = fit.FitAnswers({"develop": ["broad_growth"], "driver": "", "horizon": None})
+    assert one.answers == {"develop": "broad_growth"} and one.partly == {}
+    two = fit.FitAnswers({"develop": {"one_skill": "partly", "broad_growth": "mainly"}})
+    assert two.answers == {"develop": "broad_growth"} and two.partly == {"develop": "one_skill"}
+    assert fit.FitAnswers.from_data(None) == fit.FitAnswers()
+    data = {"develop": "", "driver": None, "horizon": "long_term", "duration": ["sessions"]}
+    assert fit.FitAnswers.from_data(data).answers == {
+        "horizon": "long_term",
+        "duration": "sessions",
+    }
+    changed = fit.FitAnswers.from_data(
+        {"preset": "succession_pool", "answers": {"helper_role": ["listen_advise", "teach"]}}
+    )
+    assert changed.preset == "succession_pool"
+    assert changed.partly == {"helper_role": "teach"}
+    assert changed.answers["develop"] == "broad_growth"  # the preset's, kept
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "message", "fix"),
+    [
+        ("- develop\n- driver\n", None, "is not a set of answers",
+         "write one 'question: answer' per line, or 'preset:' and 'answers:'"),
+        ("preset: succession_pool\nanswers: {}\ncolour: red\n", "colour", "unknown field",
+         "keep only 'preset:' and 'answers:' at the top level"),
+        ("answers:\n  - develop\n", "answers", "must be a section of 'question: answer' lines",
+         "indent the answers under 'answers:'"),
+        ("develop: [one_skill\n", None, "is not valid YAML", "check the indentation"),
+        (None, None, "cannot be read (", "save it as UTF-8"),
+        ("develop: all\n", "develop", "is not an answer to 'What needs to be developed?'",
+         "use one of: one_skill, same_for_all, broad_growth, know_how, how_things_work, "
+         "visibility"),
+    ],
+)  # fmt: skip
+def test_an_answers_file_gets_one_clear_problem(
+    tmp_path: Path, text: str | None, field: str | None, message: str, fix: str
+) -> None:
+    path = tmp_path / "answers.yaml"
+    if text is None:
+        path.write_bytes("develop: caf\xe9\n".encode("latin-1"))
+    else:
+        path.write_text(text)
+    with pytest.raises(InputError) as raised:
+        fit.FitAnswers.from_file(path)
+    [problem] = raised.value.problems
+    assert (problem.file, problem.field, problem.fix) == (str(path), field, fix)
+    assert problem.message.startswith(message)
+
+
+def test_a_missing_answers_file_says_what_to_give(tmp_path: Path) -> None:
+    with pytest.raises(InputError) as raised:
+        fit.FitAnswers.from_file(tmp_path / "answers.yaml")
+    [problem] = raised.value.problems
+    assert problem.message == "does not exist"
+    assert problem.fix == "give the path of an answers .yaml file"
+    assert problem.file == str(tmp_path / "answers.yaml")
+
+
+def _texts() -> dict[str, str]:
+    raw = yaml.safe_load(
+        (Path(fit.__file__).parent / "knowledge" / "fit_questions.yaml").read_text()
+    )
+    return {k: " ".join(v.split()) for k, v in raw["texts"].items()}
+
+
+def test_the_summary_says_what_fits_in_the_questionnaires_words() -> None:
+    texts = _texts()
+    single = fit.assess(fit.FitAnswers.from_preset("succession_pool"))
+    score = round(single.ranking[0].score)
+    assert single.summary == texts["single"].format(first="Mentoring", score=score)
+    coaching = fit.assess(fit.FitAnswers.from_preset("new_system"))
+    entry = knowledge.entry("relationships", "coaching")
+    assert entry is not None
+    first = texts["single"].format(first="Coaching", score=round(coaching.ranking[0].score))
+    rest = texts["not_mentoring"].format(first="coaching", instead=entry.extra("instead"))
+    assert coaching.summary == " ".join(f"{first} {rest}".split())
+    mixed = fit.assess(
+        fit.FitAnswers(
+            {
+                "develop": "broad_growth",
+                "duration": "months_9_12",
+                "helper_role": ["listen_advise", "feedback_practice"],
+            }
+        )
+    )
+    combined = fit.mix(["mentoring", "coaching"])
+    assert combined is not None
+    assert mixed.summary == " ".join(
+        texts["mix_partly"]
+        .format(
+            title=combined.title,
+            first="Mentoring",
+            score=round(mixed.ranking[0].score),
+            partly="give skills to practise, feedback and correction",
+            second_lower="coaching",
+            description=" ".join(combined.description.split()),
+        )
+        .split()
+    )
+
+
+def test_the_confidence_sentence_names_the_questions_in_order() -> None:
+    texts = _texts()
+    answers = fit.FitAnswers(
+        {"develop": "broad_growth", "duration": "months_9_12", "helper_role": "listen_advise"}
+    )
+    result = fit.assess(answers)
+    asked = [f"“{knowledge.fit_questions().question(k).text}”" for k in result.deciding]  # type: ignore[union-attr]
+    assert len(asked) >= 2
+    named = ", ".join(asked[:-1]) + " or " + asked[-1]
+    assert result.confidence_text == (
+        texts["confidence_low"].format(answered=3, total=12)
+        + " "
+        + texts["deciding"].format(questions=named, first=asked[0])
+    )
+    full = fit.assess(fit.FitAnswers.from_preset("succession_pool"))
+    assert full.confidence_text == texts["confidence_high"].format(answered=11, total=12)
+
+
+def test_workbook_fit_prints_the_ranking_the_sentences_and_the_reasons() -> None:
+    answers = fit.FitAnswers(
+        {"contact": "none", "develop": ["broad_growth", "one_skill"], "horizon": "long_term"}
+    )
+    result = fit.assess(answers)
+    lines = fit.report(result).splitlines()
+    for number, ranked in enumerate(result.ranking, 1):
+        name = knowledge.title("relationships", ranked.relationship)
+        mark = (
+            "  (ruled out by an answer)"
+            if ranked.relationship in result.ruled_out
+            else "  <- recommended"
+            if ranked.relationship in result.recommended
+            else ""
+        )
+        assert lines[number - 1] == f"{number}. {name:<16}{ranked.score:5.0f}/100{mark}"
+    n = len(result.ranking)
+    assert lines[n : n + 5] == ["", result.summary, "", result.confidence_text, ""]
+    assert lines[n + 5] == "Role modelling:"
+    reasons = [r for r in result.reasons if r.relationship == "role_modelling"]
+    for line, reason in zip(lines[n + 6 :], reasons, strict=True):
+        sign = "+" if reason.points > 0 else "-"
+        partly = " (partly)" if reason.partly else ""
+        assert line == (
+            f"  {sign} {reason.answer}{partly} ({reason.question}) - {reason.text} "
+            f"[{reason.source}]"
+        )
