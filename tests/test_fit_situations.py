@@ -461,3 +461,32 @@ def test_workbook_fit_prints_the_ranking_the_sentences_and_the_reasons() -> None
             f"  {sign} {reason.answer}{partly} ({reason.question}) - {reason.text} "
             f"[{reason.source}]"
         )
+
+
+def test_a_manager_coaching_their_own_report_is_supervision_and_coaching_alike() -> None:
+    """Two relationships that are not a known mix, close on their own answers: both are
+    recommended, in the questionnaire's "about equally well" words ("in some
+    workplaces, supervisors actually provide the coaching", 000)."""
+    answers = fit.FitAnswers(
+        {
+            "manager": "does_it",
+            "driver": "manager",
+            "helper_role": "feedback_practice",
+            "horizon": "immediate",
+            "outcomes": "appraisal",
+            "develop": "one_skill",
+        }
+    )
+    result = fit.assess(answers)
+    assert result.recommended == ["supervision", "coaching"]
+    assert fit.mix(result.recommended) is None
+    first, second = result.ranking[0], result.ranking[1]
+    assert first.score - second.score <= SCORING.margin and second.score >= SCORING.min_score
+    pair = _texts()["pair"].format(
+        first="Supervision",
+        second="Coaching",
+        score=round(first.score),
+        second_score=round(second.score),
+    )
+    assert result.summary.startswith(" ".join(pair.split()))
+    assert "mentoring" in result.ruled_out
