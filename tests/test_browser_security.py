@@ -97,7 +97,8 @@ async ([kernelId, code]) => {
     ws.addEventListener("message", (event) => {
       if (typeof event.data !== "string") return;
       const msg = JSON.parse(event.data);
-      if (msg.parent_header && msg.parent_header.msg_id === "probe-2") {
+      if (msg.parent_header && msg.parent_header.msg_id === "probe-2"
+          && msg.msg_type === "comm_info_reply") {
         clearTimeout(timer);
         resolve(msg.msg_type);
       }
