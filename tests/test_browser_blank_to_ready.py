@@ -173,6 +173,10 @@ def focus_areas(walk: Walk) -> None:
 
 def model(walk: Walk) -> None:
     step = walk.step("model")
+    still = step.locator(".wb-still-open")
+    answering = ("Start date", "Who can be a mentee", "Who can be a mentor")
+    for item in answering:
+        expect(still.get_by_role("button", name=item, exact=True)).to_be_visible()
     step.get_by_role("button", name="Suggest defaults").click()
     expect(step.locator(".wb-filled")).to_contain_text("Filled")
     step.get_by_label("Start date", exact=True).fill("2027-03-01")
@@ -184,7 +188,10 @@ def model(walk: Walk) -> None:
         "Employees with at least five years of experience, outside the mentee's reporting "
         "line, who complete the mentor training."
     )
-    still = step.locator(".wb-still-open")
+    # The list is redrawn as each answer reaches the kernel: wait until it has caught up
+    # with the last one, or the click may land on a button that is being replaced.
+    for item in answering:
+        expect(still.get_by_role("button", name=item, exact=True)).to_have_count(0)
     still.get_by_role("button", name="Expected mentees", exact=True).click()
     mentees = step.get_by_label("Expected mentees", exact=True)
     expect(mentees).to_be_focused()
