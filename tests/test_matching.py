@@ -405,6 +405,86 @@ def test_solver_reaches_the_brute_force_optimum(seed: int, objective: str) -> No
     assert len(set(sol.mentee.tolist())) == matched
 
 
+def free_brute_force(scored: Scored, objective: str) -> tuple[int, ...]:
+    """The brute-force optimum for the mentees without a pin, in the mentors' capacity
+    left after the pins (the pins themselves are kept whatever they score)."""
+    p = scored.pools
+    pinned = {i for i, _ in p.pins}
+    left = p.capacity.copy()
+    for _, j in p.pins:
+        left[j] -= 1
+    options: list[list[tuple[int, int]]] = [[(-1, 0)] for _ in range(p.n)]
+    for i, j, s in zip(scored.mentee, scored.mentor, scored.score, strict=True):
+        if int(i) not in pinned:
+            options[i].append((int(j), int(s)))
+    best: tuple[int, ...] | None = None
+    for choice in itertools.product(*options):
+        load = np.bincount([j for j, _ in choice if j >= 0], minlength=p.m)
+        if (load > left).any():
+            continue
+        scores = [s for j, s in choice if j >= 0]
+        low = min(scores, default=0)
+        key = {
+            "coverage": (len(scores), sum(scores)),
+            "quality": (sum(scores),),
+            "fairness": (len(scores), low, sum(scores)),
+        }[objective]
+        best = key if best is None or key > best else best
+    assert best is not None
+    return best
+
+
+@pytest.mark.parametrize("seed", [0, 2, 3, 4, 6, 7, 8, 9])  # 1 and 5 allow one pin only
+@pytest.mark.parametrize("objective", ["coverage", "quality", "fairness"])
+def test_pins_are_kept_and_the_rest_is_optimal_in_the_capacity_left(
+    seed: int, objective: str
+) -> None:
+    """Two pinned mentees keep their mentors, use up a place each, and every other mentee
+    is matched as the brute force would in what is left (mutmut's solver survivors: a
+    pin that did not take its mentee out or did not use its mentor's place)."""
+    d, data = random_instance(seed, n=6, m=3)
+    roster = load_roster(data, d.matching)
+    settings = Settings.from_design(d)
+    plain = score_pairs(build_pools(roster, settings))
+    # Pin the first two mentees who have an allowed mentor with a place, each to the
+    # mentor the unpinned optimum does NOT give them where it can, so the pins matter.
+    unpinned = solve(plain, objective)  # type: ignore[arg-type]
+    given = dict(zip(unpinned.mentee.tolist(), unpinned.mentor.tolist(), strict=True))
+    ids = roster.frame["id"].to_numpy()
+    ids_e, ids_r = ids[plain.pools.mentees], ids[plain.pools.mentors]
+    pins: list[tuple[str, str]] = []
+    used = np.zeros(plain.pools.m, np.int64)
+    for i in range(plain.pools.n):
+        allowed = [int(j) for k, j in zip(plain.mentee, plain.mentor, strict=True) if k == i]
+        room = [j for j in allowed if used[j] < plain.pools.capacity[j]]
+        if not room:
+            continue
+        j = next((j for j in room if j != given.get(i)), room[0])
+        used[j] += 1
+        pins.append((str(ids_e[i]), str(ids_r[j])))
+        if len(pins) == 2:
+            break
+    assert len(pins) == 2, "the instance has two mentees with an allowed mentor"
+    scored = score_pairs(build_pools(roster, settings, review=Review(pins=tuple(pins))))
+    sol = solve(scored, objective)  # type: ignore[arg-type]
+    chosen = dict(zip(sol.mentee.tolist(), sol.mentor.tolist(), strict=True))
+    assert len(chosen) == len(sol.mentee), "one mentor per mentee"
+    for i, j in scored.pools.pins:
+        assert chosen[i] == j
+    load = np.bincount(sol.mentor, minlength=scored.pools.m)
+    assert (load <= scored.pools.capacity).all()
+    pinned = {i for i, _ in scored.pools.pins}
+    free = [
+        s for i, s in zip(sol.mentee.tolist(), sol.score.tolist(), strict=True) if i not in pinned
+    ]
+    got = {
+        "coverage": (len(free), sum(free)),
+        "quality": (sum(free),),
+        "fairness": (len(free), min(free, default=0), sum(free)),
+    }[objective]
+    assert got == free_brute_force(scored, objective)
+
+
 def test_objectives_differ_where_they_should() -> None:
     """On this roster (found by searching seeds) coverage, quality and fairness choose
     three different sets of pairs, and each is the brute-force optimum of its own
@@ -504,6 +584,22 @@ def test_a_solver_status_other_than_optimal_is_an_error(monkeypatch: pytest.Monk
     monkeypatch.setattr(min_cost_flow, "SimpleMinCostFlow", Refusing)
     with pytest.raises(MatchingError, match="BAD_COST_RANGE, not OPTIMAL"):
         match(design(), roster_bytes(BASE))
+
+
+def test_a_max_flow_status_other_than_optimal_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fairness objective's max-flow checks are checked like the solver's status."""
+    from ortools.graph.python import max_flow
+
+    class Refusing(max_flow.SimpleMaxFlow):  # type: ignore[misc]
+        def solve(self, source: int, sink: int) -> object:
+            return max_flow.SimpleMaxFlow.BAD_INPUT
+
+    monkeypatch.setattr(max_flow, "SimpleMaxFlow", Refusing)
+    with pytest.raises(MatchingError) as caught:
+        match(design(), roster_bytes(BASE), objective="fairness")
+    [problem] = caught.value.problems
+    assert problem.message == "the max-flow check stopped with status BAD_INPUT"
+    assert problem.fix == "report this as a bug"
 
 
 # ------------------------------------------------------------------------ the criteria

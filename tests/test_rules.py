@@ -277,9 +277,26 @@ def test_format_is_one_line_with_rule_message_why_and_fix() -> None:
     assert finding.why not in problem
 
 
-def test_for_step_rejects_an_unknown_step() -> None:
-    with pytest.raises(ValueError, match="unknown step"):
+def test_for_step_rejects_an_unknown_step_and_names_the_steps() -> None:
+    known = "fit_check, purpose, focus_areas, model, components, matching, charter"
+    with pytest.raises(ValueError, match=f"unknown step 'matchmaking'; use one of {known}$"):
         rules.for_step(compliant(), "matchmaking")
+    with pytest.raises(ValueError, match=f"unknown step 'charters'; use one of {known}$"):
+        rules.Finding("R6", "warning", "charters", "model.x", "m", "w", "f", "001")
+
+
+def test_errors_and_warnings_split_the_findings_by_severity() -> None:
+    """A design with an error (a written-in purpose without a title) and a warning
+    (relationships too short): each filter keeps its own kind only (mutmut's
+    ``warnings`` survivors: a filter that kept the errors, or nothing)."""
+    design = broken(
+        focus_areas=[],
+        purposes=[Purpose(key="our_own", objectives=compliant().purposes[0].objectives)],
+    )
+    design.model.duration_months = 3
+    findings = rules.check(design)
+    assert [f.rule for f in rules.errors(findings)] == ["E-unknown-purpose"]
+    assert [f.rule for f in rules.warnings(findings)] == ["R6"]
 
 
 def test_every_check_in_the_data_has_code_and_every_code_has_data() -> None:
