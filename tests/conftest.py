@@ -13,6 +13,7 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -91,6 +92,10 @@ def page(browser: object, request: pytest.FixtureRequest) -> Iterator[object]:
     is saved to ``test-artifacts/`` when the test fails."""
     context = browser.new_context(viewport={"width": 1280, "height": 1000})  # type: ignore[attr-defined]
     page = context.new_page()
+    # Nothing leaves the machine (the README's privacy promise): every request the page
+    # makes, stylesheets and fonts included, goes to this machine or stays in the page.
+    outside: list[str] = []
+    context.on("request", lambda r: outside.append(r.url) if not on_this_machine(r.url) else None)
     page.console_errors = []
     page.on(
         "console",
@@ -103,6 +108,17 @@ def page(browser: object, request: pytest.FixtureRequest) -> Iterator[object]:
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
     context.close()
+    if outside:
+        pytest.fail(f"the page asked another machine for: {sorted(set(outside))}")
+
+
+def on_this_machine(url: str) -> bool:
+    """A request that stays on this machine: the app's server or the page itself."""
+    parts = urlsplit(url)
+    return parts.scheme in ("data", "blob", "about") or parts.hostname in (
+        "127.0.0.1",
+        "localhost",
+    )
 
 
 @pytest.hookimpl(hookwrapper=True)

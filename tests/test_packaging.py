@@ -115,6 +115,8 @@ def test_the_wheel_works_from_any_folder(tmp_path: Path) -> None:
         "workbook/knowledge/rules.yaml",
         "workbook/examples/graduate-program/design.yaml",
         "workbook/voila.json",
+        "workbook/jupyter/voila/templates/workbook/conf.json",
+        "workbook/jupyter/voila/templates/workbook/index.html.j2",
     ]
     names = zipfile.ZipFile(wheel).namelist()
     assert all(name in names for name in shipped), sorted(set(shipped) - set(names))
@@ -201,5 +203,6 @@ def test_the_wheel_works_from_any_folder(tmp_path: Path) -> None:
     page = serving(["app"], "/")  # the server's root address is the app
     assert "application/vnd.jupyter.widget-view+json" in page  # the app's view was shown
     assert "Traceback" not in page
+    assert "fontawesome-free" not in page  # the installed template asks no CDN for it
     assert json.loads(serving(["lab", "graduate"], "/api"))["version"]  # Jupyter Server
     assert (here / "graduate" / "notebooks" / "05_matching.ipynb").is_file()

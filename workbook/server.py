@@ -104,6 +104,21 @@ WEBSOCKET_LIMIT: int = json.loads(CONFIG.read_text("utf-8"))["Voila"]["tornado_s
 """Largest widget message Voila accepts (bytes); above it the page loses its kernel."""
 
 
+TEMPLATES = Path(__file__).with_name("jupyter")
+"""A Jupyter data folder holding the app's Voila template (``voila/templates/workbook``):
+Voila's lab template without the stylesheets it fetches from a CDN."""
+
+
+def voila_environment(env: Mapping[str, str] | None = None) -> dict[str, str]:
+    """``env`` (this process's environment by default) with the app's template folder
+    first on ``JUPYTER_PATH``, where Voila looks for templates."""
+    env = dict(os.environ if env is None else env)
+    env["JUPYTER_PATH"] = os.pathsep.join(
+        p for p in (str(TEMPLATES), env.get("JUPYTER_PATH", "")) if p
+    )
+    return env
+
+
 def voila_command(notebooks: Path, port: int, ip: str = LOCAL, token: str = "") -> list[str]:
     """The Voila command line, locked down for personal data.
 
@@ -115,6 +130,8 @@ def voila_command(notebooks: Path, port: int, ip: str = LOCAL, token: str = "") 
       requests that carry it (``?token=...``; others get Voila's login page);
     * serves no files at all (an empty allow-list, in :data:`CONFIG`: Voila's default
       serves images, and the workbook needs none: downloads are built in the page);
+    * asks nothing of another machine: the page is Voila's lab template without its CDN
+      stylesheets (:data:`TEMPLATES`; run with :func:`voila_environment`);
     * culls idle kernels after 15 minutes, because closing a tab does not stop one;
     * lets a page ask for the dark theme (``?theme=dark``);
     * lets widget messages up to :data:`WEBSOCKET_LIMIT` through, so that a roster
@@ -133,6 +150,7 @@ def voila_command(notebooks: Path, port: int, ip: str = LOCAL, token: str = "") 
         f"--port={port}",
         f"--Voila.ip={ip}",
         f"--Voila.config_file_paths={CONFIG.parent}",
+        "--VoilaConfiguration.template=workbook",
         "--VoilaConfiguration.allow_theme_override=YES",
         "--VoilaConfiguration.show_tracebacks=False",
         "--MappingKernelManager.cull_idle_timeout=900",
@@ -184,7 +202,7 @@ def running(
     """
     proc = subprocess.Popen(
         voila_command(notebooks, port, token=token),
-        env=dict(env) if env is not None else None,
+        env=voila_environment(env),
         cwd=cwd,
         stdout=log if log is not None else subprocess.DEVNULL,
         stderr=subprocess.STDOUT if log is not None else subprocess.DEVNULL,
@@ -258,7 +276,9 @@ def serve(
             file=sys.stderr,
             flush=True,
         )
-    proc = subprocess.Popen(voila_command(notebooks / LANDING, port, ip, token), env=env)
+    proc = subprocess.Popen(
+        voila_command(notebooks / LANDING, port, ip, token), env=voila_environment(env)
+    )
     try:
         if wait_for_port(port, proc):
             url = landing_url(port, program, token)
