@@ -6,6 +6,7 @@ import datetime as dt
 import itertools
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -466,7 +467,9 @@ def test_pins_are_kept_and_the_rest_is_optimal_in_the_capacity_left(
             break
     assert len(pins) == 2, "the instance has two mentees with an allowed mentor"
     scored = score_pairs(build_pools(roster, settings, review=Review(pins=tuple(pins))))
+    before = time.perf_counter()
     sol = solve(scored, objective)  # type: ignore[arg-type]
+    assert 0 <= sol.seconds <= time.perf_counter() - before  # the time the solve took
     chosen = dict(zip(sol.mentee.tolist(), sol.mentor.tolist(), strict=True))
     assert len(chosen) == len(sol.mentee), "one mentor per mentee"
     for i, j in scored.pools.pins:
@@ -483,6 +486,19 @@ def test_pins_are_kept_and_the_rest_is_optimal_in_the_capacity_left(
         "fairness": (len(free), min(free, default=0), sum(free)),
     }[objective]
     assert got == free_brute_force(scored, objective)
+
+
+@pytest.mark.parametrize("seed", range(20, 40))
+def test_fairness_reaches_the_brute_force_optimum_with_many_score_levels(seed: int) -> None:
+    """Eight mentees give the binary search over score thresholds enough distinct scores
+    to take several steps (mutmut's _fair_threshold 33, a step that skipped a threshold,
+    passed the six-mentee instances)."""
+    d, data = random_instance(seed, n=8, m=3)
+    scored = score_pairs(build_pools(load_roster(data, d.matching), Settings.from_design(d)))
+    sol = solve(scored, "fairness")
+    matched, total = len(sol.mentee), int(sol.score.sum())
+    low = int(sol.score.min()) if matched else 0
+    assert (matched, low, total) == brute_force(scored, "fairness")
 
 
 def test_objectives_differ_where_they_should() -> None:
@@ -582,8 +598,11 @@ def test_a_solver_status_other_than_optimal_is_an_error(monkeypatch: pytest.Monk
             return min_cost_flow.SimpleMinCostFlow.BAD_COST_RANGE
 
     monkeypatch.setattr(min_cost_flow, "SimpleMinCostFlow", Refusing)
-    with pytest.raises(MatchingError, match="BAD_COST_RANGE, not OPTIMAL"):
+    with pytest.raises(MatchingError) as caught:
         match(design(), roster_bytes(BASE))
+    [problem] = caught.value.problems
+    assert problem.message == "the solver stopped with status BAD_COST_RANGE, not OPTIMAL"
+    assert problem.fix == "report this as a bug with the roster size"
 
 
 def test_a_max_flow_status_other_than_optimal_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:

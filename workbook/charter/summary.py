@@ -46,18 +46,23 @@ def _short(text: str, words: int) -> str:
     return cut[: end + 1] if end > len(cut) // 2 else cut.rstrip(",;:") + " …"
 
 
+def _count(n: int, noun: str) -> str:
+    """``1 mentor``, ``2 mentors``: the page is read aloud in meetings."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def _people(d: Design) -> str | None:
     p = d.participation
     if p.expected_mentees is None and p.expected_mentors is None:
         return None
     said = []
     if p.expected_mentees is not None:
-        said.append(f"{p.expected_mentees} mentees")
+        said.append(_count(p.expected_mentees, "mentee"))
     if p.expected_mentors is not None:
-        said.append(f"{p.expected_mentors} mentors")
+        said.append(_count(p.expected_mentors, "mentor"))
     text = " and ".join(said)
     if p.mentor_capacity is not None:
-        text += f", up to {p.mentor_capacity} mentee{'s' if p.mentor_capacity != 1 else ''} each"
+        text += f", up to {_count(p.mentor_capacity, 'mentee')} each"
     if p.voluntary is not None:
         text += "; voluntary on both sides" if p.voluntary else "; not voluntary"
     return text
@@ -71,7 +76,7 @@ def _length(d: Design) -> str | None:
     if m.format:
         parts.append(catalogue_title("models", m.format))
     if m.duration_months:
-        parts.append(f"{m.duration_months} months")
+        parts.append(_count(m.duration_months, "month"))
     if m.start_date:
         parts.append(f"from {m.start_date.isoformat()}")
     meetings = []
@@ -112,8 +117,9 @@ def _objectives(d: Design) -> tuple[str, ...]:
             continue
         base, target = number_text(o.baseline, o.unit), number_text(o.target, o.unit)
         change = f"from {base} to {target}" if base and target else f"to {target}" if target else ""
-        due = f" by {o.due.isoformat()}" if o.due else ""
-        lines.append(f"{name}: {change}{due}".rstrip(": "))
+        due = f"by {o.due.isoformat()}" if o.due else ""
+        said = " ".join(part for part in (change, due) if part)
+        lines.append(f"{name}: {said}" if said else name)
     if len(lines) > MOST_OBJECTIVES:
         more = len(lines) - MOST_OBJECTIVES
         lines = [*lines[:MOST_OBJECTIVES], f"and {more} more in the objectives section"]
