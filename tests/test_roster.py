@@ -7,11 +7,12 @@ from pathlib import Path
 
 import numpy as np
 import openpyxl
+import pandas as pd
 import pytest
 
 from workbook.design import ExtraCriterion, Matching, Weights
-from workbook.errors import RosterError
-from workbook.matching.roster import load_roster
+from workbook.errors import Problem, RosterError
+from workbook.matching.roster import CANONICAL, load_roster, summarise, validate
 from workbook.matching.values import split_list
 
 HEADER = "id,name,role,manager_id,level,capacity,skills_offered,skills_wanted"
@@ -34,6 +35,13 @@ def write(
 def refused(source: Path | bytes, matching: Matching | None = None) -> RosterError:
     with pytest.raises(RosterError) as info:
         load_roster(source, matching)
+    return info.value
+
+
+def refused_as(data: bytes, file: str) -> RosterError:
+    """The error for an upload: its bytes and the name it came with."""
+    with pytest.raises(RosterError) as info:
+        load_roster(data, file=file)
     return info.value
 
 
@@ -228,3 +236,165 @@ def test_capacity_and_level_out_of_range_are_problems_with_their_rows() -> None:
         (3, "level", "level is beyond 100 levels"),
         (4, "capacity", "capacity is not a whole number"),
     }
+
+
+# --------------------------------------------------------------------------- what a person reads
+
+CYCLE_FIX = "correct manager_id so that every reporting line ends at someone with no manager"
+
+
+def test_a_missing_required_column_reads_as_what_is_missing_why_and_how(tmp_path: Path) -> None:
+    """The whole problem as the coordinator reads it: column, reason, fix, file, header row."""
+    path = write(tmp_path, ["id,name,role,skills_offered,skills_wanted", "a,A,mentor,x,"])
+    assert refused(path).problems == [
+        Problem(
+            "required column 'manager_id' is missing (every roster needs it)",
+            "add a column named 'manager_id', or say which of your columns holds it (the "
+            "matching step's 'Column names in your roster')",
+            str(path),
+            field="manager_id",
+            row=1,
+        )
+    ]
+
+
+def test_a_missing_criterion_column_does_not_hide_the_rows_problems(tmp_path: Path) -> None:
+    """Only a missing id, name, role or manager_id stops before the rows; a column a
+    criterion needs is listed together with every bad cell, header first."""
+    lines = ["id,name,role,manager_id,level,skills_offered", "a,A,mentor,,x,python"]
+    path = write(tmp_path, lines)
+    assert [(p.row, p.field, p.value) for p in refused(path).problems] == [
+        (1, "skills_wanted", None),
+        (2, "level", "x"),
+    ]
+
+
+def test_a_header_without_people_is_refused_at_row_2_with_the_file_name() -> None:
+    error = refused_as((HEADER + "\n").encode(), "people.csv")
+    assert error.problems == [
+        Problem("has a header but no people", "add one row per person", "people.csv", row=2)
+    ]
+
+
+def test_problems_come_in_file_row_order_each_with_file_field_value_and_fix(
+    tmp_path: Path,
+) -> None:
+    """The ids are checked before the levels, yet row 2's level comes before row 3's id."""
+    path = write(tmp_path, [HEADER, "a,A,mentor,,x,,,", "a,A2,mentee,,1,,,"])
+    assert refused(path).problems == [
+        Problem(
+            "level is not a whole number",
+            "write the seniority as 1, 2, 3 ...",
+            str(path),
+            "level",
+            2,
+            "x",
+        ),
+        Problem(
+            "duplicate id: also on row 2", "give every person a unique id", str(path), "id", 3, "a"
+        ),
+    ]
+
+
+def test_a_manager_cycle_is_one_problem_on_its_first_row_following_the_line() -> None:
+    """a -> c -> b -> a, starting on the file's first person; d reports into the circle
+    but is not on it, so it is no part of the problem."""
+    data = "\n".join(
+        [HEADER, "a,A,,c,,,,", "b,B,,a,,,,", "c,C,,b,,,,", "d,D,mentee,a,,,,python"]
+    ).encode()
+    assert refused_as(data, "team.csv").problems == [
+        Problem("manager cycle: a -> c -> b -> a", CYCLE_FIX, "team.csv", "manager_id", 2, "a")
+    ]
+
+
+def test_a_roster_read_from_bytes_without_a_name_is_called_roster() -> None:
+    data = "\n".join([HEADER, "a,A,mentor,,x,,,"]).encode()
+    assert [p.file for p in refused(data).problems] == ["roster"]
+
+
+def test_the_name_given_is_the_one_every_step_of_reading_uses() -> None:
+    """The reader's, the column mapping's and the checks' problems all name the upload."""
+    assert [(p.file, p.message) for p in refused_as(b"", "upload.csv").problems] == [
+        ("upload.csv", "is empty")
+    ]
+    data = b"id,Name,NAME,role,manager_id,skills_offered,skills_wanted\na,A,A,,,,\n"
+    assert [(p.file, p.field) for p in refused_as(data, "upload.csv").problems] == [
+        ("upload.csv", "name")
+    ]
+
+
+def test_validate_numbers_rows_from_2_when_the_table_has_no_file_rows() -> None:
+    """A table built in code (no "row" index): its first person is row 2, as in a file."""
+    frame = pd.DataFrame(
+        {"id": ["a", "b"], "name": ["A", "B"], "role": ["mentor", "mentee"]}
+        | {"manager_id": ["", "a"], "skills_offered": ["x", ""], "skills_wanted": ["", "x"]}
+        | {"level": ["1", "2.5"]}
+    )
+    with pytest.raises(RosterError) as info:
+        validate(frame, Matching(), "table")
+    assert [(p.file, p.row, p.field, p.value) for p in info.value.problems] == [
+        ("table", 3, "level", "2.5")
+    ]
+
+
+def test_validate_builds_the_roster_with_the_name_and_no_encoding() -> None:
+    frame = pd.DataFrame(
+        {"id": ["a", "b"], "name": ["A", "B"], "role": ["mentor", "mentee"]}
+        | {"manager_id": ["", "a"], "skills_offered": ["x", ""], "skills_wanted": ["", "x"]}
+    )
+    roster = validate(frame, Matching(), "table")
+    assert (roster.file, roster.encoding) == ("table", "")
+    assert roster.manager.tolist() == [-1, 0]
+
+
+def test_the_frame_has_the_canonical_columns_then_the_files_others_in_order(
+    tmp_path: Path,
+) -> None:
+    """Missing optional columns are added empty; extra columns are kept after them."""
+    header = "notes,id,name,role,manager_id,skills_offered,skills_wanted,Start Date"
+    path = write(tmp_path, [header, "hi,a,A,mentor,,x,,2024", ",b,B,mentee,a,,x,"])
+    roster = load_roster(path)
+    assert list(roster.frame.columns) == [*CANONICAL, "notes", "Start Date"]
+    assert roster.frame["email"].tolist() == ["", ""]
+    assert roster.frame["notes"].tolist() == ["hi", ""]
+    assert roster.frame.index.tolist() == [0, 1]
+    assert roster.columns_present == set(header.split(","))
+
+
+# --------------------------------------------------------------------------- the summary
+
+
+def test_a_summary_of_one_person_speaks_in_the_singular() -> None:
+    data = b"id,name,role,manager_id,department,skills_offered,skills_wanted\na,A,both,,Legal,x,y\n"
+    words = summarise(load_roster(data, file="one.csv")).sentences()
+    assert words == [
+        "1 person: 1 mentee, 1 mentor (1 person is both), 0 people not taking part; 1 department.",
+        "Columns recognised: id, name, role, department, manager_id, skills_offered, "
+        "skills_wanted.",
+        "No column is ignored.",
+    ]
+
+
+def test_a_summary_counts_each_role_apart() -> None:
+    """Three not taking part, one mentee only, two mentors only, two both: each count
+    differs, so none can stand in for another."""
+    people = [
+        "n1,N1,,,Sales,,",
+        "n2,N2,,n1,Sales,,",
+        "n3,N3,,n1,,,",
+        "e1,E1,mentee,n1,Sales,,x",
+        "m1,M1,mentor,n1,Sales,x,",
+        "m2,M2,mentor,n1,,x,",
+        "b1,B1,both,n1,Sales,x,x",
+        "b2,B2,both,n1,Sales,x,x",
+    ]
+    data = "\n".join(
+        ["id,name,role,manager_id,department,skills_offered,skills_wanted", *people]
+    ).encode()
+    summary = summarise(load_roster(data, file="many.csv"))
+    assert (summary.people, summary.mentees, summary.mentors) == (8, 3, 4)
+    assert (summary.both, summary.non_participants, summary.departments) == (2, 3, 1)
+    assert summary.sentences()[0] == (
+        "8 people: 3 mentees, 4 mentors (2 people are both), 3 people not taking part; "
+        "1 department."
+    )
