@@ -284,6 +284,26 @@ def test_matching_results_appear_as_totals() -> None:
     assert "mean 0.71" in text and "quartiles 0.5, 0.7, 0.85" in text
 
 
+def test_a_matching_of_fewer_than_five_shows_no_scores_and_says_why() -> None:
+    """Even a design file saved by an older version with the scores of three people in
+    it: the charter shows the counts, and says why the scores are not there."""
+    d = complete()
+    d.matching.results = MatchingResults(
+        mentees=4, mentors=2, matched=3, unmatched=1, mean_score=64.5, min_score=41.25,
+        score_quartiles=[50, 60, 70], optimal=True,
+    )  # fmt: skip
+    section = outputs(d, findings=[])["soup"].find(id="s8-matching")
+    table = table_rows(section.select_one("table.matching-results"))
+    assert ["Matched", "—", "3"] in table and ["Unmatched", "—", "1"] in table
+    text = " ".join(section.get_text(" ").split())
+    assert (
+        "Match scores are not shown for fewer than 5 matched mentees, so that nobody's "
+        "score can be worked out; the matching is the best possible under the rules."
+    ) in text
+    for figure in ("64.5", "41.25", "Match scores (0 to 100)"):
+        assert figure not in text
+
+
 def test_confidentiality_boundary_is_stated_plainly(example_out: dict[str, Any]) -> None:
     text = example_out["soup"].find(id="s7-roles").get_text(" ")
     assert "The mentee's manager may be told the mentee's goals." in text

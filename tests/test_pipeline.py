@@ -18,7 +18,8 @@ from workbook.matching.roster import load_roster
 
 # Each mentee shares skills with one mentor only, so the matches are forced and every
 # figure can be worked out by hand: e1 has 1 of 3 skills (r1), e2 2 of 5 (r2), e3 2 of 3
-# and e4 1 of 1 (both r3, who has room for two), e5 only with r4, who takes no mentees.
+# and e4 1 of 1 (both r3, who has room for two), e5 only with r4, who takes no mentees;
+# COHORT has four matches, COHORT_OF_FIVE adds e6 with 1 of 2 (r5) for a fifth.
 COHORT = [
     # id,name,role,manager,level,dept,tz,offered,wanted,goals,languages,capacity,prefs,excl,site
     "top,Top,,,9,X,UTC,,,,,,,,",
@@ -31,6 +32,12 @@ COHORT = [
     "e3,E3,mentee,top,1,X,UTC,,f;g;h,,,,,,",
     "e4,E4,mentee,top,1,X,UTC,,f,,,,,,",
     "e5,E5,mentee,top,1,X,UTC,,z,,,,,,",
+]
+
+COHORT_OF_FIVE = [
+    *COHORT,
+    "r5,R5,mentor,top,5,X,UTC,y,,,,,,,",
+    "e6,E6,mentee,top,1,X,UTC,,y;w,,,,,,",
 ]
 
 # Nobody offers what anybody wants: no pair, no match.
@@ -55,24 +62,45 @@ def matched_pairs(rows: list[str], **kwargs: object) -> set[tuple[str, str]]:
 
 
 def test_aggregates_are_the_runs_figures_worked_out_by_hand() -> None:
-    """Scores out of 100, to the thousandth: 33.333, 40, 66.667, 100; total 240, mean 60.
-    Quartiles by linear interpolation between the sorted scores, to two decimals:
-    33.333 + 3/4 (40 - 33.333) = 38.333 -> 38.33, (40 + 66.667) / 2 = 53.33,
-    66.667 + 1/4 (100 - 66.667) = 75.0. r3 mentors two; r3 (2) and r4 (0) have
-    capacities of their own, r2's is the plan's (1), r1 has none."""
-    result = match(design(capacity=1), roster_bytes(COHORT))
+    """Scores out of 100, to the thousandth: 33.333, 40, 50, 66.667, 100; total 290,
+    mean 58. Quartiles by linear interpolation over the five sorted scores fall on the
+    second, third and fourth: 40, 50, 66.67. r3 mentors two; r3 (2) and r4 (0) have
+    capacities of their own, r2's is the plan's (1), r1 and r5 have none."""
+    result = match(design(capacity=1), roster_bytes(COHORT_OF_FIVE))
     when = dt.datetime(2027, 1, 4, 9, 30, 15, 123456, tzinfo=dt.UTC)
     assert aggregates(result, when) == MatchingResults(
         run_at=dt.datetime(2027, 1, 4, 9, 30, 15, tzinfo=dt.UTC),
+        objective="coverage",
+        mentees=6,
+        mentors=5,
+        matched=5,
+        unmatched=1,
+        total_score=290.0,
+        min_score=33.333,
+        mean_score=58.0,
+        score_quartiles=[40.0, 50.0, 66.67],
+        optimal=True,
+        most_per_mentor=2,
+        own_capacity_mentors=2,
+    )
+
+
+def test_aggregates_of_fewer_than_five_matched_keep_the_counts_and_no_scores() -> None:
+    """With four matched, anyone who knows who they are could work out a person's score
+    from the lowest, the mean and the quartiles: the charter gets the counts only."""
+    result = match(design(capacity=1), roster_bytes(COHORT))
+    when = dt.datetime(2027, 1, 4, tzinfo=dt.UTC)
+    assert aggregates(result, when) == MatchingResults(
+        run_at=when,
         objective="coverage",
         mentees=5,
         mentors=4,
         matched=4,
         unmatched=1,
-        total_score=240.0,
-        min_score=33.333,
-        mean_score=60.0,
-        score_quartiles=[38.33, 53.33, 75.0],
+        total_score=None,
+        min_score=None,
+        mean_score=None,
+        score_quartiles=[],
         optimal=True,
         most_per_mentor=2,
         own_capacity_mentors=2,
@@ -89,7 +117,7 @@ def test_aggregates_of_a_run_without_matches_have_no_scores() -> None:
         mentors=1,
         matched=0,
         unmatched=1,
-        total_score=0.0,
+        total_score=None,
         min_score=None,
         mean_score=None,
         score_quartiles=[],

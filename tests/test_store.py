@@ -419,6 +419,18 @@ def test_a_control_character_is_refused_with_a_way_back(tmp_path: Path) -> None:
     )
 
 
+def test_a_key_given_twice_names_the_file_both_lines_and_the_fix(tmp_path: Path) -> None:
+    """YAML would silently keep the second value; the design is refused instead."""
+    path = tmp_path / "design.yaml"
+    path.write_text("program:\n  name: Pilot\n  name: Pilot 2\n")
+    with pytest.raises(DesignError) as raised:
+        store.load(path)
+    assert raised.value.lines() == [
+        f"{path}:3: program.name: 'name' is given twice in one section (lines 2 and 3); the "
+        "second would silently replace the first; keep one of them, merging what each says"
+    ]
+
+
 def test_an_invalid_design_names_the_file_and_the_field(tmp_path: Path) -> None:
     path = tmp_path / "design.yaml"
     path.write_text("revision: -3\n")

@@ -370,8 +370,14 @@ class ExtraCriterion(_Model):
     weight: Weight = 1.0
 
 
+SMALLEST_GROUP = 5
+"""Figures about fewer people than this are left out of what a sponsor reads (privacy):
+with four or fewer, anyone who knows who took part can work out a person's score."""
+
+
 class MatchingResults(_Model):
-    """Aggregates of the last matching run; never names, emails or ids (privacy)."""
+    """Aggregates of the last matching run; never names, emails or ids, and no score
+    figures when fewer than :data:`SMALLEST_GROUP` mentees were matched (privacy)."""
 
     run_at: Moment | None = None
     objective: MatchObjective | None = None
@@ -379,7 +385,7 @@ class MatchingResults(_Model):
     mentors: Count = 0
     matched: Count = 0
     unmatched: Count = 0
-    total_score: float = Field(default=0.0, ge=0, le=1e9, allow_inf_nan=False)
+    total_score: float | None = Field(default=None, ge=0, le=1e9, allow_inf_nan=False)
     min_score: Score | None = None
     mean_score: Score | None = None
     score_quartiles: list[Score] = Field(default_factory=list, max_length=3)

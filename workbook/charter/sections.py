@@ -40,7 +40,7 @@ from workbook.charter.drafting import (
 )
 from workbook.charter.program import fit_appendix, program_sections
 from workbook.charter.summary import summary
-from workbook.design import Design, objective_key
+from workbook.design import SMALLEST_GROUP, Design, objective_key
 
 _AIMS = {
     "coverage": "as many mentees matched as possible",
@@ -152,10 +152,16 @@ def _matching(d: Design) -> Section:
                 else "The last matching (totals only, no names)",
             )
         )
+        scores = (
+            f"Match scores (0 to 100): mean {number_text(r.mean_score) or '-'}, lowest "
+            f"{number_text(r.min_score) or '-'}, quartiles {quartiles or '-'}; "
+            if r.matched >= SMALLEST_GROUP or not r.matched
+            else f"Match scores are not shown for fewer than {SMALLEST_GROUP} "
+            "matched mentees, so that nobody's score can be worked out; "
+        )
         s.add(
             Paragraph(
-                f"Match scores (0 to 100): mean {number_text(r.mean_score) or '-'}, lowest "
-                f"{number_text(r.min_score) or '-'}, quartiles {quartiles or '-'}; "
+                scores
                 + (
                     "the matching is the best possible under the rules."
                     if r.optimal

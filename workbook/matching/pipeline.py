@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from workbook import clock
-from workbook.design import Design, MatchingResults, MatchObjective
+from workbook.design import SMALLEST_GROUP, Design, MatchingResults, MatchObjective
 from workbook.errors import MatchingError, Problem
 from workbook.matching.constraints import Mode, Settings, build_pools
 from workbook.matching.explain import MatchResult, explain
@@ -123,11 +123,14 @@ def _previous_pairs(design: Design, previous: str | Path | None) -> pd.DataFrame
 
 
 def aggregates(result: MatchResult, when: dt.datetime | None = None) -> MatchingResults:
-    """What the charter may hold about a run: counts and the score distribution, no names."""
+    """What the charter may hold about a run: counts and, when at least
+    :data:`~workbook.design.SMALLEST_GROUP` mentees were matched, the score distribution;
+    no names."""
     s = result.summary
+    shown = s.matched >= SMALLEST_GROUP
     scores = result.matches["score"].to_numpy(dtype=float)
     quartiles = (
-        [round(float(q), 2) for q in np.quantile(scores, [0.25, 0.5, 0.75])] if len(scores) else []
+        [round(float(q), 2) for q in np.quantile(scores, [0.25, 0.5, 0.75])] if shown else []
     )
     return MatchingResults(
         run_at=(when or clock.now()).replace(microsecond=0),
@@ -136,9 +139,9 @@ def aggregates(result: MatchResult, when: dt.datetime | None = None) -> Matching
         mentors=s.mentors,
         matched=s.matched,
         unmatched=s.unmatched,
-        total_score=s.total_score,
-        min_score=s.min_score,
-        mean_score=s.mean_score,
+        total_score=s.total_score if shown else None,
+        min_score=s.min_score if shown else None,
+        mean_score=s.mean_score if shown else None,
         score_quartiles=quartiles,
         optimal=s.optimal,
         most_per_mentor=int(result.matches["mentor_id"].value_counts().max())
