@@ -169,8 +169,27 @@ def test_breaking_a_rule_warns_once_with_its_field_and_step(
     finding = findings[0]
     data = knowledge.rule(rule)
     assert finding.source == data.source
+    assert finding.title == data.title  # the rule's name in words, beside its id
     assert finding.why and finding.fix and finding.message
     assert finding in rules.for_step(broken(**changes), step)
+
+
+@pytest.mark.parametrize(
+    ("metric", "description", "named"),
+    [("errors", "Fewer errors", "errors"), ("", "Fewer errors", "Fewer errors")],
+)
+def test_an_objective_due_before_the_start_is_named_by_its_metric_or_its_words(
+    metric: str, description: str, named: str
+) -> None:
+    """The metric names the objective; one written only in words is named by them
+    (mutmut's _dated_objectives 4 named it by nothing when one of the two was missing)."""
+    design = compliant()
+    design.model.start_date = dt.date(2027, 3, 1)
+    objective = design.purposes[0].objectives[0]
+    objective.metric, objective.description = metric, description
+    objective.due = dt.date(2027, 2, 1)
+    messages = [f.message for f in rules.check(design) if f.rule == "W-objective-before-start"]
+    assert messages == [f"'{named}' is due on 2027-02-01, before the program starts on 2027-03-01"]
 
 
 @pytest.mark.parametrize(
