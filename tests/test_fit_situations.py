@@ -490,3 +490,64 @@ def test_a_manager_coaching_their_own_report_is_supervision_and_coaching_alike()
     )
     assert result.summary.startswith(" ".join(pair.split()))
     assert "mentoring" in result.ruled_out
+
+
+# ------------------------------------------------ mutmut's survivors (issue 22)
+
+
+def test_a_partial_answer_equal_to_the_main_one_is_refused_with_its_value_and_fix() -> None:
+    with pytest.raises(InputError) as raised:
+        fit.FitAnswers({"develop": ["broad_growth", "broad_growth"]})
+    [problem] = raised.value.problems
+    assert (problem.field, problem.message, problem.value, problem.fix) == (
+        "develop",
+        "gives the same answer as main and partial",
+        "broad_growth",
+        "choose a different partial answer, or none",
+    )
+
+
+def test_an_unknown_relationship_in_a_comparison_names_the_known_ones() -> None:
+    with pytest.raises(InputError) as raised:
+        fit.comparison(["mentoring", "friendship"])
+    [problem] = raised.value.problems
+    known = ", ".join(knowledge.keys("relationships"))
+    assert (problem.message, problem.fix, problem.field) == (
+        "'friendship' is not a relationship type",
+        f"use one of: {known}",
+        "relationships",
+    )
+
+
+def test_the_comparison_table_is_headed_dimension() -> None:
+    assert fit.comparison(["mentoring", "coaching"]).index.name == "Dimension"
+
+
+def test_the_report_marks_an_answer_that_counts_against_the_recommendation() -> None:
+    """``workbook fit`` prints + for an answer that supports a relationship and - for one
+    that counts against it (one job skill counts against mentoring)."""
+    answers = {**fit.FitAnswers.from_preset("succession_pool").answers, "develop": "one_skill"}
+    text = fit.report(fit.assess(fit.FitAnswers(answers)))
+    lines = text.splitlines()
+    mentoring = lines[lines.index("Mentoring:") + 1 :]
+    assert any(
+        line.startswith("  - One specific job skill or behaviour (What needs to be developed?)")
+        for line in mentoring
+    )
+    assert any(line.startswith("  + ") for line in mentoring)
+    assert not any(line.startswith("  XX") for line in mentoring)
+
+
+def test_an_answers_file_that_is_not_yaml_is_named_in_the_problem(tmp_path: Path) -> None:
+    path = tmp_path / "answers.yaml"
+    path.write_text("develop: [broad_growth\n", encoding="utf-8")
+    with pytest.raises(InputError) as raised:
+        fit.FitAnswers.from_file(path)
+    assert all(p.file == str(path) for p in raised.value.problems)
+
+
+def test_a_folder_given_as_an_answers_file_is_refused_as_an_answers_file(tmp_path: Path) -> None:
+    with pytest.raises(InputError) as raised:
+        fit.FitAnswers.from_file(tmp_path)
+    [problem] = raised.value.problems
+    assert "an answers file" in problem.message and problem.fix
