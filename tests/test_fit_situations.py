@@ -99,14 +99,20 @@ def test_the_questions_said_to_decide_are_exactly_those_that_can(
     change the recommendation can, the others cannot."""
     answers = _answers(situation)
     result = fit.assess(answers)
-    for question in knowledge.fit_questions().questions:
+    ways: list[tuple[int, int, str]] = []
+    for order, question in enumerate(knowledge.fit_questions().questions):
         if question.key in answers.answers:
             continue
-        can = any(
+        changing = sum(
             _recommended_with(answers, question.key, o.key) != result.recommended
             for o in question.options
         )
-        assert can == (question.key in result.deciding), question.key
+        assert (changing > 0) == (question.key in result.deciding), question.key
+        if changing:
+            ways.append((-changing, order, question.key))
+    # Asked first: the question that could change the result in the most ways, then the
+    # questionnaire's order (mutmut's _confidence 22-26 counted or sorted them wrongly).
+    assert result.deciding == [key for _w, _o, key in sorted(ways)]
     assert len(result.deciding) == len(set(result.deciding))
     if result.deciding:
         first = knowledge.fit_questions().question(result.deciding[0])
@@ -551,3 +557,23 @@ def test_a_folder_given_as_an_answers_file_is_refused_as_an_answers_file(tmp_pat
         fit.FitAnswers.from_file(tmp_path)
     [problem] = raised.value.problems
     assert "an answers file" in problem.message and problem.fix
+
+
+@pytest.mark.parametrize(
+    ("preset", "left_open"), [("talent_below_expectations", "voluntary"), ("new_system", "contact")]
+)
+def test_one_question_that_could_change_the_result_is_named_alone(
+    preset: str, left_open: str
+) -> None:
+    """A preset's answers with one question left open, which is the only one that could
+    change the recommendation: the sentence names it without an "or"."""
+    answers = {k: v for k, v in fit.FitAnswers.from_preset(preset).answers.items()}
+    del answers[left_open]
+    result = fit.assess(fit.FitAnswers(answers))
+    assert result.deciding == [left_open]
+    question = knowledge.fit_questions().question(left_open)
+    assert question is not None
+    asked = f"“{question.text}”"
+    assert result.confidence_text.endswith(
+        _texts()["deciding"].format(questions=asked, first=asked)
+    )
