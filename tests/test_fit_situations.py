@@ -577,3 +577,81 @@ def test_one_question_that_could_change_the_result_is_named_alone(
     assert result.confidence_text.endswith(
         _texts()["deciding"].format(questions=asked, first=asked)
     )
+
+
+def _scoring(monkeypatch: pytest.MonkeyPatch, **changes: float) -> None:
+    """The questionnaire with its recommendation thresholds changed (for boundaries)."""
+    questionnaire = knowledge.fit_questions()
+    changed = questionnaire.model_copy(
+        update={"scoring": questionnaire.scoring.model_copy(update=changes)}
+    )
+    monkeypatch.setattr(knowledge, "fit_questions", lambda: changed)
+
+
+def _plain(starts: str, second: str) -> tuple[fit.FitAnswers, float, float]:
+    """A situation of the table with its partial answers left out, the score of the
+    relationship ranked ``second`` and its gap to the best (read from the ranking)."""
+    [situation] = [s for s in TABLE if s["text"].startswith(starts)]
+    answers = fit.FitAnswers(fit.FitAnswers(situation["answers"]).answers)
+    ranking = fit.assess(answers).ranking
+    scores = {r.relationship: r.score for r in ranking}
+    return answers, scores[second], ranking[0].score - scores[second]
+
+
+DAVENTRY = "Every new starter at the Daventry DC"  # buddy system best, then training
+PACKING = "We're moving all three packing lines"  # training best, then coaching (a mix)
+
+
+def test_a_second_exactly_on_the_score_and_margin_thresholds_is_recommended(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Scores at least ``min_score`` and within ``margin`` of the best: both bounds
+    count (mutmut's _recommend 26, 27)."""
+    answers, score, gap = _plain(DAVENTRY, "training")
+    assert fit.assess(answers).recommended == ["buddy_system"]
+    _scoring(monkeypatch, min_score=score, margin=gap)
+    assert fit.assess(answers).recommended == ["buddy_system", "training"]
+    _scoring(monkeypatch, min_score=score + 0.1, margin=gap)
+    assert fit.assess(answers).recommended == ["buddy_system"]
+    _scoring(monkeypatch, min_score=score, margin=gap - 0.1)
+    assert fit.assess(answers).recommended == ["buddy_system"]
+
+
+def test_a_known_mix_exactly_on_its_thresholds_is_recommended(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Training with coaching is a mix the sources describe: at least ``mix_min_score``
+    and within ``mix_margin`` of the best, both bounds counting (mutmut's _recommend 34,
+    35); the plain rule is switched off."""
+    answers, score, gap = _plain(PACKING, "coaching")
+    assert fit.assess(answers).recommended == ["training"]
+    _scoring(monkeypatch, min_score=100, mix_min_score=score, mix_margin=gap)
+    assert fit.assess(answers).recommended == ["training", "coaching"]
+    _scoring(monkeypatch, min_score=100, mix_min_score=score + 0.1, mix_margin=gap)
+    assert fit.assess(answers).recommended == ["training"]
+    _scoring(monkeypatch, min_score=100, mix_min_score=score, mix_margin=gap - 0.1)
+    assert fit.assess(answers).recommended == ["training"]
+
+
+def test_a_second_needs_exactly_enough_answers_typical_of_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``min_typical`` answers giving it ``typical_points`` or more are enough, and an
+    answer that gives it nothing is not typical of it (mutmut's _recommend 18, 19, 21)."""
+    answers, score, gap = _plain(DAVENTRY, "training")
+    given = [
+        option.points["training"]
+        for _q, option, _p in answers.chosen()
+        if option.points.get("training", 0) > 0
+    ]
+    points = knowledge.fit_questions().scoring.typical_points
+    typical = sum(p >= points for p in given)
+    near = {"min_score": score, "margin": gap}
+    _scoring(monkeypatch, **near, min_typical=typical)
+    assert fit.assess(answers).recommended == ["buddy_system", "training"]
+    _scoring(monkeypatch, **near, min_typical=typical + 1)
+    assert fit.assess(answers).recommended == ["buddy_system"]
+    _scoring(monkeypatch, **near, typical_points=min(given), min_typical=len(given))
+    assert fit.assess(answers).recommended == ["buddy_system", "training"]
+    _scoring(monkeypatch, **near, typical_points=1, min_typical=len(given) + 1)
+    assert fit.assess(answers).recommended == ["buddy_system"]
