@@ -655,3 +655,20 @@ def test_a_second_needs_exactly_enough_answers_typical_of_it(
     assert fit.assess(answers).recommended == ["buddy_system", "training"]
     _scoring(monkeypatch, **near, typical_points=1, min_typical=len(given) + 1)
     assert fit.assess(answers).recommended == ["buddy_system"]
+
+
+def test_two_relationships_other_than_mentoring_are_both_named_as_the_tool(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """When neither recommendation is mentoring, the summary says mentoring is not the
+    tool and names both, in the questionnaire's words (mutmut's _summarise 83, 84)."""
+    answers, score, gap = _plain(PACKING, "coaching")
+    _scoring(monkeypatch, min_score=100, mix_min_score=score, mix_margin=gap)
+    result = fit.assess(answers)
+    assert result.recommended == ["training", "coaching"]
+    training = knowledge.entry("relationships", "training")
+    assert training is not None
+    said = _texts()["not_mentoring"].format(
+        first="training or coaching", instead=training.extra("instead")
+    )
+    assert result.summary.endswith(" ".join(said.split()))
