@@ -672,3 +672,33 @@ def test_two_relationships_other_than_mentoring_are_both_named_as_the_tool(
         first="training or coaching", instead=training.extra("instead")
     )
     assert result.summary.endswith(" ".join(said.split()))
+
+
+@pytest.mark.parametrize(
+    ("thresholds", "expected"),
+    [
+        ({"low_answered": 9, "low_deciding": 1, "high_answered": 12}, "medium"),  # 37, 38
+        ({"low_answered": 10, "low_deciding": 5, "high_answered": 12}, "low"),  # 36
+        ({"low_answered": 1, "low_deciding": 5, "high_answered": 9}, "medium"),  # 30
+    ],
+)
+def test_how_sure_the_result_is_follows_its_thresholds_exactly(
+    monkeypatch: pytest.MonkeyPatch, thresholds: dict[str, float], expected: str
+) -> None:
+    """Nine answers and one open question that could change the result: "low" only
+    below ``low_answered`` answers or above ``low_deciding`` open questions, "high" only
+    with no such question (mutmut's _confidence 30, 36, 37, 38)."""
+    answers = dict(fit.FitAnswers.from_preset("talent_below_expectations").answers)
+    del answers["voluntary"]
+    assert len(answers) == 9
+    _scoring(monkeypatch, **thresholds)
+    result = fit.assess(fit.FitAnswers(answers))
+    assert (result.deciding, result.confidence) == (["voluntary"], expected)
+
+
+def test_exactly_enough_answers_and_nothing_open_is_high(monkeypatch: pytest.MonkeyPatch) -> None:
+    """(mutmut's _confidence 31: ``high_answered`` answers were not enough.)"""
+    preset = fit.FitAnswers.from_preset("succession_pool")
+    _scoring(monkeypatch, high_answered=len(preset.answers))
+    result = fit.assess(preset)
+    assert (result.deciding, result.confidence) == ([], "high")
