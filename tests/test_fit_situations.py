@@ -88,7 +88,10 @@ def test_every_option_is_tied_to_a_source() -> None:
 
 
 def _recommended_with(answers: fit.FitAnswers, question: str, option: str) -> list[str]:
-    return fit.assess(answers.with_answer(question, option)).recommended
+    """The recommendation had ``question`` been answered ``option``, partial answers
+    kept (built here, not with ``FitAnswers.with_answer``, which is under test)."""
+    what_if = fit.FitAnswers({**answers.answers, question: option}, partly=answers.partly)
+    return fit.assess(what_if).recommended
 
 
 @pytest.mark.parametrize("situation", TABLE[::5], ids=[s["text"][:40] for s in TABLE[::5]])
@@ -702,3 +705,18 @@ def test_exactly_enough_answers_and_nothing_open_is_high(monkeypatch: pytest.Mon
     _scoring(monkeypatch, high_answered=len(preset.answers))
     result = fit.assess(preset)
     assert (result.deciding, result.confidence) == ([], "high")
+
+
+def test_a_number_written_as_an_answer_in_a_file_is_told_the_answers_to_use() -> None:
+    """YAML reads ``develop: 7`` as a number; it is an unknown answer, with the options
+    to choose from, not a shape problem (mutmut's from_data 73 kept the number)."""
+    with pytest.raises(InputError) as raised:
+        fit.FitAnswers.from_data({"develop": 7})
+    [problem] = raised.value.problems
+    question = knowledge.fit_questions().question("develop")
+    assert question is not None
+    assert (problem.message, problem.value, problem.fix) == (
+        "is not an answer to 'What needs to be developed?'",
+        "7",
+        "use one of: " + ", ".join(o.key for o in question.options),
+    )
