@@ -720,3 +720,14 @@ def test_a_number_written_as_an_answer_in_a_file_is_told_the_answers_to_use() ->
         "7",
         "use one of: " + ", ".join(o.key for o in question.options),
     )
+
+
+def test_an_answers_file_with_a_question_twice_is_refused_naming_the_file(tmp_path: Path) -> None:
+    """(mutmut's from_file 34, 35, 42: the file's name or the error's kind lost.)"""
+    path = tmp_path / "answers.yaml"
+    path.write_text("develop: broad_growth\ndevelop: one_skill\n", encoding="utf-8")
+    with pytest.raises(InputError) as raised:
+        fit.FitAnswers.from_file(path)
+    problems = raised.value.problems
+    assert problems and all(p.file == str(path) for p in problems)
+    assert "twice" in problems[0].message
