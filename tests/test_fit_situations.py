@@ -731,3 +731,44 @@ def test_an_answers_file_with_a_question_twice_is_refused_naming_the_file(tmp_pa
     problems = raised.value.problems
     assert problems and all(p.file == str(path) for p in problems)
     assert "twice" in problems[0].message
+
+
+def _situation(starts: str) -> fit.FitAnswers:
+    [situation] = [s for s in TABLE if s["text"].startswith(starts)]
+    return fit.FitAnswers(situation["answers"])
+
+
+def test_a_mix_its_own_score_earns_is_told_by_the_scores_even_with_partial_answers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Women in Engineering: sponsorship is partly wanted and also scores well on its own
+    (71, at least the mix's 40), so the summary gives both scores, not the "partly true"
+    sentence; a score exactly on the threshold counts as earned (mutmut's _summarise
+    51, 52)."""
+    answers = _situation("Brief: Women in Engineering")
+    result = fit.assess(answers)
+    scores = {r.relationship: round(r.score) for r in result.ranking}
+    combined = fit.mix(result.recommended)
+    assert result.recommended == ["mentoring", "sponsorship"] and combined is not None
+    expected = _texts()["mix"].format(
+        title=combined.title,
+        first="Mentoring",
+        score=scores["mentoring"],
+        second="Sponsorship",
+        second_score=scores["sponsorship"],
+        description=combined.description.strip(),
+    )
+    assert result.summary == " ".join(expected.split())
+    _scoring(monkeypatch, mix_min_score=scores["sponsorship"])
+    assert fit.assess(answers).summary == result.summary
+
+
+def test_every_partial_answer_behind_a_mix_is_named() -> None:
+    """Two things said to be partly true bring coaching in: both are named, separated by
+    a semicolon (mutmut's _summarise 57)."""
+    result = fit.assess(_situation("We're designing a 12-month"))
+    assert result.recommended == ["mentoring", "coaching"]
+    assert (
+        "(one specific job skill or behaviour; give skills to practise, feedback and "
+        "correction)" in result.summary
+    )
