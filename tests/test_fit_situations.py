@@ -780,3 +780,26 @@ def test_every_partial_answer_behind_a_mix_is_named() -> None:
         "(one specific job skill or behaviour; give skills to practise, feedback and "
         "correction)" in result.summary
     )
+
+
+@pytest.mark.parametrize(
+    ("main", "partly"),
+    [({"driver": "expert"}, {}), ({}, {"horizon": "first_months"})],
+    ids=["a main answer that favours coaching", "a partial answer silent on coaching"],
+)
+def test_only_the_partial_answers_that_point_to_the_second_are_named(
+    main: dict[str, str], partly: dict[str, str]
+) -> None:
+    """The 12-month scheme with a main answer that also favours coaching (an expert
+    drives the learning), or with a partial answer that says nothing about coaching (the
+    first months in a new role matter): the sentence still names only the two partial answers that
+    point to coaching (mutmut's _summarise 37-44 counted others too, or failed on an
+    option without points for it)."""
+    answers = _situation("We're designing a 12-month")
+    plus = fit.FitAnswers({**answers.answers, **main}, partly={**answers.partly, **partly})
+    result = fit.assess(plus)
+    assert result.recommended == ["mentoring", "coaching"]
+    assert (
+        "(one specific job skill or behaviour; give skills to practise, feedback and "
+        "correction) is what coaching does" in result.summary
+    )
