@@ -25,7 +25,10 @@ from workbook.design import (
     EffectivenessMeasure,
     FitReason,
     FitResult,
+    Matching,
+    MentoringModel,
     Milestone,
+    Participation,
     RankedOption,
     Risk,
 )
@@ -361,3 +364,26 @@ def choose_file(page: Any, button: str, path: Path) -> None:
     with page.expect_file_chooser() as chooser:
         page.click(button)
     chooser.value.set_files(str(path))
+
+
+ROSTER_COLUMNS = (
+    "id,name,role,manager_id,level,department,timezone,skills_offered,skills_wanted,goals,"
+    "languages,capacity,preferences,exclude,site"
+)
+"""The roster header the matching tests write their rows under."""
+
+
+def roster_bytes(rows: list[str]) -> bytes:
+    """A roster file's bytes: the header, then ``rows`` (comma-separated, in its order)."""
+    return ("\n".join([ROSTER_COLUMNS, *rows]) + "\n").encode()
+
+
+def matching_design(
+    *, fmt: str | None = None, capacity: int | None = 1, **matching: object
+) -> Design:
+    """A design with only what matching reads: the format, mentees per mentor, matching."""
+    return Design(
+        model=MentoringModel(format=fmt),  # type: ignore[arg-type]
+        participation=Participation(mentor_capacity=capacity),
+        matching=Matching(**matching),  # type: ignore[arg-type]
+    )

@@ -8,7 +8,8 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 import pytest
-from test_matching import design, roster_bytes
+from helpers import matching_design as design
+from helpers import roster_bytes
 
 from workbook.design import Design, Matching, MentoringModel, Participation
 from workbook.errors import MatchingError

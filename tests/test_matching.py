@@ -11,6 +11,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import matching_design as design
+from helpers import roster_bytes
 
 from workbook.design import (
     Design,
@@ -28,23 +30,6 @@ from workbook.matching.review import Review
 from workbook.matching.roster import load_roster
 from workbook.matching.scoring import SCALE, Criteria, Scored, score_pairs
 from workbook.matching.solver import solve
-
-COLUMNS = (
-    "id,name,role,manager_id,level,department,timezone,skills_offered,skills_wanted,goals,"
-    "languages,capacity,preferences,exclude,site"
-)
-
-
-def roster_bytes(rows: list[str]) -> bytes:
-    return ("\n".join([COLUMNS, *rows]) + "\n").encode()
-
-
-def design(*, fmt: str | None = None, capacity: int | None = 1, **matching: object) -> Design:
-    return Design(
-        model=MentoringModel(format=fmt),  # type: ignore[arg-type]
-        participation=Participation(mentor_capacity=capacity),
-        matching=Matching(**matching),  # type: ignore[arg-type]
-    )
 
 
 def pair_values(d: Design, rows: list[str], name: str) -> dict[tuple[str, str], float]:

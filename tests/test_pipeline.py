@@ -9,7 +9,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_matching import design, roster_bytes
+from helpers import matching_design as design
+from helpers import roster_bytes
 
 from workbook.design import MatchingResults
 from workbook.errors import MatchingError, RosterError

@@ -4,30 +4,15 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from helpers import matching_design as design
+from helpers import roster_bytes
 
-from workbook.design import Design, ExtraCriterion, Matching, MentoringModel, Participation, Weights
+from workbook.design import Design, ExtraCriterion, Weights
 from workbook.errors import MatchingError, Problem
 from workbook.matching import match, scoring
 from workbook.matching.constraints import Pools, Settings, build_pools
 from workbook.matching.roster import load_roster
 from workbook.matching.scoring import Criteria, score_pairs
-
-COLUMNS = (
-    "id,name,role,manager_id,level,department,timezone,skills_offered,skills_wanted,goals,"
-    "languages,capacity,preferences,exclude,site"
-)
-
-
-def roster_bytes(rows: list[str]) -> bytes:
-    return ("\n".join([COLUMNS, *rows]) + "\n").encode()
-
-
-def design(*, fmt: str | None = None, **matching: object) -> Design:
-    return Design(
-        model=MentoringModel(format=fmt),
-        participation=Participation(mentor_capacity=1),
-        matching=Matching(**matching),
-    )
 
 
 def pools_of(d: Design, rows: list[str]) -> Pools:
