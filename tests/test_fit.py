@@ -556,3 +556,23 @@ def test_cli_fit_takes_a_mixed_need_and_says_how_sure_it_is(tmp_path: Path) -> N
     assert "Mentoring with skill coaching inside it" in out
     assert "Give skills to practise, feedback and correction (partly)" in out
     assert "only weakly: 3 of 12 questions answered" in out
+
+
+def test_every_partial_answer_that_points_to_the_mix_is_named_not_only_the_strongest() -> None:
+    """The mix sentence says which answers given as "partly true" brought the second
+    relationship in. A partial answer that gives it one point counts as much as one that
+    gives it three: the designer must see every answer that moved the result."""
+    answers = fit.FitAnswers(
+        {
+            "develop": {"broad_growth": "mainly"},
+            "duration": {"months_9_12": "mainly"},
+            "helper_role": {"listen_advise": "mainly", "feedback_practice": "partly"},
+            "audience": {"many_individual": "mainly", "one_person": "partly"},
+        }
+    )
+    result = fit.assess(answers)
+    assert result.recommended == ["mentoring", "coaching"]
+    assert (
+        "what you said is partly true as well "
+        "(one person; give skills to practise, feedback and correction) is what coaching does"
+    ) in result.summary

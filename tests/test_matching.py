@@ -361,7 +361,7 @@ def brute_force(scored: Scored, objective: str) -> tuple[int, int, int]:
         low = min(scores) if scores else 0
         key = {
             "coverage": (matched, total),
-            "quality": (total,),
+            "quality": (total, matched),
             "fairness": (matched, low, total),
         }[objective]
         if best is None or key > best:
@@ -382,7 +382,7 @@ def test_solver_reaches_the_brute_force_optimum(seed: int, objective: str) -> No
     low = int(sol.score.min()) if matched else 0
     got = {
         "coverage": (matched, total),
-        "quality": (total,),
+        "quality": (total, matched),
         "fairness": (matched, low, total),
     }[objective]
     assert got == brute_force(scored, objective)
@@ -490,7 +490,7 @@ def test_objectives_differ_where_they_should() -> None:
     """On this roster (found by searching seeds) coverage, quality and fairness choose
     three different sets of pairs, and each is the brute-force optimum of its own
     objective: solving every objective the same way cannot pass."""
-    d, data = random_instance(16, n=6, m=3)
+    d, data = random_instance(19, n=6, m=3)
     scored = score_pairs(build_pools(load_roster(data, d.matching), Settings.from_design(d)))
     chosen = {}
     for objective in ("coverage", "quality", "fairness"):
@@ -500,11 +500,44 @@ def test_objectives_differ_where_they_should() -> None:
         matched, total, low = len(scores), sum(scores), min(scores, default=0)
         got = {
             "coverage": (matched, total),
-            "quality": (total,),
+            "quality": (total, matched),
             "fairness": (matched, low, total),
         }[objective]
         assert got == brute_force(scored, objective), objective
     assert len(set(chosen.values())) == 3, chosen
+
+
+def test_quality_matches_everyone_it_can_when_totals_tie() -> None:
+    """Ann with Xi alone scores 100; Ann with Yu and Bo with Xi score 50 + 50. The totals
+    are equal, so quality must not leave Bo out: a free choice between the two is a
+    coordinator explaining to Bo why nobody was found."""
+    rows = [
+        "x,Xi,mentor,,5,D,UTC,a;b,,,,1,,,",
+        "y,Yu,mentor,,5,D,UTC,b,,,,1,,,",
+        "ann,Ann,mentee,,2,D,UTC,,a;b,,,,,,",
+        "bo,Bo,mentee,,2,D,UTC,,a;c,,,,,,",
+    ]
+    d = design(weights=Weights(skills=1), min_score=10)
+    result = match(d, roster_bytes(rows), objective="quality")
+    m = result.matches
+    pairs = sorted(zip(m.mentee_id, m.mentor_id, m.score, strict=True))
+    assert pairs == [("ann", "y", 50.0), ("bo", "x", 50.0)]
+
+
+def test_quality_still_leaves_a_mentee_out_when_that_scores_more() -> None:
+    """One point more in total is worth more than a match under quality (that is what
+    the objective is for); coverage matches both."""
+    rows = [
+        "x,Xi,mentor,,5,D,UTC,a;b,,,,1,,,",
+        "y,Yu,mentor,,5,D,UTC,b,,,,1,,,",
+        "ann,Ann,mentee,,2,D,UTC,,a;b,,,,,,",
+        "bo,Bo,mentee,,2,D,UTC,,a;c;d,,,,,,",
+    ]
+    d = design(weights=Weights(skills=1), min_score=10)
+    quality = match(d, roster_bytes(rows), objective="quality").matches
+    assert list(zip(quality.mentee_id, quality.mentor_id, strict=True)) == [("ann", "x")]
+    coverage = match(d, roster_bytes(rows), objective="coverage").matches
+    assert sorted(zip(coverage.mentee_id, coverage.mentor_id, strict=True)) == [("ann", "y"), ("bo", "x")]
 
 
 def test_ties_are_broken_the_same_way_every_run() -> None:

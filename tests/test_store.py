@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from workbook import knowledge, store
-from workbook.design import Design
+from workbook.design import Design, MatchingResults
 from workbook.errors import ConflictError, DesignError, ExistsError, StoreError
 
 
@@ -1095,3 +1095,27 @@ def test_a_failed_set_whose_temporaries_were_already_removed_is_still_one_line(
         "permissions, then try again"
     ]
     assert list(out.iterdir()) == []
+
+
+def test_a_hand_edit_that_only_rewrites_a_time_in_another_zone_changes_no_decision(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """10:00 UTC written as 12:00+02:00 is the same moment: the conflict report must not
+    send the coordinator to look for a change to the matching that nobody made."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795000000")
+    path = tmp_path / "design.yaml"
+    snap = store.create(path, "Start")
+    run_at = dt.datetime(2026, 11, 18, 10, 0, tzinfo=dt.UTC)
+    results = MatchingResults(run_at=run_at, mentees=3, mentors=2, matched=3)
+    matching = snap.design.matching.model_copy(update={"results": results})
+    snap = store.save(snap.design.model_copy(update={"matching": matching}), snap)
+    text = path.read_text()
+    assert "2026-11-18T10:00:00Z" in text
+    path.write_text(text.replace("2026-11-18T10:00:00Z", "2026-11-18T12:00:00+02:00"))
+    with pytest.raises(ConflictError) as raised:
+        store.save(_with_sponsor(snap, "CFO"), snap)
+    conflict = store.describe_conflict(snap, raised.value.kept)
+    assert conflict.by_hand and conflict.changed == ()
+    edited = store.load(path).design.matching.results
+    assert edited is not None and edited.run_at == run_at
+    assert store.changed_steps(snap.design, store.load(path).design) == ()

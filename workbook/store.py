@@ -172,8 +172,13 @@ SAVE_RECORD = frozenset({"revision", "updated", "updated_by"})
 
 
 def _content(design: Design) -> dict[str, object]:
-    """A design's decisions, without the bookkeeping that every save changes."""
-    return design.model_dump(mode="json", exclude=set(SAVE_RECORD))
+    """A design's decisions, without the bookkeeping that every save changes.
+
+    Compared as values, not as the text they are written in: a moment written in another
+    time zone (``12:00+02:00`` for ``10:00Z``, as a hand edit may leave it) is the same
+    decision, so it is neither a new revision nor a "change" in a conflict's report.
+    """
+    return design.model_dump(exclude=set(SAVE_RECORD))
 
 
 def who(name: str = "") -> str:

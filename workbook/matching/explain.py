@@ -354,7 +354,10 @@ def _groups(matches: pd.DataFrame) -> pd.DataFrame:
 
 _GOALS = {
     "coverage": "as many mentees matched as possible, then the highest total score",
-    "quality": "the highest total score, even if fewer mentees are matched",
+    "quality": (
+        "the highest total score, even if fewer mentees are matched "
+        "(between equal totals, the one that matches more)"
+    ),
     "fairness": "as many mentees matched as possible, then the highest lowest score",
 }
 

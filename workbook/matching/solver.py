@@ -3,7 +3,8 @@
 OR-Tools ``SimpleMinCostFlow`` on source -> mentee -> mentor -> sink, costs the negated
 integer scores (x1000, so the optimum is exact for the scores reported). Objectives:
 ``coverage`` = maximum flow, then minimum cost (the most mentees matched, then the best
-total); ``quality`` = a free source -> sink bypass so only the total counts;
+total); ``quality`` = a source -> sink bypass so the total counts first (matching fewer
+mentees is allowed when it scores more), then the number matched;
 ``fairness`` = as many matched as coverage, then the highest lowest score (binary
 search over score thresholds with max-flow checks), then the best total. The returned
 status is checked every time; anything but OPTIMAL is a :class:`MatchingError`. Arcs
@@ -81,12 +82,21 @@ def solve(scored: Scored, objective: MatchObjective) -> Solution:
     )
     count = int(emask.sum())
     if count:
+        # Quality: scores weighted by n + 1 and a bypass costing 1 per mentee left out,
+        # so the best total always wins and, between equal totals, the assignment that
+        # matches more people does (a free bypass left a mentee out on a tie: 100 for
+        # one pair against 50 + 50 for two). int64, since n + 1 times 100,000 overflows
+        # int32 from about 21,000 mentees.
+        cost = -pick(scored.score)
+        if objective == "quality":
+            cost = cost.astype(np.int64) * (n + 1)
         flow.add_arcs_with_capacity_and_unit_cost(
             pick(scored.mentee),
             pick(scored.mentor) + i32(n),
             np.ones(count, i32),
-            -pick(scored.score),
+            cost,
         )
+        del cost
     flow.add_arcs_with_capacity_and_unit_cost(
         np.arange(n, n + m, dtype=i32),
         np.full(m, sink, i32),
@@ -96,7 +106,7 @@ def solve(scored: Scored, objective: MatchObjective) -> Solution:
     supplies = np.zeros(n + m + 2, np.int64)
     supplies[source], supplies[sink] = n, -n
     if objective == "quality":
-        flow.add_arc_with_capacity_and_unit_cost(source, sink, n, 0)
+        flow.add_arc_with_capacity_and_unit_cost(source, sink, n, 1)
         flow.set_nodes_supplies(np.arange(n + m + 2), supplies)
         status = flow.solve()
     else:
