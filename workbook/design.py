@@ -321,14 +321,52 @@ class Components(_Model):
     closure: ComponentPlan = Field(default_factory=ComponentPlan)
 
 
+EvaluationDesign = Literal["before_after", "comparison", "waitlist", "randomised"]
+"""How an objective's effect is told apart from what would have happened anyway
+(knowledge/evaluation_designs.yaml says each one's weaknesses in words)."""
+
+
 class EffectivenessMeasure(_Model):
-    """How one objective is measured: what, when and by whom."""
+    """How one objective is measured: what, when and by whom, and against whom."""
 
     objective: str = Field(min_length=1)
     """The objective's metric, as written in the purposes."""
     method: str = ""
     when: str = ""
     who: str = ""
+    design: EvaluationDesign | None = None
+    """Against what the participants' result is compared (None: not decided yet)."""
+    comparison_size: int | None = Field(default=None, ge=0, le=10_000_000)
+    """Expected number of people in the comparison group (comparison, waitlist and
+    randomised designs)."""
+    spread: Amount | None = Field(default=None, gt=0)
+    """The metric's standard deviation among employees, for a metric that is not a
+    percentage (a percentage's spread follows from its baseline)."""
+    column: str = ""
+    """The outcomes file's column for this objective, when it is not named like the
+    metric."""
+
+
+class ObjectiveResult(_Model):
+    """One objective's measured effect, as the evaluation step reported it."""
+
+    metric: str = Field(min_length=1)
+    n_participants: Count = 0
+    n_comparison: Count = 0
+    participants_value: float | None = None
+    effect: float | None = None
+    ci_low: float | None = None
+    ci_high: float | None = None
+    method: str = ""
+    verdict: Literal["met", "not_met", "cannot_tell", "suppressed"] = "cannot_tell"
+
+
+class EvaluationResults(_Model):
+    """Aggregates of the last evaluation run, for the charter's results addendum: no
+    person's value, and nothing about fewer than :data:`SMALLEST_GROUP` people."""
+
+    run_at: Moment | None = None
+    objectives: list[ObjectiveResult] = Field(default_factory=list, max_length=20 * 20)
 
 
 class Evaluation(_Model):
@@ -339,6 +377,17 @@ class Evaluation(_Model):
     """Knowledge-base key of the standard the program is checked against."""
     quality_checklist: dict[str, bool] = Field(default_factory=dict, max_length=500)
     """Benchmark key -> whether the design meets it."""
+    covariates: list[str] = Field(default_factory=list, max_length=20)
+    """Outcomes-file columns on which participants are compared with similar
+    non-participants (department, level, tenure, ...)."""
+    power: float = Field(default=0.8, ge=0.5, le=0.99)
+    """The chance the evaluation detects an effect as large as the target change."""
+    significance: float = Field(default=0.05, gt=0, le=0.2)
+    """Two-sided: the chance of calling an effect where there is none."""
+    surveys: list[str] = Field(default_factory=list, max_length=20)
+    """Survey scales (knowledge/instruments.yaml keys) the evaluation scores."""
+    results: EvaluationResults | None = None
+    """Aggregates of the last evaluation run (the charter's results addendum)."""
 
 
 # --------------------------------------------------------------------------- matching

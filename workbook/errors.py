@@ -11,6 +11,7 @@
     ├── RosterError               a roster is refused (carries every problem found)
     ├── MatchingError             matching cannot run with these settings
     ├── CharterError              a charter cannot be produced (e.g. --strict on an unready design)
+    ├── EvaluationError           an outcomes or survey file is refused (every problem found)
     └── InputError                a value typed into a widget or passed as a parameter
 
 Every error carries a list of :class:`Problem` records (file, row, field, message,
@@ -120,6 +121,10 @@ class MatchingError(WorkbookError):
 
 class CharterError(WorkbookError):
     """A charter could not be produced."""
+
+
+class EvaluationError(WorkbookError):
+    """An outcomes or survey file cannot be used; carries every problem found."""
 
 
 class InputError(WorkbookError):
