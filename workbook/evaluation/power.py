@@ -30,8 +30,10 @@ class Detectable:
 
 
 def is_rate(unit: str) -> bool:
-    """A metric measured as a percentage of people (retention, promotion rate)."""
-    return unit.strip() in {"%", "percent", "per cent", "percentage"}
+    """A metric measured as a percentage of people (retention ``%``, ``% agree``): per
+    person it is yes or no, for a group the share in percent."""
+    words = unit.strip().casefold()
+    return words.startswith(("%", "percent", "per cent"))
 
 
 def detectable_change(
