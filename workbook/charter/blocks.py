@@ -147,7 +147,25 @@ class Chart:
         return chart_png(list(self.events))
 
 
-Block = Paragraph | Fields | Bullets | Table | Chart
+@dataclass(frozen=True)
+class Figure:
+    """Any other chart: its SVG for HTML and its PNG for Word and Markdown, both made
+    by the caller (the evaluation report's chart of effects)."""
+
+    kind: ClassVar[str] = "chart"
+    svg: Markup = field(repr=False)
+    """Built by :func:`workbook.charts.svg`, every text already escaped."""
+    png: bytes = field(repr=False)
+    alt: str
+    filename: str
+    caption: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "alt", clean(self.alt))
+        object.__setattr__(self, "caption", clean(self.caption))
+
+
+Block = Paragraph | Fields | Bullets | Table | Chart | Figure
 
 
 @dataclass(frozen=True)
@@ -281,6 +299,11 @@ class Charter:
     """Every approval has a name and a date; until then Word and PDF say "Draft"."""
     stem: str = "charter"
     """Every file's name without extension (``northwind-graduate-mentoring-charter-r14``)."""
+    document: str = "Program charter"
+    """What the document is, as its title and every format's header say it."""
+    signable: bool = True
+    """A document to sign: readiness, what is left and the draft mark are shown. The
+    evaluation report is laid out by the same machinery and is not signed."""
 
     @property
     def open_decisions(self) -> tuple[OpenDecision, ...]:

@@ -49,6 +49,7 @@ from workbook.charter.blocks import (
     Chart,
     Charter,
     Fields,
+    Figure,
     Paragraph,
     Section,
     Table,
@@ -281,7 +282,7 @@ class _Writer:
 
         header = section.header.paragraphs[0]
         header.add_run(f"{charter.title} · {charter.version} · {charter.date}")
-        if not charter.signed:
+        if charter.signable and not charter.signed:
             header.add_run("\t")  # to the right margin
             mark = header.add_run(DRAFT)
             mark.bold = True
@@ -297,17 +298,22 @@ class _Writer:
     def _properties(self) -> None:
         """File > Info in Word and the PDF's document properties: what, which, whether draft."""
         charter = self.charter
-        state = "approved" if charter.signed else "draft, not yet approved"
         props = self.doc.core_properties
-        props.title = f"Program charter: {charter.title}"
-        props.subject = f"Mentoring program charter, {charter.version} ({state})"
-        props.keywords = f"mentoring; program charter; {charter.version}; {state}"
-        props.category = "Program charter"
-        props.content_status = "Approved" if charter.signed else "Draft"
+        props.title = f"{charter.document}: {charter.title}"
+        props.category = charter.document
         props.version = charter.version
         props.language = LANGUAGE
         props.author = charter.owner or "Mentoring workbook"
         props.last_modified_by = props.author
+        if not charter.signable:
+            props.subject = f"Mentoring program {charter.document.lower()}, {charter.date}"
+            props.keywords = f"mentoring; {charter.document.lower()}; {charter.version}"
+            props.comments = f"{charter.version}, {charter.date}"
+            return
+        state = "approved" if charter.signed else "draft, not yet approved"
+        props.subject = f"Mentoring program charter, {charter.version} ({state})"
+        props.keywords = f"mentoring; program charter; {charter.version}; {state}"
+        props.content_status = "Approved" if charter.signed else "Draft"
         props.comments = f"{charter.version}, {charter.date}; {state}"
 
     # -- blocks
@@ -423,14 +429,15 @@ class _Writer:
                     self.table(block.columns, block.rows, _LAYOUTS.get(block.key))
                 else:
                     self.empty(block.empty)
-            case Chart():
+            case Chart() | Figure():
                 picture = self.paragraph()
                 picture.paragraph_format.keep_with_next = True  # the caption follows it
                 shape = picture.add_run().add_picture(
                     io.BytesIO(block.png), width=self.page.text_width
                 )
                 shape._inline.docPr.set("descr", block.alt)  # alt text for screen readers
-                caption = self.paragraph("Figure: the program timeline.", style="Caption")
+                words = block.caption if isinstance(block, Figure) else "the program timeline."
+                caption = self.paragraph(f"Figure: {words}", style="Caption")
                 caption.runs[0].italic = True
 
     def section(self, section: Section) -> None:
@@ -453,7 +460,7 @@ class _Writer:
     def front(self) -> None:
         """The title and the charter's particulars, marked as a draft until signed."""
         charter = self.charter
-        self.heading(f"Program charter: {charter.title}", level=0)
+        self.heading(f"{charter.document}: {charter.title}", level=0)
         meta = self.paragraph()
         lines = (
             ("Organisation", charter.organisation or None),
@@ -467,7 +474,7 @@ class _Writer:
                 meta.add_run().add_break()
             meta.add_run(f"{label}: ").bold = True
             self.value(meta, value)
-        if not charter.signed:
+        if charter.signable and not charter.signed:
             mark = self.paragraph().add_run(DRAFT)
             mark.bold = True
             mark.font.color.rgb = _DRAFT_COLOUR
@@ -476,6 +483,8 @@ class _Writer:
         """One line under the title: whether the charter can be signed (the list of
         what is left follows the summary, so the summary keeps the first page)."""
         charter = self.charter
+        if not charter.signable:
+            return
         verdict = self.paragraph()
         if charter.ready:
             verdict.add_run("Ready to sign:").bold = True
@@ -491,7 +500,7 @@ class _Writer:
         """Every decision and problem left before the charter can be signed, on the page
         after the summary."""
         charter = self.charter
-        if charter.ready:
+        if charter.ready or not charter.signable:
             return
         heading = self.heading("Before this charter can be signed", level=1)
         heading.paragraph_format.page_break_before = True
