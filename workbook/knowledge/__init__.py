@@ -14,7 +14,8 @@ Files and their readers:
 - ``fit_questions.yaml`` (the fit check's questionnaire) -> :func:`fit_questions`;
 - ``steps.yaml`` (the design steps) -> :mod:`workbook.steps`;
 - ``sources.yaml`` (the source texts the numbers in every ``source`` name) ->
-  :func:`sources`.
+  :func:`sources`;
+- ``instruments.yaml`` (the survey scales the evaluation scores) -> :func:`instruments`.
 
 A broken file is a bug in the package, not a user error, so loading lets pydantic's
 ``ValidationError`` escape; ``tests/test_knowledge.py`` keeps every file well formed.
@@ -28,7 +29,7 @@ from importlib.resources.abc import Traversable
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Severity = Literal["error", "warning"]
 
@@ -324,3 +325,89 @@ def benchmarks(standard: str) -> tuple[Benchmark, ...]:
             ]
     items += [Benchmark.model_validate(b) for b in (found.model_extra or {}).get("benchmarks", [])]
     return tuple(items)
+
+
+# --------------------------------------------------------------------------- instruments
+
+
+class ResponseRange(_Frozen):
+    """The answers a scale's items take: every whole number from ``min`` to ``max``."""
+
+    min: int
+    max: int
+    low: str = Field(min_length=1)
+    """The label of ``min`` ("Strongly disagree")."""
+    high: str = Field(min_length=1)
+    """The label of ``max`` ("Strongly agree")."""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ResponseRange:
+        if self.max <= self.min:
+            raise ValueError(f"max {self.max} is not above min {self.min}")
+        return self
+
+
+class ScaleItem(_Frozen):
+    """One question of a scale, known by the survey file's column for it."""
+
+    key: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    wording: str | None = None
+    """The item's text, only where the licence lets the workbook ship it."""
+    reverse: bool = False
+    """Worded against the scale: recoded to ``min + max - answer`` before scoring."""
+
+
+class Licence(_Frozen):
+    """Whether an instrument's wording may be shipped, and why."""
+
+    wording_shipped: bool
+    note: str = Field(min_length=1)
+
+
+class Scale(_Frozen):
+    """A survey scale: a published instrument's structure, its citation and licence."""
+
+    key: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    title: str = Field(min_length=1)
+    description: str = Field(min_length=1)
+    instrument: str = Field(min_length=1)
+    source: str = Field(min_length=1)
+    """The full citation."""
+    licence: Licence
+    response: ResponseRange
+    items: tuple[ScaleItem, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _wording_as_licensed(self) -> Scale:
+        # Copyrighted wording must never reach a shipped file by accident, and a
+        # licensed scale must be complete enough to print.
+        worded = [i.key for i in self.items if i.wording]
+        if not self.licence.wording_shipped and worded:
+            raise ValueError(f"{self.key}: wording not licensed to ship, but given for {worded}")
+        if self.licence.wording_shipped and len(worded) < len(self.items):
+            raise ValueError(f"{self.key}: wording shipped, but missing for some items")
+        return self
+
+
+class InstrumentLibrary(_Frozen):
+    """``instruments.yaml``: the scales, keys and item columns unique throughout."""
+
+    scales: tuple[Scale, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique(self) -> InstrumentLibrary:
+        # Item keys are the survey file's column names: one column cannot be two items.
+        for what, keys in (
+            ("scale", [s.key for s in self.scales]),
+            ("item", [i.key for s in self.scales for i in s.items]),
+        ):
+            repeated = sorted({k for k in keys if keys.count(k) > 1})
+            if repeated:
+                raise ValueError(f"{what} keys used twice: {repeated}")
+        return self
+
+
+@cache
+def instruments() -> tuple[Scale, ...]:
+    """The survey scales the evaluation can score (``instruments.yaml``), in file order."""
+    return InstrumentLibrary.model_validate(_load("instruments")).scales
