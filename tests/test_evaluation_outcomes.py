@@ -34,7 +34,7 @@ EXAMPLE_COLUMNS = {
     RETAINED: "retained_12m",
     'engagement survey item "I can see a path for my career here"': "career_path_agree",
 }
-"""The columns the example design is given (make_outcomes.py's MAPPING)."""
+"""The columns the example design is given (make_example_outcomes.py's MAPPING)."""
 EXAMPLE_COVARIATES = ["department", "level", "tenure_years"]
 
 
@@ -387,7 +387,7 @@ def test_a_path_that_is_not_a_file_is_refused(tmp_path: Path) -> None:
 
 
 def _generator() -> ModuleType:
-    path = EXAMPLE / "make_outcomes.py"
+    path = Path(__file__).with_name("make_example_outcomes.py")
     spec = importlib.util.spec_from_file_location("make_outcomes", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)

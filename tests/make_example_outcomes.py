@@ -2,7 +2,9 @@
 
 Nobody in this file exists. It is generated, deterministically (``SEED``), so that the
 evaluation step has a file to read whose truth is known: run
-``python examples/graduate-program/make_outcomes.py`` and the same bytes come out.
+``python tests/make_example_outcomes.py`` and the same bytes come out (it lives
+beside the tests, not in the example's folder: that folder is inside the package, where
+every ``.py`` is imported as a module).
 
 Who is in it: 600 graduates of the intakes the program was open to (ids E1001 to
 E1600, not the roster's ids), 120 of whom took part (``participant`` yes).
@@ -47,7 +49,7 @@ Comparing participants with similar non-participants (the covariates) is what ge
 back to the planted figures: a linear adjustment for department, level and tenure gives
 +6.1 points on retention and +10.4 on agreement in this file (120 participants: one
 standard error is about 4 points on retention).
-``python make_outcomes.py --check`` prints these figures from the file.
+``python tests/make_example_outcomes.py --check`` prints these figures from the file.
 """
 
 from __future__ import annotations
@@ -192,7 +194,9 @@ def figures(path: Path) -> dict[str, float]:
 
 
 def main() -> None:
-    target = Path(__file__).with_name("outcomes.csv")
+    target = (
+        Path(__file__).resolve().parent.parent / "examples" / "graduate-program" / "outcomes.csv"
+    )
     if "--check" not in sys.argv[1:]:
         target.write_text(csv_text(), encoding="utf-8", newline="")
     for name, value in figures(target).items():
