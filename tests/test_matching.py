@@ -541,6 +541,31 @@ def test_quality_still_leaves_a_mentee_out_when_that_scores_more() -> None:
     assert both == [("ann", "y"), ("bo", "x")]
 
 
+def test_quality_counts_a_thousandth_of_a_point_before_a_match() -> None:
+    """Ann with Xi alone scores 66.667; Ann with Yu and Bo with Xi score 33.333 + 33.333
+    = 66.666. Quality keeps the higher total however small the gap (a thousandth of a
+    point, the smallest there is) and leaves Bo out; coverage matches both. mutmut's
+    solver survivors: a weight on the scores too small against the cost of leaving a
+    mentee out (1, n - 1, or dividing by n + 1) traded the thousandth for Bo's match."""
+    rows = [
+        "x,Xi,mentor,,5,D,UTC,a;b,,,,1,,,",
+        "y,Yu,mentor,,5,D,UTC,c,,,,1,,,",
+        "ann,Ann,mentee,,2,D,UTC,,a;b;c,,,,,,",
+        "bo,Bo,mentee,,2,D,UTC,,a;d;e,,,,,,",
+    ]
+    d = design(weights=Weights(skills=1), min_score=10)
+    scored = score_pairs(
+        build_pools(load_roster(roster_bytes(rows), d.matching), Settings.from_design(d))
+    )
+    quality = match(d, roster_bytes(rows), objective="quality").matches
+    pairs = list(zip(quality.mentee_id, quality.mentor_id, quality.score, strict=True))
+    assert pairs == [("ann", "x", 66.667)]
+    assert brute_force(scored, "quality") == (66_667, 1)  # (total in thousandths, matched)
+    coverage = match(d, roster_bytes(rows), objective="coverage").matches
+    pairs = sorted(zip(coverage.mentee_id, coverage.mentor_id, coverage.score, strict=True))
+    assert pairs == [("ann", "y", 33.333), ("bo", "x", 33.333)]
+
+
 def test_ties_are_broken_the_same_way_every_run() -> None:
     d, data = random_instance(3, n=30, m=10)
     runs = [match(d, data).matches[["mentee_id", "mentor_id"]].values.tolist() for _ in range(3)]
