@@ -294,7 +294,7 @@ def test_a_person_takes_a_blank_program_to_a_charter_ready_to_sign(
         ready = charter(walk)
         ARTIFACTS.mkdir(exist_ok=True)
         ready.screenshot(path=str(ARTIFACTS / "blank-to-ready.png"))
-        expect(page.locator(".wb-program-head")).to_contain_text("7 of 7 steps complete")
+        expect(page.locator(".wb-program-head")).to_contain_text("7 of 7 design steps complete")
         expect(page.locator(".wb-program-head")).to_contain_text("by Dana Whitfield")
 
     # What was typed is what was saved, under the name typed on the first page.

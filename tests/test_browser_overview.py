@@ -15,7 +15,7 @@ def test_landing_page_lists_every_step_and_opens_one(browse) -> None:  # type: i
     assert "Northwind Graduate Mentoring" in text
     for step in knowledge.catalogue("steps"):
         assert step.title in text
-    assert "7 of 7 steps decided" in text
+    assert "7 of 7 design steps decided" in text
     browse.assert_no_traceback()
     page.click(".wb-card-purpose a")
     page.wait_for_selector("#loading", state="detached", timeout=60_000)

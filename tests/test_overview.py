@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from workbook import knowledge, overview, store
-from workbook.design import Design, new_design
+from workbook.design import Design, EvaluationResults, ObjectiveResult, new_design
 from workbook.ui.overview import Overview
 
 
@@ -36,12 +36,23 @@ def test_every_design_field_belongs_to_exactly_one_step() -> None:
 
 def test_example_program_is_decided_everywhere(example_design: Path) -> None:
     status = overview.status(store.load(example_design).design)
-    assert [(s.key, s.state) for s in status if s.state != "done"] == []
+    # The evaluation is for once the program has run: not "open", not "done" either.
+    assert [(s.key, s.state) for s in status if s.state != "done"] == [("evaluation", "later")]
 
 
 def test_blank_design_is_open_everywhere() -> None:
     status = overview.status(new_design())
-    assert all(s.state == "open" and s.open for s in status)
+    design_phase = [s for s in status if s.key != "evaluation"]
+    assert all(s.state == "open" and s.open for s in design_phase)
+    assert [(s.key, s.state) for s in status if s not in design_phase] == [("evaluation", "later")]
+
+
+def test_the_evaluation_is_done_once_its_results_are_recorded(example_design: Path) -> None:
+    design = store.load(example_design).design
+    results = EvaluationResults(objectives=[ObjectiveResult(metric="retention")])
+    evaluation = design.evaluation.model_copy(update={"results": results})
+    status = overview.status(design.model_copy(update={"evaluation": evaluation}))
+    assert {s.key: s.state for s in status}["evaluation"] == "done"
 
 
 def test_broken_rule_needs_attention_in_its_step(example_design: Path) -> None:

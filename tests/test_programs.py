@@ -122,7 +122,7 @@ def test_list_shows_programs_by_name_and_skips_other_folders(root: Path) -> None
     assert [e.name for e in entries] == ["Apprentice buddies", "Northwind Graduate Mentoring"]
     example = entries[1]
     assert example.key == "graduate-program" and example.revision == 1
-    assert example.done == len(specs())
+    assert example.done == example.design_steps == len(specs()) - 1  # the evaluation is later
     assert example.roster == root / "graduate-program" / "roster.csv"
     assert example.output == root / "graduate-program" / "output"
 
@@ -166,7 +166,7 @@ def test_picker_lists_programs_and_creates_one_that_opens(root: Path) -> None:
     rows = app.picker.list.children
     assert len(rows) == 1 and "wb-program-graduate-program" in rows[0]._dom_classes
     details = rows[0].children[1].value
-    assert "revision 1" in details and "7 of 7 steps complete" in details
+    assert "revision 1" in details and "7 of 7 design steps complete" in details
     app.picker.new_name.value = "Sales onboarding"
     app.picker.new_source.value = "example"
     app.picker.create_button.click()
@@ -221,6 +221,7 @@ def test_open_walks_every_step_with_next_and_back(root: Path) -> None:
         "ComponentsStep",
         "MatchingStep",
         "CharterStep",
+        "EvaluationStep",
     ]
     # On the last step the disabled button names no step to go to.
     assert view.next.disabled and view.next.description == "Last step"
@@ -379,8 +380,10 @@ def test_the_page_load_marks_progress_in_the_background(root: Path) -> None:
     assert view is not None and view.progress_thread is not None
     assert view.body.children == (view.steps["fit_check"].view,)  # the step is there at once
     view.progress_thread.join(timeout=30)
-    assert all("wb-state-done" in mark._dom_classes for mark in view.marks)
-    assert "7 of 7 steps complete" in view.head.value
+    *design, evaluation = view.marks
+    assert all("wb-state-done" in mark._dom_classes for mark in design)
+    assert "wb-state-later" in evaluation._dom_classes  # the program has not run yet
+    assert "7 of 7 design steps complete" in view.head.value
 
 
 @pytest.mark.parametrize("source", ["example", "blank"])

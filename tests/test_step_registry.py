@@ -140,10 +140,10 @@ def test_a_new_step_appears_in_the_app_and_saves_like_any_other(
     app = App(root, entry.key)
     view = app.program
     assert view is not None
-    assert [b.description.split(" ", 1)[1] for b in view.marks][-1] == "7. Notes"
+    assert [b.description.split(" ", 1)[1] for b in view.marks][-1] == "8. Notes"
     view.go(len(view.marks) - 1)
     step = view.steps["notes"]
-    assert step.header.value.count("7. Program notes") == 1
+    assert step.header.value.count("8. Program notes") == 1
     step.notes.value = "Kick-off in March"
     step.save_button.click()
     assert store.load(entry.design).design.resources.notes == "Kick-off in March"
@@ -171,7 +171,7 @@ def test_a_new_step_runs_in_a_batch_run(with_notes_step: Path, tmp_path: Path) -
     usage = subprocess.run(
         [sys.executable, "-m", "workbook", "run", "--help"], env=env, capture_output=True, text=True
     ).stdout
-    assert "charter, notes." in " ".join(usage.split())  # --steps lists the registry's steps
+    assert "evaluation, notes." in " ".join(usage.split())  # --steps lists the registry's steps
     assert (out / "sales" / "notebooks" / "99_notes.ipynb").is_file()
     written = store.load(out / "sales" / "design.yaml").design
     assert written.resources.notes == "Written by a batch run"

@@ -25,7 +25,8 @@ BROKEN = {
 def test_the_registry_names_each_step_once_with_its_own_files() -> None:
     specs = steps.specs()
     assert [s.key for s in specs] == [
-        "fit_check", "purpose", "focus_areas", "model", "components", "matching", "charter"
+        "fit_check", "purpose", "focus_areas", "model", "components", "matching", "charter",
+        "evaluation",
     ]  # fmt: skip
     for number, spec in enumerate(specs):
         cls = spec.widget_class()

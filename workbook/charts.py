@@ -431,3 +431,57 @@ def svg(plot: Plot, css: str = "wb-chart") -> str:
         "</svg>",
     ]
     return "".join(parts)
+
+
+def intervals(
+    items: Sequence[tuple[str, float, float, float, float | None]],
+    title: str,
+    x_label: str,
+    width: float = 520,
+) -> Plot:
+    """Estimates with their intervals, one row per (label, estimate, low, high, target):
+    the interval a blue line, the estimate a blue diamond, the target an orange tick.
+
+    A reader sees at once whether an interval clears the target, misses it or spans it,
+    which is what the evaluation's verdict says in words.
+    """
+    names = [_short(n, 30) for n, *_ in items]
+    row = 30.0
+    left = 14 + _CHAR * max([len(n) for n in names] + [4])
+    top, right = 30.0, width - 14
+    bottom = top + row * max(len(items), 1)
+    height = bottom + 38
+    values = [v for _, e, lo, hi, t in items for v in (e, lo, hi, t, 0.0) if v is not None]
+    ticks = nice_ticks(min(values), max(values))
+    factor, offset = _scale(ticks[0], ticks[-1], left, right)
+    marks = []
+    labels = [Label(8, 18, title, "start")]
+    for index, ((name, effect, low, high, target), short) in enumerate(
+        zip(items, names, strict=True)
+    ):
+        middle = top + row * index + row / 2
+        x_low, x_high = low * factor + offset, high * factor + offset
+        tip = f"{name}: {effect:.1f} ({low:.1f} to {high:.1f})"
+        marks.append(Mark("bar", x_low, middle - 1.5, max(x_high - x_low, 1.0), 3, BLUE, tip))
+        marks.append(Mark("diamond", effect * factor + offset, middle, 11, 11, BLUE, tip))
+        if target is not None:
+            x, tall = target * factor + offset, row * 0.7
+            tip = f"target {target:g}"
+            marks.append(Mark("bar", x - 1.5, middle - tall / 2, 3, tall, ORANGE, tip))
+        labels.append(Label(left - 6, middle + FONT * 0.35, short, "end"))
+    labels += [Label(t * factor + offset, bottom + 15, _number(t)) for t in ticks]
+    labels.append(Label((left + right) / 2, height - 6, x_label))
+    description = f"{title} ({x_label}): " + "; ".join(
+        f"{n} {e:.1f} ({lo:.1f} to {hi:.1f})" + (f", target {t:g}" if t is not None else "")
+        for n, e, lo, hi, t in items
+    )
+    return Plot(
+        title,
+        description,
+        width,
+        height,
+        (left, top, right, bottom),
+        tuple(marks),
+        tuple(labels),
+        grid=tuple(t * factor + offset for t in ticks),
+    )

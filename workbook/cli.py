@@ -162,6 +162,71 @@ def match_command(
         click.echo(f"{design}: aggregates recorded in matching.results")
 
 
+@cli.command("evaluate")
+@click.argument("design", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("outcomes", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--outdir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for evaluation.json and the report: new, or one the workbook wrote before.",
+)
+@click.option(
+    "--survey",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The survey file (one row per respondent, one column per item).",
+)
+@click.option(
+    "--covariates",
+    default=None,
+    help="Compare like with like on these columns (COL,COL), instead of the design's list.",
+)
+@click.option(
+    "--formats",
+    default="md,html,docx",
+    show_default=True,
+    help="Report formats, comma-separated (md, html, docx).",
+)
+@click.option(
+    "--record",
+    is_flag=True,
+    help="Save the run's aggregates in the design, for the charter's results addendum.",
+)
+@reports_problems
+def evaluate_command(
+    design: Path,
+    outcomes: Path,
+    outdir: Path,
+    survey: Path | None,
+    covariates: str | None,
+    formats: str,
+    record: bool,
+) -> None:
+    """Measure each objective of DESIGN in the OUTCOMES file; write the report to OUTDIR.
+
+    OUTCOMES has one row per employee: id, participant (yes/no), the covariates and one
+    column per objective. A refused file prints one line per problem and exits 2;
+    nothing is written.
+    """
+    from workbook.evaluation import pipeline, report
+
+    snapshot = store.load(design)
+    columns = None
+    if covariates is not None:
+        columns = [c.strip() for c in covariates.split(",") if c.strip()]
+    result = pipeline.evaluate(snapshot.design, outcomes, survey=survey, covariates=columns)
+    written = report.write(result, outdir, formats)
+    for o in result.objectives:
+        verdict = o.estimate.verdict if o.estimate is not None else "not_measured"
+        click.echo(f"{o.description or o.metric}: {report.VERDICTS[verdict]}")
+    click.echo(f"{outdir}: wrote {', '.join(p.name for p in written)}")
+    if record:
+        store.save(pipeline.record_results(snapshot.design, result), snapshot)
+        click.echo(f"{design}: aggregates recorded for the charter")
+
+
 @cli.command("fit")
 @click.argument("answers", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")

@@ -26,13 +26,20 @@ class StepStatus:
     open: tuple[str, ...]
     """Labels of the decisions this step has not made yet."""
     findings: tuple[rules.Finding, ...]
+    after_launch: bool = False
+    """A step for once the program has run (the evaluation)."""
+    used: bool = False
+    """An after-launch step has been used (the evaluation's results are recorded)."""
 
     @property
     def state(self) -> str:
-        """``"attention"`` (a rule is broken), ``"open"`` (decisions left) or ``"done"``."""
+        """``"attention"`` (a rule is broken), ``"open"`` (decisions left), ``"later"``
+        (a step for after the launch, not used yet) or ``"done"``."""
         if self.findings:
             return "attention"
-        return "open" if self.open else "done"
+        if self.open:
+            return "open"
+        return "later" if self.after_launch and not self.used else "done"
 
 
 def status(design: Design) -> list[StepStatus]:
@@ -53,6 +60,8 @@ def status(design: Design) -> list[StepStatus]:
             description=s.description,
             open=tuple(open_by_step[s.key]),
             findings=tuple(f for f in findings if f.step == s.key),
+            after_launch=s.after_launch,
+            used=design.evaluation.results is not None,
         )
         for s in every
     ]

@@ -84,9 +84,14 @@ class ProgramEntry:
         return self.folder / OUTPUT
 
     @property
+    def design_steps(self) -> int:
+        """How many steps the design phase has (the evaluation comes after the launch)."""
+        return sum(not s.after_launch for s in self.steps)
+
+    @property
     def done(self) -> int:
-        """How many steps are complete (decided, no rule broken)."""
-        return sum(s.state == "done" for s in self.steps)
+        """How many design steps are complete (decided, no rule broken)."""
+        return sum(s.state == "done" and not s.after_launch for s in self.steps)
 
     @property
     def attention(self) -> int:

@@ -90,6 +90,9 @@ class StepSpec(BaseModel):
     """It writes files: the folder they go to in a ``workbook run`` program folder."""
     headless: dict[str, Any] = Field(default_factory=dict)
     """Parameters a ``workbook run`` sets after the design: the buttons it presses."""
+    after_launch: bool = False
+    """It is used once the program has run (the evaluation): the design phase is
+    complete without it, and it shows as "after launch" until it has been used."""
 
     @property
     def number(self) -> int:

@@ -177,7 +177,7 @@ class ProgramView:
         self.next.on_click(lambda _b: self.go(self.index + (not self._in_history)))
         self.where = w.HTML().add_class("wb-where")
         self.body = w.VBox().add_class("wb-app-step")
-        legend = " ".join(f"{MARKS[s]} {STATE_WORDS[s]}" for s in ("done", "attention", "open"))
+        legend = " ".join(f"{MARKS[s]} {STATE_WORDS[s]}" for s in MARKS)
         self.view = w.VBox(
             [
                 w.HBox([home, self.head, history_button, self.author_field]).add_class(
@@ -324,7 +324,11 @@ class ProgramView:
         name = design.program.name.strip() or self.folder.name
         by = getattr(design, "updated_by", None)
         saved = when(design.updated) + (f" by {by}" if by else "")
-        done = f"; {entry.done} of {len(self.specs)} steps complete" if entry is not None else ""
+        done = (
+            f"; {entry.done} of {entry.design_steps} design steps complete"
+            if entry is not None
+            else ""
+        )
         self.head.value = (
             f"<h2>{escape(name)}</h2><span class='wb-help'>revision "
             f"{design.revision}, last saved {escape(saved)}{escape(done)}</span>"
@@ -334,7 +338,7 @@ class ProgramView:
         self, button: w.Button, i: int, spec: StepSpec, status: overview.StepStatus | None
     ) -> None:
         state = status.state if status is not None else "open"
-        for other in ("done", "attention", "open"):
+        for other in MARKS:
             button.remove_class(f"wb-state-{other}")
         button.add_class(f"wb-state-{state}")
         button.description = f"{MARKS[state]} {i}. {spec.short}"

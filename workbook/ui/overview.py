@@ -11,7 +11,12 @@ from workbook.errors import WorkbookError
 from workbook.ui.base import STYLE, Failed, bullet_list, escape, open_design
 from workbook.ui.page import StepView, shown_path
 
-_BADGES = {"done": "decided", "open": "to be decided", "attention": "rules broken"}
+_BADGES = {
+    "done": "decided",
+    "open": "to be decided",
+    "attention": "rules broken",
+    "later": "once the program has run",
+}
 """State -> the words on a step's card; the colour is the class ``wb-badge-STATE``."""
 
 
@@ -39,7 +44,8 @@ class Overview:
         self.snapshot = snapshot
         self.steps = overview.status(snapshot.design)
         design = snapshot.design
-        done = sum(s.state == "done" for s in self.steps)
+        phase = [s for s in self.steps if not s.after_launch]
+        done = sum(s.state == "done" for s in phase)
         name = design.program.name or "A new mentoring program"
         saved = f"revision {design.revision}" if snapshot.fingerprint else "not saved yet"
         shown = shown_path(snapshot.path)
@@ -47,7 +53,7 @@ class Overview:
             f"<h2>{escape(name)}</h2>"
             # The folder and file, not the server path (stakeholders see this page).
             f'<div class="wb-help">Design file: <code>{escape(shown)}</code> '
-            f"({escape(saved)}). {done} of {len(self.steps)} steps decided.</div>"
+            f"({escape(saved)}). {done} of {len(phase)} design steps decided.</div>"
             "<p>Work through the steps in order; each saves into the same design file. "
             "Open a step, make its decisions and press Save.</p>"
         )

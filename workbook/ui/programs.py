@@ -31,8 +31,13 @@ from workbook.ui.page import (
 
 log = logging.getLogger(__name__)
 
-MARKS = {"done": "✓", "attention": "⚠", "open": "○"}
-STATE_WORDS = {"done": "complete", "attention": "has warnings", "open": "open"}
+MARKS = {"done": "✓", "attention": "⚠", "open": "○", "later": "◷"}
+STATE_WORDS = {
+    "done": "complete",
+    "attention": "has warnings",
+    "open": "open",
+    "later": "once the program has run",
+}
 SOURCES = [("A blank design", "blank"), ("The example program", "example")]
 
 
@@ -66,7 +71,7 @@ def details(entry: programs.ProgramEntry, root: Path) -> str:
             '<span class="wb-status-error">This program cannot be opened: '
             f"{escape(' '.join(lines))}</span>"
         )
-    summary = f"{entry.done} of {len(entry.steps)} steps complete"
+    summary = f"{entry.done} of {entry.design_steps} design steps complete"
     if entry.attention:
         summary += f", {entry.attention} with warnings"
     by = f" by {entry.saved_by}" if entry.saved_by else ""
