@@ -31,6 +31,19 @@ from workbook.charter.blocks import (
     Table,
 )
 from workbook.charter.render import parse_formats, render
+
+__all__ = [
+    "FORMATS",
+    "MANIFEST",
+    "VERDICTS",
+    "build",
+    "files",
+    "naive_sentence",
+    "parse_formats",
+    "render",
+    "sentence",
+    "write",
+]
 from workbook.errors import EvaluationError, InputError
 from workbook.evaluation.pipeline import EvaluationReport, ObjectiveEvaluation, to_json
 from workbook.store import write_outputs
@@ -154,7 +167,7 @@ def _effects_chart(report: EvaluationReport) -> Figure | None:
     ]
     if not rows:
         return None
-    items: list[Row] = [(n, float(e), float(lo), float(hi), t) for n, e, lo, hi, t in rows]  # type: ignore[arg-type]
+    items: list[Row] = [(n, float(e), float(lo), float(hi), t) for n, e, lo, hi, t in rows]
     title = "Effect on each objective"
     confidence = round(100 * (1 - report.significance))
     plot = charts.intervals(items, title, f"effect, with its {confidence}% interval")
@@ -301,7 +314,7 @@ def _surveys(report: EvaluationReport) -> Section | None:
         alpha = f"{s.alpha:.2f}" if s.alpha is not None else ""
         rows.append((s.title, str(s.n), mean, alpha, s.warning))
     return Section(
-        2,
+        0,
         "surveys",
         "Survey scales",
         (
@@ -320,7 +333,7 @@ def _surveys(report: EvaluationReport) -> Section | None:
     )
 
 
-def _quality(report: EvaluationReport, number: int) -> Section | None:
+def _quality(report: EvaluationReport) -> Section | None:
     if not report.quality:
         return None
     met = {None: "Not assessed", True: "Yes", False: "No"}
@@ -329,7 +342,7 @@ def _quality(report: EvaluationReport, number: int) -> Section | None:
         for q in report.quality
     )
     return Section(
-        number,
+        0,
         "quality",
         "Quality against the standard",
         (
@@ -356,13 +369,11 @@ def _privacy(number: int, report: EvaluationReport) -> Section:
 def build(report: EvaluationReport) -> Charter:
     """The report as a document the charter's templates and Word writer lay out."""
     sections: list[Section] = [_summary(report), _effectiveness(report)]
-    number = 2
-    for make in (lambda n: _surveys(report), lambda n: _quality(report, n)):
-        found = make(number)
+    for found in (_surveys(report), _quality(report)):
         if found is not None:
+            number = len(sections)  # the summary is not numbered
             sections.append(Section(number, found.key, found.title, found.blocks))
-            number += 1
-    sections.append(_privacy(number, report))
+    sections.append(_privacy(len(sections), report))
     date = report.run_at.date().isoformat()
     return Charter(
         title=report.program or "Mentoring program",

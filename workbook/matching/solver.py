@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -87,7 +88,7 @@ def solve(scored: Scored, objective: MatchObjective) -> Solution:
         # matches more people does (a free bypass left a mentee out on a tie: 100 for
         # one pair against 50 + 50 for two). int64, since n + 1 times 100,000 overflows
         # int32 from about 21,000 mentees.
-        cost = -pick(scored.score)
+        cost: npt.NDArray[np.signedinteger[Any]] = -pick(scored.score)
         if objective == "quality":
             cost = cost.astype(np.int64) * (n + 1)
         flow.add_arcs_with_capacity_and_unit_cost(
