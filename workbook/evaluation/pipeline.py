@@ -86,6 +86,8 @@ class EvaluationReport:
     organisation: str
     owner: str
     sponsor: str
+    revision: int
+    """The design's revision the evaluation read (its plan and objectives)."""
     run_at: dt.datetime
     outcomes_file: str
     survey_file: str | None
@@ -224,6 +226,7 @@ def evaluate(
         organisation=design.program.organisation,
         owner=design.program.owner,
         sponsor=design.program.sponsor,
+        revision=design.revision,
         run_at=clock.now(),
         outcomes_file=_name(outcomes, file or data.file),
         survey_file=survey_name,

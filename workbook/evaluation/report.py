@@ -282,12 +282,7 @@ def _effectiveness(report: EvaluationReport) -> Section:
         e = o.estimate
         if e is None or e.verdict == "suppressed":
             continue
-        details = [e.method] + [note for note in e.notes]
-        if e.dropped:
-            details.append(
-                f"{e.dropped} participants had nobody comparable among those who did not "
-                "take part and are left out of the estimate."
-            )
+        details = [e.method, *e.notes]  # the notes say who was left out, and why
         blocks.append(Bullets(tuple(details), f"How '{o.description or o.metric}' was measured"))
         if e.balance:
             blocks.append(
@@ -378,7 +373,7 @@ def build(report: EvaluationReport) -> Charter:
     return Charter(
         title=report.program or "Mentoring program",
         organisation=report.organisation,
-        version=f"run of {date}",
+        version=f"design revision {report.revision}",
         owner=report.owner,
         sponsor=report.sponsor,
         date=date,

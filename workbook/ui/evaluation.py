@@ -129,7 +129,9 @@ class EvaluationStep(Step[EvaluationInputs]):
             self.loaded,
             w.HBox([self.run_button, self.run_status]),
             self.verdicts,
-            w.HBox([self.write_button, self.record_button, self.downloads]),
+            w.HBox([self.write_button, self.record_button, self.downloads]).add_class(
+                "wb-evaluation-bar"
+            ),
             self.preview,
         )
         self._show_loaded()
@@ -237,7 +239,9 @@ class EvaluationStep(Step[EvaluationInputs]):
                 covariates=self.covariates,
             )
             document = report.build(found)
-            self.files = {fmt: report.render(document, fmt) for fmt in ("md", "html")}
+            # Word too: the report is a few pages, and a sponsor asks for it in Word.
+            shown = [fmt for fmt in ("md", "html", "docx") if fmt in self.formats or fmt == "html"]
+            self.files = {fmt: report.render(document, fmt) for fmt in shown}
             self.result = found
         if found is None:
             self.verdicts.value = self.preview.value = self.downloads.value = ""
