@@ -24,8 +24,10 @@ from pathlib import Path
 LINE = re.compile(
     r"^\s*(?P<name>(?P<module>[\w.]+?)\.(?:x|xǁ\w+ǁ)\w*__mutmut_\d+): (?P<status>.+)$"
 )
-KILLED = {"killed", "timeout", "segfault"}
-"""Outcomes that mean a test noticed the change."""
+KILLED = {"killed", "timeout", "segfault", "suspicious"}
+"""What counts as killed: the tests failed, ran out of time, or the mutant crashed the
+test process (mutmut's "segfault"; "suspicious" is its name for another fatal signal,
+such as the SIGABRT OR-Tools raises on a negative node id: the run broke either way)."""
 EQUIVALENT = Path(__file__).with_name("equivalent_mutants.txt")
 """One mutant per line, ``name  # why it changes nothing``."""
 
