@@ -2,10 +2,11 @@
 
 A designer who insists on measurable objectives should know whether the objective can
 be measured at all with this cohort: with 40 mentees and a 78% baseline, a one-cohort
-evaluation cannot confirm a 10-point rise. The calculation is statsmodels' normal-theory
-power for two independent samples (participants against a comparison group) or one
-sample (participants against the baseline as a fixed figure); for a percentage the
-effect is Cohen's h, turned back into points at the baseline.
+evaluation cannot confirm a 10-point rise. The calculation is statsmodels': for two
+percentages (participants against a comparison group) the power of the two-sample test
+of proportions, solved for the change; otherwise normal-theory power for two independent
+samples or one (participants against the baseline as a fixed figure), with a percentage's
+effect as Cohen's h turned back into points at the baseline.
 """
 
 from __future__ import annotations
@@ -70,6 +71,9 @@ def detectable_change(
     elif spread is None or spread <= 0:
         return None
     ratio = (comparison or 0) / participants if two_sample else 0.0
+    if rate and two_sample:
+        change = _two_rates(baseline, participants, ratio, upward, power, significance)
+        return Detectable(change, participants, comparison, power, significance)
     h = NormalIndPower().solve_power(
         effect_size=None,
         nobs1=participants,
@@ -93,3 +97,33 @@ def detectable_change(
         power=power,
         significance=significance,
     )
+
+
+def _two_rates(
+    baseline: float, participants: int, ratio: float, upward: bool, power: float, alpha: float
+) -> float:
+    """Two percentages: the change at which statsmodels' power of the two-sample test of
+    proportions (unpooled variances) reaches ``power``; the whole distance to the end of
+    the scale when even that is not enough.
+
+    Why not Cohen's h here: at a 78% baseline with 60 against 300 people it promises 80%
+    power for a 13.8-point rise that a simulation detects 77% of the time; this test's
+    power function is what the simulation finds.
+    """
+    from scipy.optimize import brentq
+    from statsmodels.stats.proportion import power_proportions_2indep
+
+    p = baseline / 100
+    room = (1 - p) if upward else p
+    sign = 1 if upward else -1
+
+    def short(change: float) -> float:
+        found = power_proportions_2indep(
+            sign * change, p, participants, ratio=ratio, alpha=alpha, return_results=True
+        )
+        return float(found.power) - power
+
+    edge = room * (1 - 1e-9)
+    if short(edge) < 0:
+        return 100 * room
+    return 100 * float(brentq(short, 1e-9, edge, xtol=1e-9))
