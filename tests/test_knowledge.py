@@ -213,3 +213,37 @@ def test_every_numbered_source_cited_is_listed_in_sources_yaml() -> None:
             if re.match(r"\s*-?\s*source:", line):
                 cited |= set(re.findall(r"\b\d{3}\b", line))
     assert cited and cited <= listed
+
+
+def test_evaluation_designs_are_the_design_values_in_plain_words() -> None:
+    from workbook.design import EvaluationDesign
+
+    designs = knowledge.evaluation_designs()
+    assert [d.key for d in designs] == list(typing.get_args(EvaluationDesign))
+    assert [d.title for d in designs] == [
+        "Before and after only",
+        "A comparison group of similar employees who do not take part",
+        "A waitlist",
+        "A randomised invitation",
+    ]
+    # Only before/after compares with the baseline alone; the others name their group.
+    assert [d.key for d in designs if d.comparison is None] == ["before_after"]
+    for design in designs:
+        assert design.weakness and design.data_owner.strip(), design.key
+        assert knowledge.evaluation_design(design.key) == design
+        assert knowledge.title("evaluation_designs", design.key) == design.title
+    assert knowledge.evaluation_design("control_group") is None
+
+
+@pytest.mark.parametrize(
+    ("key", "words"),
+    [
+        ("before_after", "everything else that changed"),
+        ("comparison", "NBER working paper 29148"),
+        ("waitlist", "leave before their turn"),
+        ("randomised", "more eligible people than places"),
+    ],
+)
+def test_each_evaluation_designs_main_weakness_is_stated(key: str, words: str) -> None:
+    design = knowledge.evaluation_design(key)
+    assert design is not None and words in design.weakness

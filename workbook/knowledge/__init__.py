@@ -10,6 +10,8 @@ Files and their readers:
 - catalogues (a list of entries with key, title, description, source):
   ``purposes``, ``focus_areas``, ``models``, ``components``, ``relationships``,
   ``dimensions``, ``situations``, ``standards`` -> :func:`catalogue`, :func:`entry`;
+- ``evaluation_designs.yaml`` (how an objective's effect is told apart, with each
+  design's weaknesses) -> :func:`evaluation_designs`, :func:`evaluation_design`;
 - ``rules.yaml`` (rules R1..R10 and the errors, with their checks) -> :func:`rules`;
 - ``fit_questions.yaml`` (the fit check's questionnaire) -> :func:`fit_questions`;
 - ``steps.yaml`` (the design steps) -> :mod:`workbook.steps`;
@@ -182,6 +184,43 @@ def rule(rule_id: str) -> Rule:
         if candidate.id == rule_id:
             return candidate
     raise KeyError(rule_id)
+
+
+# --------------------------------------------------------------------------- evaluation designs
+
+
+class EvaluationDesignInfo(_Frozen):
+    """One way of telling an objective's effect apart from what would have happened
+    anyway (``evaluation_designs.yaml``; the keys are ``workbook.design.EvaluationDesign``)."""
+
+    key: str
+    title: str = Field(min_length=1)
+    """Plain words, as the step's dropdown and the charter say it."""
+    description: str = Field(min_length=1)
+    comparison: str | None
+    """Who the participants are compared with, in words that follow a number ("200
+    comparable employees"); None when they are compared with the baseline only."""
+    weaknesses: tuple[str, ...] = Field(min_length=1)
+    """What the design cannot rule out, the main one first."""
+    data_owner: str = Field(min_length=1)
+    """What the data owner provides, in words that follow "one row per"."""
+    source: str = Field(min_length=3)
+
+    @property
+    def weakness(self) -> str:
+        """The main weakness, the one the charter states."""
+        return " ".join(self.weaknesses[0].split())
+
+
+@cache
+def evaluation_designs() -> tuple[EvaluationDesignInfo, ...]:
+    """The evaluation designs an objective can have, weakest first (the file's order)."""
+    return tuple(EvaluationDesignInfo.model_validate(e) for e in _load("evaluation_designs"))
+
+
+def evaluation_design(key: str) -> EvaluationDesignInfo | None:
+    """The evaluation design with this key, or ``None``."""
+    return next((d for d in evaluation_designs() if d.key == key), None)
 
 
 # --------------------------------------------------------------------------- fit check
