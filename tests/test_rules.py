@@ -13,6 +13,8 @@ from workbook import knowledge, rules, store
 from workbook.design import (
     Confidentiality,
     Design,
+    EffectivenessMeasure,
+    EvaluationDesign,
     FitCheck,
     FitResult,
     FocusArea,
@@ -24,6 +26,7 @@ from workbook.design import (
     Weights,
     parse_design,
 )
+from workbook.evaluation.power import detectable_change
 
 EXAMPLE = EXAMPLE_DESIGN
 
@@ -297,7 +300,7 @@ def test_format_is_one_line_with_rule_message_why_and_fix() -> None:
 
 
 def test_for_step_rejects_an_unknown_step_and_names_the_steps() -> None:
-    known = "fit_check, purpose, focus_areas, model, components, matching, charter"
+    known = "fit_check, purpose, focus_areas, model, components, matching, charter, evaluation"
     with pytest.raises(ValueError, match=f"unknown step 'matchmaking'; use one of {known}$"):
         rules.for_step(compliant(), "matchmaking")
     with pytest.raises(ValueError, match=f"unknown step 'charters'; use one of {known}$"):
@@ -441,3 +444,129 @@ def test_objective_dates_and_a_start_years_away_are_warned_about(
     [finding] = [f for f in rules.check(far) if f.rule == "W-start-far"]
     assert finding.message == "the relationships start on 2072-03-01, more than 3 years from today"
     assert finding.step == "model" and finding.severity == "warning"
+
+
+# ------------------------------------------------------------ R7: a target the evaluation can see
+
+RETENTION = "first-year retention of graduates"
+
+
+def evaluated(
+    target: float,
+    *,
+    baseline: float = 78,
+    mentees: int | None = 40,
+    comparison: int | None = 200,
+    design: EvaluationDesign | None = "comparison",
+    first: EffectivenessMeasure | None = None,
+) -> Design:
+    """The compliant design with the retention objective measured against a comparison
+    group (``first``: another measure before it, so its index is 1)."""
+    d = compliant()
+    objective = d.purposes[0].objectives[0]
+    objective.baseline, objective.target = baseline, target
+    d.participation.expected_mentees = mentees
+    measure = EffectivenessMeasure(
+        objective=RETENTION, method="HRIS", design=design, comparison_size=comparison
+    )
+    d.evaluation.effectiveness = [*([first] if first else []), measure]
+    return d
+
+
+def smallest(*, baseline: float = 78, upward: bool = True, **given: Any) -> float:
+    """What workbook.evaluation.power says the evaluation can detect."""
+    args: dict[str, Any] = {"design": "comparison", "participants": 40, "comparison": 200}
+    found = detectable_change(baseline=baseline, rate=True, upward=upward, **{**args, **given})
+    assert found is not None
+    return found.change
+
+
+def r7_detect(design: Design) -> list[rules.Finding]:
+    return [f for f in rules.check(design) if f.rule == "R7"]
+
+
+@pytest.mark.parametrize(
+    ("baseline", "upward"), [(78, True), (30, True), (30, False)], ids=["78 up", "30 up", "30 down"]
+)
+def test_r7_warns_exactly_when_the_target_asks_for_less_than_the_evaluation_can_detect(
+    baseline: float, upward: bool
+) -> None:
+    change = smallest(baseline=baseline, upward=upward)
+    sign = 1 if upward else -1
+    below = evaluated(baseline + sign * (change - 0.01), baseline=baseline)
+    above = evaluated(baseline + sign * (change + 0.01), baseline=baseline)
+    assert [(f.field, f.step, f.severity) for f in r7_detect(below)] == [
+        ("evaluation.effectiveness.0.design", "components", "warning")
+    ]
+    assert r7_detect(above) == []
+    assert r7_detect(below)[0] in rules.for_step(below, "components")
+
+
+def test_r7_detectability_message_says_it_in_numbers() -> None:
+    change = smallest()
+    design = evaluated(88, first=EffectivenessMeasure(objective="graduates certified", who="L&D"))
+    [finding] = r7_detect(design)
+    assert finding.field == "evaluation.effectiveness.1.design"  # the measure's own place
+    assert finding.message == (
+        f"{RETENTION}: with 40 mentees and a 78% baseline, the smallest change this "
+        f"evaluation can detect is about {round(change)} points; the target asks for 10"
+    )
+    assert finding.fix == "pool two cohorts, widen eligibility, or choose a metric that moves more"
+    assert finding.title == knowledge.rule("R7").title
+
+
+def test_r7_detectability_follows_the_size_power_and_risk_the_design_gives() -> None:
+    """The comparison group's size, the power and the significance all reach the sum:
+    a target between the two answers warns under one and not the other."""
+    wide, narrow = smallest(comparison=2000), smallest(comparison=50)
+    middle = evaluated(78 + (wide + narrow) / 2, comparison=2000)
+    assert r7_detect(middle) == []
+    middle.evaluation.effectiveness[0].comparison_size = 50
+    assert len(r7_detect(middle)) == 1
+    usual = smallest()
+    strict = smallest(power=0.95, significance=0.01)
+    design = evaluated(78 + (usual + strict) / 2)
+    assert r7_detect(design) == []
+    design.evaluation.power, design.evaluation.significance = 0.95, 0.01
+    assert len(r7_detect(design)) == 1
+    design.participation.expected_mentees = 4000
+    assert r7_detect(design) == []
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"design": None},  # not decided: the step says what to choose
+        {"comparison": None},  # the comparison group's size is not known yet
+        {"mentees": None},  # nor is the number of mentees
+    ],
+    ids=["no design", "no comparison size", "no mentees"],
+)
+def test_r7_no_detectability_warning_while_it_cannot_be_worked_out(
+    changes: dict[str, Any],
+) -> None:
+    assert r7_detect(evaluated(78.5, **changes)) == []
+    assert len(r7_detect(evaluated(78.5))) == 1  # the same target warns once it can be
+
+
+def test_r7_a_target_exactly_as_large_as_the_detectable_change_does_not_warn() -> None:
+    """A metric that is not a percentage, from a baseline of 0, so that the target
+    change is the detectable change to the last bit."""
+    found = detectable_change(
+        design="waitlist", participants=40, comparison=60, baseline=0, rate=False, spread=12.5
+    )
+    assert found is not None
+    design = compliant()
+    design.participation.expected_mentees = 40
+    design.evaluation.effectiveness = [
+        EffectivenessMeasure(
+            objective="graduates certified", design="waitlist", comparison_size=60, spread=12.5
+        )
+    ]
+    objective = design.purposes[1].objectives[0]
+    objective.target = found.change
+    assert r7_detect(design) == []
+    objective.target = found.change * (1 - 1e-9)
+    [finding] = r7_detect(design)
+    assert "a baseline of 0 and a spread of 12.5" in finding.message
+    assert f"is about {found.change:.1f};" in finding.message  # no unit: the figure alone

@@ -22,6 +22,7 @@ from typing import Any, Literal
 from workbook import clock, knowledge, steps
 from workbook.design import Design
 from workbook.errors import Problem
+from workbook.evaluation import plan
 
 Hit = dict[str, Any]
 """The placeholders one failed check fills in its field, message and fix templates."""
@@ -165,6 +166,20 @@ def _incomplete(design: Design, params: dict[str, Any]) -> Iterator[Hit]:
         for number, objective in enumerate(purpose.objectives):
             for part in objective.missing():
                 yield {"index": index, "objective": number, "part": part, "purpose": name}
+
+
+@_registers("objective_undetectable")
+def _undetectable(design: Design, params: dict[str, Any]) -> Iterator[Hit]:
+    # The same words as the components step's row and the charter's evaluation plan.
+    for found in plan.objective_plans(design):
+        if found.undetectable:
+            yield {
+                "index": found.index,
+                "objective": found.name,
+                "situation": found.situation(compared=False),
+                "detectable": found.detectable_words(),
+                "target": found.target_words(),
+            }
 
 
 @_registers("both_roles_forbidden")
