@@ -71,3 +71,56 @@ def test_problems_and_flags_are_shown_in_the_page(browse) -> None:  # type: igno
     assert browse.app.design.read_bytes() == before
     page.locator(".wb-measure-orphan .wb-measure-remove").click()
     page.wait_for_selector(".wb-measure-orphan", state="detached")
+
+
+def test_choose_how_each_objective_is_evaluated_and_see_what_it_can_detect(browse) -> None:  # type: ignore[no-untyped-def]
+    from workbook.evaluation.power import detectable_change
+
+    page = browse.open("04_components.ipynb")
+    retention = page.locator(".wb-measure").nth(0)  # the example: a comparison group, size unknown
+    expect(retention.locator(".wb-measure-detectable")).to_contain_text(
+        "give how many comparable employees the mentees are compared with"
+    )
+    size = retention.locator(".wb-measure-comparison-size input")
+    size.fill("-5")
+    expect(retention.locator(".wb-measure-problems")).to_contain_text(
+        "Measure 1 comparison group: must not be negative"
+    )
+    expect(page.locator(".wb-save")).to_be_disabled()
+    size.fill("480")
+    found = detectable_change(
+        design="comparison", participants=60, comparison=480, baseline=78, rate=True
+    )
+    assert found is not None
+    expect(retention.locator(".wb-measure-detectable")).to_contain_text(
+        "With 60 mentees against 480 comparable employees and a 78% baseline, this evaluation "
+        f"can detect a change of about {round(found.change)} points or more; the target asks "
+        "for 10."
+    )
+    expect(retention.locator(".wb-measure-problems")).to_have_text("")
+    expect(page.locator(".wb-warnings-box")).to_contain_text("the target asks for 10")
+
+    successors = page.locator(".wb-measure").nth(2)  # a count of roles: no design yet
+    expect(successors.locator(".wb-measure-spread")).to_be_hidden()
+    successors.locator(".wb-measure-design select").select_option(label="Before and after only")
+    expect(successors.locator(".wb-measure-comparison-size")).to_be_hidden()
+    successors.locator(".wb-measure-spread input").fill("1.5")
+
+    page.fill(".wb-covariates input", "department, level")
+    page.fill(".wb-power input", "90")
+    page.click(".wb-save")
+    page.wait_for_selector(".wb-status >> text=Saved revision 2")
+
+    evaluation = store.load(browse.app.design).design.evaluation
+    assert (evaluation.effectiveness[0].design, evaluation.effectiveness[0].comparison_size) == (
+        "comparison",
+        480,
+    )
+    measures = {m.objective: m for m in evaluation.effectiveness}
+    successors_saved = measures["critical roles with a ready-now successor"]
+    assert (successors_saved.design, successors_saved.spread) == (
+        "before_after",
+        1.5,
+    )
+    assert (evaluation.covariates, evaluation.power) == (["department", "level"], 0.9)
+    browse.assert_no_traceback()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -17,7 +18,10 @@ from workbook.design import (
     new_design,
 )
 from workbook.errors import InputError
+from workbook.evaluation import plan as evaluation_plan
+from workbook.evaluation import power
 from workbook.steps import components
+from workbook.ui.base import UNDECIDED
 from workbook.ui.components import ComponentsStep
 
 RETENTION = Objective(
@@ -475,6 +479,28 @@ def test_headless_and_interactive_runs_save_identical_designs(tmp_path: Path) ->
         ({"suggest_activities": ["mentoring"]}, "suggest_activities: 'mentoring'"),
         ({"risks": [{"owner": "HR"}]}, "risks.0.risk: must not be empty"),
         ({"policies": {"dress_code": "x"}}, "policies.dress_code: unknown field"),
+        (
+            {
+                "effectiveness": [
+                    {
+                        "objective": "critical roles with a ready-now successor",
+                        "design": "control_group",
+                    }
+                ]
+            },
+            "effectiveness.0.design: is not one of the allowed values",
+        ),
+        (
+            {
+                "effectiveness": [
+                    {"objective": "critical roles with a ready-now successor", "spread": 0}
+                ]
+            },
+            "effectiveness.0.spread: must be more than 0",
+        ),
+        ({"power": 80}, "power: must be between 50% and 99% (0.5 and 0.99)"),
+        ({"significance": "5%"}, "significance: must be a number"),
+        ({"covariates": {"department": 1}}, "covariates: must be a list"),
     ],
 )
 def test_bad_parameter_fails_a_headless_run_with_the_field(
@@ -564,3 +590,386 @@ def test_save_refuses_when_someone_changed_this_steps_decisions(example_design: 
     assert step.save() is False
     assert "changed by someone else" in step.status.value
     assert store.load(example_design).design.resources.budget == "none"
+
+
+# ---------------------------------------------------------------- evaluation designs
+
+SCORE = Objective(
+    description="Engagement score of graduates",
+    metric="engagement score",
+    unit="points",
+    baseline=3.4,
+    target=3.9,
+    due="2027-12-31",
+)
+TURNOVER = Objective(metric="first-year turnover", unit="%", baseline=22, target=12)
+COMPARED = {"comparison": "comparable employees", "waitlist": "people on the waitlist"}
+COMPARED["randomised"] = "people not invited"
+
+
+def _planned(
+    *objectives: Objective,
+    measures: tuple[EffectivenessMeasure, ...] = (),
+    mentees: int | None = 40,
+    power: float = 0.8,
+    significance: float = 0.05,
+) -> Design:
+    """A design whose objectives are measured as ``measures`` say, with ``mentees``."""
+    design = _design(*objectives, measures=measures)
+    design.participation.expected_mentees = mentees
+    design.evaluation.power, design.evaluation.significance = power, significance
+    return design
+
+
+def _measure(metric: str = "retention rate", **given: object) -> EffectivenessMeasure:
+    return EffectivenessMeasure.model_validate({"objective": metric, "method": "HRIS", **given})
+
+
+def _sentence(design: Design, metric: str = "retention rate") -> str:
+    [found] = [p for p in evaluation_plan.objective_plans(design) if p.objective.metric == metric]
+    return found.sentence()
+
+
+def _smallest(**given: object) -> float:
+    args: dict[str, Any] = {
+        "design": "comparison",
+        "participants": 40,
+        "comparison": 200,
+        "baseline": 78,
+        "rate": True,
+    }
+    found = power.detectable_change(**{**args, **given})
+    assert found is not None
+    return found.change
+
+
+@pytest.mark.parametrize("design", ["comparison", "waitlist", "randomised"])
+def test_the_smallest_detectable_change_against_a_group_in_words(design: str) -> None:
+    change = _smallest(design=design)
+    planned = _planned(RETENTION, measures=(_measure(design=design, comparison_size=200),))
+    assert _sentence(planned) == (
+        f"With 40 mentees against 200 {COMPARED[design]} and a 78% baseline, this evaluation "
+        f"can detect a change of about {round(change)} points or more; the target asks for 10."
+    )
+
+
+def test_before_and_after_compares_with_the_baseline_alone() -> None:
+    change = _smallest(design="before_after", comparison=None)
+    assert change < _smallest()  # no comparison group's own noise: a smaller change
+    planned = _planned(RETENTION, measures=(_measure(design="before_after", comparison_size=200),))
+    assert _sentence(planned) == (
+        "With 40 mentees and a 78% baseline, this evaluation can detect a change of about "
+        f"{round(change)} points or more; the target asks for 10."
+    )
+
+
+def test_the_power_and_the_risk_of_a_false_alarm_reach_the_sentence() -> None:
+    change = _smallest(power=0.9, significance=0.01)
+    assert round(change) not in (round(_smallest(power=0.9)), round(_smallest(significance=0.01)))
+    measure = _measure(design="comparison", comparison_size=200)
+    planned = _planned(RETENTION, measures=(measure,), power=0.9, significance=0.01)
+    assert f"about {round(change)} points or more" in _sentence(planned)
+
+
+def test_a_target_below_the_baseline_is_worked_out_downwards() -> None:
+    down = _smallest(baseline=22, upward=False)
+    assert round(down) != round(_smallest(baseline=22))
+    measure = _measure("first-year turnover", design="comparison", comparison_size=200)
+    sentence = _sentence(_planned(TURNOVER, measures=(measure,)), "first-year turnover")
+    assert sentence == (
+        "With 40 mentees against 200 comparable employees and a 22% baseline, this evaluation "
+        f"can detect a change of about {round(down)} points or more; the target asks for 10."
+    )
+
+
+def test_a_metric_that_is_not_a_percentage_uses_its_spread_and_unit() -> None:
+    change = _smallest(baseline=3.4, rate=False, spread=0.9)
+    measure = _measure("engagement score", design="comparison", comparison_size=200, spread=0.9)
+    sentence = _sentence(_planned(SCORE, measures=(measure,)), "engagement score")
+    start = (
+        "With 40 mentees against 200 comparable employees, a baseline of 3.4 points and a "
+        "spread of 0.9 points, this evaluation can detect a change of about "
+    )
+    assert sentence.startswith(start) and sentence.endswith(
+        " points or more; the target asks for 0.5."
+    )
+    assert float(sentence[len(start) :].split()[0]) == pytest.approx(change, abs=0.005)
+
+
+def test_a_detectable_change_just_above_the_target_never_reads_as_the_target() -> None:
+    """Rounded to whole points, 10.3 would read as the target of 10 it exceeds."""
+    mentees = next(n for n in range(20, 400) if 0.05 < _smallest(participants=n) % 1 < 0.45)
+    change = _smallest(participants=mentees)
+    target = 78 + round(change)
+    retention = RETENTION.model_copy(update={"target": target})
+    measure = _measure(design="comparison", comparison_size=200)
+    sentence = _sentence(_planned(retention, measures=(measure,), mentees=mentees))
+    assert f"about {change:.1f} points or more; the target asks for {round(change)}." in sentence
+
+
+def test_a_percentage_near_its_end_cannot_show_any_change() -> None:
+    nearly_all = RETENTION.model_copy(update={"baseline": 97, "target": 99})
+    measure = _measure(design="comparison", comparison_size=3)
+    found = evaluation_plan.objective_plans(_planned(nearly_all, measures=(measure,), mentees=3))
+    assert found[0].undetectable and found[0].at_bound
+    assert "cannot detect any change the scale can hold; the target asks for 2." in (
+        found[0].sentence()
+    )
+
+
+@pytest.mark.parametrize(
+    ("objective", "given", "mentees", "missing"),
+    [
+        (RETENTION, {"design": "comparison", "comparison_size": 200}, None,
+         "the expected number of mentees in step 3 (at least 2)"),
+        (RETENTION, {"design": "comparison"}, 40,
+         "how many comparable employees the mentees are compared with"),
+        (RETENTION, {"design": "waitlist"}, 1,
+         "the expected number of mentees in step 3 (at least 2) and how many people on the "
+         "waitlist the mentees are compared with"),
+        (SCORE, {"design": "before_after"}, 40,
+         "how much 'engagement score' varies between employees (its spread, the standard "
+         "deviation)"),
+        (RETENTION.model_copy(update={"baseline": None}), {"design": "before_after"}, 40,
+         "the objective's baseline in step 1"),
+    ],
+    ids=["no mentees", "no comparison size", "one mentee, no waitlist", "no spread",
+         "no baseline"],
+)  # fmt: skip
+def test_what_to_fill_in_before_the_smallest_change_can_be_worked_out(
+    objective: Objective, given: dict[str, object], mentees: int | None, missing: str
+) -> None:
+    design = _planned(objective, measures=(_measure(objective.metric, **given),), mentees=mentees)
+    assert _sentence(design, objective.metric) == (
+        "The smallest change this evaluation could detect cannot be worked out yet: "
+        f"give {missing}."
+    )
+    assert not evaluation_plan.objective_plans(design)[0].undetectable
+
+
+def test_without_a_design_the_row_says_so_and_a_percentage_is_noted() -> None:
+    design = _planned(
+        RETENTION, SUCCESSORS, measures=(_measure(), _measure("ready-now successors"))
+    )
+    assert _sentence(design).startswith("No evaluation design is chosen yet")
+    notes = components.evaluation_notes(design)
+    # retention is a percentage of people, measured per employee; a count is not
+    assert [n.field for n in notes] == ["evaluation.effectiveness.0.design"]
+    assert "has no evaluation design" in notes[0].message
+    design.evaluation.effectiveness[0].design = "before_after"
+    assert components.evaluation_notes(design) == []
+
+
+def test_a_measure_with_only_its_design_chosen_is_saved() -> None:
+    inputs = components.make_inputs(
+        effectiveness=[{"objective": "retention rate", "design": "waitlist", "method": ""}]
+    )
+    saved = components.apply(_design(RETENTION), inputs).evaluation.effectiveness
+    assert [(m.objective, m.design) for m in saved] == [("retention rate", "waitlist")]
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        ({"effectiveness": [{"objective": "x", "comparison_size": "-3"}]},
+         "effectiveness.0.comparison_size: must not be negative"),
+        ({"effectiveness": [{"objective": "x", "comparison_size": "many"}]},
+         "effectiveness.0.comparison_size: must be a whole number"),
+        ({"effectiveness": [{"objective": "x", "spread": "0"}]},
+         "effectiveness.0.spread: must be more than 0"),
+        ({"effectiveness": [{"objective": "x", "spread": -1.5}]},
+         "effectiveness.0.spread: must be more than 0"),
+        ({"effectiveness": [{"objective": "x", "design": "control"}]},
+         "effectiveness.0.design: is not one of the allowed values"),
+        ({"power": 0.49}, "power: must be between 50% and 99%"),
+        ({"power": 1}, "power: must be between 50% and 99%"),
+        ({"significance": 0}, "significance: must be more than 0% and at most 20%"),
+        ({"significance": 0.21}, "significance: must be more than 0% and at most 20%"),
+        ({"covariates": [3]}, "covariates.0: must be text"),
+    ],
+)  # fmt: skip
+def test_bad_evaluation_values_name_their_field(values: dict[str, Any], expected: str) -> None:
+    with pytest.raises(InputError) as info:
+        components.make_inputs(**values)
+    assert any(line.startswith(expected) for line in info.value.lines()), info.value.lines()
+
+
+def test_evaluation_values_at_their_limits_and_blanks() -> None:
+    inputs = components.make_inputs(
+        effectiveness=[{"objective": "x", "design": "", "comparison_size": " ", "spread": ""}],
+        covariates="department,  level , ,tenure_years",
+        power=0.99,
+        significance=0.2,
+    )
+    row = inputs.effectiveness[0]
+    assert (row.design, row.comparison_size, row.spread) == (None, None, None)
+    assert inputs.covariates == ["department", "level", "tenure_years"]
+    assert components.make_inputs(power=0.5, significance=0.001).power == 0.5
+    assert components.make_inputs(effectiveness=[{"objective": "x", "comparison_size": 0}])
+
+
+def _evaluated_file(tmp_path: Path, name: str = "d.yaml") -> Path:
+    path = tmp_path / name
+    store.save(_planned(RETENTION, SCORE), store.load_or_new(path))
+    return path
+
+
+def test_each_row_offers_the_designs_and_shows_only_the_fields_they_need(tmp_path: Path) -> None:
+    step = ComponentsStep.from_params(str(_evaluated_file(tmp_path)))
+    assert isinstance(step, ComponentsStep)
+    retention, score = step.evaluation.measures
+    assert [label for label, _ in retention.design.options] == [
+        UNDECIDED,
+        "Before and after only",
+        "A comparison group of similar employees who do not take part",
+        "A waitlist",
+        "A randomised invitation",
+    ]
+    hidden = "none"
+    for row in (retention, score):  # nothing to size or spread before a design is chosen
+        assert row.comparison_box.layout.display == hidden
+        assert row.spread_box.layout.display == hidden
+    retention.design.value = "waitlist"
+    assert retention.comparison_box.layout.display is None
+    assert "expected number of people on the waitlist" in retention.comparison_help.value
+    assert retention.spread_box.layout.display == hidden  # a percentage has no spread to give
+    retention.design.value = "before_after"
+    assert retention.comparison_box.layout.display == hidden
+    score.design.value = "randomised"
+    assert score.spread_box.layout.display is None and score.comparison_box.layout.display is None
+    assert "in points" in score.spread_box.children[1].value
+
+
+def test_the_row_says_the_smallest_detectable_change_as_values_change(tmp_path: Path) -> None:
+    step = ComponentsStep.from_params(str(_evaluated_file(tmp_path)))
+    assert isinstance(step, ComponentsStep)
+    row = step.evaluation.measures[0]
+    assert "No evaluation design is chosen yet" in row.detectable.value
+    row.design.value = "comparison"
+    assert "give how many comparable employees" in row.detectable.value
+    row.comparison_size.value = "200"
+    change = _smallest()
+    assert (
+        f"With 40 mentees against 200 comparable employees and a 78% baseline, this "
+        f"evaluation can detect a change of about {round(change)} points or more; the target "
+        "asks for 10." in row.detectable.value
+    )
+    assert "wb-undetectable" in row.detectable.value and "R7" in step.warnings.value
+    step.evaluation.settings["power"].value = "90"
+    step.evaluation.settings["significance"].value = "1"
+    assert f"about {round(_smallest(power=0.9, significance=0.01))} points" in (
+        row.detectable.value
+    )
+    row.comparison_size.value = "100000"
+    step.evaluation.settings["power"].value = "50"
+    step.evaluation.settings["significance"].value = "20"
+    assert "wb-undetectable" not in row.detectable.value and "R7" not in step.warnings.value
+
+
+@pytest.mark.parametrize(
+    ("where", "typed", "shown"),
+    [
+        ("comparison_size", "-5", "Measure 1 comparison group</b>: must not be negative"),
+        ("comparison_size", "lots", "Measure 1 comparison group</b>: must be a whole number"),
+        ("spread", "0", "Measure 2 spread</b>: must be more than 0"),
+        ("power", "30", "Chance of detecting the target change</b>: must be between 50% and 99%"),
+        ("power", "eighty", "Chance of detecting the target change</b>: must be a number"),
+        ("significance", "0", "Risk of a false alarm</b>: must be more than 0%"),
+    ],
+)
+def test_a_bad_value_shows_a_message_next_to_its_field(
+    tmp_path: Path, where: str, typed: str, shown: str
+) -> None:
+    path = _evaluated_file(tmp_path)
+    before = path.read_bytes()
+    step = ComponentsStep.from_params(str(path))
+    assert isinstance(step, ComponentsStep)
+    retention, score = step.evaluation.measures
+    retention.design.value = score.design.value = "comparison"
+    if where in ("power", "significance"):
+        widget, beside = step.evaluation.settings[where], step.evaluation.settings_problems
+    else:
+        row = retention if where == "comparison_size" else score
+        widget, beside = getattr(row, where), row.problems
+    widget.value = typed
+    assert shown in beside.value and shown in step.problems.value
+    assert "wb-invalid" in widget._dom_classes
+    assert step.save_button.disabled and step.save() is False
+    assert path.read_bytes() == before
+    assert "Traceback" not in step.status.value and "bug" not in step.status.value
+    widget.value = "10" if where != "power" else "80"
+    assert beside.value == "" and step.problems.value == "" and not step.save_button.disabled
+
+
+def test_a_chance_typed_in_percent_is_shown_back_in_percent(tmp_path: Path) -> None:
+    step = ComponentsStep.from_params(str(_evaluated_file(tmp_path)))
+    assert isinstance(step, ComponentsStep)
+    assert step.evaluation.settings["power"].value == "80"
+    assert step.evaluation.settings["significance"].value == "5"
+    step.evaluation.settings["power"].value = "30"
+    assert "(you entered &#x27;30%&#x27;)" in step.evaluation.settings_problems.value
+
+
+EVALUATED = {
+    "effectiveness": [
+        {"objective": "Retention rate", "method": "HRIS", "design": "comparison",
+         "comparison_size": 200, "column": "retained_12m"},
+        {"objective": "engagement score", "design": "waitlist", "comparison_size": 35,
+         "spread": 0.9},
+    ],
+    "covariates": ["department", "level", "tenure_years"],
+    "power": 0.9,
+    "significance": 0.1,
+}  # fmt: skip
+
+
+def test_widgets_and_parameters_save_the_same_evaluation_design(tmp_path: Path) -> None:
+    headless, clicked = _evaluated_file(tmp_path, "headless.yaml"), _evaluated_file(tmp_path)
+    ComponentsStep.from_params(str(headless), **EVALUATED, save=True)  # type: ignore[arg-type]
+
+    step = ComponentsStep.from_params(str(clicked))
+    assert isinstance(step, ComponentsStep)
+    retention, score = step.evaluation.measures
+    retention.text["method"].value = "HRIS"
+    retention.design.value = "comparison"
+    retention.comparison_size.value = "200"
+    retention.column.value = "retained_12m"
+    score.design.value = "waitlist"
+    score.comparison_size.value = "35"
+    score.spread.value = "0.9"
+    step.evaluation.settings["covariates"].value = "department, level, tenure_years"
+    step.evaluation.settings["power"].value = "90"
+    step.evaluation.settings["significance"].value = "10"
+    step.save_button.click()
+
+    assert _content(headless) == _content(clicked)
+    saved = store.load(headless).design.evaluation
+    assert [(m.design, m.comparison_size, m.spread, m.column) for m in saved.effectiveness] == [
+        ("comparison", 200, None, "retained_12m"),
+        ("waitlist", 35, 0.9, ""),
+    ]
+    assert (saved.covariates, saved.power, saved.significance) == (
+        ["department", "level", "tenure_years"],
+        0.9,
+        0.1,
+    )
+    again = ComponentsStep.from_params(str(headless))  # and they read back as they were
+    assert isinstance(again, ComponentsStep)
+    assert again.evaluation.settings["power"].value == "90"
+    assert again.evaluation.measures[1].spread.value == "0.9"
+
+
+def test_a_parameter_sets_only_the_evaluation_cells_it_gives(tmp_path: Path) -> None:
+    path = _evaluated_file(tmp_path)
+    ComponentsStep.from_params(str(path), **EVALUATED, save=True)  # type: ignore[arg-type]
+    ComponentsStep.from_params(
+        str(path),
+        effectiveness=[{"objective": "retention rate", "design": "randomised"}],
+        save=True,
+    )
+    saved = store.load(path).design.evaluation
+    assert (saved.effectiveness[0].design, saved.effectiveness[0].comparison_size) == (
+        "randomised",
+        200,
+    )
+    assert saved.power == 0.9 and saved.covariates == ["department", "level", "tenure_years"]

@@ -57,3 +57,66 @@ def test_without_save_the_file_is_not_touched(example_design: Path, run_notebook
         {"design_path": str(example_design), "resources": {"budget": "Draft"}},
     )
     assert example_design.read_bytes() == before
+
+
+def test_evaluation_parameters_are_saved_as_the_page_would_save_them(
+    example_design: Path,
+    run_notebook,  # type: ignore[no-untyped-def]
+) -> None:
+    """The parameters set the page's boxes (the chances in percent there) and Save reads
+    them back: the design holds exactly what was given."""
+    run_notebook(
+        "04_components.ipynb",
+        {
+            "design_path": str(example_design),
+            "effectiveness": [
+                {
+                    "objective": "graduates still employed 12 months after joining",
+                    "design": "waitlist",
+                    "comparison_size": 45,
+                },
+                {
+                    "objective": "critical roles with a ready-now successor",
+                    "design": "before_after",
+                    "spread": 1.5,
+                },
+            ],
+            "covariates": ["department", "level"],
+            "power": 0.9,
+            "significance": 0.1,
+            "save": True,
+        },
+    )
+    evaluation = store.load(example_design).design.evaluation
+    measures = {m.objective: m for m in evaluation.effectiveness}
+    retention = measures["graduates still employed 12 months after joining"]
+    assert (retention.design, retention.comparison_size, retention.column) == (
+        "waitlist",
+        45,
+        "retained_12m",  # not a parameter: kept
+    )
+    successors = measures["critical roles with a ready-now successor"]
+    assert (successors.design, successors.spread, successors.method) == (
+        "before_after",
+        1.5,
+        "Talent review",
+    )
+    assert (evaluation.covariates, evaluation.power, evaluation.significance) == (
+        ["department", "level"],
+        0.9,
+        0.1,
+    )
+
+
+def test_a_bad_evaluation_parameter_fails_the_run_naming_it(
+    example_design: Path,
+    run_notebook,  # type: ignore[no-untyped-def]
+) -> None:
+    import papermill as pm
+
+    before = example_design.read_bytes()
+    with pytest.raises(pm.PapermillExecutionError, match="power: must be between 50% and 99%"):
+        run_notebook(
+            "04_components.ipynb", {"design_path": str(example_design), "power": 80, "save": True}
+        )
+    assert example_design.read_bytes() == before

@@ -14,7 +14,11 @@ touching only ``components``, ``evaluation``, ``policies``, ``resources`` and ``
 Around them are the step's helpers, pure functions the widgets and a headless run share:
 
 * :func:`measure_rows` lays out the effectiveness table: a row per objective of the
-  design, then measures whose objective is gone (flagged, kept until removed);
+  design, then measures whose objective is gone (flagged, kept until removed); each
+  measure also has its evaluation design (against whom the participants' result is
+  compared), the comparison group's size and, for a metric that is not a percentage,
+  its spread, from which :mod:`workbook.evaluation.plan` works out the smallest change
+  the evaluation could detect;
 * the quality checklist's score and evidence live in :mod:`workbook.quality`;
 * :func:`suggest_activities` fills an empty activity list from the knowledge base.
 """
@@ -25,7 +29,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from workbook import knowledge
 from workbook.design import (
@@ -33,6 +37,7 @@ from workbook.design import (
     Components,
     Design,
     EffectivenessMeasure,
+    Evaluation,
     Objective,
     Policies,
     Resources,
@@ -42,6 +47,7 @@ from workbook.design import (
     validate_input,
 )
 from workbook.errors import InputError, Problem
+from workbook.evaluation.power import is_rate
 
 COMPONENTS: tuple[str, ...] = tuple(Components.model_fields)
 """The six standards, in the design's (and MENTOR's) order."""
@@ -57,13 +63,64 @@ class _Input(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
+def _blank_is_undecided(value: Any) -> Any:
+    """What people type: an empty box is *not decided yet*, not an error."""
+    if isinstance(value, str) and not value.strip():
+        return None
+    return value
+
+
 class MeasureInput(EffectivenessMeasure):
     """One row of the effectiveness table: how one objective is measured (the objective
-    is its metric, as written in step 1, compared without case)."""
+    is its metric, as written in step 1, compared without case), and against whom."""
+
+    @field_validator("design", "comparison_size", "spread", mode="before")
+    @classmethod
+    def _blank(cls, value: Any) -> Any:
+        return _blank_is_undecided(value)
+
+    @field_validator("comparison_size", mode="before")
+    @classmethod
+    def _people(cls, value: Any) -> Any:
+        number = _number_or_none(value)
+        if number is not None and number < 0:
+            raise ValueError(
+                "must not be negative: it is how many people the mentees are compared with"
+            )
+        return value
+
+    @field_validator("spread", mode="before")
+    @classmethod
+    def _spread(cls, value: Any) -> Any:
+        number = _number_or_none(value)
+        if number is not None and number <= 0:
+            raise ValueError(
+                "must be more than 0: it is how much the metric varies between employees, "
+                "as a standard deviation"
+            )
+        return value
 
     def is_blank(self) -> bool:
         """Nothing decided yet: the row is not saved."""
-        return not (self.method or self.when or self.who)
+        return not (
+            self.method
+            or self.when
+            or self.who
+            or self.design
+            or self.comparison_size is not None
+            or self.spread is not None
+            or self.column
+        )
+
+
+def _number_or_none(value: Any) -> float | None:
+    """``value`` as a number if it reads as one (validation reports the rest)."""
+    if isinstance(value, bool):
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
 
 
 class RiskInput(_Input):
@@ -86,9 +143,59 @@ class ComponentsInputs(_Input):
     """Key of a standard in ``standards.yaml``."""
     quality_checklist: dict[str, bool] = Field(default_factory=dict)
     """Benchmark key -> met; a benchmark not listed is not assessed yet."""
+    covariates: list[str] = Field(default_factory=list, max_length=20)
+    """Outcomes-file columns participants are compared like with like on."""
+    power: float = 0.8
+    """The chance of detecting a change as large as the target (0.5 to 0.99)."""
+    significance: float = 0.05
+    """The risk of a false alarm, two-sided (above 0, at most 0.2)."""
     policies: Policies = Field(default_factory=Policies)
     resources: Resources = Field(default_factory=Resources)
     risks: list[RiskInput] = Field(default_factory=list)
+
+    @field_validator("covariates", mode="before")
+    @classmethod
+    def _columns(cls, value: Any) -> Any:
+        # "department, level" as typed on the page or given as one parameter string
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        if isinstance(value, list):
+            return [part.strip() if isinstance(part, str) else part for part in value]
+        return value
+
+    @field_validator("power")
+    @classmethod
+    def _power(cls, value: float) -> float:
+        if not _POWER[0] <= value <= _POWER[1]:
+            raise ValueError(
+                "must be between 50% and 99% (0.5 and 0.99): the chance of detecting the "
+                "target change"
+            )
+        return value
+
+    @field_validator("significance")
+    @classmethod
+    def _significance(cls, value: float) -> float:
+        if not _SIGNIFICANCE[0] < value <= _SIGNIFICANCE[1]:
+            raise ValueError(
+                "must be more than 0% and at most 20% (0.2): the risk of a false alarm"
+            )
+        return value
+
+
+def _bounds(name: str) -> tuple[float, float]:
+    """The range the design accepts for an evaluation-wide number (one source of truth)."""
+    found: dict[str, float | None] = {"ge": None, "gt": None, "le": None}
+    for item in Evaluation.model_fields[name].metadata:
+        for key in found:
+            if getattr(item, key, None) is not None:
+                found[key] = getattr(item, key)
+    low = found["ge"] if found["ge"] is not None else found["gt"]
+    return float(low or 0), float(found["le"] or 1)
+
+
+_POWER = _bounds("power")
+_SIGNIFICANCE = _bounds("significance")
 
 
 def make_inputs(**values: Any) -> ComponentsInputs:
@@ -108,6 +215,9 @@ def inputs_from(design: Design) -> ComponentsInputs:
         effectiveness=[MeasureInput(**m.model_dump()) for m in evaluation.effectiveness],
         quality_standard=evaluation.quality_standard,
         quality_checklist=dict(evaluation.quality_checklist),
+        covariates=list(evaluation.covariates),
+        power=evaluation.power,
+        significance=evaluation.significance,
         policies=design.policies.model_copy(),
         resources=design.resources.model_copy(deep=True),
         risks=[RiskInput(**r.model_dump()) for r in design.risks],
@@ -148,6 +258,9 @@ def apply(design: Design, inputs: ComponentsInputs) -> Design:
             "effectiveness": measures,
             "quality_standard": inputs.quality_standard,
             "quality_checklist": dict(inputs.quality_checklist),
+            "covariates": list(inputs.covariates),
+            "power": inputs.power,
+            "significance": inputs.significance,
         }
     )
     return revalidate(
@@ -226,6 +339,7 @@ class MeasureRow:
         measure: what is decided (method, when, who), blank if nothing yet.
         suggestion: a measure pre-filled from the objective (data source, date, owner).
         orphan: the objective was removed in step 1; the measure is flagged.
+        unit: the objective's unit ("%", "roles"); empty for an orphan.
     """
 
     objective: str
@@ -233,6 +347,13 @@ class MeasureRow:
     measure: MeasureInput
     suggestion: MeasureInput
     orphan: bool = False
+    unit: str = ""
+
+    @property
+    def rate(self) -> bool:
+        """The metric is a percentage, whose spread follows from its baseline; another
+        metric needs its spread for the smallest detectable change."""
+        return is_rate(self.unit)
 
 
 def suggested_measure(objective: Objective) -> MeasureInput:
@@ -264,7 +385,15 @@ def measure_rows(design: Design, measures: Iterable[MeasureInput]) -> list[Measu
     for key, (purpose, objective) in measured_objectives(design).items():
         measure = by_key.pop(key, None) or MeasureInput(objective=objective.metric)
         label = f"{purpose}: {objective.description or objective.metric}"
-        rows.append(MeasureRow(measure.objective, label, measure, suggested_measure(objective)))
+        rows.append(
+            MeasureRow(
+                measure.objective,
+                label,
+                measure,
+                suggested_measure(objective),
+                unit=objective.unit,
+            )
+        )
     for measure in by_key.values():
         rows.append(
             MeasureRow(
@@ -312,6 +441,19 @@ def evaluation_notes(design: Design) -> list[Problem]:
                     f"nobody has said how '{objective.metric}' is measured",
                     "fill in what is measured, when and by whom",
                     field="evaluation.effectiveness",
+                )
+            )
+    # A percentage of people is measured for each employee, so its effect needs a
+    # comparison; a count for the whole program (roles filled) does not.
+    for i, measure in enumerate(design.evaluation.effectiveness):
+        found = current.get(objective_key(measure.objective))
+        if found is not None and measure.design is None and is_rate(found[1].unit):
+            notes.append(
+                Problem(
+                    f"'{measure.objective}' has no evaluation design, so nobody can tell the "
+                    "program's effect from what would have happened anyway",
+                    "choose what the participants' result is compared with",
+                    field=f"evaluation.effectiveness.{i}.design",
                 )
             )
     return notes

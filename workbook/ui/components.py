@@ -1,6 +1,6 @@
 """Widgets for design step 4: components, evaluation plan, policies, resources, risks.
 
-The page has five parts (two of them in :mod:`workbook.ui.evaluation`), each with stable
+The page has five parts (two of them in :mod:`workbook.ui.evaluation_plan`), each with stable
 CSS classes for browser tests:
 
 * one box per standard (``wb-component-<key>``, e.g. ``wb-component-closure``) with
@@ -8,7 +8,7 @@ CSS classes for browser tests:
   timing and a "Suggest activities" button (``wb-suggest``) that fills only an empty
   activity list;
 * the evaluation plan: the effectiveness table and the quality checklist, built by
-  the widget group :class:`~workbook.ui.evaluation.EvaluationPlan` (its own module,
+  the widget group :class:`~workbook.ui.evaluation_plan.EvaluationPlan` (its own module,
   because both follow the rest of the design: step 1's objectives, the evidence for
   each benchmark);
 * policies (``wb-policy-<key>``) and resources (``wb-resource-<key>``);
@@ -17,6 +17,8 @@ CSS classes for browser tests:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +39,7 @@ from workbook.ui.base import (
     lines_field,
     text_field,
 )
-from workbook.ui.evaluation import EvaluationPlan, css_name
+from workbook.ui.evaluation_plan import EvaluationPlan, css_name
 from workbook.ui.forms import Field, build_form
 
 _RISK = ("risk", "mitigation", "owner")
@@ -84,6 +86,29 @@ RESOURCES = (
 )
 LISTS = frozenset({"tools"})
 """Resources that are lists, shown one item per line."""
+_SETTING_LABELS = {
+    "covariates": "Compare like with like on",
+    "power": "Chance of detecting the target change",
+    "significance": "Risk of a false alarm",
+}
+"""The evaluation-wide inputs as the page names them (the parameters' names are short)."""
+_MEASURE_LABELS = {
+    "design": "evaluation design",
+    "comparison_size": "comparison group",
+    "column": "outcomes column",
+}
+"""A measure's cells whose names on the page differ from their field's."""
+
+
+def _in_percent(problem: Problem) -> Problem:
+    """A problem about a chance, with the value shown in percent as it was typed."""
+    if problem.field not in ("power", "significance") or problem.value is None:
+        return problem
+    try:
+        value = float(problem.value)
+    except ValueError:
+        return problem
+    return replace(problem, value=f"{value * 100:g}%")
 
 
 class ComponentBox:
@@ -264,7 +289,16 @@ class ComponentsStep(Step[ComponentsInputs]):
     def show_derived(self, inputs: ComponentsInputs | None, design: Design | None) -> None:
         self.evaluation.show_derived(design)
 
+    def _show_problems(self, problems: Sequence[Problem]) -> None:
+        """Below the form as every step shows them, and each next to its field in the
+        evaluation plan; a chance typed in percent is shown back in percent."""
+        shown = [_in_percent(p) for p in problems]
+        super()._show_problems(shown)
+        self.evaluation.show_problems(shown, self.label)
+
     def label(self, field: str) -> str:
+        if field in _SETTING_LABELS:
+            return _SETTING_LABELS[field]
         parts = field.split(".")
         if parts[0] == "components" and len(parts) == 3:
             entry = knowledge.entry("components", parts[1])
@@ -272,6 +306,8 @@ class ComponentsStep(Step[ComponentsInputs]):
         if parts[0] in ("effectiveness", "risks") and len(parts) >= 2 and parts[1].isdigit():
             kind = "Measure" if parts[0] == "effectiveness" else "Risk"
             rest = " ".join(parts[2:]).replace("_", " ")
+            if parts[0] == "effectiveness" and len(parts) == 3:
+                rest = _MEASURE_LABELS.get(parts[2], rest)
             return f"{kind} {int(parts[1]) + 1} {rest}".strip()
         return " ".join(parts).replace("_", " ").capitalize()
 
@@ -318,6 +354,9 @@ class ComponentsStep(Step[ComponentsInputs]):
         quality_standard: str | None = None,
         quality_checklist: dict[str, bool] | None = None,
         tick_suggested: bool = False,
+        covariates: list[str] | str | None = None,
+        power: float | None = None,
+        significance: float | None = None,
         policies: dict[str, Any] | None = None,
         resources: dict[str, Any] | None = None,
         risks: list[dict[str, Any]] | None = None,
@@ -328,7 +367,10 @@ class ComponentsStep(Step[ComponentsInputs]):
         exactly as a person would.
 
         A component, policies or resources given as a dict sets only the keys it has;
-        an effectiveness row sets only the cells it has, of the objective it names.
+        an effectiveness row sets only the cells it has, of the objective it names
+        (its evaluation design, comparison size, spread and column among them). The
+        covariates, power and significance are set in the boxes the page shows them in
+        (the two chances in percent there, as fractions here).
 
         Raises:
             WorkbookError: only when ``save`` is true (a headless run must fail loudly);
@@ -349,6 +391,9 @@ class ComponentsStep(Step[ComponentsInputs]):
                 quality_standard=quality_standard,
                 quality_checklist=quality_checklist,
                 tick_suggested=tick_suggested,
+                covariates=covariates,
+                power=power,
+                significance=significance,
                 policies=policies,
                 resources=resources,
                 risks=risks,
@@ -403,6 +448,7 @@ class ComponentsStep(Step[ComponentsInputs]):
             self.evaluation.set_quality(
                 values.get("quality_standard"), values.get("quality_checklist")
             )
+            self.evaluation.set_settings(values)
             if values.get("policies") is not None:
                 given = components.make_inputs(policies=values["policies"]).policies
                 for key in given.model_fields_set:

@@ -14,7 +14,17 @@ classes for browser tests:
 
 * the effectiveness table (``wb-measure`` rows, ``wb-measure-orphan`` for a measure
   whose objective is gone), one row per objective of step 1, with a "Pre-fill from
-  objectives" button (``wb-prefill``) that fills only empty cells;
+  objectives" button (``wb-prefill``) that fills only empty cells; each row also has
+  its evaluation design (``wb-measure-design``), the comparison group's size
+  (``wb-measure-comparison-size``, shown for a design that has one), the metric's spread
+  (``wb-measure-spread``, shown for a metric that is not a percentage), the outcomes
+  file's column (``wb-measure-column``), the smallest change the evaluation could
+  detect in words (``wb-measure-detectable``) and the row's own problems
+  (``wb-measure-problems``);
+* what every objective's evaluation shares: the columns to compare like with like on
+  (``wb-covariates``), the chance of detecting the target change (``wb-power``) and the
+  risk of a false alarm (``wb-significance``), both in percent, with their problems
+  (``wb-evaluation-settings-problems``);
 * the quality checklist: a standard (``wb-quality-standard``), one checkbox per
   benchmark (``wb-benchmark-<key>``), the score (``wb-quality-score``), the benchmarks
   the design shows are met as suggestions, and "Tick what the design shows"
@@ -30,13 +40,20 @@ import ipywidgets as w
 from workbook import knowledge, quality
 from workbook.design import Design, objective_key
 from workbook.errors import InputError, Problem
+from workbook.evaluation import plan as evaluation_plan
 from workbook.steps import components
 from workbook.steps.components import ComponentsInputs, MeasureRow
-from workbook.ui.base import RowList, Step, bullet_list, choice_field, escape
+from workbook.ui.base import UNDECIDED, RowList, Step, bullet_list, choice_field, escape, plain
 
 Plan = Step[ComponentsInputs]
 
 _MEASURE = ("method", "when", "who")
+_NUMBERS = ("comparison_size", "spread")
+"""A row's numbers, typed as text: a blank box is not decided, a bad one a problem."""
+_SETTINGS = ("covariates", "power", "significance")
+"""The evaluation-wide inputs, each a text box on the page."""
+_PERCENT = ("power", "significance")
+"""Held as fractions (0.8) in the design and the parameters, shown in percent (80)."""
 
 
 def css_name(key: str) -> str:
@@ -64,10 +81,63 @@ class MeasureWidgets:
         for widget in self.text.values():
             widget.style.description_width = "80px"
             widget.observe(step.refresh, names="value")
+        self.rate = row.rate
+        self.unit = row.unit
+        measure = row.measure
+        self.design = w.Dropdown(
+            description="Evaluation design",
+            options=[
+                (UNDECIDED, None),
+                *[(d.title, d.key) for d in knowledge.evaluation_designs()],
+            ],
+            value=measure.design,
+            layout=w.Layout(width="600px"),
+        ).add_class("wb-measure-design")
+        self.comparison_size = w.Text(
+            description="Comparison group",
+            placeholder="how many people, e.g. 200",
+            value=plain(measure.comparison_size),
+            layout=w.Layout(width="330px"),
+        ).add_class("wb-measure-comparison-size")
+        self.comparison_help = w.HTML().add_class("wb-measure-comparison-help")
+        self.spread = w.Text(
+            description="Spread",
+            placeholder="e.g. 0.9",
+            value=plain(measure.spread),
+            layout=w.Layout(width="330px"),
+        ).add_class("wb-measure-spread")
+        unit = f", in {escape(row.unit)}" if row.unit.strip() else ""
+        spread_help = w.HTML(
+            '<span class="wb-help">how much the metric varies between employees (its '
+            f"standard deviation{unit})</span>"
+        )
+        self.column = w.Text(
+            description="Outcomes column",
+            placeholder="only if not named like the metric",
+            value=measure.column,
+            layout=w.Layout(width="600px"),
+        ).add_class("wb-measure-column")
+        for widget in (self.design, self.comparison_size, self.spread, self.column):
+            widget.style.description_width = "140px"
+            widget.observe(step.refresh, names="value")
+        self.design.observe(lambda _change: self.show_fields(), names="value")
+        self.comparison_box = w.HBox([self.comparison_size, self.comparison_help])
+        self.spread_box = w.HBox([self.spread, spread_help])
+        self.detectable = w.HTML().add_class("wb-measure-detectable")
+        self.problems = w.HTML().add_class("wb-measure-problems")
         label = f"<b>{escape(row.label)}</b>"
         if row.objective != row.label:
             label += f'<div class="wb-help">Metric: {escape(row.objective)}</div>'
-        parts: list[w.Widget] = [w.HTML(label), *self.text.values()]
+        parts: list[w.Widget] = [
+            w.HTML(label),
+            *self.text.values(),
+            self.design,
+            self.comparison_box,
+            self.spread_box,
+            self.column,
+            self.detectable,
+            self.problems,
+        ]
         if row.orphan:
             remove = w.Button(description="Remove", icon="trash").add_class("wb-measure-remove")
             remove.on_click(lambda _b: plan.remove_measure(self))
@@ -83,13 +153,58 @@ class MeasureWidgets:
         self.box = w.VBox(parts).add_class("wb-measure")
         self.box.add_class("wb-row")
         self.box.add_class(f"wb-measure-{'orphan' if row.orphan else 'current'}")
+        self.show_fields()
+
+    def show_fields(self) -> None:
+        """Show the comparison group's size only for a design that has one, the spread
+        only for a metric that is not a percentage and whose design is chosen, and the
+        outcomes column once a design is chosen (a value typed stays when hidden)."""
+        info = knowledge.evaluation_design(self.design.value) if self.design.value else None
+        compared = info is not None and info.comparison is not None
+        self.comparison_box.layout.display = None if compared else "none"
+        if info is not None and info.comparison is not None:
+            self.comparison_help.value = (
+                f'<span class="wb-help">expected number of {escape(info.comparison)}</span>'
+            )
+        chosen = info is not None
+        self.spread_box.layout.display = None if chosen and not self.rate else "none"
+        self.column.layout.display = None if chosen else "none"
 
     def widgets(self) -> dict[str, w.Widget]:
         """Input field name -> widget, for this row."""
-        return dict(self.text)
+        return {
+            **self.text,
+            "design": self.design,
+            "comparison_size": self.comparison_size,
+            "spread": self.spread,
+            "column": self.column,
+        }
 
     def values(self) -> dict[str, Any]:
-        return {"objective": self.objective, **{n: t.value for n, t in self.text.items()}}
+        return {
+            "objective": self.objective,
+            **{n: t.value for n, t in self.text.items()},
+            "design": self.design.value,
+            "comparison_size": self.comparison_size.value,
+            "spread": self.spread.value,
+            "column": self.column.value,
+        }
+
+    def show_plan(self, found: evaluation_plan.ObjectivePlan | None) -> None:
+        """The smallest change this row's evaluation could detect, in words."""
+        if found is None:
+            self.detectable.value = ""
+            return
+        text = escape(found.sentence())
+        self.detectable.value = (
+            bullet_list([text], "wb-warnings wb-undetectable")
+            if found.undetectable
+            else f'<div class="wb-help">{text}</div>'
+        )
+
+    def show_problems(self, lines: list[str]) -> None:
+        """This row's problems, next to its fields (already escaped)."""
+        self.problems.value = bullet_list(lines, "wb-problems")
 
 
 class EvaluationPlan:
@@ -130,6 +245,8 @@ class EvaluationPlan:
         ).add_class("wb-prefill")
         self.prefill_button.on_click(lambda _b: self.prefill())
         self.evaluation_notes = w.HTML().add_class("wb-evaluation-notes")
+        self.settings = self._settings()
+        self.settings_problems = w.HTML().add_class("wb-evaluation-settings-problems")
         self.standard = choice_field(
             step,
             "quality_standard",
@@ -158,6 +275,17 @@ class EvaluationPlan:
             self.prefill_button,
             self.evaluation_notes,
             w.HTML(
+                "<h4>What every objective's evaluation shares</h4>"
+                '<div class="wb-help">Participants are compared like with like on the columns '
+                "of the outcomes file named here (separated by commas). The usual choice is "
+                "an 80% chance of detecting the target change and a 5% risk of a false "
+                "alarm; a higher chance or a lower risk needs more people.</div>"
+            ),
+            self.settings["covariates"],
+            w.HBox([self.settings["power"], w.HTML("%")]),
+            w.HBox([self.settings["significance"], w.HTML("%")]),
+            self.settings_problems,
+            w.HTML(
                 "<h3>Evaluation: quality against a standard</h3>"
                 '<div class="wb-help">Tick each benchmark the program meets. Suggestions '
                 "come from the design; a tick is your assessment.</div>"
@@ -169,6 +297,32 @@ class EvaluationPlan:
             self.tick_button,
         ]
 
+    def _settings(self) -> dict[str, w.Text]:
+        """The evaluation-wide boxes, registered as the inputs' ``covariates``, ``power``
+        and ``significance`` (the two chances typed in percent)."""
+        boxes = {
+            "covariates": w.Text(
+                description="Compare like with like on",
+                placeholder="columns of the outcomes file, e.g. department, level, tenure_years",
+                layout=w.Layout(width="760px"),
+            ),
+            "power": w.Text(
+                description="Chance of detecting the target change",
+                placeholder="80",
+                layout=w.Layout(width="340px"),
+            ),
+            "significance": w.Text(
+                description="Risk of a false alarm",
+                placeholder="5",
+                layout=w.Layout(width="340px"),
+            ),
+        }
+        for name, box in boxes.items():
+            box.add_class(f"wb-{name}")
+            box.style.description_width = "260px"
+            self.step.field(name, box)
+        return boxes
+
     def show(self, inputs: ComponentsInputs) -> None:
         """Show the inputs' effectiveness plan, standard and checklist (inside the
         step's ``write``, so quietly)."""
@@ -177,6 +331,7 @@ class EvaluationPlan:
             for row in components.measure_rows(self.step.snapshot.design, inputs.effectiveness)
         )
         self._checklist = dict(inputs.quality_checklist)
+        self._show_settings(inputs.model_dump(include=set(_SETTINGS)))
         standard = inputs.quality_standard
         if standard is not None and standard not in [v for _, v in self.standard.options]:
             # a hand-edited key: show it as it is; rule E-unknown-standard explains
@@ -193,7 +348,31 @@ class EvaluationPlan:
             "effectiveness": [row.values() for row in self.measures],
             "quality_standard": self.standard.value,
             "quality_checklist": self._current_checklist(),
+            **{name: self._setting(name) for name in _SETTINGS},
         }
+
+    def _setting(self, name: str) -> Any:
+        """An evaluation-wide box's value in the inputs' shape: the covariates as typed
+        (the inputs split them at commas), a chance in percent as a fraction (a blank box
+        is the usual value; text that is no number goes on as typed, so that validation
+        names it)."""
+        text = self.settings[name].value.strip()
+        if name not in _PERCENT:
+            return text
+        if not text:
+            return components.ComponentsInputs.model_fields[name].default
+        try:
+            return float(text.removesuffix("%").strip()) / 100
+        except ValueError:
+            return text
+
+    def _show_settings(self, values: dict[str, Any]) -> None:
+        """Show evaluation-wide values (inputs' shape) in their boxes."""
+        for name, value in values.items():
+            if name in _PERCENT:
+                self.settings[name].value = plain(round(float(value) * 100, 6))
+            else:
+                self.settings[name].value = ", ".join(value)
 
     # ------------------------------------------------------------ actions
 
@@ -335,7 +514,29 @@ class EvaluationPlan:
                 escape(p.message) + (f"; {escape(p.fix)}" if p.fix else "")
                 for p in components.evaluation_notes(design)
             ]
+            plans = {
+                objective_key(found.objective.metric): found
+                for found in evaluation_plan.objective_plans(design)
+            }
+            for row in self.measures:
+                row.show_plan(None if row.orphan else plans.get(objective_key(row.objective)))
         self.evaluation_notes.value = bullet_list(notes, "wb-warnings")
+
+    def show_problems(self, problems: list[Problem], label: Any) -> None:
+        """Each problem about a row's field or an evaluation-wide box, next to it (the
+        step lists them all again below the form).
+
+        Args:
+            label: the step's name for a field (``Step.field_label``).
+        """
+        for i, row in enumerate(self.measures):
+            start = f"effectiveness.{i}."
+            row.show_problems(
+                [_problem(p, label) for p in problems if (p.field or "").startswith(start)]
+            )
+        self.settings_problems.value = bullet_list(
+            [_problem(p, label) for p in problems if p.field in _SETTINGS], "wb-problems"
+        )
 
     def _current_checklist(self) -> dict[str, bool]:
         """The assessed benchmarks of the chosen standard (others are not saved)."""
@@ -388,7 +589,36 @@ class EvaluationPlan:
                     )
                 )
                 continue
-            for name in measure.model_fields_set & set(_MEASURE):
+            given = measure.model_fields_set
+            for name in given & set(_MEASURE):
                 row.text[name].value = getattr(measure, name)
+            if "design" in given:
+                row.design.value = measure.design
+            for name in given & set(_NUMBERS):
+                getattr(row, name).value = plain(getattr(measure, name))
+            if "column" in given:
+                row.column.value = measure.column
         if problems:
             raise InputError(problems)
+
+    def set_settings(self, values: dict[str, Any]) -> None:
+        """Set the evaluation-wide values the parameters give (``None`` keeps one), in
+        the inputs' shape: covariates a list (or one comma-separated text), the two
+        chances fractions.
+
+        Raises:
+            InputError: a value is not acceptable (``power: must be between ...``).
+        """
+        given = {k: v for k, v in values.items() if k in _SETTINGS and v is not None}
+        if not given:
+            return
+        checked = components.make_inputs(**given)
+        self._show_settings(checked.model_dump(include=set(given)))
+
+
+def _problem(problem: Problem, label: Any) -> str:
+    """A problem as a row shows it: the field's name on the page, what is wrong, the fix."""
+    text = f"<b>{escape(label(problem.field))}</b>: {escape(problem.message)}"
+    if problem.value is not None:
+        text += f" (you entered {escape(repr(problem.value))})"
+    return text + (f"; {escape(problem.fix)}" if problem.fix else "")
