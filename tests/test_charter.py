@@ -682,3 +682,111 @@ def test_a_charter_edited_in_word_is_never_overwritten(tmp_path: Path) -> None:
 
     result = CliRunner().invoke(cli, ["charter", str(EXAMPLE / "design.yaml"), "-o", str(out)])
     assert result.exit_code == 2 and f"{stem}.docx: already exists" in result.stderr
+
+
+# --------------------------------------------------------------------------- evaluation plan
+
+RETENTION_METRIC = "graduates still employed 12 months after joining"
+SURVEY_METRIC = 'engagement survey item "I can see a path for my career here"'
+
+
+def evaluated() -> Design:
+    """The finished example with two objectives compared against similar employees: one
+    with the comparison group's size (so the smallest detectable change is known, and
+    larger than the target), one without."""
+    d = complete()
+    d.participation.expected_mentees = 60
+    d.evaluation.covariates = ["department", "tenure_years"]
+    measures = {m.objective: m for m in d.evaluation.effectiveness}
+    measures[RETENTION_METRIC].design = "comparison"
+    measures[RETENTION_METRIC].comparison_size = 480
+    measures[SURVEY_METRIC].design = "comparison"
+    return d
+
+
+def evaluation_fields(charter: Any) -> dict[str, dict[str, str | None]]:
+    """The evaluation plan's blocks of labelled values, by title."""
+    section = next(s for s in charter.sections if s.key == "evaluation")
+    return {
+        b.title: {e.label: e.value for e in b.rows}
+        for b in section.blocks
+        if isinstance(b, ch.blocks.Fields) and b.title != "Quality"
+    }
+
+
+def test_the_evaluation_plan_says_per_objective_how_its_effect_is_told_apart() -> None:
+    from workbook.evaluation.power import detectable_change
+
+    found = detectable_change(
+        design="comparison", participants=60, comparison=480, baseline=78, rate=True
+    )
+    assert found is not None
+    out = outputs(evaluated())
+    fields = evaluation_fields(out["charter"])
+    assert list(fields) == [o.description for _, o in evaluated().objectives()]
+    comparison = knowledge.evaluation_design("comparison")
+    assert comparison is not None
+    smallest = (
+        "With 60 mentees against 480 comparable employees and a 78% baseline, this evaluation "
+        f"can detect a change of about {round(found.change)} points or more; the target asks "
+        "for 10."
+    )
+    assert fields["First-year retention of graduates"] == {
+        "Evaluation design": "A comparison group of similar employees who do not take part",
+        "Its main weakness": comparison.weakness,
+        "Smallest change it can detect": smallest,
+        "The data owner provides": "One row per employee in the comparison, participants and "
+        "non-participants alike, saying whether they took part, with department and tenure "
+        f"years to compare like with like; the outcome is '{RETENTION_METRIC}'.",
+        "Provided by": "People",
+        "When": "Yearly",
+    }
+    assert "NBER working paper 29148" in comparison.weakness
+    survey = fields["Graduates who agree they see a career path at Northwind"]
+    assert survey["Its main weakness"] == "As for 'First-year retention of graduates' above."
+    assert survey["Smallest change it can detect"] == (
+        "The smallest change this evaluation could detect cannot be worked out yet: give how "
+        "many comparable employees the mentees are compared with."
+    )
+    successors = fields["Ready-now successors for critical engineering roles"]
+    assert successors["Evaluation design"] == "Not chosen yet"
+    assert successors["Smallest change it can detect"].startswith(  # type: ignore[union-attr]
+        "No evaluation design is chosen yet"
+    )
+    assert "The data owner provides" not in successors
+    # Every format carries the same words (Word walks the same blocks).
+    for text in (
+        out["md_soup"].get_text(" "),
+        out["soup"].get_text(" "),
+        docx_text(out["docx"]),
+    ):
+        flat = " ".join(text.split())
+        assert smallest in flat
+        assert (
+            "an 80% chance of detecting a change that size and a 5% risk of a false alarm" in flat
+        )
+        assert "compared like with like on department and tenure years." in flat
+        assert "tenure_years" not in flat
+
+
+def test_a_target_the_evaluation_cannot_see_is_a_risk_in_words_and_blocks_signing() -> None:
+    charter = ch.build(evaluated(), today=TODAY)
+    assert not charter.ready
+    [finding] = charter.findings
+    assert finding.title == knowledge.rule("R7").title
+    section = next(s for s in charter.sections if s.key == "risks")
+    [table] = [b for b in section.blocks if isinstance(b, ch.blocks.Table)]
+    [row] = [r for r in table.rows if (r[3] or "").startswith("Design check")]
+    assert row[0] is not None and row[0].startswith(
+        "First-year retention of graduates: with 60 mentees and a 78% baseline, the smallest "
+        "change this evaluation can detect is about "
+    )
+    assert row[1] == "Pool two cohorts, widen eligibility, or choose a metric that moves more."
+
+
+def test_the_evaluation_plan_states_the_chances_the_design_chose() -> None:
+    design = evaluated()
+    design.evaluation.power, design.evaluation.significance = 0.9, 0.11
+    section = next(s for s in ch.build(design, today=TODAY).sections if s.key == "evaluation")
+    said = " ".join(b.text for b in section.blocks if isinstance(b, ch.blocks.Paragraph))
+    assert "a 90% chance of detecting a change that size and an 11% risk of a false alarm" in said

@@ -64,9 +64,22 @@ def _with_warnings() -> Design:
     return d
 
 
+def _with_evaluation() -> Design:
+    """The example with every evaluation design in use, outcomes-file columns spelled as
+    files spell them, and a target the evaluation cannot detect (a warning)."""
+    d = example()
+    designs = ("comparison", "before_after", "waitlist", "randomised")
+    for measure, design in zip(d.evaluation.effectiveness, designs, strict=True):
+        measure.design, measure.comparison_size, measure.spread = design, 480, 1.5
+        measure.column = f"{design}_outcome_col"
+    d.evaluation.covariates = ["department", "tenure_years", "pay_band"]
+    return d
+
+
 DESIGNS = {
     "example": lambda: example(),
     "with warnings": _with_warnings,
+    "with an evaluation plan": _with_evaluation,
     "unready": lambda: unready(),
     "blank": lambda: new_design("Blank"),
 }

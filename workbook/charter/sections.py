@@ -41,6 +41,7 @@ from workbook.charter.drafting import (
 from workbook.charter.program import fit_appendix, program_sections
 from workbook.charter.summary import summary
 from workbook.design import SMALLEST_GROUP, Design, objective_key
+from workbook.evaluation import plan
 
 _AIMS = {
     "coverage": "as many mentees matched as possible",
@@ -293,6 +294,7 @@ def _evaluation(d: Design) -> Section:
             TBD,
         )
     )
+    _effects(s, d)
     s.fields([("Quality standard", "evaluation.quality_standard", standard)], "Quality")
     rows = _quality_rows(e.quality_standard, e.quality_checklist)
     if rows:
@@ -308,6 +310,48 @@ def _evaluation(d: Design) -> Section:
             )
         )
     return s.done()
+
+
+def _effects(s: SectionDraft, d: Design) -> None:
+    """Per objective, in words: what the participants' result is compared with, that
+    design's main weakness, the smallest change it could detect (or what is missing to
+    work it out) and what the data owner must provide."""
+    plans = plan.objective_plans(d)
+    if not plans:
+        return
+    e = d.evaluation
+    said = (
+        "How each objective's effect is told apart from what would have happened anyway. "
+        f"Each smallest detectable change is worked out for {plan.a_percent(e.power)} chance "
+        f"of detecting a change that size and {plan.a_percent(e.significance)} risk of a "
+        "false alarm."
+    )
+    compared = any(p.measure and p.measure.design in ("comparison", "waitlist") for p in plans)
+    if compared:
+        said += (
+            f" Participants are compared like with like on {plan.covariate_words(e.covariates)}."
+            if e.covariates
+            else " No characteristics to compare participants like with like on are named yet."
+        )
+    s.add(Paragraph(said))
+    first: dict[str, str] = {}  # design key -> the objective its weakness was given for
+    for found in plans:
+        o, m, design = found.objective, found.measure, found.design
+        rows = [Entry("Evaluation design", design.title if design else "Not chosen yet")]
+        if design is not None:
+            weakness = (
+                f"As for '{first[design.key]}' above." if design.key in first else design.weakness
+            )
+            first.setdefault(design.key, found.name)
+            rows.append(Entry("Its main weakness", weakness))
+        rows.append(Entry("Smallest change it can detect", found.sentence()))
+        needed = found.data_needed(e.covariates)
+        if needed is not None and m is not None:
+            rows.append(Entry("The data owner provides", needed))
+            who = m.who or o.owner or o.data_source
+            when = m.when or (f"By {o.due.isoformat()}" if o.due else "")
+            rows += [Entry(label, v) for label, v in (("Provided by", who), ("When", when)) if v]
+        s.add(Fields(tuple(rows), clean(found.name)))
 
 
 def quality_appendix(d: Design) -> Section | None:
