@@ -973,3 +973,27 @@ def test_a_parameter_sets_only_the_evaluation_cells_it_gives(tmp_path: Path) -> 
         200,
     )
     assert saved.power == 0.9 and saved.covariates == ["department", "level", "tenure_years"]
+
+
+def test_the_example_compares_its_per_person_objectives_with_similar_employees(
+    example_design: Path,
+) -> None:
+    design = store.load(example_design).design
+    assert design.evaluation.covariates == ["department", "level", "tenure_years"]
+    by_design = {m.objective: (m.design, m.column) for m in design.evaluation.effectiveness}
+    assert by_design == {
+        "graduates still employed 12 months after joining": ("comparison", "retained_12m"),
+        'engagement survey item "I can see a path for my career here"': (
+            "comparison",
+            "career_path_agree",
+        ),
+        # counted for the whole program, not measured per employee: no design
+        "critical roles with a ready-now successor": (None, ""),
+        "senior engineers near retirement who mentor at least one graduate": (None, ""),
+    }
+    step = ComponentsStep.from_params(str(example_design))
+    assert isinstance(step, ComponentsStep)
+    retention = step.evaluation.measures[0]
+    assert retention.design.value == "comparison" and retention.column.value == "retained_12m"
+    assert "give how many comparable employees" in retention.detectable.value
+    assert step.evaluation.settings["covariates"].value == "department, level, tenure_years"
