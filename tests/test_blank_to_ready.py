@@ -24,25 +24,31 @@ from workbook.design import Design
 EXAMPLE = store.load(EXAMPLE_DESIGN).design
 
 
+DESIGN_PHASE = [s for s in steps.specs() if not s.after_launch]
+"""The steps a charter's decisions belong to (the evaluation comes after the launch)."""
+
+
 def open_by_step(design: Design) -> dict[str, list[str]]:
     """The readiness check's open decisions, by the key of the step that decides them."""
-    every = steps.specs()
-    found: dict[str, list[str]] = {s.key: [] for s in every}
+    found: dict[str, list[str]] = {s.key: [] for s in steps.specs()}
     for decision in charter.build(design, chart=False).open_decisions:
-        found[(steps.owner(decision.field) or every[-1]).key].append(decision.field)
+        found[(steps.owner(decision.field) or DESIGN_PHASE[-1]).key].append(decision.field)
     return found
 
 
 def test_a_blank_design_leaves_decisions_open_in_every_step() -> None:
     blank = open_by_step(store.load_or_new(Path("nowhere/design.yaml"), "Blank").design)
-    assert all(blank[s.key] for s in steps.specs())  # else this test would prove nothing
+    assert all(blank[s.key] for s in DESIGN_PHASE)  # else this test would prove nothing
+    # Nothing of the charter is the evaluation's to decide: it comes after the launch.
+    assert [s.key for s in steps.specs() if s not in DESIGN_PHASE] == ["evaluation"]
+    assert blank["evaluation"] == []
     assert "matching.method" in blank["matching"]
 
 
 def test_every_open_decision_can_be_made_through_its_steps_widgets(tmp_path: Path) -> None:
     path = tmp_path / "design.yaml"
     store.create(path, "Blank")
-    for spec in steps.specs():
+    for spec in DESIGN_PHASE:
         before = open_by_step(store.load(path).design)[spec.key]
         files = {"output_dir": str(tmp_path / "output")} if spec.output else {}
         step = spec.widget_class().from_params(str(path), **files)
@@ -86,7 +92,7 @@ def test_every_open_decision_can_be_made_through_its_notebooks_parameters(
 ) -> None:
     path = tmp_path / "design.yaml"
     store.create(path, "Blank")
-    for spec in steps.specs():
+    for spec in DESIGN_PHASE:
         before = open_by_step(store.load(path).design)[spec.key]
         values = {**_parameters(spec), "design_path": str(path), "save": True}
         if spec.output:

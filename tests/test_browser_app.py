@@ -87,7 +87,8 @@ def test_journey_new_program_every_step_roster_matching_charter(
     for i, key in enumerate(STEP_KEYS):
         page.wait_for_selector(f".wb-step-{key}", timeout=60_000)
         expect(page.locator(f".wb-progress-{key}")).to_have_class(CURRENT)
-        expect(page.locator(".wb-where")).to_contain_text(f"Step {i + 1} of 7")
+        # Of 8: the evaluation, for once the program has run, follows the charter.
+        expect(page.locator(".wb-where")).to_contain_text(f"Step {i + 1} of 8")
         if key == "purpose":
             expect(page.locator(".wb-step-purpose .wb-name input")).to_have_value(NAME)
             page.fill(".wb-step-purpose .wb-sponsor input", "Chief Operating Officer")

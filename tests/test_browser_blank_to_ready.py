@@ -59,7 +59,8 @@ class Walk:
             page.get_by_role("button", name=re.compile(r"^Next: ")).click()
         step = page.locator(f".wb-step-{key}")
         expect(step).to_be_visible(timeout=60_000)
-        expect(page.locator(".wb-where")).to_contain_text(f"Step {STEPS.index(key) + 1} of 7")
+        # Of 8: the evaluation, for once the program has run, comes after the charter.
+        expect(page.locator(".wb-where")).to_contain_text(f"Step {STEPS.index(key) + 1} of 8")
         expect(step.locator(".wb-still-open")).to_contain_text("Still open on this step:")
         return step
 

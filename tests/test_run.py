@@ -159,7 +159,7 @@ def test_good_programs_get_every_output(batch: Batch) -> None:
     for name in GOOD:
         folder = batch.first.outdir / name
         names = set(files(folder))
-        assert {f"notebooks/{s.notebook}" for s in specs()} <= names
+        assert {f"notebooks/{s.notebook}" for s in specs() if not s.after_launch} <= names
         assert {"design.yaml", MANIFEST, "matching/matches.csv", "matching/matches.xlsx"} <= names
         assert all(charter_file(folder, ext).is_file() for ext in ("md", "html", "docx"))
         assert not (folder / "design.history").exists()
@@ -193,7 +193,7 @@ def test_a_failing_notebook_is_one_line_and_kept(batch: Batch) -> None:
     assert any(o.get("ename") == "MatchingError" for c in nb["cells"] for o in c.get("outputs", []))
     # The steps before ran; the charter did not (it would show an unfinished run).
     done = {p.name for p in (batch.first.outdir / BROKEN / "notebooks").iterdir()}
-    assert done == {s.notebook for s in specs() if s.key != "charter"}
+    assert done == {s.notebook for s in specs() if s.key != "charter" and not s.after_launch}
     assert not (batch.first.outdir / BROKEN / "charter").exists()
 
 
@@ -374,7 +374,7 @@ def test_program_names_and_steps() -> None:
     assert program_name(Path("/x/graduate/design.yaml")) == "graduate"
     assert program_name(Path("/x/pilot.yaml")) == "pilot"
     assert [s.key for s in pick_steps("charter, purpose")] == ["purpose", "charter"]
-    assert pick_steps(None) == specs()
+    assert pick_steps(None) == tuple(s for s in specs() if not s.after_launch)
     with pytest.raises(WorkbookError, match="unknown step charters"):
         pick_steps("charters")
     matching = next(s for s in specs() if s.key == "matching")
@@ -483,3 +483,13 @@ def test_hostile_designs_are_reported_in_one_line_and_the_others_planned(
     reasons = {i.name: i.lines[0] for i in planned.invalid}
     assert "uses a YAML anchor or alias" in reasons["bomb"]
     assert "is not a regular file" in reasons["pipe"]
+
+
+def test_a_run_takes_the_design_phase_unless_the_evaluation_is_named() -> None:
+    """The evaluation needs the outcomes of a program that has run: a batch run of
+    designs does not open it unless --steps asks for it."""
+    from workbook.batch.runner import pick_steps
+
+    keys = [s.key for s in pick_steps(None)]
+    assert "evaluation" not in keys and keys[-1] == "charter" and len(keys) == 7
+    assert [s.key for s in pick_steps("evaluation,charter")] == ["charter", "evaluation"]

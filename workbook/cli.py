@@ -306,7 +306,9 @@ def charter_command(design: Path, outdir: Path, formats: str, strict: bool) -> N
 @click.option(
     "--steps",
     default=None,
-    help="Comma-separated steps to run (default all): " + ", ".join(registry.all_keys()) + ".",
+    help="Comma-separated steps to run (default: the design steps, all but the evaluation): "
+    + ", ".join(registry.all_keys())
+    + ".",
 )
 @click.option(
     "--kernel-per-notebook",

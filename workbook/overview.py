@@ -47,10 +47,11 @@ def status(design: Design) -> list[StepStatus]:
     findings = rules.check(design)
     built = charter.build(design, findings=findings, chart=False)
     every = steps.specs()
+    last = [s for s in every if not s.after_launch][-1]
     open_by_step: dict[str, list[str]] = {s.key: [] for s in every}
     for decision in built.open_decisions:
-        # A decision no step owns is the last step's to settle: the charter's.
-        decided_by = steps.owner(decision.field) or every[-1]
+        # A decision no step owns is the design phase's last step's to settle: the charter's.
+        decided_by = steps.owner(decision.field) or last
         open_by_step[decided_by.key].append(decision.label)
     return [
         StepStatus(

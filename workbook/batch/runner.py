@@ -54,6 +54,13 @@ DESIGN = "design.yaml"
 """The working copy's name in the program folder (the kernel runs in that folder)."""
 
 
+def design_phase() -> tuple[StepSpec, ...]:
+    """The steps a run takes by default: the design phase. A step for after the launch
+    (the evaluation, which needs the outcomes of a program that has run) runs only when
+    ``--steps`` names it."""
+    return tuple(s for s in registry.specs() if not s.after_launch)
+
+
 def pick_steps(names: str | None) -> tuple[StepSpec, ...]:
     """The steps named in ``--steps`` (comma-separated, any order), in the design order.
 
@@ -62,7 +69,7 @@ def pick_steps(names: str | None) -> tuple[StepSpec, ...]:
     """
     every = registry.specs()
     if not names:
-        return every
+        return design_phase()
     wanted = [n.strip().lower() for n in names.split(",") if n.strip()]
     known = {s.key for s in every}
     unknown = [n for n in wanted if n not in known]
@@ -214,7 +221,7 @@ def plan(
         programs.append(Program(name, design, folder))
     if problems:
         raise ExistsError(problems)
-    chosen = registry.specs() if steps is None else steps
+    chosen = design_phase() if steps is None else steps
     return Plan(tuple(programs), tuple(invalid), chosen, roster, reuse_kernel)
 
 
