@@ -39,6 +39,7 @@ from workbook.charter.drafting import (
     references,
 )
 from workbook.charter.program import fit_appendix, program_sections
+from workbook.charter.results import results_appendix
 from workbook.charter.summary import summary
 from workbook.design import SMALLEST_GROUP, Design, objective_key
 from workbook.evaluation import plan
@@ -475,7 +476,12 @@ def sections(
     )
     appendices = [
         a
-        for a in (fit_appendix(design), quality_appendix(design), criteria_appendix(design))
+        for a in (
+            fit_appendix(design),
+            quality_appendix(design),
+            criteria_appendix(design),
+            results_appendix(design),
+        )
         if a is not None
     ]
     return (
