@@ -33,6 +33,7 @@ classes for browser tests:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as w
@@ -522,12 +523,12 @@ class EvaluationPlan:
                 row.show_plan(None if row.orphan else plans.get(objective_key(row.objective)))
         self.evaluation_notes.value = bullet_list(notes, "wb-warnings")
 
-    def show_problems(self, problems: list[Problem], label: Any) -> None:
+    def show_problems(self, problems: list[Problem], label: Callable[[str], str]) -> None:
         """Each problem about a row's field or an evaluation-wide box, next to it (the
         step lists them all again below the form).
 
         Args:
-            label: the step's name for a field (``Step.field_label``).
+            label: the step's name for a field (:meth:`Step.label`).
         """
         for i, row in enumerate(self.measures):
             start = f"effectiveness.{i}."
@@ -616,9 +617,9 @@ class EvaluationPlan:
         self._show_settings(checked.model_dump(include=set(given)))
 
 
-def _problem(problem: Problem, label: Any) -> str:
+def _problem(problem: Problem, label: Callable[[str], str]) -> str:
     """A problem as a row shows it: the field's name on the page, what is wrong, the fix."""
-    text = f"<b>{escape(label(problem.field))}</b>: {escape(problem.message)}"
+    text = f"<b>{escape(label(problem.field or ''))}</b>: {escape(problem.message)}"
     if problem.value is not None:
         text += f" (you entered {escape(repr(problem.value))})"
     return text + (f"; {escape(problem.fix)}" if problem.fix else "")
