@@ -825,6 +825,7 @@ def test_each_row_offers_the_designs_and_shows_only_the_fields_they_need(tmp_pat
         "A waitlist",
         "A randomised invitation",
     ]
+    assert retention.design.label == UNDECIDED  # shown as such, not as a blank box
     hidden = "none"
     for row in (retention, score):  # nothing to size or spread before a design is chosen
         assert row.comparison_box.layout.display == hidden
@@ -838,6 +839,8 @@ def test_each_row_offers_the_designs_and_shows_only_the_fields_they_need(tmp_pat
     score.design.value = "randomised"
     assert score.spread_box.layout.display is None and score.comparison_box.layout.display is None
     assert "in points" in score.spread_box.children[1].value
+    score.design.value = None
+    assert score.design.label == UNDECIDED and score.spread_box.layout.display == hidden
 
 
 def test_the_row_says_the_smallest_detectable_change_as_values_change(tmp_path: Path) -> None:

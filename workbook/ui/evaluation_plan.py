@@ -91,9 +91,9 @@ class MeasureWidgets:
                 (UNDECIDED, None),
                 *[(d.title, d.key) for d in knowledge.evaluation_designs()],
             ],
-            value=measure.design,
             layout=w.Layout(width="600px"),
         ).add_class("wb-measure-design")
+        self.choose(measure.design)
         self.comparison_size = w.Text(
             description="Comparison group",
             placeholder="how many people, e.g. 200",
@@ -121,7 +121,7 @@ class MeasureWidgets:
         for widget in (self.design, self.comparison_size, self.spread, self.column):
             widget.style.description_width = "140px"
             widget.observe(step.refresh, names="value")
-        self.design.observe(lambda _change: self.show_fields(), names="value")
+        self.design.observe(lambda change: self._design_changed(change["new"]), names="value")
         self.comparison_box = w.HBox([self.comparison_size, self.comparison_help])
         self.spread_box = w.HBox([self.spread, spread_help])
         self.detectable = w.HTML().add_class("wb-measure-detectable")
@@ -154,6 +154,18 @@ class MeasureWidgets:
         self.box = w.VBox(parts).add_class("wb-measure")
         self.box.add_class("wb-row")
         self.box.add_class(f"wb-measure-{'orphan' if row.orphan else 'current'}")
+        self.show_fields()
+
+    def choose(self, design: str | None) -> None:
+        """Select ``design``; not decided is the "(not decided)" option, not a blank box
+        (a dropdown given ``None`` as its value shows no option at all)."""
+        self.design.value = design
+        if design is None:
+            self.design.index = 0
+
+    def _design_changed(self, design: str | None) -> None:
+        if design is None and self.design.index is None:
+            self.design.index = 0  # "(not decided)" stays shown when chosen
         self.show_fields()
 
     def show_fields(self) -> None:
@@ -594,7 +606,7 @@ class EvaluationPlan:
             for name in given & set(_MEASURE):
                 row.text[name].value = getattr(measure, name)
             if "design" in given:
-                row.design.value = measure.design
+                row.choose(measure.design)
             for name in given & set(_NUMBERS):
                 getattr(row, name).value = plain(getattr(measure, name))
             if "column" in given:
