@@ -160,18 +160,22 @@ def test_covariates_given_for_one_run_replace_the_designs() -> None:
     assert plain.covariates == ()
 
 
-def test_a_survey_without_scales_to_score_is_refused() -> None:
-    with pytest.raises(EvaluationError) as raised:
-        pipeline.evaluate(
-            small_design(),
-            outcomes_csv(8, 40),
-            file="o.csv",
-            survey=b"id\n1\n",
-            survey_file="s.csv",
-        )
-    (problem,) = raised.value.problems
-    assert problem.file == "s.csv" and "names no survey scale" in problem.message
-    assert "choose the survey's scales" in problem.fix
+def test_a_survey_without_scales_is_not_read_and_the_report_says_so() -> None:
+    """The outcomes are still measured: a survey nobody said how to score is a note, and
+    the file is not even read (it could be anything)."""
+    result = pipeline.evaluate(
+        small_design(),
+        outcomes_csv(8, 40),
+        file="o.csv",
+        survey=b"not a table at all",
+        survey_file="s.csv",
+    )
+    assert result.scales == () and result.survey_file is None
+    assert result.objectives[0].estimate is not None
+    (note,) = result.notes
+    assert note.startswith("The survey file s.csv is not scored: no survey scale is chosen.")
+    summary = report.render(report.build(result), "md").decode()
+    assert "Tick the scales your survey asked in the evaluation step" in summary
 
 
 def test_the_survey_scales_are_scored_with_their_reliability() -> None:

@@ -393,7 +393,7 @@ def test_a_number_is_matched_in_quarters_of_the_whole_file() -> None:
     assert (got.n_participants, got.n_comparison) == (6, 14)
     # Half the kept participants in each quarter: comparison 0.5 * 0.7 + 0.5 * 2.
     assert got.comparison_value == pytest.approx(0.5 * 0.7 + 0.5 * 2.0)
-    assert "quarters" in got.method
+    assert "four bands, each a quarter of the whole file" in got.method
     (balance,) = got.balance
     # Mean tenure 7 against 17.6 (all others) before; against 12 after (half at 7, the
     # first quarter's mean, half at 17, the second's).

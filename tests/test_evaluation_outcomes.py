@@ -255,7 +255,7 @@ def test_every_problem_is_reported_at_once_with_row_field_value_and_fix() -> Non
     by_row = {p.row: p for p in problems}
     assert "also on row 2" in by_row[3].message
     assert "'site' is missing" in by_row[1].message
-    assert "design" in by_row[1].message
+    assert "the evaluation plan compares like with like on it" in by_row[1].message
     assert "write 1200" in by_row[8].fix
     assert "yes" in by_row[9].fix and "no" in by_row[9].fix
     assert "empty" in by_row[10].message

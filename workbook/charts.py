@@ -437,7 +437,7 @@ def intervals(
     items: Sequence[tuple[str, float, float, float, float | None]],
     title: str,
     x_label: str,
-    width: float = 520,
+    width: float = 680,
 ) -> Plot:
     """Estimates with their intervals, one row per (label, estimate, low, high, target):
     the interval a blue line, the estimate a blue diamond, the target an orange tick.
@@ -445,7 +445,7 @@ def intervals(
     A reader sees at once whether an interval clears the target, misses it or spans it,
     which is what the evaluation's verdict says in words.
     """
-    names = [_short(n, 30) for n, *_ in items]
+    names = [_short(n, 44) for n, *_ in items]
     row = 30.0
     left = 14 + _CHAR * max([len(n) for n in names] + [4])
     top, right = 30.0, width - 14

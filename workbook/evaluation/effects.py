@@ -325,7 +325,9 @@ def _strata(frame: pd.DataFrame, covariates: list[str]) -> tuple[Ints, list[str]
     for name in covariates:
         code, banded = _coarsen(frame[name])
         codes.append(code)
-        words.append(f"{name} (in quarters of the whole file)" if banded else name)
+        words.append(
+            f"{name} (in four bands, each a quarter of the whole file)" if banded else name
+        )
     _, inverse = np.unique(np.column_stack(codes), axis=0, return_inverse=True)
     return inverse.reshape(-1).astype(np.intp), words
 

@@ -325,8 +325,14 @@ def _required(r: _Reading) -> None:
 
 
 def _covariate_columns(r: _Reading, wanted: list[str], asked: bool) -> None:
-    source = "--covariates asks for it" if asked else "the design's evaluation lists it"
-    where = "from --covariates" if asked else "from the design's covariates"
+    source = (
+        "--covariates asks for it" if asked else "the evaluation plan compares like with like on it"
+    )
+    where = (
+        "from --covariates"
+        if asked
+        else "from 'Compare like with like on' in the evaluation plan (step 4)"
+    )
     for column in wanted:
         if r.locate(column, f"the covariate {column!r}") is False:
             r.problems.append(

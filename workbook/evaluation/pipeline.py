@@ -31,9 +31,8 @@ from workbook.design import (
     ObjectiveResult,
     objective_key,
 )
-from workbook.errors import EvaluationError, Problem
 from workbook.evaluation.effects import Estimate, estimate
-from workbook.evaluation.outcomes import load_outcomes
+from workbook.evaluation.outcomes import load_outcomes, objective_column
 from workbook.evaluation.power import is_rate
 from workbook.evaluation.survey import ScaleScore, read_survey, score_scales
 
@@ -58,6 +57,11 @@ class ObjectiveEvaluation:
     """False when the design left it open and :data:`DEFAULT_DESIGN` was used."""
     column: str | None
     """The outcomes column used; None when the file has none for it."""
+    looked_for: str
+    """The column the reader looked for (the plan's outcomes column, else the metric)."""
+    expected: bool
+    """The plan says it is measured per employee (an evaluation design or an outcomes
+    column is given): a missing column is then a mistake to fix, not another method."""
     estimate: Estimate | None
     """None when the outcomes file does not hold it (measured another way)."""
 
@@ -94,6 +98,8 @@ class EvaluationReport:
     people: int | None
     """Rows of the outcomes file (None when under five: suppressed)."""
     participants: int | None
+    expected_participants: int | None
+    """The model step's expected number of mentees (the plan), to set beside the count."""
     covariates: tuple[str, ...]
     objectives: tuple[ObjectiveEvaluation, ...]
     scales: tuple[ScaleScore, ...]
@@ -137,6 +143,7 @@ def _objective(
 ) -> ObjectiveEvaluation:
     measure = _measure(design, o.metric)
     chosen = measure.design if measure is not None else None
+    expected = chosen is not None or bool(measure is not None and measure.column.strip())
     kind: EvaluationDesign = chosen or DEFAULT_DESIGN
     column = columns.get(o.metric)
     found = None
@@ -158,6 +165,8 @@ def _objective(
         design=kind,
         design_chosen=chosen is not None,
         column=column,
+        looked_for=objective_column(design, o.metric),
+        expected=expected,
         estimate=found,
     )
 
@@ -191,30 +200,30 @@ def evaluate(
 
     Args:
         outcomes: the outcomes file (a path, or an upload's bytes with ``file`` its name).
-        survey: the survey file, if the design names survey scales.
+        survey: the survey file; scored on the design's survey scales (with none chosen
+            it is not read, and the report says so).
         covariates: compare like with like on these columns for this run only, instead
             of the design's list.
 
     Raises:
         EvaluationError: the outcomes or survey file cannot be used (every problem at
-            once), or a survey was given but the design names no scale to score.
+            once).
     """
     covs = tuple(design.evaluation.covariates if covariates is None else covariates)
-    data = load_outcomes(outcomes, design, file=file, covariates=covs)
+    # The design's own list or this run's: the reader words a missing column for each.
+    data = load_outcomes(outcomes, design, file=file, covariates=covariates)
     scales = tuple(design.evaluation.surveys)
     notes: list[str] = []
     scored: tuple[ScaleScore, ...] = ()
     survey_name = None
-    if survey is not None:
+    if survey is not None and not scales:
+        notes.append(
+            f"The survey file {_name(survey, survey_file)} is not scored: no survey scale is "
+            "chosen. Tick the scales your survey asked in the evaluation step and measure "
+            "again."
+        )
+    elif survey is not None:
         survey_name = _name(survey, survey_file)
-        if not scales:
-            raise EvaluationError(
-                Problem(
-                    "was given, but the design names no survey scale to score",
-                    "choose the survey's scales in the evaluation step, then run it again",
-                    file=survey_name,
-                )
-            )
         frame = read_survey(survey, survey_name, scales)
         scored = tuple(score_scales(frame, scales))
     elif scales:
@@ -232,6 +241,7 @@ def evaluate(
         survey_file=survey_name,
         people=_small(rows),
         participants=_small(participants),
+        expected_participants=design.participation.expected_mentees,
         covariates=covs,
         objectives=tuple(
             _objective(design, o, data.frame, data.columns, covs) for _, o in design.objectives()

@@ -46,6 +46,8 @@ __all__ = [
 ]
 from workbook.errors import EvaluationError, InputError
 from workbook.evaluation.pipeline import EvaluationReport, ObjectiveEvaluation, to_json
+from workbook.evaluation.survey import ScaleScore
+from workbook.evaluation.survey import scale as knowledge_scale
 from workbook.store import write_outputs
 
 MANIFEST = ".workbook-evaluation.json"
@@ -110,6 +112,12 @@ def sentence(o: ObjectiveEvaluation, confidence: int) -> str:
     """The objective's result in one or two sentences a sponsor can read."""
     name = o.description or o.metric
     e = o.estimate
+    if e is None and o.expected:
+        return (
+            f"{name}: not measured: the outcomes file has no column {o.looked_for!r}. If "
+            "the file has it under another name, write that name as the objective's "
+            "outcomes column in the evaluation plan (step 4), save, and measure again."
+        )
     if e is None:
         return (
             f"{name}: not in the outcomes file, so it is not measured here; "
@@ -207,6 +215,52 @@ def _effects_png(items: Sequence[Row], title: str) -> bytes:
     return out.getvalue()
 
 
+ALIKE = 0.1
+"""A standardised difference under this is usually taken as alike (Austin 2009)."""
+
+
+def cautions(report: EvaluationReport) -> tuple[str, ...]:
+    """What a reader must know before trusting a figure: people left out of an estimate,
+    groups that still differ after matching, a cohort far from the plan's size."""
+    found = []
+    planned, took_part = report.expected_participants, report.participants
+    if planned and took_part is not None and abs(took_part - planned) > 0.2 * planned:
+        found.append(f"The plan expected {planned} mentees; {took_part} took part.")
+    for o in report.objectives:
+        e = o.estimate
+        if e is None or e.verdict == "suppressed":
+            continue
+        name = o.description or o.metric
+        if e.dropped:
+            found.append(
+                f"{name}: {e.dropped} participants had nobody comparable among those who did "
+                "not take part and are not in this figure; the effect is for the others."
+            )
+        apart = [b for b in e.balance if abs(b.after) >= ALIKE]
+        if apart:
+            found.append(
+                f"{name}: after matching the groups still differ on "
+                + ", ".join(f"{b.covariate} ({abs(b.after):.2f})" for b in apart)
+                + f"; under {ALIKE} is usually taken as alike."
+            )
+    return tuple(found)
+
+
+def scale_sentence(score: ScaleScore) -> str:
+    """A survey scale's result in one sentence, on its own response range."""
+    if score.suppressed or score.mean is None:
+        return f"{score.title}: not shown, fewer than five respondents."
+    try:
+        answers = knowledge_scale(score.scale).response
+        on = f" on a scale from {answers.min} ({answers.low}) to {answers.max} ({answers.high})"
+    except EvaluationError:
+        on = ""
+    text = f"{score.title}: {score.mean:.2f}{on}, from {score.n} respondents"
+    if score.ci_low is not None and score.ci_high is not None:
+        text += f" (95% interval {score.ci_low:.2f} to {score.ci_high:.2f})"
+    return text + (f". {score.warning}" if score.warning else ".")
+
+
 def _summary(report: EvaluationReport) -> Section:
     confidence = round(100 * (1 - report.significance))
     blocks: list[Block] = [
@@ -226,9 +280,14 @@ def _summary(report: EvaluationReport) -> Section:
             "The design has no objectives to measure.",
         ),
     ]
+    careful = cautions(report)
+    if careful:
+        blocks.append(Bullets(careful, "Read these figures with care"))
     naive = [s for o in report.objectives if (s := naive_sentence(o))]
     if naive:
         blocks.append(Bullets(tuple(naive), "Why not simply compare with everyone else"))
+    if report.scales:
+        blocks.append(Bullets(tuple(scale_sentence(s) for s in report.scales), "Survey scales"))
     blocks += [Paragraph(n) for n in report.notes]
     return Section(0, "summary", "Summary", tuple(blocks), kind="summary")
 
@@ -277,6 +336,13 @@ def _effectiveness(report: EvaluationReport) -> Section:
     ]
     chart = _effects_chart(report)
     if chart is not None:
+        blocks.append(
+            Paragraph(
+                "In the chart, each diamond is an objective's effect, its line the "
+                f"{confidence}% interval, and the orange mark the change the target asks for: "
+                "a line wholly past the orange mark is a target met."
+            )
+        )
         blocks.append(chart)
     for o in report.objectives:
         e = o.estimate
