@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from helpers import ARTIFACTS, Browse, VoilaApp, choose_file
 from playwright.sync_api import Page, expect
-from test_evaluation import OUTCOMES, SURVEY, example_design
+from test_evaluation import OUTCOMES, STEM, SURVEY, example_design
 
 from workbook import store
 
@@ -89,7 +89,7 @@ def test_measure_read_download_and_record(
     assert "E1001" not in text and "E1002" not in text  # no person's id
     with page.expect_download() as info:
         page.click(".wb-download-html")
-    assert info.value.suggested_filename == "evaluation-report.html"
+    assert info.value.suggested_filename == f"{STEM}.html"
     browse.assert_no_traceback()
     assert "/tmp/" not in page.inner_text("body")
     shot(page, "measured", ".wb-evaluation-verdicts")

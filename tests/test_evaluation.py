@@ -32,6 +32,8 @@ AGREE = 'engagement survey item "I can see a path for my career here"'
 PLANTED = {RETAINED: 6.0, AGREE: 10.0}
 """The effects tests/make_example_outcomes.py plants in the example's outcomes.csv."""
 OUTCOMES = EXAMPLE / "outcomes.csv"
+STEM = "northwind-graduate-mentoring-evaluation-2026-12-01"
+"""The report's files' name: the program and the run's date (the tests' clock)."""
 SURVEY = EXAMPLE / "survey.csv"
 JSON_OBJECTIVE_KEYS = {
     "metric", "column", "design", "n_participants", "n_comparison", "participants_value",
@@ -212,20 +214,20 @@ def test_every_file_holds_aggregates_and_no_person(
 ) -> None:
     written = report.write(example_report, tmp_path / "out")
     names = sorted(p.name for p in written)
-    assert names == [
+    assert set(names) == {
         "evaluation-effects.png",
-        "evaluation-report.docx",
-        "evaluation-report.html",
-        "evaluation-report.md",
+        f"{STEM}.docx",
+        f"{STEM}.html",
+        f"{STEM}.md",
         "evaluation.json",
-    ]
+    }
     data = json.loads((tmp_path / "out" / "evaluation.json").read_text())
     assert {k for row in data["objectives"] for k in row} == JSON_OBJECTIVE_KEYS
     ids = [line.split(",")[0] for line in OUTCOMES.read_text().splitlines()[1:]]
     texts = [
         (tmp_path / "out" / n).read_text() for n in names if n.endswith((".json", ".md", ".html"))
     ]
-    document = docx.Document(str(tmp_path / "out" / "evaluation-report.docx"))
+    document = docx.Document(str(tmp_path / "out" / f"{STEM}.docx"))
     texts.append("\n".join(p.text for p in document.paragraphs))
     texts.append("\n".join(c.text for t in document.tables for row in t.rows for c in row.cells))
     for text in texts:
@@ -257,7 +259,7 @@ def test_a_report_someone_edited_is_never_overwritten(
 ) -> None:
     out = tmp_path / "out"
     report.write(example_report, out, "md")
-    edited = out / "evaluation-report.md"
+    edited = out / f"{STEM}.md"
     edited.write_text(edited.read_text() + "\nA sponsor's note.\n")
     with pytest.raises(Exception) as raised:
         report.write(example_report, out, "md")
@@ -286,12 +288,12 @@ def test_cli_evaluates_and_writes_the_report(tmp_path: Path) -> None:
     assert "Ready-now successors for critical engineering roles: not in the outcomes file" in (
         done.stdout
     )
-    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == [
+    assert {p.name for p in out.iterdir() if not p.name.startswith(".")} == {
         "evaluation-effects.png",
-        "evaluation-report.html",
-        "evaluation-report.md",
+        f"{STEM}.html",
+        f"{STEM}.md",
         "evaluation.json",
-    ]
+    }
     assert store.load(design).design.evaluation.results is not None
 
 

@@ -9,8 +9,7 @@ import json
 from pathlib import Path
 
 import pytest
-from helpers import EXAMPLE
-from test_evaluation import OUTCOMES, SURVEY, example_design
+from test_evaluation import OUTCOMES, STEM, SURVEY, example_design
 
 from workbook import store
 from workbook.errors import EvaluationError, InputError
@@ -54,13 +53,14 @@ def test_the_step_measures_writes_and_records_like_a_person(design: Path) -> Non
     assert "First-year retention of graduates: cannot tell yet." in verdicts
     assert "<iframe" in step.preview.value and 'sandbox=""' in step.preview.value
     links = step.downloads.value
-    assert (
-        'download="evaluation-report.md"' in links and 'download="evaluation-report.html"' in links
-    )
-    md = links.split('download="evaluation-report.md" href="data:text/markdown;base64,')[1]
+    assert f'download="{STEM}.md"' in links and f'download="{STEM}.html"' in links
+    md = links.split(f'download="{STEM}.md" href="data:text/markdown;base64,')[1]
     assert "# Evaluation report:" in base64.b64decode(md.split('"')[0]).decode()
     written = step.write_files()
-    assert {p.name for p in written} >= {"evaluation.json", "evaluation-report.docx"}
+    assert {p.name for p in written} >= {
+        "evaluation.json",
+        f"{STEM}.docx",
+    }
     assert all(p.parent == design.parent / "evaluation" for p in written)
     assert step.record()
     assert store.load(design).design.evaluation.results is not None
@@ -141,7 +141,41 @@ def test_the_notebook_evaluates_headlessly(run_notebook, design: Path) -> None: 
     }  # fmt: skip
     saved = store.load(design).design.evaluation
     assert saved.surveys == SCALES and saved.results is not None
-    assert (out / "evaluation-report.md").is_file() and not (
-        out / "evaluation-report.docx"
-    ).exists()
-    assert EXAMPLE.is_dir()
+    assert (out / f"{STEM}.md").is_file()
+    assert not (out / f"{STEM}.docx").exists()  # the formats asked for
+
+
+def test_measure_uses_the_scales_as_ticked_and_a_new_file_clears_the_old_report(
+    design: Path,
+) -> None:
+    """A person who ticks a scale and presses Measure means that scale, saved or not;
+    after another file is uploaded, the report of the first one is no longer offered."""
+    step = EvaluationStep.from_params(str(design))
+    assert isinstance(step, EvaluationStep)
+    step.scales["career_support"].value = True  # ticked, not saved
+    step.outcomes_upload.value = (upload("outcomes.csv", OUTCOMES.read_bytes()),)
+    step.survey_upload.value = (upload("survey.csv", SURVEY.read_bytes()),)
+    found = step.run()
+    assert found is not None and [s.scale for s in found.scales] == ["career_support"]
+    assert store.load(design).design.evaluation.surveys == []  # Save has not been pressed
+    assert not step.write_button.disabled and step.downloads.value
+    step.outcomes_upload.value = (upload("later.csv", OUTCOMES.read_bytes()),)
+    assert step.result is None and step.write_button.disabled and step.record_button.disabled
+    assert step.verdicts.value == step.preview.value == step.downloads.value == ""
+    assert "later.csv is ready" in step.run_status.value
+
+
+def test_a_missing_column_the_plan_expects_says_where_to_name_it(design: Path) -> None:
+    renamed = OUTCOMES.read_text().replace("retained_12m", "Retained after 12 months")
+    step = EvaluationStep.from_params(str(design))
+    assert isinstance(step, EvaluationStep)
+    step.outcomes_upload.value = (upload("renamed.csv", renamed.encode()),)
+    assert step.run() is not None
+    assert "Measured 1 of 4 objectives from renamed.csv." in step.run_status.value
+    assert "1 the plan measures per employee is not in the file" in step.run_status.value
+    assert step.run_status.value.startswith('<span class="wb-status-error"')  # not green
+    assert (
+        "First-year retention of graduates: not measured: the outcomes file has no column "
+        "&#x27;retained_12m&#x27;" in step.verdicts.value
+    )
+    assert "outcomes column in the evaluation plan (step 4)" in step.verdicts.value

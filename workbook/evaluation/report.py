@@ -20,7 +20,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from workbook import charts, knowledge
+from workbook import charts, knowledge, programs
 from workbook.charter.blocks import (
     Block,
     Bullets,
@@ -37,6 +37,7 @@ __all__ = [
     "MANIFEST",
     "VERDICTS",
     "build",
+    "file_stem",
     "files",
     "naive_sentence",
     "parse_formats",
@@ -427,6 +428,17 @@ def _privacy(number: int, report: EvaluationReport) -> Section:
     return Section(number, "privacy", "Privacy", (Bullets(tuple(items)),))
 
 
+def file_stem(report: EvaluationReport) -> str:
+    """Every report file's name without extension:
+    ``northwind-graduate-mentoring-evaluation-2027-12-01``, so a downloads folder says
+    whose report each is and from which run."""
+    try:
+        name = programs.folder_name(report.program)
+    except InputError:
+        name = "mentoring-program"
+    return f"{name}-evaluation-{report.run_at.date().isoformat()}"
+
+
 def build(report: EvaluationReport) -> Charter:
     """The report as a document the charter's templates and Word writer lay out."""
     sections: list[Section] = [_summary(report), _effectiveness(report)]
@@ -446,7 +458,7 @@ def build(report: EvaluationReport) -> Charter:
         sections=tuple(sections),
         findings=(),
         events=(),
-        stem="evaluation-report",
+        stem=file_stem(report),
         document="Evaluation report",
         signable=False,
     )

@@ -21,14 +21,15 @@ Stable CSS classes for browser tests: ``wb-outcomes-upload``, ``wb-survey-upload
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import ipywidgets as w
 
 from workbook import knowledge, places, store
-from workbook.errors import EvaluationError, Problem, WorkbookError
+from workbook.design import Design
+from workbook.errors import EvaluationError, InputError, Problem, WorkbookError
 from workbook.evaluation import pipeline, report
 from workbook.steps import evaluation as decisions
 from workbook.steps.evaluation import EvaluationInputs
@@ -204,6 +205,7 @@ class EvaluationStep(Step[EvaluationInputs]):
             self.outcomes = (Path(name).name, content)
         else:
             self.survey = (Path(name).name, content)
+        self._clear_results()  # the report shown was of the other file
         self._show_loaded()
         self.run_status.value = status(
             [f"{Path(name).name} is ready; press Measure to use it."], ok=True
@@ -219,19 +221,34 @@ class EvaluationStep(Step[EvaluationInputs]):
 
     # ------------------------------------------------------------ measuring
 
+    def _clear_results(self) -> None:
+        self.result = None
+        self.files = {}
+        self.verdicts.value = self.preview.value = self.downloads.value = ""
+        self.write_button.disabled = self.record_button.disabled = True
+
+    def _design(self) -> Design:
+        """The design as saved, with the survey scales as ticked now: a person who ticks
+        a scale and presses Measure means that scale, saved or not (Save keeps it)."""
+        try:
+            return decisions.apply(self.snapshot.design, self.read())
+        except InputError:
+            return self.snapshot.design
+
     def run(self, *, raise_errors: bool = False) -> pipeline.EvaluationReport | None:
         """Measure the design as saved against the files held, and show the report."""
         if self.outcomes is None:
             self.run_status.value = status(["Upload the outcomes file first."], ok=False)
             return None
-        self.result = None
-        self.write_button.disabled = self.record_button.disabled = True
+        self._clear_results()
+        self.run_button.disabled = True
+        self.run_status.value = status(["Measuring…"], ok=True)
         found = None
-        with self._run_guard("measuring the program", headless=raise_errors):
+        with self._run_guard("measuring the program", headless=raise_errors), self._enabled():
             name, content = self.outcomes
             survey = self.survey
             found = pipeline.evaluate(
-                self.snapshot.design,
+                self._design(),
                 content,
                 file=name,
                 survey=survey[1] if survey else None,
@@ -244,25 +261,29 @@ class EvaluationStep(Step[EvaluationInputs]):
             self.files = {fmt: report.render(document, fmt) for fmt in shown}
             self.result = found
         if found is None:
-            self.verdicts.value = self.preview.value = self.downloads.value = ""
             return None
         confidence = round(100 * (1 - found.significance))
         self.verdicts.value = bullet_list(
             [escape(report.sentence(o, confidence)) for o in found.objectives],
             "wb-evaluation-verdict-list",
         )
-        self.downloads.value = "".join(
-            _link(fmt, data, "evaluation-report") for fmt, data in self.files.items()
-        )
+        stem = report.file_stem(found)
+        self.downloads.value = "".join(_link(fmt, data, stem) for fmt, data in self.files.items())
         html = preview_document(self.files["html"].decode("utf-8"))
         self.preview.value = (
             f'<iframe title="Evaluation report" sandbox="" style="{PREVIEW_HEIGHT}" '
             f'srcdoc="{escape(html)}"></iframe>'
         )
-        self.run_status.value = status(
-            [f"Measured {len(found.objectives)} objective(s) from {found.outcomes_file}."],
-            ok=True,
-        )
+        measured = sum(o.estimate is not None for o in found.objectives)
+        missing = [o for o in found.objectives if o.estimate is None and o.expected]
+        total, source = len(found.objectives), found.outcomes_file
+        line = f"Measured {measured} of {total} objectives from {source}."
+        if missing:
+            line += (
+                f" {len(missing)} the plan measures per employee "
+                f"{'is' if len(missing) == 1 else 'are'} not in the file: see below."
+            )
+        self.run_status.value = status([line], ok=not missing)
         self.write_button.disabled = self.record_button.disabled = False
         return found
 
@@ -296,6 +317,14 @@ class EvaluationStep(Step[EvaluationInputs]):
             )
             done = True
         return done
+
+    @contextlib.contextmanager
+    def _enabled(self) -> Iterator[None]:
+        """Measure is pressable again once a run ends, however it ends."""
+        try:
+            yield
+        finally:
+            self.run_button.disabled = self.outcomes is None
 
     def _run_guard(
         self, what: str, *, headless: bool = False
