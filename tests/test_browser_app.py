@@ -101,7 +101,9 @@ def test_journey_new_program_every_step_roster_matching_charter(
         shot(page, key)
         if key != "charter":
             page.click(".wb-next")
-    expect(page.locator(".wb-next")).to_be_disabled()
+    # After the charter comes only the evaluation, for once the program has run.
+    expect(page.locator(".wb-next")).to_have_text("Next: Evaluation ›")
+    expect(page.locator(".wb-progress-evaluation")).to_have_class(re.compile(r"wb-state-later"))
 
     # The charter: download it and read what a sponsor gets.
     people = roster_people()
@@ -113,6 +115,13 @@ def test_journey_new_program_every_step_roster_matching_charter(
         leaked = [p["name"] for p in people if p["name"] in text]
         leaked += [p["email"] for p in people if p["email"] in text]
         assert not leaked, f"the {fmt} charter holds roster data: {leaked[:3]}"
+
+    # The last step: Next has nowhere to go.
+    page.click(".wb-next")
+    page.wait_for_selector(".wb-step-evaluation", timeout=60_000)
+    expect(page.locator(".wb-where")).to_contain_text("Step 8 of 8")
+    expect(page.locator(".wb-next")).to_be_disabled()
+    assert_clean(browse, programs)
 
     # Back home: the program is listed with its new revision.
     page.click(".wb-home")
