@@ -872,9 +872,13 @@ def test_the_row_says_the_smallest_detectable_change_as_values_change(tmp_path: 
 @pytest.mark.parametrize(
     ("where", "typed", "shown"),
     [
-        ("comparison_size", "-5", "Measure 1 comparison group</b>: must not be negative"),
-        ("comparison_size", "lots", "Measure 1 comparison group</b>: must be a whole number"),
-        ("spread", "0", "Measure 2 spread</b>: must be more than 0"),
+        ("comparison_size", "-5", "Comparison group for retention rate</b>: must not be negative"),
+        (
+            "comparison_size",
+            "lots",
+            "Comparison group for retention rate</b>: must be a whole number",
+        ),
+        ("spread", "0", "Spread for engagement score</b>: must be more than 0"),
         ("power", "30", "Chance of detecting the target change</b>: must be between 50% and 99%"),
         ("power", "eighty", "Chance of detecting the target change</b>: must be a number"),
         ("significance", "0", "Risk of a false alarm</b>: must be more than 0%"),

@@ -304,11 +304,16 @@ class ComponentsStep(Step[ComponentsInputs]):
             entry = knowledge.entry("components", parts[1])
             return f"{entry.title if entry else parts[1]} {parts[2]}"
         if parts[0] in ("effectiveness", "risks") and len(parts) >= 2 and parts[1].isdigit():
-            kind = "Measure" if parts[0] == "effectiveness" else "Risk"
+            index = int(parts[1])
             rest = " ".join(parts[2:]).replace("_", " ")
             if parts[0] == "effectiveness" and len(parts) == 3:
                 rest = _MEASURE_LABELS.get(parts[2], rest)
-            return f"{kind} {int(parts[1]) + 1} {rest}".strip()
+            measures = self.evaluation.measures
+            if parts[0] == "effectiveness" and index < len(measures):
+                # The row as the page shows it: by its objective, not by a number.
+                return f"{rest.capitalize()} for {measures[index].objective}".strip()
+            kind = "Measure" if parts[0] == "effectiveness" else "Risk"
+            return f"{kind} {index + 1} {rest}".strip()
         return " ".join(parts).replace("_", " ").capitalize()
 
     # ------------------------------------------------------------ translation
