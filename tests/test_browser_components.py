@@ -84,7 +84,8 @@ def test_choose_how_each_objective_is_evaluated_and_see_what_it_can_detect(brows
     size = retention.locator(".wb-measure-comparison-size input")
     size.fill("-5")
     expect(retention.locator(".wb-measure-problems")).to_contain_text(
-        "Comparison group for graduates still employed 12 months after joining: must not be negative"
+        "Comparison group for graduates still employed 12 months after joining: "
+        "must not be negative"
     )
     expect(page.locator(".wb-save")).to_be_disabled()
     size.fill("480")
