@@ -315,15 +315,21 @@ def test_who_takes_part_is_open_until_the_numbers_are_decided() -> None:
 @pytest.mark.parametrize(
     ("model", "expected"),
     [
-        ({"format": "group"}, "Group"),
-        ({"duration_months": 9}, "9 months"),
-        ({"duration_months": 1}, "1 month"),
-        ({"start_date": D(2027, 9, 1)}, "from 2027-09-01"),
+        ({"format": "group"}, "Group, length to be decided; how often to be decided"),
+        ({"duration_months": 9}, "9 months; how often to be decided"),
+        ({"duration_months": 1}, "1 month; how often to be decided"),
+        (
+            {"start_date": D(2027, 9, 1)},
+            "length to be decided, from 2027-09-01; how often to be decided",
+        ),
         (
             {"start_date": D(2027, 9, 1), "cadence": "as_needed", "meeting_mode": "virtual"},
-            "from 2027-09-01; meetings as needed, virtual",
+            "length to be decided, from 2027-09-01; meetings as needed, virtual",
         ),
-        ({"format": "peer", "meeting_minutes": 45}, "Peer; meetings 45 minutes"),
+        (
+            {"format": "peer", "meeting_minutes": 45},
+            "Peer, length to be decided; meetings 45 minutes",
+        ),
         (
             {"duration_months": 6, "cadence": "fortnightly", "meeting_mode": "in_person"},
             "6 months; meetings fortnightly, in person",

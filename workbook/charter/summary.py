@@ -77,6 +77,8 @@ def _length(d: Design) -> str | None:
         parts.append(catalogue_title("models", m.format))
     if m.duration_months:
         parts.append(_count(m.duration_months, "month"))
+    else:  # the heading asks how long: a format alone must not read as the answer
+        parts.append("length to be decided")
     if m.start_date:
         parts.append(f"from {m.start_date.isoformat()}")
     meetings = []
@@ -87,7 +89,7 @@ def _length(d: Design) -> str | None:
     if m.meeting_mode:
         meetings.append(readable(m.meeting_mode).lower())
     text = ", ".join(parts)
-    return text + (f"; meetings {', '.join(meetings)}" if meetings else "")
+    return text + (f"; meetings {', '.join(meetings)}" if meetings else "; how often to be decided")
 
 
 def _cost(d: Design) -> str | None:
