@@ -171,3 +171,37 @@ def test_serving_beyond_this_machine_without_a_token_warns(
     assert "?token=s3cret" in guarded.stdout
     assert "--Voila.token=s3cret" in FakeVoila.started[-1][0]
     assert not any(c.startswith("--Voila.token") for c in FakeVoila.started[0][0])
+
+
+@pytest.mark.notebook
+def test_sigterm_stops_the_app_and_its_voila(tmp_path: Path) -> None:
+    """A service manager stops `workbook app` with SIGTERM: the Voila server it started
+    must stop too, not keep serving the programs with nobody to stop it."""
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    port = app.free_port()
+    command = [sys.executable, "-m", "workbook", "app", str(tmp_path), "--no-browser"]
+    proc = subprocess.Popen(
+        [*command, "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+    )
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline().decode()
+        assert "The workbook is open at" in line, line
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)  # stopped (a graceful stop may exit 0)
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", port)) != 0:
+                    break
+            time.sleep(0.2)
+        with socket.socket() as probe:
+            assert probe.connect_ex(("127.0.0.1", port)) != 0, "Voila still serves the port"
+    finally:
+        if proc.poll() is None:
+            proc.kill()

@@ -21,10 +21,11 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.parse
 import webbrowser
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import IO
 
@@ -279,6 +280,9 @@ def serve(
     proc = subprocess.Popen(
         voila_command(notebooks / LANDING, port, ip, token), env=voila_environment(env)
     )
+    # A service manager (systemd, docker stop, kill) stops the app with SIGTERM: Voila
+    # must stop with it, not keep serving with nobody to stop it.
+    stopping = _on_sigterm()
     try:
         if wait_for_port(port, proc):
             url = landing_url(port, program, token)
@@ -286,6 +290,36 @@ def serve(
             if open_browser:
                 webbrowser.open(url)
         return proc.wait()
-    except KeyboardInterrupt:
-        proc.terminate()
+    except (KeyboardInterrupt, SystemExit):
+        return _stop(proc)
+    finally:
+        if proc.poll() is None:
+            _stop(proc)
+        stopping()
+
+
+def _stop(proc: subprocess.Popen[bytes], timeout: float = 10) -> int:
+    """Ask Voila to stop, kill it after ``timeout`` seconds; its exit status."""
+    proc.terminate()
+    try:
+        return proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
         return proc.wait()
+
+
+def _on_sigterm() -> Callable[[], None]:
+    """Turn SIGTERM into SystemExit while the app runs (so ``finally`` stops Voila);
+    return what restores the previous handler. Only the main thread may set one."""
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+
+    def leave(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, leave)
+
+    def restore() -> None:
+        signal.signal(signal.SIGTERM, previous)
+
+    return restore
