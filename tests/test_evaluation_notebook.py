@@ -179,3 +179,30 @@ def test_a_missing_column_the_plan_expects_says_where_to_name_it(design: Path) -
         "&#x27;retained_12m&#x27;" in step.verdicts.value
     )
     assert "outcomes column in the evaluation plan (step 4)" in step.verdicts.value
+
+
+def test_the_uploads_survive_a_save_in_another_step(tmp_path: Path) -> None:
+    """The app rebuilds a step when the design changed since it was built; the files
+    uploaded to the evaluation are the session's and must not have to be uploaded again."""
+    from workbook.ui.app import App
+
+    root = tmp_path / "programs"
+    path = root / "year-one" / "design.yaml"
+    store.save(example_design(), store.create(path, "x"))
+    view = App(root, "year-one").program
+    assert view is not None
+    keys = [s.key for s in view.specs]
+    view.go(keys.index("evaluation"))
+    first = view.steps["evaluation"]
+    assert isinstance(first, EvaluationStep)
+    first.outcomes_upload.value = (upload("outcomes.csv", OUTCOMES.read_bytes()),)
+    snapshot = store.load(path)  # someone saves another step meanwhile
+    program = snapshot.design.program.model_copy(update={"sponsor": "COO"})
+    store.save(snapshot.design.model_copy(update={"program": program}), snapshot)
+    view.go(keys.index("purpose"))
+    view.go(keys.index("evaluation"))
+    again = view.steps["evaluation"]
+    assert again is not first  # rebuilt on the newer design
+    assert isinstance(again, EvaluationStep) and again.outcomes is not None
+    assert "Outcomes: outcomes.csv" in again.loaded.value and not again.run_button.disabled
+    assert again.run() is not None

@@ -209,14 +209,20 @@ class ProgramView:
             spec = self.specs[index]
             snap = self.refresh_progress() if progress else self.snapshot
             step = self.steps.get(spec.key)
+            stale = None
             if step is not None and self._stale(step, snap):
                 close_tree(step.view)
-                step = None
+                stale, step = step, None
             if step is None:
                 self.body.children = [
                     w.HTML(f"<p class='wb-help'>Opening {escape(spec.short)}...</p>")
                 ]
                 step = self._build(spec)
+                # What the session holds and the design does not (the evaluation's
+                # uploads) survives the rebuild a save elsewhere causes.
+                adopt = getattr(step, "adopt", None)
+                if stale is not None and adopt is not None:
+                    adopt(stale)
                 self.steps[spec.key] = step
             self.index = index
             self._in_history = False

@@ -211,6 +211,13 @@ class EvaluationStep(Step[EvaluationInputs]):
             [f"{Path(name).name} is ready; press Measure to use it."], ok=True
         )
 
+    def adopt(self, old: object) -> None:
+        """Keep the files an earlier copy of this step held (the app rebuilds a step when
+        another step saved): uploads are this session's, and nobody should upload twice."""
+        if isinstance(old, EvaluationStep):
+            self.outcomes, self.survey, self.covariates = old.outcomes, old.survey, old.covariates
+            self._show_loaded()
+
     def _show_loaded(self) -> None:
         lines = [
             f"Outcomes: {escape(self.outcomes[0])}" if self.outcomes else "Outcomes: none yet",
