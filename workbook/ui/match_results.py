@@ -29,6 +29,7 @@ import pandas as pd
 
 from workbook import charts as ch
 from workbook.matching import criteria
+from workbook.matching.equity import equity
 from workbook.matching.explain import MatchResult, computation, in_words, pinned_note, whole
 from workbook.matching.scoring import SCALE
 from workbook.ui.base import escape
@@ -100,51 +101,41 @@ def charts(result: MatchResult, group_by: str | None) -> list[str]:
     )
     out = [_figure(f) for f in figures]
 
-    table = by_group(result, group_by)
-    if table is not None and len(table):
-        groups = [str(g) for g in table.index]
+    found = equity(result, group_by)
+    if found is not None and found.groups:
         rate = ch.bars(
-            list(zip(groups, table["match_rate"].astype(float).tolist(), strict=True)),
+            [(g.group, g.match_rate) for g in found.groups],
             f"Match rate by {group_by}",
             "share of mentees matched",
             ch.BLUE,
             limit=1,
             value_format="{:.0%}",
         )
-        mean = ch.bars(
-            list(zip(groups, table["mean_score"].fillna(0).astype(float).tolist(), strict=True)),
-            f"Mean score by {group_by}",
-            "mean score of the matched",
-            ch.GREEN,
-            limit=100,
-        )
-        out.append(_figure(rate, mean))
+        scored = [(g.group, g.mean_score) for g in found.groups if g.mean_score is not None]
+        plots = [rate]
+        if scored:
+            plots.append(
+                ch.bars(
+                    [(name, float(score)) for name, score in scored],
+                    f"Mean score by {group_by}",
+                    "mean score of the matched (groups with five or more matched)",
+                    ch.GREEN,
+                    limit=100,
+                )
+            )
+        notes = [escape(w) for w in found.warnings]
+        if found.hidden:
+            notes.append(
+                f"{found.hidden} mentee(s) in groups of fewer than five are not shown, so "
+                "that nobody's result can be picked out."
+            )
+        # The notes go with the charts they are about (one block in the row of charts).
+        out.append(_figure(*plots) + "".join(f"<p class='wb-equity-note'>{n}</p>" for n in notes))
     return out
 
 
 def _figure(*plots: ch.Plot) -> str:
     return '<figure class="wb-chart">' + "".join(ch.svg(p) for p in plots) + "</figure>"
-
-
-def by_group(result: MatchResult, column: str | None, top: int = 15) -> pd.DataFrame | None:
-    """Match rate and mean score per value of a roster column, to spot unfair outcomes."""
-    pools = result.scored.pools
-    frame = pools.roster.frame
-    if not column or column not in frame.columns:
-        return None
-    mentees = frame.iloc[pools.mentees][["id", column]].rename(columns={column: "group"})
-    scores = result.matches.set_index("mentee_id")["score"]
-    mentees["score"] = mentees["id"].map(scores)
-    mentees["group"] = mentees["group"].replace("", "(blank)")
-    grouped = mentees.groupby("group")
-    table = pd.DataFrame(
-        {
-            "mentees": grouped.size(),
-            "match_rate": grouped["score"].apply(lambda s: s.notna().mean()),
-            "mean_score": grouped["score"].mean(),
-        }
-    )
-    return table.sort_values("mentees", ascending=False).head(top)
 
 
 def table_html(frame: pd.DataFrame, css: str, rows: int = TABLE_ROWS) -> str:
