@@ -26,6 +26,7 @@ from workbook.matching import criteria
 from workbook.matching.constraints import I64, Block, Mode, Settings
 from workbook.matching.scoring import CELLS_PER_BLOCK, F64, SCALE, Scored
 from workbook.matching.solver import SOLVER, Solution
+from workbook.matching.stability import blocking_pairs, stable
 
 # --------------------------------------------------------------------------- explaining
 
@@ -224,6 +225,12 @@ class Summary:
     pairs_considered: int
     capacity: int
     weights: dict[str, float] = field(default_factory=dict)
+    blocking_pairs: int = 0
+    """Allowed pairs who both score each other higher than what they got
+    (:mod:`workbook.matching.stability`)."""
+    stable_matched: int | None = None
+    """Mentees the stable (best pair first) assignment matches; None when not worked out."""
+    stable_total_score: float | None = None
 
     def as_dict(self) -> dict[str, object]:
         """The summary as plain data, in field order (what ``summary.json`` holds)."""
@@ -292,6 +299,7 @@ def explain(scored: Scored, solution: Solution, settings: Settings, seconds: flo
     shortlist = _shortlist(scored, settings.shortlist_k) if settings.mode == "shortlist" else None
     groups = _groups(matches) if settings.mode == "group" else None
     score = matches["score"]
+    alternative = stable(scored)
     summary = Summary(
         mentees=p.n,
         mentors=p.m,
@@ -309,6 +317,9 @@ def explain(scored: Scored, solution: Solution, settings: Settings, seconds: flo
         pairs_considered=p.n * p.m,
         capacity=int(p.capacity.sum()),
         weights={k: round(v, 3) for k, v in scored.criteria.weights.items()},
+        blocking_pairs=blocking_pairs(scored, solution.mentee, solution.mentor, solution.score),
+        stable_matched=alternative.matched if alternative is not None else None,
+        stable_total_score=round(alternative.total / SCALE, 3) if alternative is not None else None,
     )
     return MatchResult(matches, contrib, unmatched, shortlist, groups, summary, scored)
 
@@ -422,10 +433,28 @@ def computation(summary: Summary) -> list[tuple[str, str]]:
             else f"{whole(summary.min_score)} and {whole(summary.mean_score)}",
         ),
         ("Criteria and their weights", weights or "none"),
+        ("Pairs who would rather be together", _blocking(summary)),
         ("Solver", summary.solver),
         ("Time", f"{summary.seconds:g} seconds"),
     ]
     return rows
+
+
+def _blocking(summary: Summary) -> str:
+    """The blocking pairs and what the stable assignment would give instead, in words."""
+    count = summary.blocking_pairs
+    text = (
+        "none: no mentee and mentor both score a pair higher than what they got"
+        if not count
+        else f"{count:,}: a mentee and a mentor who both score their pair higher than "
+        f"what they got ({'it is' if count == 1 else 'they are'} the price of the aim above)"
+    )
+    if count and summary.stable_matched is not None and summary.stable_total_score is not None:
+        text += (
+            f"; an assignment without any (best pair first) would match "
+            f"{summary.stable_matched} with a total of {summary.stable_total_score:,.1f}"
+        )
+    return text
 
 
 def pinned_note(score: float) -> str:
