@@ -20,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from workbook.matching.constraints import I64
-from workbook.matching.scoring import SCALE, Scored
+from workbook.matching.scoring import CELLS_PER_BLOCK, SCALE, Scored
 
 STABLE_LIMIT = 1_000_000
 """Above this many allowed pairs the stable assignment is not worked out with each run
@@ -49,11 +49,16 @@ def blocking_pairs(scored: Scored, mentee: I64, mentor: I64, score: I64) -> int:
     worst = np.full(p.m, np.iinfo(np.int64).max, np.int64)
     np.minimum.at(worst, mentor, score)
     room = load < np.maximum(p.capacity, 0)
-    s = scored.score.astype(np.int64)
-    i, j = scored.mentee, scored.mentor
-    wants = s > got[i]
-    takes = room[j] | (s > np.where(load[j] > 0, worst[j], -1))
-    return int(np.count_nonzero(wants & takes))
+    # The worst score a mentor would give up for a better pair: -1 while it has room
+    # (any pair is better), its lowest held score otherwise.
+    bar = np.where(room, -1, np.where(load > 0, worst, np.iinfo(np.int64).max))
+    count = 0
+    for start in range(0, len(scored), CELLS_PER_BLOCK):  # flat memory at 20 million pairs
+        part = slice(start, start + CELLS_PER_BLOCK)
+        s = scored.score[part].astype(np.int64)
+        wants = s > got[scored.mentee[part]]
+        count += int(np.count_nonzero(wants & (s > bar[scored.mentor[part]])))
+    return count
 
 
 def stable(scored: Scored) -> Stable | None:
