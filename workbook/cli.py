@@ -123,6 +123,15 @@ def validate(path: Path, strict: bool) -> None:
     is_flag=True,
     help="Save the run's aggregates (counts, scores; never names) in the design for the charter.",
 )
+@click.option(
+    "--why-not",
+    "why_not",
+    nargs=2,
+    metavar="MENTEE_ID MENTOR_ID",
+    default=None,
+    help="Say why this mentee did not get this mentor (and what forcing the pair would "
+    "cost) instead of writing the exports.",
+)
 @reports_problems
 def match_command(
     design: Path,
@@ -134,6 +143,7 @@ def match_command(
     review: Path | None,
     previous: Path | None,
     record: bool,
+    why_not: tuple[str, str] | None,
 ) -> None:
     """Match the mentees and mentors of ROSTER under DESIGN's settings; write to OUTDIR.
 
@@ -142,6 +152,20 @@ def match_command(
     from workbook import matching
 
     snapshot = store.load(design)
+    if why_not is not None:
+        from workbook.matching import whynot
+
+        answer = whynot.why_not(
+            snapshot.design,
+            roster,
+            *why_not,
+            objective=objective,
+            review=review,
+            previous=previous,
+        )
+        for line in whynot.in_words(answer):
+            click.echo(line)
+        return
     result = matching.match(
         snapshot.design,
         roster,

@@ -88,7 +88,7 @@ def match(
     )
     if isinstance(review, str | Path):
         review = read_review(review)
-    earlier = _previous_pairs(design, previous)
+    earlier = previous_pairs(design, previous)
     tick("constraints", 0.0)
     pools = build_pools(loaded, settings, review, earlier)
     scored = score_pairs(pools, progress)
@@ -103,7 +103,7 @@ def match(
     return result
 
 
-def _previous_pairs(design: Design, previous: str | Path | None) -> pd.DataFrame | None:
+def previous_pairs(design: Design, previous: str | Path | None) -> pd.DataFrame | None:
     """A previous cohort's pairs, required when the design avoids repeating them.
 
     Raises:

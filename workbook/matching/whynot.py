@@ -1,0 +1,235 @@
+"""Why not this mentor? The answer a coordinator gives a mentee who hoped for someone.
+
+For a mentee and a mentor of the roster:
+
+* if the pair is never allowed, every rule that blocks it, in words (the reporting
+  line, an exclusion, a previous cohort, the coordinator's forbid, the minimum score,
+  a mentor who takes nobody);
+* if it is allowed but the run chose otherwise, the two pairs side by side criterion by
+  criterion, and what forcing it would cost: the run solved again with the pair pinned,
+  against the run as it is (mentees matched, the total and the lowest score, and who
+  else would get another mentor or none).
+
+The same pipeline pieces as :func:`workbook.matching.match` (settings, roster, review,
+previous cohort), so the answer is about the run the coordinator is looking at.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+
+from workbook.design import Design, MatchObjective
+from workbook.errors import MatchingError, Problem
+from workbook.matching import criteria
+from workbook.matching.constraints import Settings, build_pools
+from workbook.matching.explain import THEIR, whole
+from workbook.matching.pipeline import previous_pairs
+from workbook.matching.review import Review, read_review
+from workbook.matching.roster import Roster, load_roster
+from workbook.matching.scoring import SCALE, score_pairs
+from workbook.matching.solver import Solution, solve
+
+
+@dataclass(frozen=True)
+class Forced:
+    """The run with the pair pinned, against the run as it is."""
+
+    matched_before: int
+    matched_after: int
+    total_before: float
+    total_after: float
+    lowest_before: float | None
+    lowest_after: float | None
+    moved: tuple[str, ...]
+    """Other mentees (ids) who would get another mentor."""
+    lost: tuple[str, ...]
+    """Mentees (ids) who would have no mentor any more."""
+
+
+@dataclass(frozen=True)
+class WhyNot:
+    """The answer for one mentee and one mentor."""
+
+    mentee: str
+    mentor: str
+    blocked: tuple[str, ...]
+    """Every rule that forbids the pair, in words; empty when it is allowed."""
+    chosen: bool
+    current: str | None
+    """The mentee's mentor in the run (an id), if any."""
+    criteria: tuple[tuple[str, float, float | None], ...]
+    """(criterion, points with the asked mentor, points with the current one)."""
+    score: float
+    current_score: float | None
+    forced: Forced | None
+
+
+def _position(roster: Roster, positions: np.ndarray, person: str, role: str) -> int:
+    ids = roster.frame["id"].to_numpy(dtype=object)[positions]
+    found = np.flatnonzero(ids == person)
+    if not len(found):
+        raise MatchingError(
+            Problem(
+                f"{person} is not a {role} in the roster",
+                f"give the id of a {role} as the roster writes it",
+                field="--why-not",
+                value=person,
+            )
+        )
+    return int(found[0])
+
+
+def _solution_pairs(solution: Solution) -> dict[int, tuple[int, int]]:
+    return {
+        int(i): (int(j), int(s))
+        for i, j, s in zip(solution.mentee, solution.mentor, solution.score, strict=True)
+    }
+
+
+def why_not(
+    design: Design,
+    roster: str | Path | bytes | Roster,
+    mentee: str,
+    mentor: str,
+    *,
+    objective: MatchObjective | None = None,
+    review: Review | str | Path | None = None,
+    previous: str | Path | None = None,
+) -> WhyNot:
+    """Why ``mentee`` did not get ``mentor`` (roster ids) in the design's run.
+
+    Raises:
+        MatchingError: an id that is not a mentee (or a mentor) of the roster.
+        RosterError: the roster is refused.
+    """
+    settings = Settings.from_design(design, objective)
+    loaded = roster if isinstance(roster, Roster) else load_roster(roster, design.matching)
+    if isinstance(review, str | Path):
+        review = read_review(review)
+    review = review or Review()
+    earlier = previous_pairs(design, previous)
+    pools = build_pools(loaded, settings, review, earlier)
+    i = _position(loaded, pools.mentees, mentee, "mentee")
+    j = _position(loaded, pools.mentors, mentor, "mentor")
+    scored = score_pairs(pools)
+    c = scored.criteria
+    pair_score = float(c.scores(np.array([i]), np.array([j]))[0])
+    key = i * pools.m + j
+    blocked = [
+        f"the mentor is {THEIR[cause]}"
+        for cause, keys in pools.blocked.items()
+        if len(keys) and key in set(keys.tolist())
+    ]
+    if pools.capacity[j] <= 0:
+        blocked.append("the mentor takes no mentee in this program (capacity 0)")
+    minimum = settings.matching.min_score
+    if round(pair_score * SCALE) < round(minimum * SCALE) or pair_score <= 0:
+        blocked.append(
+            f"the pair scores {whole(pair_score)}/100, under the minimum score of {whole(minimum)}"
+        )
+    solution = solve(scored, settings.objective)
+    chosen_pairs = _solution_pairs(solution)
+    ids = loaded.frame["id"].to_numpy(dtype=object)
+    current_pos = chosen_pairs.get(i, (None, 0))[0]
+    current = str(ids[pools.mentors[current_pos]]) if current_pos is not None else None
+    mine = {
+        n: float(share * c.value(n, np.array([i]), np.array([j]))[0])
+        for n, share in c.share.items()
+    }
+    theirs = (
+        {
+            n: float(share * c.value(n, np.array([i]), np.array([current_pos]))[0])
+            for n, share in c.share.items()
+        }
+        if current_pos is not None
+        else {}
+    )
+    rows = tuple(
+        (criteria.label(n), round(mine[n], 1), round(theirs[n], 1) if theirs else None)
+        for n in c.share
+    )
+    current_score = (
+        float(c.scores(np.array([i]), np.array([current_pos]))[0])
+        if current_pos is not None
+        else None
+    )
+    chosen = current_pos == j
+    forced = None
+    if not blocked and not chosen:
+        pinned = replace(review, pins=(*review.pins, (mentee, mentor)))
+        again = solve(
+            score_pairs(build_pools(loaded, settings, pinned, earlier)), settings.objective
+        )
+        after = _solution_pairs(again)
+        moved = tuple(
+            str(ids[pools.mentees[k]])
+            for k, (was, _) in sorted(chosen_pairs.items())
+            if k != i and k in after and after[k][0] != was
+        )
+        lost = tuple(
+            str(ids[pools.mentees[k]]) for k in sorted(chosen_pairs) if k != i and k not in after
+        )
+        forced = Forced(
+            matched_before=len(chosen_pairs),
+            matched_after=len(after),
+            total_before=round(int(solution.score.sum()) / SCALE, 3),
+            total_after=round(int(again.score.sum()) / SCALE, 3),
+            lowest_before=round(int(solution.score.min()) / SCALE, 3)
+            if len(solution.score)
+            else None,
+            lowest_after=round(int(again.score.min()) / SCALE, 3) if len(again.score) else None,
+            moved=moved,
+            lost=lost,
+        )
+    return WhyNot(
+        mentee=mentee,
+        mentor=mentor,
+        blocked=tuple(blocked),
+        chosen=chosen,
+        current=current,
+        criteria=rows,
+        score=round(pair_score, 3),
+        current_score=round(current_score, 3) if current_score is not None else None,
+        forced=forced,
+    )
+
+
+def in_words(answer: WhyNot) -> list[str]:
+    """The answer as the lines a coordinator reads (the command line prints them)."""
+    a = answer
+    head = f"{a.mentee} and {a.mentor}"
+    if a.blocked:
+        return [f"{head} are never matched:", *(f"- {why}" for why in a.blocked)]
+    if a.chosen:
+        return [f"{head} are matched in this run (score {whole(a.score)}/100)."]
+    lines = [
+        f"{head} score {whole(a.score)}/100; "
+        + (
+            f"{a.mentee} has {a.current} instead ({whole(a.current_score or 0)}/100)."
+            if a.current
+            else f"{a.mentee} has no mentor in this run."
+        )
+    ]
+    for label, mine, theirs in a.criteria:
+        with_current = f", with {a.current} {theirs:+.1f}" if theirs is not None else ""
+        lines.append(f"- {label}: with {a.mentor} {mine:+.1f}{with_current}")
+    f = a.forced
+    if f is not None:
+        lines.append(
+            f"Forcing the pair: {f.matched_after} matched instead of {f.matched_before}; "
+            f"total {f.total_after:,.1f} instead of {f.total_before:,.1f}"
+            + (
+                f"; lowest score {whole(f.lowest_after)} instead of {whole(f.lowest_before)}"
+                if f.lowest_after is not None and f.lowest_before is not None
+                else ""
+            )
+            + "."
+        )
+        if f.moved:
+            lines.append(f"- would get another mentor: {', '.join(f.moved)}")
+        if f.lost:
+            lines.append(f"- would have no mentor any more: {', '.join(f.lost)}")
+    return lines
