@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -108,9 +109,17 @@ def test_template_upload_run_leave_and_come_back(
         "Matched 64 of 64 mentees", timeout=60_000
     )
     expect(page.locator(".wb-last-run")).to_contain_text("This run:")
-    # A review decision, to find again later.
+    # A review decision, to find again later; first, why this pair was not chosen.
     page.select_option(".wb-review-mentee select", index=0)
     page.select_option(".wb-review-mentor select", index=0)
+    page.click(".wb-why-not")
+    who = page.locator(".wb-review-mentee select option:checked").inner_text()
+    whom = page.locator(".wb-review-mentor select option:checked").inner_text()
+    answer = page.locator(".wb-why-not-answer")
+    expect(answer).to_contain_text(f"{who} and {whom} ", timeout=30_000)
+    expect(answer).to_contain_text(
+        re.compile(r"are matched in this run|are never matched|Forcing the pair")
+    )
     page.click(".wb-forbid")
     review = page.locator(".wb-review-summary")
     expect(review).to_contain_text("1")

@@ -19,6 +19,7 @@ from papermill.exceptions import PapermillExecutionError
 from workbook import store
 from workbook.errors import InputError
 from workbook.matching import pipeline as matching_module
+from workbook.matching.explain import whole
 from workbook.ui import roster_upload
 from workbook.ui.base import Failed
 from workbook.ui.matching import MatchingStep
@@ -533,3 +534,28 @@ def test_with_only_the_design_given_the_roster_beside_it_is_matched(
         mentees = sum(row["role"] in ("mentee", "both") for row in csv.DictReader(handle))
     assert summary["roster_file"] == "roster.csv"
     assert summary["mentees"] == mentees
+
+
+def test_why_not_answers_for_the_chosen_mentee_and_mentor_by_name(workdir: Path) -> None:
+    """The coordinator picks a mentee and a mentor the run did not pair and asks why:
+    the answer names people as the page's dropdowns do, and says what forcing costs."""
+    step = open_step(workdir)
+    result = step.roster_run.run(raise_errors=True)
+    assert result is not None
+    panel = step.roster_run.review_panel
+    assert panel.people is not None
+    first = result.matches.iloc[0]
+    other = next(m for m in result.matches["mentor_id"] if m != first["mentor_id"])
+    panel.mentee.value, panel.mentor.value = first["mentee_id"], other
+    lines = panel.why_not()
+    mentee, mentor = panel.people.name(first["mentee_id"]), panel.people.name(other)
+    assert lines[0].startswith(f"{mentee} and {mentor} score ")
+    assert f"{mentee} has {panel.people.name(first['mentor_id'])} instead" in lines[0]
+    answer = html.unescape(panel.answer.value)
+    assert "Forcing the pair:" in answer and "<li>" in panel.answer.value
+    # The same question for the pair the run chose.
+    panel.mentor.value = first["mentor_id"]
+    chosen = panel.people.name(first["mentor_id"])
+    assert panel.why_not() == [
+        f"{mentee} and {chosen} are matched in this run (score {whole(first['score'])}/100)."
+    ]

@@ -16,6 +16,7 @@ previous cohort), so the answer is about the run the coordinator is looking at.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -197,10 +198,13 @@ def why_not(
     )
 
 
-def in_words(answer: WhyNot) -> list[str]:
-    """The answer as the lines a coordinator reads (the command line prints them)."""
+def in_words(answer: WhyNot, name: Callable[[str], str] = str) -> list[str]:
+    """The answer as the lines a coordinator reads: the command line prints them with
+    the roster's ids, the matching step with the people's names (``name``)."""
     a = answer
-    head = f"{a.mentee} and {a.mentor}"
+    mentee, mentor = name(a.mentee), name(a.mentor)
+    current = name(a.current) if a.current else None
+    head = f"{mentee} and {mentor}"
     if a.blocked:
         return [f"{head} are never matched:", *(f"- {why}" for why in a.blocked)]
     if a.chosen:
@@ -208,14 +212,14 @@ def in_words(answer: WhyNot) -> list[str]:
     lines = [
         f"{head} score {whole(a.score)}/100; "
         + (
-            f"{a.mentee} has {a.current} instead ({whole(a.current_score or 0)}/100)."
-            if a.current
-            else f"{a.mentee} has no mentor in this run."
+            f"{mentee} has {current} instead ({whole(a.current_score or 0)}/100)."
+            if current
+            else f"{mentee} has no mentor in this run."
         )
     ]
     for label, mine, theirs in a.criteria:
-        with_current = f", with {a.current} {theirs:+.1f}" if theirs is not None else ""
-        lines.append(f"- {label}: with {a.mentor} {mine:+.1f}{with_current}")
+        with_current = f", with {current} {theirs:+.1f}" if theirs is not None else ""
+        lines.append(f"- {label}: with {mentor} {mine:+.1f}{with_current}")
     f = a.forced
     if f is not None:
         lines.append(
@@ -229,7 +233,7 @@ def in_words(answer: WhyNot) -> list[str]:
             + "."
         )
         if f.moved:
-            lines.append(f"- would get another mentor: {', '.join(f.moved)}")
+            lines.append(f"- would get another mentor: {', '.join(map(name, f.moved))}")
         if f.lost:
-            lines.append(f"- would have no mentor any more: {', '.join(f.lost)}")
+            lines.append(f"- would have no mentor any more: {', '.join(map(name, f.lost))}")
     return lines

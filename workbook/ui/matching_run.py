@@ -203,6 +203,7 @@ class RosterRun:
 
     def _build(self) -> list[w.Widget]:
         self.review_panel = ReviewPanel(self.step, lambda: self.outdir)
+        self.review_panel.explain = self.why_not
         self.results_view = ResultsView(self.review_panel)
         return [
             w.HTML(UPLOAD_STYLE, layout=w.Layout(display="none")),
@@ -694,6 +695,31 @@ class RosterRun:
             self._cancel.set()
             self.cancel_button.disabled = True
             self.stage.value = "<span class='wb-help'>Stopping at the next stage...</span>"
+
+    def why_not(self, mentee: str, mentor: str) -> list[str]:
+        """Why the last run did not give ``mentee`` this ``mentor`` (roster ids), with the
+        settings on the page, the roster that run read, the review and previous cohort.
+
+        Raises:
+            WorkbookError: the settings or the files cannot be used (shown by the panel).
+        """
+        from workbook.matching import whynot
+
+        if self.result is None:
+            return ["Run matching first: then choose a mentee and a mentor."]
+        design = matching_step.apply(self.step.snapshot.design, self.step.read())
+        review = self.review_panel.path
+        answer = whynot.why_not(
+            design,
+            self.result.scored.pools.roster,
+            mentee,
+            mentor,
+            objective=self.result.summary.objective,
+            review=review if review.exists() else None,
+            previous=self.previous_file,
+        )
+        people = self.review_panel.people
+        return whynot.in_words(answer, people.name if people else str)
 
     def run(self, *, raise_errors: bool = False) -> MatchResult | None:
         """Match with the settings on screen, show the result, write the exports.

@@ -92,10 +92,21 @@ class ReviewPanel:
         self.clear_button = w.Button(description="Clear review", icon="eraser").add_class(
             "wb-clear-review"
         )
+        why = w.Button(
+            description="Why not?",
+            icon="question",
+            tooltip="Why this mentee did not get this mentor, and what forcing it would cost",
+        ).add_class("wb-why-not")
         pin.on_click(lambda _b: self.review("pin"))
         forbid.on_click(lambda _b: self.review("forbid"))
+        why.on_click(lambda _b: self.why_not())
+        self.explain: Callable[[str, str], list[str]] | None = None
+        """Set by the matching run: the answer for a mentee and a mentor, in lines."""
+        self.answer = w.HTML().add_class("wb-why-not-answer")
         self.clear_button.on_click(lambda _b: self.clear())
-        self.chooser = w.HBox([self.mentee, self.mentor, pin, forbid]).add_class("wb-review-pick")
+        self.chooser = w.HBox([self.mentee, self.mentor, pin, forbid, why]).add_class(
+            "wb-review-pick"
+        )
         self.chooser.layout.display = "none"
         self.listing = w.HTML().add_class("wb-review-summary")
         """The review in one line: how many pins and forbidden pairs."""
@@ -110,6 +121,7 @@ class ReviewPanel:
                 "results, never in the design.</p>"
             ),
             self.chooser,
+            self.answer,
             self.listing,
             self.entries,
             self.note,
@@ -142,6 +154,24 @@ class ReviewPanel:
             self.show("Run matching first: then choose a mentee and a mentor.")
             return
         self.add(str(self.mentee.value), str(self.mentor.value), action)
+
+    def why_not(self) -> list[str]:
+        """What Why not? does: the answer for the two dropdowns' mentee and mentor."""
+        if self.mentee.value is None or self.mentor.value is None or self.explain is None:
+            self.show("Run matching first: then choose a mentee and a mentor.")
+            return []
+        lines: list[str] = []
+        with self.step._guard():
+            try:
+                lines = self.explain(str(self.mentee.value), str(self.mentor.value))
+            except WorkbookError as exc:
+                self.answer.value = bullet_list([escape(x) for x in exc.lines()], "wb-problems")
+                return []
+            head, *rest = lines
+            self.answer.value = f"<p>{escape(head)}</p>" + bullet_list(
+                [escape(line.removeprefix("- ")) for line in rest], "wb-why-not-lines"
+            )
+        return lines
 
     def add(self, mentee: str, mentor: str, action: str) -> bool:
         """Pin or forbid a pair of the last run's roster; it applies on the next run.
