@@ -118,7 +118,7 @@ def test_template_upload_run_leave_and_come_back(
     answer = page.locator(".wb-why-not-answer")
     expect(answer).to_contain_text(f"{who} and {whom} ", timeout=30_000)
     expect(answer).to_contain_text(
-        re.compile(r"are matched in this run|are never matched|Forcing the pair")
+        re.compile(r"are matched in this run|are never matched|If the pair were forced")
     )
     page.click(".wb-forbid")
     review = page.locator(".wb-review-summary")

@@ -552,7 +552,7 @@ def test_why_not_answers_for_the_chosen_mentee_and_mentor_by_name(workdir: Path)
     assert lines[0].startswith(f"{mentee} and {mentor} score ")
     assert f"{mentee} has {panel.people.name(first['mentor_id'])} instead" in lines[0]
     answer = html.unescape(panel.answer.value)
-    assert "Forcing the pair:" in answer and "<li>" in panel.answer.value
+    assert "If the pair were forced" in answer and "<li>" in panel.answer.value
     # The same question for the pair the run chose.
     panel.mentor.value = first["mentor_id"]
     chosen = panel.people.name(first["mentor_id"])

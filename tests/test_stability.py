@@ -104,7 +104,8 @@ def test_the_coordinator_reads_the_blocking_pairs_and_their_price() -> None:
     d = design(weights=Weights(skills=1), min_score=10)
     rows_shown = dict(computation(match(d, roster_bytes(rows)).summary))
     assert rows_shown["Pairs who would rather be together"] == (
-        "1: a mentee and a mentor who both score their pair higher than what they got "
-        "(it is the price of the aim above); an assignment without any (best pair first) "
-        "would match 1 with a total of 100.0"
+        "1 pair of a mentee and a mentor would score higher together than with whom they "
+        "got (the mentor has room, or a mentee who scores lower with them): the run gave "
+        "that up for its aim above. Matching the best pairs first would leave no such pair, "
+        "and would match 1 mentee instead of 2 (total score 100.0 instead of 100.0)."
     )

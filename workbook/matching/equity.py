@@ -6,8 +6,8 @@ coordinator knows by name:
 
 * **Nothing about fewer than five people** (:data:`~workbook.design.SMALLEST_GROUP`):
   a group of fewer than five mentees is not shown on its own; such groups are pooled
-  into one row ("Other groups, fewer than five mentees each") when the pool has five or
-  more, and left out otherwise. A mean score is shown only when five or more of the
+  into one row ("Smaller groups, pooled") when the pool has five or more, and left out
+  otherwise. A mean score is shown only when five or more of the
   group were matched.
 * **The four-fifths rule of thumb**: a group whose match rate is under four fifths of
   the best group's is named in a warning (the rule US employment agencies use as a
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 FOUR_FIFTHS = 0.8
 """A group's match rate under this share of the best group's is flagged."""
-POOLED = "Other groups, fewer than five mentees each"
+POOLED = "Smaller groups, pooled"
 """The row that pools the groups too small to show on their own."""
 
 

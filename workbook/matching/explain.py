@@ -443,18 +443,22 @@ def computation(summary: Summary) -> list[tuple[str, str]]:
 def _blocking(summary: Summary) -> str:
     """The blocking pairs and what the stable assignment would give instead, in words."""
     count = summary.blocking_pairs
+    if not count:
+        return "none: no mentee and mentor would score higher together than with whom they got"
     text = (
-        "none: no mentee and mentor both score a pair higher than what they got"
-        if not count
-        else f"{count:,}: a mentee and a mentor who both score their pair higher than "
-        f"what they got ({'it is' if count == 1 else 'they are'} the price of the aim above)"
+        f"{count:,} {'pair' if count == 1 else 'pairs'} of a mentee and a mentor would score "
+        "higher together than with whom they got (the mentor has room, or a mentee who "
+        "scores lower with them): the run gave that up for its aim above"
     )
-    if count and summary.stable_matched is not None and summary.stable_total_score is not None:
+    stable_matched, stable_total = summary.stable_matched, summary.stable_total_score
+    if stable_matched is not None and stable_total is not None:
         text += (
-            f"; an assignment without any (best pair first) would match "
-            f"{summary.stable_matched} with a total of {summary.stable_total_score:,.1f}"
+            f". Matching the best pairs first would leave no such pair, and would match "
+            f"{stable_matched} {'mentee' if stable_matched == 1 else 'mentees'} instead of "
+            f"{summary.matched} (total score "
+            f"{stable_total:,.1f} instead of {summary.total_score:,.1f})"
         )
-    return text
+    return text + "."
 
 
 def pinned_note(score: float) -> str:

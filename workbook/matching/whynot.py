@@ -222,18 +222,32 @@ def in_words(answer: WhyNot, name: Callable[[str], str] = str) -> list[str]:
         lines.append(f"- {label}: with {mentor} {mine:+.1f}{with_current}")
     f = a.forced
     if f is not None:
+        lines.append("If the pair were forced (the run solved again with it pinned):")
         lines.append(
-            f"Forcing the pair: {f.matched_after} matched instead of {f.matched_before}; "
-            f"total {f.total_after:,.1f} instead of {f.total_before:,.1f}"
-            + (
-                f"; lowest score {whole(f.lowest_after)} instead of {whole(f.lowest_before)}"
-                if f.lowest_after is not None and f.lowest_before is not None
-                else ""
-            )
-            + "."
+            f"- mentees matched: still {f.matched_after}"
+            if f.matched_after == f.matched_before
+            else f"- mentees matched: {f.matched_after} instead of {f.matched_before}"
         )
+        change = f.total_after - f.total_before
+        lines.append(
+            f"- the total of the match scores would {'fall' if change < 0 else 'rise'} by "
+            f"{abs(change):,.1f} points ({f.total_before:,.1f} to {f.total_after:,.1f})"
+            if round(change, 1)
+            else "- the total of the match scores would not change"
+        )
+        if f.lowest_after is not None and f.lowest_before is not None:
+            low, was = whole(f.lowest_after), whole(f.lowest_before)
+            lines.append(
+                f"- the lowest match score: still {low}"
+                if low == was
+                else f"- the lowest match score: {low} instead of {was}"
+            )
         if f.moved:
-            lines.append(f"- would get another mentor: {', '.join(map(name, f.moved))}")
+            lines.append(
+                f"- these mentees would get another mentor: {', '.join(map(name, f.moved))}"
+            )
         if f.lost:
-            lines.append(f"- would have no mentor any more: {', '.join(map(name, f.lost))}")
+            lines.append(
+                f"- these mentees would have no mentor any more: {', '.join(map(name, f.lost))}"
+            )
     return lines

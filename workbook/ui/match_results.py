@@ -29,7 +29,7 @@ import pandas as pd
 
 from workbook import charts as ch
 from workbook.matching import criteria
-from workbook.matching.equity import equity
+from workbook.matching.equity import POOLED, equity
 from workbook.matching.explain import MatchResult, computation, in_words, pinned_note, whole
 from workbook.matching.scoring import SCALE
 from workbook.ui.base import escape
@@ -118,12 +118,19 @@ def charts(result: MatchResult, group_by: str | None) -> list[str]:
                 ch.bars(
                     [(name, float(score)) for name, score in scored],
                     f"Mean score by {group_by}",
-                    "mean score of the matched (groups with five or more matched)",
+                    "mean score of the matched",
                     ch.GREEN,
                     limit=100,
                 )
             )
         notes = [escape(w) for w in found.warnings]
+        if any(g.group == POOLED for g in found.groups):
+            notes.append(
+                f"{POOLED}: the groups with fewer than five mentees each, counted together "
+                "so that nobody's result can be picked out."
+            )
+        if any(g.mean_score is None for g in found.groups):
+            notes.append("A mean score is drawn only for groups with five or more matched.")
         if found.hidden:
             notes.append(
                 f"{found.hidden} mentee(s) in groups of fewer than five are not shown, so "
