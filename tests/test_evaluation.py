@@ -24,7 +24,7 @@ from workbook.design import (
     Program,
     Purpose,
 )
-from workbook.errors import EvaluationError
+from workbook.errors import EvaluationError, ExistsError
 from workbook.evaluation import pipeline, report
 
 RETAINED = "graduates still employed 12 months after joining"
@@ -261,9 +261,11 @@ def test_a_report_someone_edited_is_never_overwritten(
     report.write(example_report, out, "md")
     edited = out / f"{STEM}.md"
     edited.write_text(edited.read_text() + "\nA sponsor's note.\n")
-    with pytest.raises(Exception) as raised:
+    with pytest.raises(ExistsError) as raised:
         report.write(example_report, out, "md")
-    assert "edited" in str(raised.value) or "not written by the workbook" in str(raised.value)
+    (problem,) = raised.value.problems
+    assert problem.file is not None and problem.file.endswith(f"{STEM}.md")
+    assert problem.fix  # says what to do
     assert edited.read_text().endswith("A sponsor's note.\n")
 
 

@@ -14,22 +14,7 @@ from __future__ import annotations
 from workbook.charter.blocks import Paragraph, Section, Table
 from workbook.charter.drafting import SectionDraft
 from workbook.design import Design, Objective, ObjectiveResult, objective_key
-
-VERDICTS = {
-    "met": "target met",
-    "not_met": "target not met",
-    "cannot_tell": "cannot tell yet",
-    "suppressed": "not shown (fewer than five people)",
-}
-
-
-def _change(value: float | None, objective: Objective | None) -> str:
-    if value is None:
-        return ""
-    if objective is not None and objective.unit.strip().startswith(("%", "percent", "per cent")):
-        return f"{value:+.1f} points"
-    unit = f" {objective.unit}" if objective is not None and objective.unit else ""
-    return f"{value:+.3g}{unit}"
+from workbook.evaluation.verdicts import VERDICTS, change
 
 
 def _row(r: ObjectiveResult, objective: Objective | None) -> tuple[str, ...]:
@@ -38,9 +23,10 @@ def _row(r: ObjectiveResult, objective: Objective | None) -> tuple[str, ...]:
         return (name, "fewer than five", "", VERDICTS[r.verdict])
     effect = ""
     if r.effect is not None:
-        effect = _change(r.effect, objective)
+        unit = objective.unit if objective is not None else ""
+        effect = change(r.effect, unit)
         if r.ci_low is not None and r.ci_high is not None:
-            effect += f" ({_change(r.ci_low, objective)} to {_change(r.ci_high, objective)})"
+            effect += f" ({change(r.ci_low, unit)} to {change(r.ci_high, unit)})"
     people = f"{r.n_participants} participants, {r.n_comparison} compared"
     return (name, people, effect, VERDICTS.get(r.verdict, r.verdict))
 

@@ -31,6 +31,13 @@ from workbook.charter.blocks import (
     Table,
 )
 from workbook.charter.render import parse_formats, render
+from workbook.errors import EvaluationError, InputError
+from workbook.evaluation import verdicts
+from workbook.evaluation.pipeline import EvaluationReport, ObjectiveEvaluation, to_json
+from workbook.evaluation.survey import ScaleScore
+from workbook.evaluation.survey import scale as knowledge_scale
+from workbook.evaluation.verdicts import VERDICTS
+from workbook.store import write_outputs
 
 __all__ = [
     "FORMATS",
@@ -45,11 +52,6 @@ __all__ = [
     "sentence",
     "write",
 ]
-from workbook.errors import EvaluationError, InputError
-from workbook.evaluation.pipeline import EvaluationReport, ObjectiveEvaluation, to_json
-from workbook.evaluation.survey import ScaleScore
-from workbook.evaluation.survey import scale as knowledge_scale
-from workbook.store import write_outputs
 
 MANIFEST = ".workbook-evaluation.json"
 """Records what the workbook wrote in an output folder, so it never overwrites an edit."""
@@ -58,30 +60,11 @@ JSON_NAME = "evaluation.json"
 CHART_NAME = "evaluation-effects.png"
 FORMATS = ("md", "html", "docx")
 
-VERDICTS = {
-    "met": "target met",
-    "not_met": "target not met",
-    "cannot_tell": "cannot tell yet",
-    "suppressed": "not shown (fewer than five people)",
-    "not_measured": "not in the outcomes file",
-}
-"""A verdict as every page and document says it."""
-
-DESIGN_WORDS = {
-    "before_after": "the participants' result against the baseline",
-    "comparison": "participants against similar employees who did not take part",
-    "waitlist": "participants against those still on the waitlist",
-    "randomised": "those invited at random against those not invited",
-}
-
 
 def design_title(key: str) -> str:
-    """The evaluation design's title, from ``evaluation_designs.yaml`` when it is there."""
-    try:
-        entry = knowledge.entry("evaluation_designs", key)
-    except (KeyError, FileNotFoundError, OSError):
-        entry = None
-    return entry.title if entry is not None else DESIGN_WORDS.get(key, key)
+    """The evaluation design's title, as the step's dropdown and the charter say it."""
+    entry = knowledge.evaluation_design(key)
+    return entry.title if entry is not None else key
 
 
 def amount(value: float | None, o: ObjectiveEvaluation) -> str:
@@ -94,12 +77,8 @@ def amount(value: float | None, o: ObjectiveEvaluation) -> str:
 
 
 def change(value: float | None, o: ObjectiveEvaluation) -> str:
-    """A difference of the metric: ``+6 points`` for a percentage."""
-    if value is None:
-        return "not known"
-    if o.rate:
-        return f"{value:+.1f} points"
-    return f"{value:+.3g}" + (f" {o.unit}" if o.unit else "")
+    """A difference of the metric: ``+6.0 points`` for a percentage."""
+    return verdicts.change(value, o.unit)
 
 
 def needed(o: ObjectiveEvaluation) -> float | None:

@@ -122,7 +122,7 @@ def why_not(
     blocked = [
         f"the mentor is {THEIR[cause]}"
         for cause, keys in pools.blocked.items()
-        if len(keys) and key in set(keys.tolist())
+        if np.any(keys == key)
     ]
     if pools.capacity[j] <= 0:
         blocked.append("the mentor takes no mentee in this program (capacity 0)")

@@ -36,10 +36,7 @@ from workbook.steps.evaluation import EvaluationInputs
 from workbook.ui.base import Failed, Step, bullet_list, escape
 from workbook.ui.charter import PREVIEW_HEIGHT, _link, preview_document
 from workbook.ui.page import guarded, shown_path, status
-
-MAX_UPLOAD_BYTES = 10_000_000
-"""The websocket that carries an upload refuses messages over 10 MiB (see
-:mod:`workbook.ui.roster_upload`)."""
+from workbook.ui.roster_upload import MAX_UPLOAD_BYTES, size_text
 
 UPLOAD_STYLE = """<style>
 .wb-step-evaluation .widget-upload { font-size: 0; }
@@ -192,10 +189,11 @@ class EvaluationStep(Step[EvaluationInputs]):
         Raises:
             EvaluationError: the file is over the page's size limit.
         """
-        if len(content) > MAX_UPLOAD_BYTES:
+        if len(content) > MAX_UPLOAD_BYTES:  # the websocket's limit, as for a roster
             raise EvaluationError(
                 Problem(
-                    f"is {len(content) / 1_000_000:.1f} MB; the page takes files up to 10 MB",
+                    f"is {size_text(len(content))}; the page takes files up to "
+                    f"{size_text(MAX_UPLOAD_BYTES)}",
                     "remove the columns the evaluation does not use, or ask whoever "
                     "installed the workbook to evaluate this file outside the page",
                     file=name,
