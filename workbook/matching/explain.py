@@ -24,6 +24,7 @@ import pandas as pd
 from workbook.design import MatchObjective
 from workbook.matching import criteria
 from workbook.matching.constraints import I64, Block, Mode, Settings
+from workbook.matching.robustness import CLOSE_MARGIN, NUDGE, WeightChange, analyse
 from workbook.matching.scoring import CELLS_PER_BLOCK, F64, SCALE, Scored
 from workbook.matching.solver import SOLVER, Solution
 from workbook.matching.stability import blocking_pairs, stable
@@ -231,6 +232,14 @@ class Summary:
     stable_matched: int | None = None
     """Mentees the stable (best pair first) assignment matches; None when not worked out."""
     stable_total_score: float | None = None
+    close_calls: int = 0
+    """Pairs flagged close calls (:mod:`workbook.matching.robustness`): within one point
+    of the mentee's next best mentor, or changed by one weight 10% lower or higher."""
+    robustness: str = "margins only"
+    """What was worked out: "ranges", "halved and doubled" or "margins only"."""
+    weight_changes: list[WeightChange] = field(default_factory=list)
+    """Per active criterion: the share of pairs that change with its weight halved
+    and doubled, and (on small rosters) the range keeping every pair."""
 
     def as_dict(self) -> dict[str, object]:
         """The summary as plain data, in field order (what ``summary.json`` holds)."""
@@ -281,6 +290,7 @@ def explain(scored: Scored, solution: Solution, settings: Settings, seconds: flo
     reasons, contrib = explain_pairs(scored, solution.mentee, solution.mentor)
     pinned = {(i, j) for i, j in p.pins}
     ea, rb = p.mentees[solution.mentee], p.mentors[solution.mentor]
+    robust = analyse(scored, solution, settings.objective)
     matches = pd.DataFrame(
         {
             "mentee_id": ids[ea],
@@ -293,6 +303,8 @@ def explain(scored: Scored, solution: Solution, settings: Settings, seconds: flo
                 (int(i), int(j)) in pinned
                 for i, j in zip(solution.mentee, solution.mentor, strict=True)
             ],
+            "margin": np.round(robust.margin, 3),
+            "close_call": robust.close,
         }
     )
     unmatched = explain_unmatched(scored, solution)
@@ -320,6 +332,9 @@ def explain(scored: Scored, solution: Solution, settings: Settings, seconds: flo
         blocking_pairs=blocking_pairs(scored, solution.mentee, solution.mentor, solution.score),
         stable_matched=alternative.matched if alternative is not None else None,
         stable_total_score=round(alternative.total / SCALE, 3) if alternative is not None else None,
+        close_calls=robust.close_calls,
+        robustness=robust.level,
+        weight_changes=list(robust.changes),
     )
     return MatchResult(matches, contrib, unmatched, shortlist, groups, summary, scored)
 
@@ -434,10 +449,72 @@ def computation(summary: Summary) -> list[tuple[str, str]]:
         ),
         ("Criteria and their weights", weights or "none"),
         ("Pairs who would rather be together", _blocking(summary)),
+        ("How robust the pairs are", robust_words(summary)),
         ("Solver", summary.solver),
         ("Time", f"{summary.seconds:g} seconds"),
     ]
     return rows
+
+
+def robust_words(summary: Summary) -> str:
+    """What was checked of each pair's robustness, and how many close calls, in words."""
+    calls = summary.close_calls
+    text = (
+        "each pair's margin over the mentee's next best mentor (the best score among "
+        "the other mentors the rules allow them)"
+    )
+    changes = summary.weight_changes
+    if summary.robustness == "margins only":
+        text += (
+            f"; the weights were not tried halved and doubled, as the roster has "
+            f"{summary.allowed_pairs:,} allowed pairs and each try solves the run again"
+        )
+    elif len(changes) == 1 and changes[0].alone:
+        only = criteria.label(changes[0].criterion)
+        text += f"; {only} is the only criterion, so its weight changes no score"
+    else:
+        text += "; the run solved again with each weight halved and doubled: " + "; ".join(
+            _change_words(c) for c in changes
+        )
+    noun = "call" if calls == 1 else "calls"
+    text += f". {calls:,} close {noun}: " if calls else ". No close call: "
+    text += f"a pair is one when the mentee's next best mentor is within {CLOSE_MARGIN:g} point"
+    text += " of it"
+    if summary.robustness != "margins only":
+        text += (
+            f", or when one weight {NUDGE:.0%} lower or higher gives the mentee another "
+            "mentor or none"
+        )
+    return text + "."
+
+
+def _change_words(change: WeightChange) -> str:
+    """One weight's halving, doubling and range, in words."""
+    c = change
+    name = f"{criteria.label(c.criterion)} ({c.weight:g})"
+
+    def share(x: float) -> str:
+        return "no pair changes" if x == 0 else f"{x:.0%} of the pairs change"
+
+    text = f"{name}: halved, {share(c.halved)}; doubled, {share(c.doubled)}"
+    if c.low is not None:
+        high = f"{c.high:.3g}" if c.high is not None else f"{c.top:.3g} or more"
+        text += f"; exactly the same pairs for a weight from {c.low:.3g} to {high}"
+    return text
+
+
+def _running(summary: Summary) -> str:
+    """The running pairs kept and ended, as a sentence ("" without running pairs)."""
+    kept, dropped = summary.kept, summary.dropped
+    if kept is None:
+        return ""
+    text = f" {kept} running {'pair was' if kept == 1 else 'pairs were'} kept."
+    if dropped:
+        text += (
+            f" {dropped} running {'pair' if dropped == 1 else 'pairs'} could not be kept: "
+            "the reasons are listed with the running pairs."
+        )
+    return text
 
 
 def _blocking(summary: Summary) -> str:

@@ -2,7 +2,9 @@
 
 Files (in the output folder)::
 
-    matches.csv      mentee_id, mentee_name, mentor_id, mentor_name, score, reasons
+    matches.csv      mentee_id, mentee_name, mentor_id, mentor_name, score, reasons,
+                     margin (points ahead of the mentee's next best mentor, empty when
+                     there is none), close_call (yes or no; workbook.matching.robustness)
     unmatched.csv    mentee_id, mentee_name, reason, alternatives
     matches.xlsx     the same for people: headers in words (Mentee, Mentor, Match score
                      (0-100), Why), scores shown as whole numbers, a Pinned column, Groups
@@ -62,6 +64,8 @@ HEADERS = {
     "mean_score": "Mean match score (0-100)",
     "mentee_ids": "Mentee IDs",
     "mentee_names": "Mentees",
+    "margin": "Ahead of the next best mentor (points)",
+    "close_call": "Close call",
 }
 """The Excel file's header for each column of a result's tables."""
 SCORES = ("Match score (0-100)", "Mean match score (0-100)")
@@ -158,6 +162,9 @@ def excel_sheets(result: MatchResult) -> dict[str, pd.DataFrame]:
     Unmatched, Groups or Shortlist in those modes, and Summary (how it was computed)."""
     matches = result.matches.copy()
     matches["pinned"] = matches["pinned"].map({True: "yes", False: ""})
+    if "close_call" in matches:  # robustness: a margin cell is empty without another mentor
+        matches["close_call"] = matches["close_call"].map({True: "yes", False: ""})
+        matches["margin"] = matches["margin"].astype(object).where(matches["margin"].notna(), None)
     sheets = {"Matches": matches, "Unmatched": result.unmatched}
     if result.groups is not None:
         sheets["Groups"] = result.groups
@@ -179,6 +186,8 @@ def build_files(
             building it loads openpyxl, about 11 MB in every session's kernel.
     """
     matches = result.matches.drop(columns=["pinned"])
+    if "close_call" in matches:
+        matches["close_call"] = matches["close_call"].map({True: "yes", False: "no"})
     files = {
         "matches.csv": to_csv_bytes(matches),
         "unmatched.csv": to_csv_bytes(result.unmatched),

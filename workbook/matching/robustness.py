@@ -1,0 +1,286 @@
+"""How robust each pair is: its margin over the mentee's next best mentor, what happens
+to the pairs when a weight changes, and which pairs are close calls.
+
+A coordinator who is told "Ann gets Xi" wants to know whether that was a clear choice
+or a coin toss. Three measures answer it, each on the run's own pipeline (the same
+pools, :func:`~workbook.matching.scoring.score_pairs` and
+:func:`~workbook.matching.solver.solve` with the run's objective):
+
+* **Margin** of a matched pair: its score minus the mentee's *next best option*, the
+  highest score among the mentee's *other allowed mentors* (every mentor but theirs whom
+  no hard rule forbids, who takes mentees and who reaches the minimum score with them,
+  whether or not that mentor still has room). A positive margin is how far the pair is
+  ahead of anything else the mentee could have had. A negative margin means the mentee
+  scores higher with another allowed mentor whose place the best assignment for the
+  run's aim gave to other mentees: the mentee gave way for the whole. No margin (None)
+  when the mentee has no other allowed mentor.
+* **Weight changes**: for every active criterion, the run solved again with its weight
+  halved and with it doubled (the other weights as they are), and the share of the
+  matched pairs whose mentee then gets another mentor or none. On small rosters also
+  the **range** of the weight within which the assignment stays exactly the same,
+  found by bisection to :data:`RANGE_STEP` of the weight.
+* **Close call**: a pair (not pinned by the coordinator) whose margin is under
+  :data:`CLOSE_MARGIN` point either way, or whose mentee gets another mentor (or none)
+  when any one weight is :data:`NUDGE` lower or higher. Why one point: scores are shown
+  as whole numbers, so an option within a point reads as the same score; and a change
+  of weights moves the difference between two of a mentee's pairs by at most the total
+  change of the criteria's shares of the score, so a margin under a point is undone by
+  shifting under one point of share (a weight of 3 in a total of 10 going to about
+  3.05). Why 10%: weights are judgements set in steps of a half or one; a weight of 3
+  could as well have been 2.7 or 3.3, and a pair that hangs on that is a coin toss.
+  Halving and doubling are large changes (on the example program about half the pairs
+  move), so they measure the assignment as a whole, not a pair.
+
+Re-solving costs a solve per try, so what runs depends on the number of allowed pairs
+(:func:`plan`): everything up to :data:`RANGES_LIMIT`, halving and doubling up to
+:data:`WEIGHTS_LIMIT`, above that the margins only (vectorised, always cheap), and the
+words say which.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from workbook.design import Matching, MatchObjective
+from workbook.matching.constraints import I64
+from workbook.matching.criteria import RosterColumn
+from workbook.matching.scoring import F64, SCALE, Scored, score_pairs
+from workbook.matching.solver import Solution, solve
+
+CLOSE_MARGIN = 1.0
+"""A margin under this many points (out of 100), either way, makes a close call."""
+FACTORS = (0.5, 2.0)
+"""Each weight is tried halved and doubled."""
+NUDGE = 0.1
+"""A pair that changes when one weight is this much lower or higher is a close call."""
+RANGE_STEP = 0.01
+"""A range's ends are found to 1% of the weight."""
+RANGE_TOP = 10.0
+"""A range is looked for up to ten times the weight ("10 times or more" beyond)."""
+RANGES_LIMIT = 20_000
+"""Up to this many allowed pairs, each weight's range is worked out (about 20 solves a
+weight, a few milliseconds each at this size)."""
+WEIGHTS_LIMIT = 300_000
+"""Up to this many allowed pairs, each weight is tried halved, doubled and 10% either
+way (four solves a weight, about 0.1 s each at 1,000 x 400, which has 57,000 allowed
+pairs); above it a run would take seconds more per weight, so only the margins are
+given and the words say so."""
+
+Level = Literal["ranges", "halved and doubled", "margins only"]
+
+
+@dataclass(frozen=True)
+class WeightChange:
+    """What one criterion's weight does to the assignment.
+
+    Attributes:
+        criterion: the criterion's key (``skills``, ``extra:site`` ...).
+        weight: its weight in the run.
+        halved, doubled: the share (0 to 1) of the matched pairs, pins aside, whose
+            mentee gets another mentor or none with the weight halved (doubled).
+        low, high: the range of the weight within which every pair stays the same
+            (checked to :data:`RANGE_STEP` of the weight); ``None`` when not worked
+            out. ``high`` is ``None`` too when the pairs stay the same up to ``top``.
+        top: the highest weight tried for the range.
+        alone: the only active criterion: its weight cannot change a score.
+    """
+
+    criterion: str
+    weight: float
+    halved: float
+    doubled: float
+    low: float | None = None
+    high: float | None = None
+    top: float | None = None
+    alone: bool = False
+
+
+@dataclass(frozen=True)
+class Robustness:
+    """The margins and close calls of a run's pairs (aligned with the solution's pairs),
+    and what each weight does.
+
+    Attributes:
+        margin: each pair's margin in points, NaN when the mentee has no other allowed mentor.
+        close: whether each pair is a close call.
+        changes: one per active criterion, when weights were tried.
+        level: what was worked out (:func:`plan`).
+        allowed_pairs: the run's allowed pairs, which decided the level.
+    """
+
+    margin: F64
+    close: npt.NDArray[np.bool_]
+    changes: tuple[WeightChange, ...]
+    level: Level
+    allowed_pairs: int
+
+    @property
+    def close_calls(self) -> int:
+        return int(self.close.sum())
+
+
+def plan(allowed_pairs: int) -> Level:
+    """What a run of this size works out: the cheaper the solve, the more is tried."""
+    if allowed_pairs <= RANGES_LIMIT:
+        return "ranges"
+    if allowed_pairs <= WEIGHTS_LIMIT:
+        return "halved and doubled"
+    return "margins only"
+
+
+def margins(scored: Scored, mentee: I64, mentor: I64, score: I64) -> F64:
+    """Each chosen pair's score minus the best score of the mentee's other allowed
+    mentors, in points (NaN when there is none). Scores in thousandths, as solved."""
+    p = scored.pools
+    keys = scored.mentee.astype(np.int64) * p.m + scored.mentor
+    chosen = mentee.astype(np.int64) * p.m + mentor
+    # The chosen pairs among the allowed ones (a pin below the minimum is not there).
+    at = np.minimum(np.searchsorted(keys, chosen), max(len(keys) - 1, 0))
+    mine = np.zeros(len(keys), bool)
+    if len(keys):
+        mine[at[keys[at] == chosen]] = True
+    best = np.full(p.n, -1, np.int64)
+    np.maximum.at(best, scored.mentee[~mine], scored.score[~mine].astype(np.int64))
+    other = best[mentee]
+    out: F64 = np.where(other >= 0, (score - other) / SCALE, np.nan)
+    return out
+
+
+def with_weight(matching: Matching, key: str, weight: float) -> Matching:
+    """The settings with one criterion's weight changed (an extra column's too).
+
+    Not validated again: a weight of 0 (switched off) or past 1,000 is a question asked
+    of the solver, never saved.
+    """
+    if key.startswith(RosterColumn.PREFIX):
+        column = key.removeprefix(RosterColumn.PREFIX)
+        extra = dict(matching.extra_criteria)
+        extra[column] = extra[column].model_copy(update={"weight": weight})
+        return matching.model_copy(update={"extra_criteria": extra})
+    weights = matching.weights.model_copy(update={key: weight})
+    return matching.model_copy(update={"weights": weights})
+
+
+def resolve(scored: Scored, key: str, weight: float, objective: MatchObjective) -> Solution:
+    """The run solved again with one weight changed: re-scored on the same pools (the
+    same roster, rules, review and pins), solved with the same objective."""
+    p = scored.pools
+    settings = replace(p.settings, matching=with_weight(p.settings.matching, key, weight))
+    return solve(score_pairs(replace(p, settings=settings)), objective)
+
+
+def assignment(n: int, solution: Solution) -> I64:
+    """Each mentee's mentor position, -1 for none."""
+    out = np.full(n, -1, np.int64)
+    out[solution.mentee] = solution.mentor
+    return out
+
+
+def analyse(
+    scored: Scored,
+    solution: Solution,
+    objective: MatchObjective,
+    level: Level | None = None,
+) -> Robustness:
+    """Margins, weight changes and close calls of a run's pairs.
+
+    Args:
+        level: what to work out; by default :func:`plan` of the run's allowed pairs.
+    """
+    p = scored.pools
+    level = level or plan(len(scored))
+    margin = margins(scored, solution.mentee, solution.mentor, solution.score)
+    pinned = np.zeros(len(solution.mentee), bool)
+    pins = {(i, j) for i, j in p.pins}
+    for k, (i, j) in enumerate(zip(solution.mentee, solution.mentor, strict=True)):
+        pinned[k] = (int(i), int(j)) in pins
+    close = ~pinned & (np.abs(np.nan_to_num(margin, nan=np.inf)) < CLOSE_MARGIN)
+    changes: list[WeightChange] = []
+    if level != "margins only":
+        base = assignment(p.n, solution)
+        free = ~pinned
+        weights = scored.criteria.weights
+        if len(weights) == 1:
+            key, weight = next(iter(weights.items()))
+            changes.append(WeightChange(key, weight, 0.0, 0.0, alone=True))
+        else:
+            for key, weight in weights.items():
+                change, moved = _weight_change(scored, solution, base, free, key, weight, objective,
+                                               ranges=level == "ranges")  # fmt: skip
+                close |= moved
+                changes.append(change)
+    return Robustness(margin, close, tuple(changes), level, len(scored))
+
+
+def _weight_change(
+    scored: Scored,
+    solution: Solution,
+    base: I64,
+    free: npt.NDArray[np.bool_],
+    key: str,
+    weight: float,
+    objective: MatchObjective,
+    *,
+    ranges: bool,
+) -> tuple[WeightChange, npt.NDArray[np.bool_]]:
+    """One weight halved and doubled (and its range): the change, and which pairs move
+    when it is 10% lower or higher (the close calls)."""
+    n = scored.pools.n
+    moved = np.zeros(len(solution.mentee), bool)
+    shares, same = [], []
+    count = max(int(free.sum()), 1)
+    for factor in FACTORS:
+        again = assignment(n, resolve(scored, key, weight * factor, objective))
+        differ = (again[solution.mentee] != solution.mentor) & free
+        shares.append(float(differ.sum()) / count)
+        same.append(bool(np.array_equal(again, base)))
+    for factor in (1 - NUDGE, 1 + NUDGE):
+        again = assignment(n, resolve(scored, key, weight * factor, objective))
+        moved |= (again[solution.mentee] != solution.mentor) & free
+    change = WeightChange(key, weight, shares[0], shares[1])
+    if not ranges:
+        return change, moved
+
+    def unchanged(t: float) -> bool:
+        return bool(np.array_equal(assignment(n, resolve(scored, key, t, objective)), base))
+
+    low, high, top = _range(weight, same[0], same[1], unchanged)
+    return replace(change, low=low, high=high, top=top), moved
+
+
+def _range(
+    weight: float, same_halved: bool, same_doubled: bool, unchanged: Callable[[float], bool]
+) -> tuple[float, float | None, float]:
+    """The weights around ``weight`` with the same pairs: (low, high or None, top tried).
+
+    Bisection between a weight known to give the same pairs and one known not to, until
+    they are :data:`RANGE_STEP` of the weight apart; the end reported is the one that
+    gives the same pairs. The halved and doubled runs already say which half to search.
+    """
+    tol = RANGE_STEP * weight
+
+    def bisect(good: float, bad: float) -> float:
+        while abs(good - bad) > tol:
+            mid = (good + bad) / 2
+            if unchanged(mid):
+                good = mid
+            else:
+                bad = mid
+        return good
+
+    if same_halved:
+        low = 0.0 if unchanged(0.0) else bisect(weight / 2, 0.0)
+    else:
+        low = bisect(weight, weight / 2)
+    top = weight * RANGE_TOP
+    high: float | None
+    if same_doubled:
+        high = None if unchanged(top) else bisect(weight * 2, top)
+    else:
+        high = bisect(weight, weight * 2)
+    return low, high, top
