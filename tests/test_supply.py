@@ -1,0 +1,232 @@
+"""Supply planning: the fewest more mentors, checked against trying every small
+combination of profiles; one more place per mentor, checked against solving each by
+brute force; a roster of mentees alone; no mentee named in the plan."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+
+import numpy as np
+import pytest
+from helpers import matching_design as design
+from helpers import roster_bytes
+from test_matching import brute_force, random_instance
+
+from workbook.design import Design, Weights
+from workbook.errors import MatchingError, RosterError
+from workbook.matching.constraints import Settings, build_pools
+from workbook.matching.roster import load_roster
+from workbook.matching.scoring import score_pairs
+from workbook.matching.supply import in_words, plan_supply, to_json
+
+ZONES = ["Europe/London", "Asia/Tokyo", "America/New_York"]
+SKILLS = ["a", "b", "c"]
+
+
+def matched_with(d: Design, rows: list[str], added: list[str]) -> int:
+    """Mentees the roster matches (coverage) with these mentor rows added, solved by
+    enumerating every assignment."""
+    data = roster_bytes([*rows, *added])
+    roster = load_roster(data, d.matching)
+    if not roster.is_mentor.any():
+        return 0
+    scored = score_pairs(build_pools(roster, Settings.from_design(d)))
+    return brute_force(scored, "coverage")[0]
+
+
+def fewest(d: Design, rows: list[str], profiles: list[str], cap: int, n: int) -> tuple[int, int]:
+    """(the most mentees new mentors can get matched, the fewest new mentors that do it),
+    trying every combination of ``profiles`` (a row's tail after id, name, role and
+    manager) of growing size."""
+
+    def row(k: int, tail: str) -> str:
+        return f"new{k},New {k},mentor,,{tail}"
+
+    plenty = [row(k, p) for k, p in enumerate(profiles * math.ceil(n / cap))]
+    target = matched_with(d, rows, plenty)
+    for size in range(n + 1):
+        for combo in itertools.combinations_with_replacement(profiles, size):
+            added = [row(k, p) for k, p in enumerate(combo)]
+            if matched_with(d, rows, added) >= target:
+                return target, size
+    raise AssertionError("unreachable: the plenty of profiles reaches the target")
+
+
+def zoned(seed: int, with_mentors: bool = True) -> tuple[Design, list[str], int]:
+    """Mentees and a few mentors in three far-apart time zones; a pair needs the same
+    zone and half the skills wanted (time zone and skills weigh the same, minimum 60);
+    some mentees report to a mentor (never matched with them)."""
+    rng = np.random.default_rng(seed)
+    cap = int(rng.integers(1, 3))
+    rows = ["top,Top,,,9,X,UTC,,,,,,,,"]
+    mentors = int(rng.integers(1, 3)) if with_mentors else 0
+    for j in range(mentors):
+        offered = ";".join(rng.choice(SKILLS, size=rng.integers(1, 3), replace=False))
+        zone = ZONES[rng.integers(3)]
+        rows.append(f"r{j},R{j},mentor,top,5,X,{zone},{offered},,,,{rng.integers(1, 3)},,,")
+    n = int(rng.integers(3, 6))
+    for i in range(n):
+        wanted = ";".join(rng.choice(SKILLS, size=rng.integers(1, 3), replace=False))
+        boss = f"r{rng.integers(mentors)}" if mentors and rng.random() < 0.3 else "top"
+        rows.append(f"e{i},E{i},mentee,{boss},2,X,{ZONES[rng.integers(3)]},,{wanted},,,,,,")
+    d = design(
+        weights=Weights(skills=1, timezone=1), max_timezone_hours=2, min_score=60, capacity=cap
+    )
+    return d, rows, cap
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_the_plan_has_the_fewest_mentors_of_every_combination_of_profiles(seed: int) -> None:
+    d, rows, cap = zoned(seed)
+    n = sum(",mentee," in r for r in rows)
+    profiles = [f"5,X,{zone},a;b;c,,,,{cap},,," for zone in ZONES]
+    target, size = fewest(d, rows, profiles, cap, n)
+    plan = plan_supply(d, roster_bytes(rows))
+    assert (plan.target, len(plan.profiles)) == (target, size)
+    assert plan.fewest
+    assert plan.matched_after == target  # solved again with the planned mentors added
+    for profile in plan.profiles:
+        assert profile.timezone in ZONES and profile.capacity == cap
+        assert 1 <= profile.mentees <= cap
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_roster_of_mentees_alone_gets_the_fewest_mentors(seed: int) -> None:
+    d, rows, cap = zoned(seed, with_mentors=False)
+    n = len(rows) - 1
+    profiles = [f"5,X,{zone},a;b;c,,,,{cap},,," for zone in ZONES]
+    target, size = fewest(d, rows, profiles, cap, n)
+    assert target == n  # a tailored mentor reaches anyone here
+    plan = plan_supply(d, roster_bytes(rows))
+    assert (plan.mentors, plan.matched_now, len(plan.profiles)) == (0, 0, size)
+    assert plan.matched_after == n and plan.fewest
+
+
+def seniority_rows(seed: int) -> tuple[Design, list[str]]:
+    """Levels matter in full: a mentor one or two levels above (minimum 80 with skills
+    and seniority weighing the same, so half the seniority is never enough)."""
+    rng = np.random.default_rng(100 + seed)
+    rows = ["top,Top,,,9,X,UTC,,,,,,,,"]
+    for j in range(int(rng.integers(0, 2))):
+        rows.append(f"r{j},R{j},mentor,top,{rng.integers(2, 8)},X,UTC,a;b,,,,1,,,")
+    for i in range(int(rng.integers(3, 6))):
+        rows.append(f"e{i},E{i},mentee,top,{rng.integers(1, 7)},X,UTC,,a,,,,,,")
+    d = design(
+        weights=Weights(skills=1, seniority=1),
+        seniority_min_gap=1,
+        seniority_max_gap=2,
+        min_score=80,
+        capacity=2,
+    )
+    return d, rows
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_planned_levels_need_no_more_mentors_than_any_levels_would(seed: int) -> None:
+    d, rows = seniority_rows(seed)
+    n = sum(",mentee," in r for r in rows)
+    profiles = [f"{level},X,UTC,a;b,,,,2,,," for level in range(1, 10)]
+    target, size = fewest(d, rows, profiles, 2, n)
+    plan = plan_supply(d, roster_bytes(rows))
+    assert (plan.target, len(plan.profiles), plan.fewest) == (target, size, True)
+    assert all(p.level is not None for p in plan.profiles)
+
+
+def test_one_mentor_in_the_middle_zone_serves_a_chain_of_zones() -> None:
+    """Three mentees in zones an hour apart: one mentor of capacity 3 in the middle zone
+    is within an hour of all three; a mentor in either end zone is not."""
+    rows = [
+        "a,A,mentee,,2,X,Europe/London,,s,,,,,,",
+        "b,B,mentee,,2,X,Europe/Paris,,s,,,,,,",
+        "c,C,mentee,,2,X,Europe/Helsinki,,s,,,,,,",
+    ]
+    d = design(
+        weights=Weights(skills=1, timezone=1), max_timezone_hours=1, min_score=60, capacity=3
+    )
+    plan = plan_supply(d, roster_bytes(rows))
+    assert len(plan.profiles) == 1 and plan.fewest and plan.matched_after == 3
+    assert plan.profiles[0].timezone == "Europe/Paris"
+
+
+@pytest.mark.parametrize("seed", range(8))
+@pytest.mark.parametrize("objective", ["coverage", "quality", "fairness"])
+def test_one_more_place_is_what_solving_again_by_brute_force_gives(
+    seed: int, objective: str
+) -> None:
+    d, data = random_instance(seed, n=6, m=3)
+    plan = plan_supply(d, data, objective=objective)  # type: ignore[arg-type]
+    roster = load_roster(data, d.matching)
+    settings = Settings.from_design(d)
+
+    def best(capacity: np.ndarray) -> tuple[int, int]:
+        pools = build_pools(roster, settings)
+        pools.capacity = capacity
+        key = brute_force(score_pairs(pools), objective)  # the objective's order
+        return (key[1], key[0]) if objective == "quality" else (key[0], key[-1])
+
+    base_pools = build_pools(roster, settings)
+    before = best(base_pools.capacity.copy())
+    ids = roster.frame["id"].to_numpy(dtype=object)[base_pools.mentors]
+    expected = set()
+    for j in range(base_pools.m):
+        if base_pools.capacity[j] <= 0:
+            continue  # a mentor who takes nobody this time is not asked
+        capacity = base_pools.capacity.copy()
+        capacity[j] += 1
+        after = best(capacity)
+        if after != before:
+            expected.add((ids[j], after[0] - before[0], round((after[1] - before[1]) / 1000, 3)))
+    got = {(e.mentor, e.matched, e.total) for e in plan.capacity_effects}
+    assert got == expected
+    order = [(-e.matched, -e.total) for e in plan.capacity_effects]
+    assert order == sorted(order)
+
+
+def test_mentees_no_new_mentor_could_match_are_counted_with_why() -> None:
+    """A new mentor is nobody's own choice: with the mentee's choices weighing three
+    times the skills, the best a new mentor reaches is 25, under the minimum of 30."""
+    rows = [
+        "x,Xi,mentor,,5,X,UTC,a,,,,1,,,",
+        "ann,Ann,mentee,,2,X,UTC,,a,,,,x,,",
+        "bo,Bo,mentee,,2,X,UTC,,a,,,,x,,",
+        "cy,Cy,mentee,,2,X,UTC,,b,,,,,,",
+    ]
+    d = design(weights=Weights(skills=1, preferences=3), min_score=30)
+    plan = plan_supply(d, roster_bytes(rows))
+    assert plan.matched_now == 1 and plan.target == 1 and not plan.profiles
+    assert [n for _, n in plan.out_of_reach] == [2]
+    words = "\n".join(in_words(plan))
+    assert "2 mentees no new mentor could match" in words
+    assert "25/100, under the minimum score of 30" in words
+
+
+def test_the_plan_names_no_mentee_and_says_recruits_are_outside_reporting_lines() -> None:
+    d, rows, _ = zoned(3)
+    plan = plan_supply(d, roster_bytes(rows))
+    assert plan.profiles
+    words = "\n".join(in_words(plan))
+    text = words + json.dumps(to_json(plan))
+    for person in ("e0", "E0", "e1", "E1", "e2", "E2"):
+        assert f" {person}" not in text and f'"{person}"' not in text
+    assert "outside every mentee's reporting line" in words
+    assert to_json(plan)["recruits_outside_reporting_lines"] is True
+
+
+def test_a_mentee_only_roster_may_leave_out_the_skills_offered_column() -> None:
+    data = b"id,name,role,manager_id,skills_wanted\na,A,mentee,,x\nb,B,mentee,,y\n"
+    plan = plan_supply(design(weights=Weights(skills=1), capacity=2), data)
+    assert len(plan.profiles) == 1 and plan.matched_after == 2
+    assert set(plan.profiles[0].skills) == {"x", "y"}
+    with_mentor = data + b"c,C,mentor,,\n"
+    with pytest.raises(RosterError, match="skills_offered"):
+        plan_supply(design(weights=Weights(skills=1)), with_mentor)
+
+
+def test_a_roster_without_mentees_and_a_capacity_under_one_are_refused() -> None:
+    d = design(weights=Weights(skills=1))
+    with pytest.raises(MatchingError, match="no mentees"):
+        plan_supply(d, roster_bytes(["x,Xi,mentor,,5,X,UTC,a,,,,1,,,"]))
+    with pytest.raises(MatchingError, match="at least 1"):
+        plan_supply(d, roster_bytes(["a,A,mentee,,2,X,UTC,,a,,,,,,"]), capacity=0)
