@@ -7,7 +7,8 @@
     │   ├── design.yaml        every decision (workbook.store reads and writes it)
     │   ├── design.history/    earlier revisions
     │   ├── roster.csv         optional: the people to match (personal data, stays here)
-    │   └── output/            optional: matching exports and the written charter
+    │   ├── output/            optional: matching exports and the written charter
+    │   └── access.yaml        optional: who may open, change and sign it (permissions)
     └── sales-onboarding/
         └── design.yaml
 
@@ -15,6 +16,10 @@ This module lists the programs with what a picker shows (name, revision, when la
 saved, each step's state from :mod:`workbook.overview`) and creates new ones, from a
 blank design or from the bundled example, in a folder named safely after the program.
 It never overwrites: a name whose folder exists is refused with nothing written.
+
+A program with an access list (:mod:`workbook.permissions`) is listed for everyone, but
+only its folder name is shown to a person it does not let in: its design is not read
+for them.
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from workbook import EXAMPLE as EXAMPLE  # re-exported: the example a program can start from
-from workbook import places, store
+from workbook import permissions, places, store
 from workbook.design import Design, new_design
 from workbook.errors import ExistsError, InputError, Problem, WorkbookError
 
@@ -43,6 +48,8 @@ ENV = places.PROGRAMS
 
 Source = Literal["blank", "example"]
 MAX_KEY = 60
+OPEN = permissions.Access()
+"""A program without an access list: everyone may open, change and sign it."""
 
 
 @dataclass(frozen=True)
@@ -58,6 +65,8 @@ class ProgramEntry:
         steps: each design step's state, in order; empty when the design is unreadable.
         error: why the design cannot be opened, or ``None``.
         saved_by: who made the last save, when the design records it.
+        access: the program's access list (everyone may do everything without one).
+        person: who the entry was listed for (:func:`workbook.permissions.person`).
     """
 
     key: str
@@ -68,6 +77,19 @@ class ProgramEntry:
     steps: tuple[overview.StepStatus, ...]
     error: WorkbookError | None = None
     saved_by: str | None = None
+    access: permissions.Access = OPEN
+    person: str = ""
+
+    @property
+    def rights(self) -> frozenset[permissions.Right]:
+        """What the person it was listed for may do with the program."""
+        return self.access.rights(self.person)
+
+    @property
+    def role(self) -> str:
+        """The person's place in the program in words ("You can read it."); ``""``
+        without an access list."""
+        return permissions.describe(self.access, self.person)
 
     @property
     def design(self) -> Path:
@@ -125,18 +147,36 @@ def programs_dir(path: str | os.PathLike[str] = "") -> Path:
     return folder
 
 
-def entry(folder: Path) -> ProgramEntry:
-    """What the picker shows about one program folder (never raises for a bad design)."""
+def entry(folder: Path, person: str | None = None) -> ProgramEntry:
+    """What the picker shows about one program folder to ``person`` (default: who is
+    signed in). Never raises for a bad design or access list; a program the person may
+    not open is named by its folder only, its design not read."""
     path = folder / DESIGN
+    who = permissions.person() if person is None else person
+    try:
+        access = permissions.read(folder)
+    except WorkbookError as exc:
+        return ProgramEntry(folder.name, folder, folder.name, 0, None, (), exc, person=who)
+    if not access.may(who, "open"):
+        return ProgramEntry(
+            folder.name, folder, folder.name, 0, None, (), access=access, person=who
+        )
     try:
         snap = store.load(path)
     except WorkbookError as exc:
-        return ProgramEntry(folder.name, folder, folder.name, 0, _mtime(path), (), exc)
-    return summarise(folder, snap.design)
+        return ProgramEntry(
+            folder.name, folder, folder.name, 0, _mtime(path), (), exc, access=access, person=who
+        )
+    return summarise(folder, snap.design, access, who)
 
 
-def summarise(folder: Path, design: Design) -> ProgramEntry:
-    """A program's entry from a design already read."""
+def summarise(
+    folder: Path,
+    design: Design,
+    access: permissions.Access | None = None,
+    person: str = "",
+) -> ProgramEntry:
+    """A program's entry from a design already read (and its access list, if read)."""
     from workbook import overview
 
     return ProgramEntry(
@@ -147,6 +187,8 @@ def summarise(folder: Path, design: Design) -> ProgramEntry:
         saved=design.updated or _mtime(folder / DESIGN),
         steps=tuple(overview.status(design)),
         saved_by=getattr(design, "updated_by", None),  # recorded by newer saves only
+        access=access if access is not None else OPEN,
+        person=person,
     )
 
 
@@ -157,10 +199,12 @@ def _mtime(path: Path) -> dt.datetime | None:
         return None
 
 
-def list_programs(root: Path) -> list[ProgramEntry]:
-    """Every program in ``root`` (folders holding a ``design.yaml``), by name."""
+def list_programs(root: Path, person: str | None = None) -> list[ProgramEntry]:
+    """Every program in ``root`` (folders holding a ``design.yaml``), by name, as
+    ``person`` (default: who is signed in) may see it."""
+    who = permissions.person() if person is None else person
     folders = [p for p in root.iterdir() if p.is_dir() and (p / DESIGN).is_file()]
-    entries = [entry(p) for p in folders if not p.name.startswith(".")]
+    entries = [entry(p, who) for p in folders if not p.name.startswith(".")]
     return sorted(entries, key=lambda e: (e.name.casefold(), e.key))
 
 
@@ -230,13 +274,27 @@ def locate(root: Path, key: str) -> Path:
     return folder
 
 
-def find(root: Path, key: str) -> ProgramEntry:
+def find(root: Path, key: str, person: str | None = None) -> ProgramEntry:
     """The program ``key`` of ``root`` (its design may be unreadable: see ``error``).
 
     Raises:
         InputError: there is no such program in the folder.
     """
-    return entry(locate(root, key))
+    return entry(locate(root, key), person)
+
+
+def open_program(root: Path, key: str, person: str | None = None) -> store.Snapshot:
+    """The design of program ``key``, read for a person its access list lets in (what
+    the app does when a program is opened; nothing of it is read otherwise).
+
+    Raises:
+        InputError: there is no such program in the folder.
+        AccessError: the person may not open it (the message says who to ask).
+        DesignError: its design cannot be read.
+    """
+    folder = locate(root, key)
+    permissions.require(folder, "open", person)
+    return store.load(folder / DESIGN)
 
 
 def create(root: Path, name: str, source: Source = "blank", author: str = "") -> ProgramEntry:

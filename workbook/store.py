@@ -37,7 +37,7 @@ from pathlib import Path
 
 import yaml
 
-from workbook import clock, files, steps
+from workbook import clock, files, permissions, steps
 from workbook.design import Design, design_to_data, new_design, parse_design
 from workbook.errors import ConflictError, DesignError, ExistsError, Problem, StoreError
 
@@ -290,7 +290,11 @@ def atomic_write(path: Path, data: bytes) -> None:
 
     Raises:
         StoreError: the file could not be written; the old file is untouched.
+        AccessError: ``path`` is a file of a program folder (a roster) whose access list
+            does not let this person change the program.
     """
+    if path.name != permissions.DESIGN:  # the design is checked field by field by save
+        permissions.check_folder(path.parent)
     try:
         tmp = _stage(path, data)
     except OSError as exc:
@@ -313,6 +317,8 @@ def save(design: Design, base: Snapshot, *, author: str = "") -> Snapshot:
     (:func:`who` of ``author``) and when.
 
     Raises:
+        AccessError: the program's access list does not let this person make this save
+            (:func:`workbook.permissions.check_save`); nothing was written.
         ExistsError: ``base`` was a new design but the file has appeared since.
         ConflictError: the file changed since ``base`` was read; your version is kept
             in the history folder (``error.kept``) and the file on disk is untouched.
@@ -325,6 +331,9 @@ def save(design: Design, base: Snapshot, *, author: str = "") -> Snapshot:
                 "cannot be saved: its folder does not exist", "create the folder first", str(path)
             )
         )
+    # Who may change what (a program's access.yaml): checked before anything is written.
+    changed = None if base.fingerprint is None else _changed_fields(base.design, design)
+    permissions.check_save(path.parent, changed)
     name = who(author) or None
     with _locked(history_dir(path)):
         current = _read_bytes(path)
@@ -373,7 +382,13 @@ def keep(path: Path, data: bytes, name: str) -> Path:
     """Copy ``data`` into the history folder of ``path`` (``<stem>.history/``) as
     ``<UTC stamp>-<name>``: sortable, and never over an earlier copy. Designs keep
     their replaced revisions this way, and the program's folder its replaced rosters.
+
+    Raises:
+        AccessError: ``path`` is a program's file other than its design (a roster) and
+            the program's access list does not let this person change the program.
     """
+    if path.name != permissions.DESIGN:
+        permissions.check_folder(path.parent)
     folder = _history_folder(history_dir(path))
     stamp = _stamp()
     target = folder / f"{stamp}-{name}"
@@ -460,11 +475,17 @@ def _when(moment: dt.datetime) -> str:
     return time if moment.date() == clock.today() else f"on {moment:%Y-%m-%d} {time}"
 
 
+def _changed_fields(before: Design, after: Design) -> set[str]:
+    """The fields whose decisions differ between two designs (``program.sponsor``,
+    ``approvals``): what a save changes, for the access check."""
+    old, new = _flat(_content(before)), _flat(_content(after))
+    return {path for path in old.keys() | new.keys() if old.get(path) != new.get(path)}
+
+
 def changed_steps(before: Design, after: Design) -> tuple[str, ...]:
     """The titles of the steps whose decisions differ between two designs, in step
     order (fields no step owns are named by their field name)."""
-    old, new = _flat(_content(before)), _flat(_content(after))
-    changed = {path for path in old.keys() | new.keys() if old.get(path) != new.get(path)}
+    changed = _changed_fields(before, after)
     changed.discard("schema_version")
     titles: list[str] = []
     unowned: set[str] = set()
@@ -590,10 +611,14 @@ def write_outputs(outdir: Path, files: Mapping[str, bytes], manifest: str) -> li
     Raises:
         ExistsError: one problem per file that would be overwritten; nothing written.
         StoreError: the folder cannot be created or written; nothing changed.
+        AccessError: the folder is a program's (or its ``output/``) and its access list
+            does not let this person change the program; nothing written.
     """
     bad = [name for name in [*files, manifest] if not plain_name(name)]
     if bad:
         raise ValueError(f"generated file names must be plain names, not {bad}")
+    for program in (outdir, outdir.parent):  # a program's output/ (or the folder itself)
+        permissions.check_folder(program)
     try:
         outdir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

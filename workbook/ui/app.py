@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
-from workbook import drafts, programs, steps, store
+from workbook import drafts, permissions, programs, steps, store
 from workbook.errors import InputError, WorkbookError
 from workbook.steps import StepSpec
 from workbook.ui.address import Address
@@ -42,7 +42,7 @@ from workbook.ui.page import (
     shown_lines,
     status,
 )
-from workbook.ui.programs import MARKS, STATE_WORDS, Picker, when
+from workbook.ui.programs import MARKS, STATE_WORDS, Picker, author_box, when
 
 if TYPE_CHECKING:  # the progress indicator imports it in the background on page load
     from workbook import overview
@@ -127,8 +127,12 @@ class ProgramView:
         defer_progress: bool = False,
         start: str = "",
         on_move: Callable[[str], object] | None = None,
+        rights: frozenset[permissions.Right] = permissions.EVERY_RIGHT,
     ) -> None:
         self.root = root
+        self.rights = rights
+        """What the person may do with the program (its access list): a step they may
+        not save is shown read-only (the store refuses the save in any case)."""
         self.folder = folder
         self.on_move = on_move
         """Told the key of every step shown (the app keeps the page's address with it)."""
@@ -136,7 +140,7 @@ class ProgramView:
         self.snapshot = snapshot
         self._state = file_state(self.design)
         self._marked: store.Snapshot | None = None
-        self.author = author
+        self.author = permissions.signed_in() or author  # in a hub, who signed in
         self.specs = steps.specs()
         self.steps: dict[str, Shown] = {}
         self.index = 0
@@ -154,12 +158,10 @@ class ProgramView:
         history_button.on_click(lambda _b: self.show_history())
         self._history: HistoryPanel | None = None
         self._in_history = False
-        self.author_field = w.Text(
-            value=author,
-            description="Your name",
-            placeholder="shown to others with your saves",
-            layout=w.Layout(width="340px"),
-        ).add_class("wb-program-author")
+        self.author_field = author_box("shown to others with your saves", "340px")
+        if not self.author_field.disabled:
+            self.author_field.value = author
+        self.author_field.add_class("wb-program-author")
         self.author_field.style.description_width = "80px"
         self.author_field.observe(self._author_changed, names="value")
         self.marks: list[w.Button] = []
@@ -274,6 +276,12 @@ class ProgramView:
         if hasattr(built, "author"):
             built.author = self.author  # who is saving: recorded, and named in conflicts
         built.saved_listeners.append(self.refresh_progress)
+        signs = spec.key == "charter" and "approve" in self.rights
+        if "edit" not in self.rights and not signs:
+            built.read_only(
+                "You can read this program but not change it, so this step cannot be saved; "
+                "ask its owner to add you as an editor."
+            )
         return built
 
     def _author_changed(self, change: dict[str, Any]) -> None:
@@ -470,6 +478,11 @@ class App:
             )
             return
         try:
+            access = permissions.require(folder, "open")
+        except permissions.AccessError as exc:
+            self.refused(exc)
+            return
+        try:
             snapshot = store.load(folder / programs.DESIGN)
         except WorkbookError as exc:
             self.home(
@@ -490,9 +503,35 @@ class App:
             defer_progress=defer_progress,
             start=step,
             on_move=lambda step_key: self.address.show(key, step_key),
+            rights=access.rights(permissions.person()),
         )
         self.program.author_field.observe(self._author_typed, names="value")
         self.body.children = [self.program.view]
+
+    def refused(self, error: WorkbookError) -> None:
+        """A page of its own for a program the person may not open: what happened and
+        who to ask, and the way back to the list; nothing of the program is shown."""
+        if self.program is not None:
+            self.program.close()
+            self.program = None
+        self._program_key = ""
+        back = w.Button(
+            description="‹ All programs", tooltip="Back to the list of programs"
+        ).add_class("wb-home")
+        back.on_click(lambda _b: self.home())
+        self.body.children = [
+            w.VBox(
+                [
+                    notice(
+                        "You cannot open this program",
+                        [problem_text(p) for p in error.problems],
+                        "wb-no-access-page",
+                    ),
+                    back,
+                ]
+            )
+        ]
+        self.address.show()
 
     # ------------------------------------------------------------ the browser
 

@@ -248,6 +248,20 @@ class Step(Generic[I]):
         """Called by the app once the step is built: a step that serves a notebook and
         the app differently (heavy downloads prepared on request) adapts here."""
 
+    locked: str = ""
+    """Why this step may not be saved (the program's access list), or ``""``."""
+
+    def read_only(self, reason: str) -> None:
+        """Show the step for reading only: Save stays off and says ``reason``, and no
+        draft is kept. The store refuses such a save anyway
+        (:func:`workbook.permissions.check_save`); this only says so before anyone types."""
+        self.locked = reason
+        self.keep_drafts = False
+        self.save_button.disabled = True
+        self.save_button.tooltip = reason
+        self.save_button.add_class("wb-read-only")
+        self._set_status([reason], ok=False)
+
     # ------------------------------------------------------------ for subclasses
 
     def build(self) -> list[w.Widget]:
@@ -315,7 +329,7 @@ class Step(Generic[I]):
                 self.show_derived(None, None)
                 return
             self._show_problems([])
-            self.save_button.disabled = False
+            self.save_button.disabled = bool(self.locked)
             self._keep_draft(inputs)
             findings = rules.for_step(design, self.step)
             self.warnings.value = bullet_list(

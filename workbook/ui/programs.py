@@ -16,7 +16,7 @@ from pathlib import Path
 
 import ipywidgets as w
 
-from workbook import clock, programs
+from workbook import clock, permissions, programs
 from workbook.errors import WorkbookError
 from workbook.ui.page import (
     APP_STYLE,
@@ -64,7 +64,11 @@ def step_marks(entry: programs.ProgramEntry) -> str:
 
 
 def details(entry: programs.ProgramEntry, root: Path) -> str:
-    """The line beside a program's button: revision, last saved, step states."""
+    """The line beside a program's button: revision, last saved, step states, and the
+    person's place in it when it has an access list (only that, and who to ask, for a
+    program they may not open)."""
+    if "open" not in entry.rights and entry.error is None:
+        return f'<span class="wb-no-access">{escape(entry.role)}</span>'
     if entry.error is not None:
         lines = shown_lines(entry.error, root)
         return (
@@ -75,10 +79,28 @@ def details(entry: programs.ProgramEntry, root: Path) -> str:
     if entry.attention:
         summary += f", {entry.attention} with warnings"
     by = f" by {entry.saved_by}" if entry.saved_by else ""
+    role = f' <span class="wb-role">{escape(entry.role)}</span>' if entry.role else ""
     return (
         f"revision {entry.revision}, last saved {escape(when(entry.saved) + by)}. "
-        f"{escape(summary)} {step_marks(entry)}"
+        f"{escape(summary)} {step_marks(entry)}{role}"
     )
+
+
+def author_box(placeholder: str, width: str) -> w.Text:
+    """The "Your name" box: saves are recorded under it. In a JupyterHub, the name the
+    person signed in with, shown and not editable (a typed name would let anyone save
+    as anyone)."""
+    hub = permissions.signed_in()
+    box = w.Text(
+        value=hub,
+        description="Signed in as" if hub else "Your name",
+        placeholder=placeholder,
+        disabled=bool(hub),
+        layout=w.Layout(width=width),
+    )
+    if hub:
+        box.tooltip = "Your saves are recorded under the name you signed in with"
+    return box
 
 
 class Picker:
@@ -88,11 +110,8 @@ class Picker:
         self.root = root
         self._on_open = on_open
         self.entries: list[programs.ProgramEntry] = []
-        self.author = w.Text(
-            description="Your name",
-            placeholder="optional: shown to others with your saves",
-            layout=w.Layout(width="480px"),
-        ).add_class("wb-author")
+        self.author = author_box("optional: shown to others with your saves", "480px")
+        self.author.add_class("wb-author")
         self.list = w.VBox().add_class("wb-program-list")
         self.refresh_button = w.Button(
             description="Refresh list", tooltip="Read the programs folder again"
@@ -156,7 +175,7 @@ class Picker:
         button = w.Button(
             description=entry.name,
             tooltip=f"Open {entry.name}",
-            disabled=entry.error is not None,
+            disabled=entry.error is not None or "open" not in entry.rights,
             layout=w.Layout(width="auto"),
         ).add_class("wb-program-open")
         button.on_click(lambda _b, key=entry.key: self.open(key))
