@@ -186,6 +186,70 @@ def match_command(
         click.echo(f"{design}: aggregates recorded in matching.results")
 
 
+@cli.command("plan-supply")
+@click.argument("design", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("roster", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--capacity",
+    type=click.IntRange(1, 50),
+    default=None,
+    help="Mentees each new mentor would take (default: the design's mentees per mentor).",
+)
+@click.option(
+    "--objective",
+    type=click.Choice(["coverage", "quality", "fairness"]),
+    default=None,
+    help="Override the design's objective.",
+)
+@click.option(
+    "--review",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The coordinator's pins and forbidden pairs (mentee_id,mentor_id,action).",
+)
+@click.option(
+    "--previous",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="A previous cohort's matches.csv; its pairs are not repeated.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON.")
+@reports_problems
+def plan_supply_command(
+    design: Path,
+    roster: Path,
+    capacity: int | None,
+    objective: MatchObjective | None,
+    review: Path | None,
+    previous: Path | None,
+    as_json: bool,
+) -> None:
+    """How many more mentors, and which, would match every mentee of ROSTER under DESIGN.
+
+    ROSTER may hold mentees only (before mentors are recruited). Also says what one
+    more place with each current mentor would change. Writes nothing; the plan names no
+    mentee.
+    """
+    import json
+
+    from workbook.matching import supply
+
+    snapshot = store.load(design)
+    plan = supply.plan_supply(
+        snapshot.design,
+        roster,
+        capacity=capacity,
+        objective=objective,
+        review=review,
+        previous=previous,
+    )
+    if as_json:
+        click.echo(json.dumps(supply.to_json(plan), indent=2))
+        return
+    for line in supply.in_words(plan):
+        click.echo(line)
+
+
 @cli.command("evaluate")
 @click.argument("design", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("outcomes", type=click.Path(dir_okay=False, path_type=Path))
