@@ -81,3 +81,36 @@ def test_map_a_renamed_column_add_a_criterion_suggest_and_save(browse) -> None: 
             :120
         ]
     browse.assert_no_traceback()
+
+
+def test_a_must_have_rules_pairs_out_and_the_run_says_which(browse) -> None:  # type: ignore[no-untyped-def]
+    app = browse.app
+    page = browse.open("05_matching.ipynb")
+    step = page.locator(".wb-step")
+    must = step.locator(".wb-must-skills").get_by_role("checkbox", name="Must have")
+    must.check()
+    expect(step.locator(".wb-effect")).to_contain_text(
+        "Must-have: the mentor offers at least one skill the mentee wants"
+    )
+    step.locator(".wb-must-skills").scroll_into_view_if_needed()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "matching-must-have.png"))
+    page.click(".wb-run")
+    page.wait_for_selector(".wb-run-status >> text=Matched", timeout=60_000)
+    # Every mentee has a mentor without the must-have (test_browser_matching); one of
+    # the example's was matched on seniority and goals alone, and the mentors offering
+    # the skills they want are all above them: now they have none, and the page says why.
+    expect(page.locator(".wb-run-status")).to_contain_text("Matched 63 of 64 mentees")
+    expect(page.locator(".wb-unmatched-rows")).to_contain_text(
+        "every mentor offering the skills they want is in their reporting line"
+    )
+    page.get_by_text("How this was computed").click()
+    expect(page.locator(".wb-computed-table")).to_contain_text(
+        "the mentor offers at least one skill the mentee wants"
+    )
+    page.locator(".wb-unmatched-rows").scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "matching-must-have-unmatched.png"))
+    step.locator(".wb-save").click()
+    expect(step.locator(".wb-status")).to_contain_text("Saved revision")
+    assert store.load(app.design).design.matching.must_have == ["skills"]
+    browse.assert_no_traceback()

@@ -213,7 +213,9 @@ def test_the_form_never_shows_the_short_text_forms_or_field_paths(folder: Path) 
     # The notebook's short forms are still accepted, and shown in the fields.
     step = open_step(folder, column_map="Staff number = id", extra_criteria="Site: same 2")
     assert step.columns["id"].value == "Staff number"
-    assert [r.values() for r in step.extras] == [{"column": "Site", "mode": "same", "weight": 2.0}]
+    assert [r.values() for r in step.extras] == [
+        {"column": "Site", "mode": "same", "weight": 2.0, "must_have": False}
+    ]
     step.suggest_button.click()
     shown = " ".join(_texts(step.view, skip=step.roster_run.widgets))
     for syntax in ("same|different", "your column =", "= id", ": same", "matching.weights",
@@ -326,3 +328,52 @@ def test_the_roster_beside_the_design_gives_the_column_choices(tmp_path: Path) -
     assert isinstance(step, MatchingStep)
     assert step.roster_run.roster_file == tmp_path / "roster.xlsx"
     assert step._roster_names is not None and "Staff number" in step._roster_names
+
+
+# ---------------------------------------------------------------- must-haves
+
+
+def test_ticking_must_have_is_saved_said_and_read_back(folder: Path) -> None:
+    step = open_step(folder)
+    step.weights["language"].value = 1
+    step.must_haves["skills"].value = True
+    step.must_haves["language"].value = True
+    effect = html.unescape(step.effect.value)
+    assert (
+        "Must-have: the mentor offers at least one skill the mentee wants; a pair without it "
+        "is never proposed, whatever it scores." in effect
+    )
+    assert "Must-have: the mentor shares a language with the mentee" in effect
+    step.save_button.click()
+    saved = store.load(folder / "design.yaml").design.matching
+    assert saved.must_have == ["skills", "language"]
+    again = open_step(folder)
+    assert [k for k, box in again.must_haves.items() if box.value] == ["skills", "language"]
+
+
+def test_an_extra_column_can_be_a_must_have(folder: Path) -> None:
+    step = open_step(folder)
+    row = step.add_extra({"column": "site", "mode": "same", "weight": 0, "must_have": True})
+    assert row.must_have.value is True
+    step.save_button.click()
+    saved = store.load(folder / "design.yaml").design.matching
+    assert saved.extra_criteria["site"].must_have is True
+    assert saved.extra_criteria["site"].weight == 0
+    assert "Must-have: the mentor has the same site" in html.unescape(
+        open_step(folder).effect.value
+    )
+
+
+def test_a_time_zone_must_have_without_hours_is_refused_in_words(folder: Path) -> None:
+    step = open_step(folder)
+    step.max_tz.value = ""
+    step.must_haves["timezone"].value = True
+    step.save_button.click()
+    assert "the time zone is a must-have but no limit in hours is set" in problems(step)
+    assert "timezone" not in store.load(folder / "design.yaml").design.matching.must_have
+
+
+def test_must_have_is_a_notebook_parameter(folder: Path) -> None:
+    step = open_step(folder, must_have=["skills"], save=True)
+    assert step.must_haves["skills"].value
+    assert store.load(folder / "design.yaml").design.matching.must_have == ["skills"]

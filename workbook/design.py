@@ -23,6 +23,7 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    field_validator,
     model_validator,
 )
 
@@ -417,6 +418,14 @@ class ExtraCriterion(_Model):
 
     mode: Literal["same", "different"] = "same"
     weight: Weight = 1.0
+    must_have: bool = False
+    """A pair without the wanted value is never matched (not only scored lower)."""
+
+
+BuiltInCriterion = Literal[
+    "skills", "goals", "seniority", "department", "timezone", "language", "preferences"
+]
+"""The built-in criteria, by the names their weights have."""
 
 
 SMALLEST_GROUP = 5
@@ -465,6 +474,11 @@ class MatchingPlan(_Model):
     column_map: dict[str, str] = Field(default_factory=dict, max_length=100)
     """Roster column name -> canonical column name."""
     extra_criteria: dict[str, ExtraCriterion] = Field(default_factory=dict, max_length=30)
+    must_have: list[BuiltInCriterion] = Field(default_factory=list, max_length=7)
+    """Built-in criteria a pair must meet to be matched at all, whatever their weight
+    (at least one wanted skill offered, a shared language, ...): a weight only makes a
+    pair score lower, so without this a mentee could get a mentor offering none of the
+    skills they want."""
     review: str = ""
     """How the coordinator reviews proposed matches before they are announced."""
     rematching: str = ""
@@ -482,7 +496,25 @@ class MatchingPlan(_Model):
                 "every matching criterion has weight 0, so no pair could ever be matched; "
                 "give at least skills a weight above 0"
             )
+        if "department" in self.must_have and self.department == "either":
+            raise ValueError(
+                "the department is a must-have but either department will do; choose "
+                "same or different, or untick must-have for the department"
+            )
+        if "timezone" in self.must_have and self.max_timezone_hours is None:
+            raise ValueError(
+                "the time zone is a must-have but no limit in hours is set; give the hours "
+                "time zones may be apart, or untick must-have for the time zone"
+            )
         return self
+
+    @field_validator("must_have")
+    @classmethod
+    def _once_each(cls, value: list[str]) -> list[str]:
+        # Order as the weights list them, each once: the same set of must-haves is
+        # the same decision whatever order the boxes were ticked in.
+        order = list(Weights.model_fields)
+        return sorted(set(value), key=order.index)
 
 
 class Matching(MatchingPlan):

@@ -43,6 +43,7 @@ from workbook.charter.results import results_appendix
 from workbook.charter.summary import summary
 from workbook.design import SMALLEST_GROUP, Design, objective_key
 from workbook.evaluation import plan
+from workbook.matching import criteria
 
 _AIMS = {
     "coverage": "as many mentees matched as possible",
@@ -106,27 +107,45 @@ def _matching(d: Design) -> Section:
         else f"Nobody up to {m.reporting_line_depth} level(s) above the mentee in their "
         "reporting line is their mentor.",
     ]
-    if d.model.format in ("reverse", "peer"):
-        constraints.append(f"No seniority gap is required ({d.model.format} mentoring).")
-    elif m.seniority_min_gap is not None or m.seniority_max_gap is not None:
-        low = m.seniority_min_gap if m.seniority_min_gap is not None else 0
-        high = (
-            f"at most {m.seniority_max_gap}" if m.seniority_max_gap is not None else "any number of"
-        )
-        constraints.append(f"The mentor is at least {low} and {high} level(s) above the mentee.")
-    if m.department != "either":
-        constraints.append(
+    fmt = d.model.format
+    musts = criteria.required(m)
+    constraints += [f"Only when the mentor {c.must(m, fmt)[0]} (a must-have)." for c in musts]
+    # The seniority gap, the department and the time zone limit shape a criterion's
+    # score; unless they are must-haves they rule no pair out, so the charter says them
+    # as preferences, and only for criteria that weigh anything.
+    weighed = {c.key for c in criteria.active(m)} - {c.key for c in musts}
+    preferred = []
+    if "seniority" in weighed:
+        if fmt in ("reverse", "peer"):
+            preferred.append(f"No seniority gap is required ({fmt} mentoring).")
+        elif m.seniority_min_gap is not None or m.seniority_max_gap is not None:
+            low = m.seniority_min_gap if m.seniority_min_gap is not None else 0
+            high = (
+                f"at most {m.seniority_max_gap}"
+                if m.seniority_max_gap is not None
+                else "any number of"
+            )
+            preferred.append(f"The mentor is at least {low} and {high} level(s) above the mentee.")
+    if "department" in weighed:
+        preferred.append(
             "Mentor and mentee work in the same department."
             if m.department == "same"
             else "Mentor and mentee work in different departments."
         )
-    if m.max_timezone_hours is not None:
-        constraints.append(f"At most {m.max_timezone_hours:g} hours apart in time zone.")
+    if "timezone" in weighed and m.max_timezone_hours is not None:
+        preferred.append(f"At most {m.max_timezone_hours:g} hours apart in time zone.")
     if m.min_score:
         constraints.append(f"No match scoring below {m.min_score:g}.")
     if m.avoid_repeat_pairs:
         constraints.append("No pair that has been matched before.")
     s.add(Bullets(tuple(constraints), "Never matched"))
+    if preferred:
+        s.add(
+            Bullets(
+                tuple(preferred),
+                "Preferred: these raise a pair's score and rule no pair out",
+            )
+        )
     add_component(s, d, "matching_initiating")
     r = m.results
     if r is None:

@@ -57,10 +57,27 @@ class Criterion(ABC):
     title: str
     help: str
     columns: tuple[str, ...]
+    meets_at: ClassVar[float] = 1.0
+    """The value a pair needs on it when it is a must-have: full (1) for a yes-or-no
+    criterion; a list overlap needs only something in common (see :class:`ListOverlap`)."""
 
     def weight(self, matching: Matching) -> float:
         """Its weight in these settings (0: switched off)."""
         return float(getattr(matching.weights, self.key))
+
+    def required(self, matching: Matching) -> bool:
+        """Whether these settings make it a must-have: a pair failing it is not allowed."""
+        return self.key in matching.must_have
+
+    @abstractmethod
+    def must(self, matching: Matching, fmt: str | None) -> tuple[str, str]:
+        """As a must-have: what a pair needs, and what a mentor who fails it is.
+
+        The first completes "the mentor ..." ("offers at least one skill the mentee
+        wants"), for the step, the charter and the summary; the second completes
+        "every mentor who fits ..." for a mentee's explanation ("offers none of the
+        skills they want").
+        """
 
     @abstractmethod
     def effect(self, matching: Matching, fmt: str | None) -> str:
@@ -86,9 +103,19 @@ class ListOverlap(Criterion):
     """The share of the mentee's list (skills wanted, goals) the mentor's list holds."""
 
     rewards: str = ""
+    needs_one: str = ""
+    """As a must-have: "offers at least one skill the mentee wants"."""
+    has_none: str = ""
+    """Failing it: "offers none of the skills they want"."""
+    meets_at: ClassVar[float] = 1e-9
+    """One item in common is enough: a must-have of "every skill" would leave most
+    mentees without a mentor."""
 
     def effect(self, matching: Matching, fmt: str | None) -> str:
         return self.rewards
+
+    def must(self, matching: Matching, fmt: str | None) -> tuple[str, str]:
+        return self.needs_one, self.has_none
 
     def prepare(self, pools: Pools) -> Feature:
         from workbook.matching import scoring  # numpy and pandas: only when matching
@@ -101,6 +128,8 @@ class ListOverlap(Criterion):
 class SharedItem(ListOverlap):
     """Full when the two lists share any item (a language)."""
 
+    meets_at: ClassVar[float] = 1.0
+
     def prepare(self, pools: Pools) -> Feature:
         from workbook.matching import scoring  # numpy and pandas: only when matching
 
@@ -109,20 +138,31 @@ class SharedItem(ListOverlap):
 
 @dataclass(frozen=True)
 class Seniority(Criterion):
+    @staticmethod
+    def _span(matching: Matching) -> str:
+        lo, hi = matching.seniority_min_gap, matching.seniority_max_gap
+        if lo is None and hi is None:
+            return "any number of levels"
+        if hi is None:
+            return f"at least {lo} level(s)"
+        if lo is None:
+            return f"at most {hi} level(s)"
+        return f"{lo} to {hi} level(s)"
+
     def effect(self, matching: Matching, fmt: str | None) -> str:
         if fmt == "peer":
             return "full at the same level, half one level apart"
-        lo, hi = matching.seniority_min_gap, matching.seniority_max_gap
         who = "the mentee is above the mentor" if fmt == "reverse" else "the mentor is above"
-        if lo is None and hi is None:
-            span = "any number of levels"
-        elif hi is None:
-            span = f"at least {lo} level(s)"
-        elif lo is None:
-            span = f"at most {hi} level(s)"
-        else:
-            span = f"{lo} to {hi} level(s)"
-        return f"full when {who} by {span}, half one level off"
+        return f"full when {who} by {self._span(matching)}, half one level off"
+
+    def must(self, matching: Matching, fmt: str | None) -> tuple[str, str]:
+        if fmt == "peer":
+            return "is at the mentee's level", "is at another level"
+        where = "below" if fmt == "reverse" else "above"
+        return (
+            f"is {self._span(matching)} {where} the mentee",
+            "is outside the wanted seniority gap",
+        )
 
     def prepare(self, pools: Pools) -> Feature:
         from workbook.matching import scoring  # numpy and pandas: only when matching
@@ -139,6 +179,11 @@ class Department(Criterion):
     def effect(self, matching: Matching, fmt: str | None) -> str:
         return f"full when the departments are {matching.department}"
 
+    def must(self, matching: Matching, fmt: str | None) -> tuple[str, str]:
+        if matching.department == "different":
+            return "works in another department", "works in their department"
+        return "works in the same department", "works in another department"
+
     def prepare(self, pools: Pools) -> Feature:
         from workbook.matching import scoring  # numpy and pandas: only when matching
 
@@ -152,6 +197,13 @@ class TimeZone(Criterion):
             return f"full when at most {matching.max_timezone_hours:g} hours apart, else 0"
         return "falls by 1/12 for every hour apart"
 
+    def must(self, matching: Matching, fmt: str | None) -> tuple[str, str]:
+        hours = matching.max_timezone_hours
+        return (
+            f"is at most {hours:g} hours away in time zone",
+            f"is more than {hours:g} hours away",
+        )
+
     def prepare(self, pools: Pools) -> Feature:
         from workbook.matching import scoring  # numpy and pandas: only when matching
 
@@ -162,6 +214,11 @@ class TimeZone(Criterion):
 class Preferences(Criterion):
     def effect(self, matching: Matching, fmt: str | None) -> str:
         return "1 for the mentee's first choice, less for later choices, 0 if not listed"
+
+    meets_at: ClassVar[float] = 1e-9
+
+    def must(self, matching: Matching, fmt: str | None) -> tuple[str, str]:
+        return "is one of the mentee's choices", "is not one of their choices"
 
     def prepare(self, pools: Pools) -> Feature:
         from workbook.matching import scoring  # numpy and pandas: only when matching
@@ -179,10 +236,11 @@ class RosterColumn(Criterion):
 
     mode: str = "same"
     weighted: float = 0.0
+    must_have: bool = False
     PREFIX: ClassVar[str] = "extra:"
 
     @classmethod
-    def of(cls, column: str, mode: str, weight: float) -> RosterColumn:
+    def of(cls, column: str, mode: str, weight: float, must_have: bool = False) -> RosterColumn:
         return cls(
             key=f"{cls.PREFIX}{column}",
             label=column,
@@ -191,10 +249,19 @@ class RosterColumn(Criterion):
             columns=(column,),
             mode=mode,
             weighted=weight,
+            must_have=must_have,
         )
 
     def weight(self, matching: Matching) -> float:
         return self.weighted
+
+    def required(self, matching: Matching) -> bool:
+        return self.must_have
+
+    def must(self, matching: Matching, fmt: str | None) -> tuple[str, str]:
+        if self.mode == "same":
+            return f"has the same {self.label}", f"has another {self.label}"
+        return f"has a different {self.label}", f"has the same {self.label}"
 
     def effect(self, matching: Matching, fmt: str | None) -> str:
         return (
@@ -225,6 +292,8 @@ BUILT_IN: tuple[Criterion, ...] = (
         "Skills the mentee wants against skills the mentor offers",
         ("skills_wanted", "skills_offered"),
         rewards="the share of the skills the mentee wants that the mentor offers",
+        needs_one="offers at least one skill the mentee wants",
+        has_none="offers none of the skills they want",
     ),
     ListOverlap(
         "goals",
@@ -233,6 +302,8 @@ BUILT_IN: tuple[Criterion, ...] = (
         "Goals and focus areas in common",
         ("goals",),
         rewards="the share of the mentee's goals the mentor lists among theirs",
+        needs_one="shares at least one of the mentee's goals",
+        has_none="shares none of their goals",
     ),
     Seniority(
         "seniority", "seniority", "Seniority", "Seniority gap within the range below", ("level",)
@@ -254,6 +325,8 @@ BUILT_IN: tuple[Criterion, ...] = (
         "A shared language",
         ("languages",),
         rewards="full when they share a language",
+        needs_one="shares a language with the mentee",
+        has_none="shares no language with them",
     ),
     Preferences(
         "preferences",
@@ -280,13 +353,33 @@ def built_in(key: str) -> Criterion:
 
 def every(matching: Matching) -> list[Criterion]:
     """The built-in criteria, then one per extra roster column of the design."""
-    extras = [RosterColumn.of(c, e.mode, e.weight) for c, e in matching.extra_criteria.items()]
+    extras = [
+        RosterColumn.of(c, e.mode, e.weight, e.must_have)
+        for c, e in matching.extra_criteria.items()
+    ]
     return [*BUILT_IN, *extras]
 
 
 def active(matching: Matching) -> list[Criterion]:
     """The criteria these settings switch on (weight above 0), in order."""
     return [c for c in every(matching) if c.weight(matching) > 0]
+
+
+def required(matching: Matching) -> list[Criterion]:
+    """The must-haves of these settings, in order (weighted or not)."""
+    return [c for c in every(matching) if c.required(matching)]
+
+
+def used(matching: Matching) -> list[Criterion]:
+    """Every criterion a run reads: weighted or a must-have (the roster needs their
+    columns)."""
+    return [c for c in every(matching) if c.weight(matching) > 0 or c.required(matching)]
+
+
+def must_have_words(matching: Matching, fmt: str | None) -> list[str]:
+    """Each must-have as a sentence: "The mentor offers at least one skill the mentee
+    wants." (the step, the charter and the summary say them alike)."""
+    return [f"The mentor {c.must(matching, fmt)[0]}." for c in required(matching)]
 
 
 def label(key: str) -> str:

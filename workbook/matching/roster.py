@@ -108,7 +108,7 @@ class Roster:
 def required_columns(matching: Matching) -> dict[str, str]:
     """Columns the roster must have for these settings, each with the reason."""
     need = {c: "every roster needs it" for c in ALWAYS_REQUIRED}
-    for criterion in criteria.active(matching):
+    for criterion in criteria.used(matching):
         for column in criterion.columns:
             need.setdefault(column, criterion.needs)
     return need

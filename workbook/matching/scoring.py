@@ -25,7 +25,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from workbook.errors import MatchingError, Problem
-from workbook.matching.criteria import Criterion, active, seniority_range
+from workbook.matching.criteria import Criterion, active, required, seniority_range
 from workbook.matching.values import REFERENCE_DAY, split_list, utc_offset_hours
 
 if TYPE_CHECKING:
@@ -298,7 +298,11 @@ class Criteria:
                 )
             )
         self.share = {k: 100.0 * w / total for k, w in self.weights.items()}
-        self.features: dict[str, Feature] = {c.key: c.prepare(pools) for c in chosen}
+        self.required: dict[str, Criterion] = {c.key: c for c in required(matching)}
+        """The must-haves: a pair failing one is not allowed, whatever it scores."""
+        self.features: dict[str, Feature] = {
+            c.key: c.prepare(pools) for c in [*chosen, *self.required.values()]
+        }
 
     def value(self, name: str, a: I64, b: I64) -> F64:
         """The value (0 to 1) of criterion ``name`` for the given pairs."""
@@ -307,6 +311,20 @@ class Criteria:
     def details(self, name: str, a: I64, b: I64) -> list[str]:
         """What criterion ``name``'s value rests on, for each of the given pairs."""
         return self.features[name].details(a, b)
+
+    def meets(self, a: I64, b: I64) -> npt.NDArray[np.bool_]:
+        """Whether the given pairs (or block) meet every must-have."""
+        ok: npt.NDArray[np.bool_] = np.ones(np.broadcast_shapes(a.shape, b.shape), bool)
+        for key, criterion in self.required.items():
+            ok &= self.value(key, a, b) >= criterion.meets_at
+        return ok
+
+    def failed(self, a: I64, b: I64) -> dict[str, npt.NDArray[np.bool_]]:
+        """Must-have key -> which of the given pairs (or block) fail it."""
+        return {
+            key: self.value(key, a, b) < criterion.meets_at
+            for key, criterion in self.required.items()
+        }
 
     def scores(self, a: I64, b: I64) -> F64:
         """Weighted score, 0 to 100, of the given pairs (or block)."""
@@ -336,6 +354,7 @@ def score_pairs(pools: Pools, progress: Progress | None = None) -> Scored:
     A block holds about four million pairs so memory stays flat whatever the size.
     """
     criteria = Criteria(pools)
+    _check_pins(criteria)
     n, m = pools.n, pools.m
     forbidden = pools.forbidden_keys()
     min_int = round(pools.settings.matching.min_score * SCALE)
@@ -349,6 +368,8 @@ def score_pairs(pools: Pools, progress: Progress | None = None) -> Scored:
             np.int32
         )
         ok = (block >= max(min_int, 1)) & has_room[None, :]
+        if criteria.required:
+            ok &= criteria.meets(np.arange(start, stop)[:, None], b)
         lo, hi = np.searchsorted(forbidden, [start * m, stop * m])
         fk = forbidden[lo:hi]
         ok[fk // m - start, fk % m] = False
@@ -358,3 +379,32 @@ def score_pairs(pools: Pools, progress: Progress | None = None) -> Scored:
             progress("score", stop / n)
     mentee, mentor, score = (np.concatenate(x) for x in zip(*parts, strict=True))
     return Scored(pools, criteria, mentee, mentor, score)
+
+
+def _check_pins(criteria: Criteria) -> None:
+    """A pin keeps a pair whatever it scores, never one a must-have rules out: a
+    must-have is a rule of the design, as the reporting line is.
+
+    Raises:
+        MatchingError: one problem per pin that fails a must-have.
+    """
+    pools = criteria.pools
+    if not criteria.required or not pools.pins:
+        return
+    pins = np.array(pools.pins, np.int64)
+    failed = criteria.failed(pins[:, 0], pins[:, 1])
+    ids = pools.roster.frame["id"].to_numpy(dtype=object)
+    matching, fmt = pools.settings.matching, pools.settings.format
+    problems = [
+        Problem(
+            f"pin {ids[pools.mentees[i]]} -> {ids[pools.mentors[j]]}: the pair fails a "
+            f"must-have (the mentor {criterion.must(matching, fmt)[1]})",
+            f"remove the pin, or make {criterion.label} no longer a must-have",
+            pools.roster.file,
+        )
+        for k, (i, j) in enumerate(pools.pins)
+        for key, criterion in criteria.required.items()
+        if failed[key][k]
+    ]
+    if problems:
+        raise MatchingError(problems)

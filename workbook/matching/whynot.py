@@ -4,7 +4,7 @@ For a mentee and a mentor of the roster:
 
 * if the pair is never allowed, every rule that blocks it, in words (the reporting
   line, an exclusion, a previous cohort, the coordinator's forbid, the minimum score,
-  a mentor who takes nobody);
+  a mentor who takes nobody, each must-have it fails);
 * if it is allowed but the run chose otherwise, the two pairs side by side criterion by
   criterion, and what forcing it would cost: the run solved again with the pair pinned,
   against the run as it is (mentees matched, the total and the lowest score, and who
@@ -131,6 +131,10 @@ def why_not(
         blocked.append(
             f"the pair scores {whole(pair_score)}/100, under the minimum score of {whole(minimum)}"
         )
+    for name, fails in c.failed(np.array([i]), np.array([j])).items():
+        if fails[0]:
+            must = c.required[name].must(settings.matching, settings.format)[1]
+            blocked.append(f"the pair fails a must-have: the mentor {must}")
     solution = solve(scored, settings.objective)
     chosen_pairs = _solution_pairs(solution)
     ids = loaded.frame["id"].to_numpy(dtype=object)

@@ -68,10 +68,11 @@ class MatchingInputs(MatchingPlan):
 
 
 def parse_extra(text: str) -> dict[str, dict[str, Any]]:
-    """``"site: same; team: different 0.5"`` -> column -> {mode, weight} (weight 1 if left out).
+    """``"site: same; team: different 0.5"`` -> column -> {mode, weight} (weight 1 if left
+    out); a last word ``must-have`` makes the column a must-have.
 
     Raises:
-        ValueError: an item is not ``column: same|different [weight]``.
+        ValueError: an item is not ``column: same|different [weight] [must-have]``.
     """
     out: dict[str, dict[str, Any]] = {}
     for item in (x.strip() for x in text.split(";")):
@@ -79,6 +80,9 @@ def parse_extra(text: str) -> dict[str, dict[str, Any]]:
             continue
         column, _, rest = item.partition(":")
         words = rest.split()
+        must = bool(words) and words[-1] == "must-have"
+        if must:
+            words = words[:-1]
         if not column.strip() or not words or words[0] not in ("same", "different"):
             raise ValueError(
                 f"{item} must read 'column: same' or 'column: different 0.5' (items separated by ;)"
@@ -88,12 +92,16 @@ def parse_extra(text: str) -> dict[str, dict[str, Any]]:
         except ValueError:
             raise ValueError(f"{item}: the weight must be a number") from None
         out[column.strip()] = {"mode": words[0], "weight": weight}
+        if must:
+            out[column.strip()]["must_have"] = True
     return out
 
 
 def format_extra(extra: dict[str, ExtraCriterion]) -> str:
     """The text :func:`parse_extra` reads back."""
-    return "; ".join(f"{c}: {e.mode} {e.weight:g}" for c, e in extra.items())
+    return "; ".join(
+        f"{c}: {e.mode} {e.weight:g}{' must-have' if e.must_have else ''}" for c, e in extra.items()
+    )
 
 
 def parse_column_map(text: str) -> dict[str, str]:
@@ -264,11 +272,15 @@ class ExtraRow(BaseModel):
     column: str = Field(min_length=1, max_length=200)
     mode: ExtraMode = "same"
     weight: Weight = 1.0
+    must_have: bool = False
 
 
 def extra_rows(extra: Mapping[str, ExtraCriterion]) -> list[dict[str, Any]]:
     """The design's extra criteria as the form's rows, in the design's order."""
-    return [{"column": c, "mode": e.mode, "weight": e.weight} for c, e in extra.items()]
+    return [
+        {"column": c, "mode": e.mode, "weight": e.weight, "must_have": e.must_have}
+        for c, e in extra.items()
+    ]
 
 
 def extra_from_rows(rows: Sequence[Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -304,6 +316,8 @@ def extra_from_rows(rows: Sequence[Mapping[str, Any]]) -> dict[str, dict[str, An
         seen.add(row.column)
         if row.mode != "either":
             out[row.column] = {"mode": row.mode, "weight": row.weight}
+            if row.must_have:
+                out[row.column]["must_have"] = True
     if problems:
         raise InputError(problems)
     return out
@@ -405,6 +419,11 @@ def effect(inputs: MatchingInputs, fmt: str | None = None, either: Sequence[str]
         else f"Never matched with anyone up to {depth} level(s) above them in the reporting "
         f"line, nor with someone that many levels below {rules}."
     )
+    lines += [
+        f"Must-have: the mentor {c.must(matching, fmt)[0]}; a pair without it is never "
+        "proposed, whatever it scores."
+        for c in criteria.required(matching)
+    ]
     if inputs.min_score > 0:
         lines.append(f"A pair scoring under {inputs.min_score:g} of 100 is never proposed.")
     if fmt == "reverse":

@@ -68,6 +68,17 @@ def _options(
     return options
 
 
+def must_have_box(css: str) -> w.Checkbox:
+    """The "Must have" tick beside a criterion: a pair failing it is never matched,
+    where its weight only makes the pair score lower."""
+    return w.Checkbox(
+        description="Must have",
+        indent=False,
+        tooltip="Never match a pair that fails this, whatever it scores",
+        layout=w.Layout(width="110px"),
+    ).add_class(css)
+
+
 class ExtraRow:
     """One extra criterion: a roster column, what it rewards, its weight, and Remove.
 
@@ -101,16 +112,24 @@ class ExtraRow:
         self.column.style.description_width = "110px"
         for widget in (self.mode, self.weight):
             widget.style.description_width = "60px"
+        self.must_have = must_have_box("wb-extra-must")
         self.remove = w.Button(description="Remove", icon="trash").add_class("wb-extra-remove")
         self.remove.on_click(lambda _b: step.remove_extra(self))
         for widget in self.widgets().values():
             widget.observe(step.refresh, names="value")
-        self.box = w.HBox([self.column, self.mode, self.weight, self.remove]).add_class("wb-extra")
+        self.box = w.HBox(
+            [self.column, self.mode, self.weight, self.must_have, self.remove]
+        ).add_class("wb-extra")
         self.box.add_class("wb-row")
 
     def widgets(self) -> dict[str, w.Widget]:
         """Input field name -> widget, for this row."""
-        return {"column": self.column, "mode": self.mode, "weight": self.weight}
+        return {
+            "column": self.column,
+            "mode": self.mode,
+            "weight": self.weight,
+            "must_have": self.must_have,
+        }
 
     def values(self) -> dict[str, Any]:
         return {name: widget.value for name, widget in self.widgets().items()}
@@ -130,6 +149,7 @@ class ExtraRow:
         self.column.value = column
         self.mode.value = values.get("mode") or "same"
         self.weight.value = float(values.get("weight", 1.0))
+        self.must_have.value = bool(values.get("must_have", False))
 
 
 # --------------------------------------------------------------------------- the step
@@ -207,7 +227,7 @@ class MatchingStep(Step[MatchingInputs]):
         except InputError:
             plan = None
         if plan is not None:
-            needed |= {c for k in criteria.active(plan) for c in k.columns}
+            needed |= {c for k in criteria.used(plan) for c in k.columns}
         return [
             c
             for c in matching.COLUMNS
@@ -254,6 +274,7 @@ class MatchingStep(Step[MatchingInputs]):
         # Number boxes rather than sliders: a slider's step and range would round or clip
         # a weight the design already holds (0.3, or 12), and saving would change it.
         self.weights: dict[str, w.BoundedFloatText] = {}
+        self.must_haves: dict[str, w.Checkbox] = {}
         rows = []
         for criterion in criteria.BUILT_IN:
             name, text = criterion.key, criterion.help
@@ -265,7 +286,11 @@ class MatchingStep(Step[MatchingInputs]):
                 layout=w.Layout(width="260px"),
             ).add_class(f"wb-weight-{name}")
             self.weights[name] = self.field(f"weights.{name}", box(slider))
-            rows.append(w.HBox([slider, w.HTML(f"<span class='wb-help'>{escape(text)}</span>")]))
+            must = self.must_haves[name] = must_have_box(f"wb-must-{name}")
+            must.observe(self.refresh, names="value")
+            rows.append(
+                w.HBox([slider, must, w.HTML(f"<span class='wb-help'>{escape(text)}</span>")])
+            )
         self.department = self.field(
             "department",
             box(
@@ -391,6 +416,11 @@ class MatchingStep(Step[MatchingInputs]):
             self.filled,
             w.HTML("<h3>What makes a good match</h3>"),
             self.objective,
+            w.HTML(
+                "<div class='wb-help'>A weight makes a pair that lacks something score "
+                "lower; <b>Must have</b> means a pair that lacks it is never matched (a "
+                "mentee may then stay unmatched rather than get a mentor without it).</div>"
+            ),
             *rows,
             w.HTML(
                 "<div class='wb-help'><b>Other columns of your roster</b> the criteria above "
@@ -534,6 +564,7 @@ class MatchingStep(Step[MatchingInputs]):
             rematching=self.plan["rematching"].value,
             objective=self.objective.value,
             weights={k: s.value for k, s in self.weights.items()},
+            must_have=[k for k, box in self.must_haves.items() if box.value],
             department=self.department.value,
             seniority_min_gap=_optional(self.min_gap.value),
             seniority_max_gap=_optional(self.max_gap.value),
@@ -553,6 +584,8 @@ class MatchingStep(Step[MatchingInputs]):
             self.objective.value = inputs.objective
             for name, slider in self.weights.items():
                 slider.value = getattr(inputs.weights, name)
+            for name, tick in self.must_haves.items():
+                tick.value = name in inputs.must_have
             self.department.value = inputs.department
             self.min_gap.value = plain(inputs.seniority_min_gap)
             self.max_gap.value = plain(inputs.seniority_max_gap)
@@ -580,7 +613,9 @@ class MatchingStep(Step[MatchingInputs]):
         if parts[0] == "column_map" and len(parts) == 2:
             return f"The column read as {matching.column_title(parts[1])}"
         if parts[0] == "extra_criteria" and len(parts) == 3 and parts[1].isdigit():
-            cell = {"column": "roster column", "mode": "reward"}.get(parts[2], parts[2])
+            cell = {"column": "roster column", "mode": "reward", "must_have": "must have"}.get(
+                parts[2], parts[2]
+            )
             return f"Other column {int(parts[1]) + 1}, {cell}"
         return field.replace("weights.", "weight of ").replace("_", " ")
 
@@ -640,6 +675,7 @@ class MatchingStep(Step[MatchingInputs]):
         suggest: bool = False,
         objective: str | None = None,
         weights: dict[str, float] | None = None,
+        must_have: list[str] | None = None,
         min_score: float | None = None,
         mentor_capacity: int | None = None,
         column_map: dict[str, str] | str | None = None,
@@ -664,8 +700,8 @@ class MatchingStep(Step[MatchingInputs]):
                 "rematching": rematching}  # fmt: skip
 
         def configure(step: MatchingStep) -> None:
-            given = (*plan.values(), objective, weights, min_score, mentor_capacity,
-                     column_map, extra_criteria)  # fmt: skip
+            given = (*plan.values(), objective, weights, must_have, min_score,
+                     mentor_capacity, column_map, extra_criteria)  # fmt: skip
             if any(v is not None for v in given):
                 values = step.read().model_dump()
                 values.update({k: v for k, v in plan.items() if v is not None})
@@ -673,6 +709,8 @@ class MatchingStep(Step[MatchingInputs]):
                     values["objective"] = objective
                 if weights is not None:
                     values["weights"] = {**values["weights"], **weights}
+                if must_have is not None:
+                    values["must_have"] = must_have
                 if min_score is not None:
                     values["min_score"] = min_score
                 if mentor_capacity is not None:
