@@ -116,7 +116,17 @@ def validate(path: Path, strict: bool) -> None:
     "--previous",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="A previous cohort's matches.csv; its pairs are not repeated.",
+    help="A previous cohort's matches.csv; its pairs are not repeated (to keep a running "
+    "program's pairs instead, see --keep).",
+)
+@click.option(
+    "--keep",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The running program's matches.csv: its pairs that are still allowed are kept as "
+    "they are and only the mentees without a mentor are matched, into the places left; "
+    "running_pairs.csv says why any pair could not be kept. Unlike --previous, which "
+    "forbids a past cohort's pairs.",
 )
 @click.option(
     "--record",
@@ -142,6 +152,7 @@ def match_command(
     all_scores: bool,
     review: Path | None,
     previous: Path | None,
+    keep: Path | None,
     record: bool,
     why_not: tuple[str, str] | None,
 ) -> None:
@@ -175,12 +186,21 @@ def match_command(
         all_scores=all_scores,
         review=review,
         previous=previous,
+        keep=keep,
     )
     s = result.summary
     click.echo(
         f"{outdir}: matched {s.matched} of {s.mentees} mentees with {s.mentors} mentors "
         f"(objective {s.objective}, optimal, total score {s.total_score}) in {s.seconds} s"
     )
+    if s.kept is not None:
+        click.echo(
+            f"{outdir}: kept {s.kept} running pair(s); {s.dropped} could not be kept"
+            + (" (running_pairs.csv says why)" if s.dropped else "")
+        )
+        if result.running is not None:
+            for row in result.running[result.running["kept"] == "no"].itertuples():
+                click.echo(f"  not kept: {row.mentee_id} with {row.mentor_id}: {row.why}")
     if record:
         store.save(matching.record_results(snapshot.design, result), snapshot)
         click.echo(f"{design}: aggregates recorded in matching.results")

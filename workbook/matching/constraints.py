@@ -134,6 +134,10 @@ class Pools:
     capacity: I64
     blocked: dict[Block, I64]
     pins: list[tuple[int, int]] = field(default_factory=list)
+    kept: list[tuple[int, int]] | None = None
+    """The running pairs a run keeps (``--keep``, :mod:`workbook.matching.keep`), also
+    in :attr:`pins` (the solver keeps them as it keeps the coordinator's pins); ``None``
+    when the run was given no running pairs."""
 
     @property
     def n(self) -> int:

@@ -232,6 +232,11 @@ class Summary:
     stable_matched: int | None = None
     """Mentees the stable (best pair first) assignment matches; None when not worked out."""
     stable_total_score: float | None = None
+    kept: int | None = None
+    """Running pairs kept (``--keep``, :mod:`workbook.matching.keep`); None when the run
+    was given no running pairs."""
+    dropped: int | None = None
+    """Running pairs no longer allowed, so not kept (each with why in running_pairs.csv)."""
     close_calls: int = 0
     """Pairs flagged close calls (:mod:`workbook.matching.robustness`): within one point
     of the mentee's next best mentor, or changed by one weight 10% lower or higher."""
@@ -267,6 +272,9 @@ class MatchResult:
     groups: pd.DataFrame | None
     summary: Summary
     scored: Scored
+    running: pd.DataFrame | None = None
+    """With running pairs (``--keep``): each one, whether it was kept, and why
+    (:meth:`workbook.matching.keep.Kept.table`); else ``None``."""
 
     def pair_scores(self) -> pd.DataFrame:
         """Every allowed pair with its score, so anyone can audit the result."""
@@ -288,7 +296,8 @@ def explain(scored: Scored, solution: Solution, settings: Settings, seconds: flo
     ids = frame["id"].to_numpy(dtype=object)
     names = frame["name"].to_numpy(dtype=object)
     reasons, contrib = explain_pairs(scored, solution.mentee, solution.mentor)
-    pinned = {(i, j) for i, j in p.pins}
+    kept = set(p.kept or ())
+    pinned = {(i, j) for i, j in p.pins} - kept  # a kept pair is a pin the run made
     ea, rb = p.mentees[solution.mentee], p.mentors[solution.mentor]
     robust = analyse(scored, solution, settings.objective)
     matches = pd.DataFrame(
@@ -307,6 +316,10 @@ def explain(scored: Scored, solution: Solution, settings: Settings, seconds: flo
             "close_call": robust.close,
         }
     )
+    if p.kept is not None:
+        matches["kept"] = [
+            (int(i), int(j)) in kept for i, j in zip(solution.mentee, solution.mentor, strict=True)
+        ]
     unmatched = explain_unmatched(scored, solution)
     shortlist = _shortlist(scored, settings.shortlist_k) if settings.mode == "shortlist" else None
     groups = _groups(matches) if settings.mode == "group" else None
@@ -408,6 +421,7 @@ def in_words(result: MatchResult) -> str:
         text += (
             f" {pinned} {'pair was' if pinned == 1 else 'pairs were'} pinned by the coordinator."
         )
+    text += _running(s)
     if not len(result.unmatched):
         return text
     groups = result.unmatched["reason"].map(_headline).value_counts(sort=False)
@@ -449,6 +463,7 @@ def computation(summary: Summary) -> list[tuple[str, str]]:
         ),
         ("Criteria and their weights", weights or "none"),
         ("Pairs who would rather be together", _blocking(summary)),
+        *([("Running pairs", _running(summary).strip())] if summary.kept is not None else []),
         ("How robust the pairs are", robust_words(summary)),
         ("Solver", summary.solver),
         ("Time", f"{summary.seconds:g} seconds"),

@@ -12,6 +12,8 @@ Files (in the output folder)::
     summary.json     counts, scores, objective, optimal, solver, seconds
     groups.csv       group mode only;  shortlist.csv  shortlist mode only
     pair_scores.csv  with all_scores: every allowed pair and its score, for audits
+    running_pairs.csv  with running pairs (--keep): each one, kept or not, and why; the
+                     matches then have a ``kept`` column (yes for a running pair kept)
 
 The CSV files keep their machine column names (``mentee_id`` ...): scripts, the
 ``--previous`` option and the review read them. The Excel file is the one people open,
@@ -57,6 +59,8 @@ HEADERS = {
     "score": "Match score (0-100)",
     "reasons": "Why",
     "pinned": "Pinned by the coordinator",
+    "kept": "Running pair kept",
+    "why": "Why not kept, or a note",
     "reason": "Why not matched",
     "alternatives": "Nearest mentors",
     "rank": "Choice",
@@ -70,10 +74,11 @@ HEADERS = {
 """The Excel file's header for each column of a result's tables."""
 SCORES = ("Match score (0-100)", "Mean match score (0-100)")
 """Columns shown as whole numbers (the cell keeps the exact score, for audits)."""
-WRAPPED = ("Why", "Why not matched", "Nearest mentors", "Value")
+WRAPPED = ("Why", "Why not matched", "Nearest mentors", "Value", "Why not kept, or a note")
 WIDTHS = {
     "Why": 80,
     "Why not matched": 60,
+    "Why not kept, or a note": 60,
     "Nearest mentors": 60,
     "Mentee": 24,
     "Mentor": 24,
@@ -165,7 +170,11 @@ def excel_sheets(result: MatchResult) -> dict[str, pd.DataFrame]:
     if "close_call" in matches:  # robustness: a margin cell is empty without another mentor
         matches["close_call"] = matches["close_call"].map({True: "yes", False: ""})
         matches["margin"] = matches["margin"].astype(object).where(matches["margin"].notna(), None)
+    if "kept" in matches:
+        matches["kept"] = matches["kept"].map({True: "yes", False: ""})
     sheets = {"Matches": matches, "Unmatched": result.unmatched}
+    if result.running is not None:
+        sheets["Running pairs"] = result.running
     if result.groups is not None:
         sheets["Groups"] = result.groups
     if result.shortlist is not None:
@@ -188,10 +197,14 @@ def build_files(
     matches = result.matches.drop(columns=["pinned"])
     if "close_call" in matches:
         matches["close_call"] = matches["close_call"].map({True: "yes", False: "no"})
+    if "kept" in matches:  # a plain column, as people and the next --keep read it
+        matches["kept"] = matches["kept"].map({True: "yes", False: ""})
     files = {
         "matches.csv": to_csv_bytes(matches),
         "unmatched.csv": to_csv_bytes(result.unmatched),
     }
+    if result.running is not None:
+        files["running_pairs.csv"] = to_csv_bytes(result.running)
     if result.groups is not None:
         files["groups.csv"] = to_csv_bytes(result.groups)
     if result.shortlist is not None:

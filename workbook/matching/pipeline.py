@@ -4,8 +4,10 @@
 
     load roster -> validate          workbook.matching.roster       (load_roster)
     review file                      workbook.matching.review       (read_review)
+    running pairs (keep=)            workbook.matching.keep         (read_running)
     pools and hard constraints       workbook.matching.constraints  (Settings, build_pools)
     score                            workbook.matching.scoring      (Criteria, score_pairs)
+    keep the running pairs           workbook.matching.keep         (decide, keep)
     solve                            workbook.matching.solver       (solve)
     explain                          workbook.matching.explain      (explain -> MatchResult)
     export                           workbook.matching.exports      (write_exports)
@@ -36,6 +38,8 @@ from workbook.errors import MatchingError, Problem
 from workbook.matching.constraints import Mode, Settings, build_pools
 from workbook.matching.explain import MatchResult, explain
 from workbook.matching.exports import write_exports
+from workbook.matching.keep import attach, decide, read_running
+from workbook.matching.keep import keep as keep_pairs
 from workbook.matching.review import Review, read_pairs_file, read_review
 from workbook.matching.roster import Roster, load_roster
 from workbook.matching.scoring import Progress, score_pairs
@@ -55,6 +59,7 @@ def match(
     excel: bool = True,
     review: Review | str | Path | None = None,
     previous: str | Path | None = None,
+    keep: str | Path | None = None,
     shortlist_k: int = 5,
     roster_name: str | None = None,
     progress: Progress | None = None,
@@ -72,6 +77,10 @@ def match(
         review: the coordinator's pins and forbidden pairs (a :class:`Review` or a file).
         previous: a previous cohort's matches.csv; its pairs are not repeated. Required
             when the design sets ``avoid_repeat_pairs``.
+        keep: a running program's matches.csv: its pairs that are still allowed are
+            kept as they are and only the other mentees are matched, into the places
+            left (:mod:`workbook.matching.keep`); the result lists every running pair
+            and why any could not be kept. Unlike ``previous``, which forbids pairs.
         progress: called with (step, fraction) so a notebook can show progress.
 
     Raises:
@@ -89,13 +98,19 @@ def match(
     if isinstance(review, str | Path):
         review = read_review(review)
     earlier = previous_pairs(design, previous)
+    running = read_running(keep) if keep is not None else None
     tick("constraints", 0.0)
     pools = build_pools(loaded, settings, review, earlier)
     scored = score_pairs(pools, progress)
+    kept = decide(scored, running) if running is not None else None
+    if kept is not None:
+        keep_pairs(scored, kept)
     tick("solve", 0.0)
     solution = solve(scored, settings.objective)
     tick("explain", 0.0)
     result = explain(scored, solution, settings, clock.elapsed(started))
+    if kept is not None:
+        result = attach(result, kept)
     if outdir is not None:
         tick("export", 0.0)
         write_exports(result, Path(outdir), all_scores=all_scores, excel=excel)
