@@ -790,3 +790,22 @@ def test_the_evaluation_plan_states_the_chances_the_design_chose() -> None:
     section = next(s for s in ch.build(design, today=TODAY).sections if s.key == "evaluation")
     said = " ".join(b.text for b in section.blocks if isinstance(b, ch.blocks.Paragraph))
     assert "a 90% chance of detecting a change that size and an 11% risk of a false alarm" in said
+
+
+def test_must_haves_are_rules_and_score_settings_are_preferences() -> None:
+    d = complete()
+    m = d.matching.model_copy(
+        update={
+            "weights": d.matching.weights.model_copy(update={"language": 1.0, "department": 1.0}),
+            "department": "different",
+            "max_timezone_hours": 4.0,
+            "must_have": ["language"],
+        }
+    )
+    markdown = ch.render_markdown(ch.build(d.model_copy(update={"matching": m}), today=TODAY))
+    never = markdown.split("Never matched")[1].split("\n\n")[1]
+    assert "Only when the mentor shares a language with the mentee (a must-have)." in never
+    assert "different departments" not in never and "hours apart" not in never
+    preferred = markdown.split("Preferred: these raise a pair's score and rule no pair out")[1]
+    assert "Mentor and mentee work in different departments." in preferred.split("\n\n")[1]
+    assert "| Language | 1 | Yes: the mentor shares a language with the mentee |" in markdown

@@ -203,10 +203,21 @@ def criteria_appendix(d: Design) -> Section:
     m = d.matching
     weights = m.weights.model_dump()
     rows = [
-        (c.title, f"{w:g}" if (w := weights.get(c.key, c.weight(m))) else "off")
+        (
+            c.title,
+            f"{w:g}" if (w := weights.get(c.key, c.weight(m))) else "off",
+            f"Yes: the mentor {c.must(m, d.model.format)[0]}" if c.required(m) else "",
+        )
         for c in matching.every(m)
     ]
-    s.add(Table("criteria", ("Criterion", "Weight"), tuple(rows), "Criteria and weights"))
+    s.add(
+        Table(
+            "criteria",
+            ("Criterion", "Weight", "Must have"),
+            tuple(rows),
+            "Criteria and weights; a pair failing a must-have is never matched",
+        )
+    )
     return s.done()
 
 
