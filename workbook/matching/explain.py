@@ -42,6 +42,10 @@ THEIR = {
 """Each hard rule as it completes "every mentor who fits is ..." for the coordinator
 (:attr:`Block.because` says it to the mentee)."""
 
+MUST = "must-have:"
+"""A mentor's cause in :meth:`_Context.why` when a must-have rules them out: the prefix,
+then the criterion's key."""
+
 
 def whole(score: float) -> int:
     """A score (0-100) as the whole number a person reads: half up, unlike ``round``
@@ -135,6 +139,11 @@ class _Context:
         for name, keys in p.blocked.items():
             lo, hi = np.searchsorted(keys, [i * m, (i + 1) * m])
             cause[keys[lo:hi] - i * m] = name
+        required = self.scored.criteria.required
+        if required:
+            failing = self.scored.criteria.failed(np.full(m, i), np.arange(m))
+            for key, failed in failing.items():
+                cause[(cause == "") & failed] = MUST + key
         has_room = p.capacity > 0
         reaches = s >= max(min_score, 0.001)
         fits = reaches & has_room
@@ -170,11 +179,16 @@ class _Context:
             if offering.any() and hard[offering].all():
                 fits, who = offering, "offering the skills they want"
             counts = pd.Series(cause[fits]).value_counts()
-            if len(counts) == 1:
+            settings = p.settings
+            if len(counts) == 1 and str(counts.index[0]).startswith(MUST):
+                key = str(counts.index[0]).removeprefix(MUST)
+                lacks = required[key].must(settings.matching, settings.format)[1]
+                reason = f"every mentor {who} fails a must-have: {lacks}"
+            elif len(counts) == 1:
                 reason = f"every mentor {who} is {THEIR[Block(str(counts.index[0]))]}"
             else:
                 reason = f"every mentor {who} is ruled out: " + ", ".join(
-                    f"{v} {THEIR[Block(str(k))]}" for k, v in counts.items()
+                    f"{v} {_ruled_out(str(k), required)}" for k, v in counts.items()
                 )
         alternatives = []
         for j in nearest[np.lexsort((nearest, -s[nearest]))][:3]:
@@ -190,6 +204,13 @@ class _Context:
                 f"{self.names[person]} ({self.ids[person]}): score {whole(s[j])}, {note}"
             )
         return reason, "; ".join(alternatives)
+
+
+def _ruled_out(cause: str, required: dict[str, criteria.Criterion]) -> str:
+    """One cause among several, after a count ("3 in their reporting line")."""
+    if cause.startswith(MUST):
+        return f"failing the must-have on {required[cause.removeprefix(MUST)].label}"
+    return THEIR[Block(cause)]
 
 
 # --------------------------------------------------------------------------- the result
@@ -245,6 +266,9 @@ class Summary:
     weight_changes: list[WeightChange] = field(default_factory=list)
     """Per active criterion: the share of pairs that change with its weight halved
     and doubled, and (on small rosters) the range keeping every pair."""
+    must_haves: list[str] = field(default_factory=list)
+    """The must-haves the run applied, each as what the mentor must do ("offers at least
+    one skill the mentee wants"): a pair failing one was not allowed."""
 
     def as_dict(self) -> dict[str, object]:
         """The summary as plain data, in field order (what ``summary.json`` holds)."""
@@ -348,6 +372,9 @@ def explain(scored: Scored, solution: Solution, settings: Settings, seconds: flo
         close_calls=robust.close_calls,
         robustness=robust.level,
         weight_changes=list(robust.changes),
+        must_haves=[
+            c.must(settings.matching, settings.format)[0] for c in scored.criteria.required.values()
+        ],
     )
     return MatchResult(matches, contrib, unmatched, shortlist, groups, summary, scored)
 
@@ -462,6 +489,10 @@ def computation(summary: Summary) -> list[tuple[str, str]]:
             else f"{whole(summary.min_score)} and {whole(summary.mean_score)}",
         ),
         ("Criteria and their weights", weights or "none"),
+        (
+            "Must-haves (a pair failing one is never matched)",
+            "; ".join(f"the mentor {m}" for m in summary.must_haves) or "none",
+        ),
         ("Pairs who would rather be together", _blocking(summary)),
         *([("Running pairs", _running(summary).strip())] if summary.kept is not None else []),
         ("How robust the pairs are", robust_words(summary)),
