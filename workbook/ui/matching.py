@@ -429,7 +429,12 @@ class MatchingStep(Step[MatchingInputs]):
             ),
             self.extras.box,
             add_extra,
-            w.HTML("<h3>Rules and limits</h3>"),
+            w.HTML(
+                "<h3>Rules and limits</h3><div class='wb-help'>The department, the seniority "
+                "gap and the time-zone hours below say what their criterion rewards: a pair "
+                "outside them scores lower but can still be matched, unless that criterion "
+                "is ticked <b>Must have</b> above.</div>"
+            ),
             self.department,
             w.HBox([self.min_gap, self.max_gap]),
             self.max_tz,
