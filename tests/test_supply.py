@@ -230,3 +230,34 @@ def test_a_roster_without_mentees_and_a_capacity_under_one_are_refused() -> None
         plan_supply(d, roster_bytes(["x,Xi,mentor,,5,X,UTC,a,,,,1,,,"]))
     with pytest.raises(MatchingError, match="at least 1"):
         plan_supply(d, roster_bytes(["a,A,mentee,,2,X,UTC,,a,,,,,,"]), capacity=0)
+
+
+def test_a_must_have_time_zone_places_every_new_mentor_near_their_mentees() -> None:
+    """The time zone weighs nothing but is a must-have (within 2 hours): each new mentor
+    takes a zone, and the check solves with the must-have in force."""
+    rows = [
+        "a,A,mentee,,2,X,Europe/London,,s,,,,,,",
+        "b,B,mentee,,2,X,Asia/Tokyo,,s,,,,,,",
+        "c,C,mentee,,2,X,Asia/Tokyo,,t,,,,,,",
+    ]
+    d = design(weights=Weights(skills=1), must_have=["timezone"], max_timezone_hours=2, capacity=3)
+    plan = plan_supply(d, roster_bytes(rows))
+    zones = sorted((p.timezone, p.mentees) for p in plan.profiles)
+    assert zones == [("Asia/Tokyo", 2), ("Europe/London", 1)]
+    assert plan.matched_after == 3 and plan.fewest and plan.proof == "search"
+
+
+def test_a_must_have_no_new_mentor_can_meet_leaves_mentees_out_of_reach() -> None:
+    """The mentee's own choice as a must-have: nobody has chosen a mentor not yet
+    recruited."""
+    rows = [
+        "x,Xi,mentor,,5,X,UTC,a,,,,1,,,",
+        "ann,Ann,mentee,,2,X,UTC,,a,,,,x,,",
+        "bo,Bo,mentee,,2,X,UTC,,a,,,,,,",
+    ]
+    d = design(weights=Weights(skills=1), must_have=["preferences"])
+    plan = plan_supply(d, roster_bytes(rows))
+    assert (plan.matched_now, plan.target, len(plan.profiles)) == (1, 1, 0)
+    assert plan.out_of_reach == (
+        ("a must-have a new mentor cannot meet (such as being the mentee's own choice)", 1),
+    )

@@ -204,16 +204,9 @@ def load_for_planning(
 # --------------------------------------------------------------------------- candidates
 
 
-def _required(criterion: criteria.Criterion, matching: Matching) -> bool:
-    check = getattr(criterion, "required", None)
-    return bool(check(matching)) if callable(check) else False
-
-
 def _used_keys(matching: Matching) -> set[str]:
     """Criteria the run reads: weighted, or a must-have."""
-    return {
-        c.key for c in criteria.every(matching) if c.weight(matching) > 0 or _required(c, matching)
-    }
+    return {c.key for c in criteria.used(matching)}
 
 
 @dataclass(frozen=True)
@@ -249,9 +242,7 @@ def _keys(roster: Roster, settings: Settings, mentees: I64) -> list[_Key]:
                 row["department"] if matching.department == "same" else OTHER.format("department")
             )
         columns = tuple(
-            (row[c] if e.mode == "same" else OTHER.format(c))
-            if e.weight > 0 or getattr(e, "must_have", False)
-            else ""
+            (row[c] if e.mode == "same" else OTHER.format(c)) if e.weight > 0 or e.must_have else ""
             for c, e in extras
         )
         level = roster.level[int(person)]
@@ -328,6 +319,15 @@ def _everything(roster: Roster, mentees: I64) -> dict[str, str]:
                 seen.setdefault(x.casefold(), x)
         out[target] = ";".join(seen.values())
     return out
+
+
+def _wants(roster: Roster, person: int) -> tuple[tuple[str, ...], ...]:
+    """What a mentee wants, as a sort key that puts alike mentees side by side."""
+    frame = roster.frame
+    return tuple(
+        tuple(sorted(x.casefold() for x in split_list([str(frame.at[person, column])])[0]))
+        for column in ("skills_wanted", "goals", "languages")
+    )
 
 
 def _trimmed(roster: Roster, settings: Settings, mentees: list[int]) -> dict[str, str]:
@@ -537,7 +537,12 @@ def plan_supply(
             given.setdefault(j - m0, []).append(i)
     plan_keys, offers, counts = [], [], []
     for c, n_same in sorted(Counter(picked).items()):
-        people = [int(pools.mentees[i]) for i in given.get(c, [])]
+        # Copies of one profile share its mentees out; mentees who want the same things
+        # go to the same mentor, so each mentor's list stays short.
+        people = sorted(
+            (int(pools.mentees[i]) for i in given.get(c, [])),
+            key=lambda person: _wants(augmented, person),
+        )
         for part in range(n_same):
             mine = people[part * cap : (part + 1) * cap]
             plan_keys.append(keys[c])

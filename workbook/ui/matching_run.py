@@ -40,7 +40,7 @@ import os
 import threading
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 import pandas as pd
@@ -67,6 +67,10 @@ from workbook.ui.match_results import (
 )
 from workbook.ui.page import shown_path
 from workbook.ui.review import ReviewPanel
+from workbook.ui.supply import SupplyPanel
+
+if TYPE_CHECKING:
+    from workbook.matching.supply import SupplyPlan
 
 STAGES = {  # a stage of workbook.matching.match -> where its share of the bar starts, words
     "load": (0.0, "Reading the roster"),
@@ -205,6 +209,8 @@ class RosterRun:
         self.review_panel = ReviewPanel(self.step, lambda: self.outdir)
         self.review_panel.explain = self.why_not
         self.results_view = ResultsView(self.review_panel)
+        capacity = Settings.from_design(self.step.snapshot.design).default_capacity
+        self.supply_panel = SupplyPanel(self.step, self.supply, capacity)
         return [
             w.HTML(UPLOAD_STYLE, layout=w.Layout(display="none")),
             w.HTML("<h3>Run on a roster</h3>"),
@@ -213,6 +219,7 @@ class RosterRun:
             self.run_info,
             *self._results(),
             *self.review_panel.widgets,
+            *self.supply_panel.widgets,
             w.HTML("<h3>Download</h3>"),
             self.downloads,
             self.excel_button,
@@ -695,6 +702,28 @@ class RosterRun:
             self._cancel.set()
             self.cancel_button.disabled = True
             self.stage.value = "<span class='wb-help'>Stopping at the next stage...</span>"
+
+    def supply(self, capacity: int | None) -> SupplyPlan:
+        """How many more mentors, and which, the roster picked now would need with the
+        settings on the page (a roster of mentees alone will do), and the review and
+        previous cohort a run would use.
+
+        Raises:
+            WorkbookError: the settings or the files cannot be used (shown by the panel).
+        """
+        from workbook.matching import supply
+
+        design = matching_step.apply(self.step.snapshot.design, self.step.read())
+        roster = self._roster_path()
+        review = self.review_panel.path
+        return supply.plan_supply(
+            design,
+            self._read(roster),
+            capacity=capacity,
+            review=review if review.exists() else None,
+            previous=self.previous_file,
+            roster_name=self.shown(roster),
+        )
 
     def why_not(self, mentee: str, mentor: str) -> list[str]:
         """Why the last run did not give ``mentee`` this ``mentor`` (roster ids), with the
