@@ -51,7 +51,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -59,8 +59,8 @@ import pandas as pd
 from workbook.errors import Problem, RosterError
 from workbook.matching.constraints import Block
 from workbook.matching.explain import whole
-from workbook.matching.review import read_pairs_file
 from workbook.matching.scoring import SCALE, Scored
+from workbook.matching.tables import read_table
 
 if TYPE_CHECKING:
     from workbook.matching.explain import MatchResult
@@ -136,10 +136,17 @@ class Kept:
 # --------------------------------------------------------------------------- the file
 
 
-def read_running(path: str | Path) -> pd.DataFrame:
+def read_running(source: str | Path | bytes, name: str | None = None) -> pd.DataFrame:
     """Read a running program's pairs (its ``matches.csv``, or any table with
     ``mentee_id`` and ``mentor_id``; names are taken from ``mentee_name`` and
     ``mentor_name`` when the roster no longer has the person).
+
+    The checks of :func:`~workbook.matching.review.read_pairs_file` (a table, with both
+    id columns), then those of a running program: one row per mentee, no empty id.
+
+    Args:
+        source: a path, or an uploaded file's bytes (the step checks an upload here).
+        name: the file's name in messages (defaults to the path).
 
     Returns:
         ``mentee_id, mentor_id, mentee_name, mentor_name``, indexed by the file's row.
@@ -148,18 +155,16 @@ def read_running(path: str | Path) -> pd.DataFrame:
         RosterError: not a table, a column missing, an empty id, or a mentee listed
             twice (a mentee has one mentor); every problem at once.
     """
-    file = str(path)
-    try:
-        frame = read_pairs_file(path)
-    except RosterError as exc:
-        raise RosterError(
-            [
-                dataclasses.replace(p, fix=FIX_COLUMNS)
-                if p.field in ("mentee_id", "mentor_id") and p.row == 1
-                else p
-                for p in exc.problems
-            ]
-        ) from None
+    file = name or (str(source) if not isinstance(source, bytes) else "running pairs")
+    frame, _ = read_table(source, file)
+    frame.columns = [c.strip().lower() for c in frame.columns]
+    missing = [
+        Problem(f"required column {c!r} is missing", FIX_COLUMNS, file, c, row=1)
+        for c in ("mentee_id", "mentor_id")
+        if c not in frame.columns
+    ]
+    if missing:
+        raise RosterError(missing)
     out = pd.DataFrame(index=frame.index)
     for column in ("mentee_id", "mentor_id", "mentee_name", "mentor_name"):
         values = frame[column] if column in frame else pd.Series("", index=frame.index)
@@ -220,7 +225,7 @@ def decide(scored: Scored, running: pd.DataFrame) -> Kept:
     pinned = dict(p.pins)
     used = np.bincount(np.array([j for _, j in p.pins], np.int64), minlength=p.m)
     min_int = round(p.settings.matching.min_score * SCALE)
-    required: dict[str, Any] = getattr(scored.criteria, "required", {})
+    required = scored.criteria.required
 
     rows: dict[int, RunningPair] = {}
     candidates: list[tuple[int, int, int, int]] = []  # score, order in the file, i, j
