@@ -71,6 +71,20 @@ class Label:
 
 
 @dataclass(frozen=True)
+class Line:
+    """A polyline through ``points`` (pixels); ``dashed`` for a marker line, not data.
+
+    Attributes:
+        tip: what the line is, shown as its tooltip (``<title>``).
+    """
+
+    points: tuple[tuple[float, float], ...]
+    colour: str
+    tip: str
+    dashed: bool = False
+
+
+@dataclass(frozen=True)
 class Plot:
     """Everything one chart draws, in pixels, with the origin at the top left.
 
@@ -89,6 +103,7 @@ class Plot:
     labels: tuple[Label, ...]
     grid: tuple[float, ...] = ()
     grid_y: tuple[float, ...] = ()
+    lines: tuple[Line, ...] = ()
 
     def __post_init__(self) -> None:
         if self.width <= 0 or self.height <= 0:
@@ -398,6 +413,15 @@ def _mark(mark: Mark) -> str:
     )
 
 
+def _polyline(line: Line) -> str:
+    points = " ".join(f"{_f(x)},{_f(y)}" for x, y in line.points)
+    dash = ' stroke-dasharray="5 4"' if line.dashed else ""
+    return (
+        f'<polyline points="{points}" fill="none" stroke="{line.colour}" stroke-width="2"'
+        f"{dash}><title>{_esc(line.tip)}</title></polyline>"
+    )
+
+
 def svg(plot: Plot, css: str = "wb-chart") -> str:
     """The plot as an inline ``<svg>`` element; every text is escaped.
 
@@ -415,6 +439,7 @@ def svg(plot: Plot, css: str = "wb-chart") -> str:
         + "".join(_line(x, top, x, bottom) for x in plot.grid)
         + "".join(_line(left, y, right, y) for y in plot.grid_y)
         + "</g>",
+        "".join(_polyline(line) for line in plot.lines),
         "".join(_mark(m) for m in plot.marks),
         '<g stroke="currentColor" stroke-opacity="0.6">'
         + _line(left, bottom, right, bottom)
@@ -484,4 +509,85 @@ def intervals(
         tuple(marks),
         tuple(labels),
         grid=tuple(t * factor + offset for t in ticks),
+    )
+
+
+def lines(
+    series: Sequence[tuple[str, str, Sequence[tuple[float, float | None]]]],
+    title: str,
+    x_label: str,
+    y_label: str,
+    *,
+    x_range: tuple[float, float] = (0, 100),
+    y_limit: float | None = None,
+    marker: tuple[float, str] | None = None,
+    width: float = 380,
+    value_format: str = "{:g}",
+) -> Plot:
+    """Lines over a numeric x axis, one per (name, colour, [(x, y), ...]); a point with
+    no y (``None``) breaks its line there. Each point is a small diamond whose tooltip
+    holds its exact value; a legend names the series.
+
+    Args:
+        y_limit: the scale's upper end (100 for a score); by default the largest value.
+        marker: (x, words): a dashed vertical line at x, labelled, such as the design's
+            own setting on a curve of settings.
+    """
+    height = 250.0
+    legend = 18.0 * len(series) + 8 if len(series) > 1 else 0.0
+    left, top, right, bottom = 44.0, 30.0 + legend, width - 12, height - 44 + legend
+    height += legend
+    values = [y for _, _, points in series for _, y in points if y is not None]
+    ticks = nice_ticks(0, y_limit if y_limit is not None else max([*values, 1]), 5)
+    fy, oy = _scale(0, ticks[-1], bottom, top)
+    fx, ox = _scale(x_range[0], x_range[1], left, right)
+    drawn: list[Line] = []
+    marks: list[Mark] = []
+    labels = [Label(8, 18, title, "start")]
+    for index, (name, colour, points) in enumerate(series):
+        run: list[tuple[float, float]] = []
+        for x, y in [*points, (math.nan, None)]:
+            if y is None:
+                if len(run) > 1:
+                    drawn.append(Line(tuple(run), colour, name))
+                run = []
+                continue
+            px, py = x * fx + ox, y * fy + oy
+            run.append((px, py))
+            tip = f"{name} at {x_label} {x:g}: {value_format.format(y)}"
+            marks.append(Mark("diamond", px, py, 7, 7, colour, tip))
+        if legend:
+            y0 = 40.0 + 18 * index
+            marks.append(Mark("bar", left, y0 - 8, 14, 4, colour, name))
+            labels.append(Label(left + 20, y0 - 2, name, "start"))
+    if marker is not None:
+        x, words = marker
+        px = x * fx + ox
+        drawn.append(Line(((px, top), (px, bottom)), "currentColor", words, dashed=True))
+        anchor: Literal["start", "end"] = "start" if px < (left + right) / 2 else "end"
+        labels.append(Label(px + (4 if anchor == "start" else -4), top + 12, words, anchor))
+    x_ticks = nice_ticks(x_range[0], x_range[1], 6)
+    labels += [Label(t * fx + ox, bottom + 15, _number(t)) for t in x_ticks]
+    labels += [Label(left - 6, t * fy + oy + 4, _number(t), "end") for t in ticks]
+    labels.append(Label((left + right) / 2, height - 8, x_label))
+    description = f"{title} ({y_label} by {x_label}): " + "; ".join(
+        f"{name}: "
+        + ", ".join(
+            f"{x:g} {value_format.format(y) if y is not None else 'none'}" for x, y in points
+        )
+        for name, _, points in series
+    )
+    if marker is not None:
+        description += f"; marked: {marker[1]}"
+    return Plot(
+        title,
+        description,
+        width,
+        height,
+        (left, top, right, bottom),
+        tuple(marks),
+        tuple(labels),
+        grid=tuple(t * fx + ox for t in x_ticks),
+        grid_y=tuple(t * fy + oy for t in ticks),
+        lines=tuple(drawn),
     )

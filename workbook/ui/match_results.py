@@ -31,7 +31,9 @@ from workbook import charts as ch
 from workbook.matching import criteria
 from workbook.matching.equity import POOLED, equity
 from workbook.matching.explain import MatchResult, computation, in_words, pinned_note, whole
+from workbook.matching.robustness import CLOSE_MARGIN, NUDGE
 from workbook.matching.scoring import SCALE
+from workbook.matching.tradeoff import SWEEP_LIMIT, Tradeoff, sweep
 from workbook.ui.base import escape
 
 if TYPE_CHECKING:
@@ -141,8 +143,61 @@ def charts(result: MatchResult, group_by: str | None) -> list[str]:
     return out
 
 
-def _figure(*plots: ch.Plot) -> str:
-    return '<figure class="wb-chart">' + "".join(ch.svg(p) for p in plots) + "</figure>"
+def tradeoff_html(found: Tradeoff | None, allowed_pairs: int = 0) -> str:
+    """Coverage against quality: the chart of mentees matched and of the mean and lowest
+    score as the minimum score moves, the design's own minimum marked, with a sentence
+    saying what it shows (or why it was not drawn)."""
+    head = "<h4>Coverage against quality</h4>"
+    if found is None:
+        return head + (
+            "<p class='wb-help wb-tradeoff-note'>Not drawn for this roster: with "
+            f"{allowed_pairs:,} pairs the rules allow (more than {SWEEP_LIMIT:,} with no "
+            "minimum score), solving the run again at every minimum score would take "
+            "too long.</p>"
+        )
+    points = found.points
+    mark = (found.setting, f"your minimum, {found.setting:g}")
+    matched = ch.lines(
+        [("mentees matched", ch.BLUE, [(p.min_score, float(p.matched)) for p in points])],
+        "Mentees matched",
+        "minimum score",
+        "mentees matched",
+        y_limit=max(found.mentees, 1),
+        marker=mark,
+    )
+    scores = ch.lines(
+        [
+            ("mean score", ch.GREEN, [(p.min_score, p.mean_score) for p in points]),
+            ("lowest score", ch.ORANGE, [(p.min_score, p.lowest_score) for p in points]),
+        ],
+        "Scores of the pairs",
+        "minimum score",
+        "score (0-100)",
+        y_limit=100,
+        marker=mark,
+        value_format="{:.1f}",
+    )
+    here = found.at(found.setting)
+    said = (
+        f"At your minimum score of {found.setting:g}, {here.matched} of {found.mentees} "
+        "mentees are matched"
+        + (
+            f", with a mean score of {whole(here.mean_score)} and a lowest of "
+            f"{whole(here.lowest_score or 0)}."
+            if here.mean_score is not None
+            else "."
+        )
+    )
+    return (
+        head + "<p class='wb-help wb-tradeoff-note'>The run solved again at each minimum score "
+        f"from 0 to {points[-1].min_score:g}: a higher minimum keeps weak pairs out and "
+        f"leaves more mentees without a mentor. {escape(said)}</p>"
+        + _figure(matched, scores, css="wb-chart wb-tradeoff-chart")
+    )
+
+
+def _figure(*plots: ch.Plot, css: str = "wb-chart") -> str:
+    return f'<figure class="{css}">' + "".join(ch.svg(p) for p in plots) + "</figure>"
 
 
 def table_html(frame: pd.DataFrame, css: str, rows: int = TABLE_ROWS) -> str:
@@ -190,6 +245,8 @@ STYLE = """<style>
 .wb-result-head { font-weight: bold; }
 .wb-result-row .wb-cell small { opacity: .8; }
 .wb-pinned-row { background: rgba(48,84,150,.10); }
+.wb-close-row { background: rgba(217,130,43,.12); }
+.wb-tradeoff figure.wb-chart { display: flex; flex-wrap: wrap; gap: 8px; }
 .wb-results-words p { font-size: 1.1em; margin: .3em 0; }
 .wb-stale-note { font-weight: bold; }
 </style>"""
@@ -213,6 +270,49 @@ def why_text(reasons: str) -> str:
 def _cell(html: str, key: str, flex: str = "") -> w.HTML:
     cell = w.HTML(html, layout=w.Layout(width=CELLS[key], flex=flex))
     return cell.add_class("wb-cell").add_class(f"wb-cell-{key}")
+
+
+def margin_text(margin: float) -> str:
+    """A pair's margin as its row says it: how far it is ahead of (or behind) the
+    mentee's next best allowed mentor, or that no other mentor is allowed."""
+    if margin != margin:  # NaN: no other mentor is allowed for the mentee
+        return "No other mentor is allowed for this mentee."
+    if abs(margin) < 0.05:
+        return "Tied with the mentee's next best mentor."
+    if margin > 0:
+        return f"Ahead of the mentee's next best mentor by {margin:.1f} points."
+    return (
+        f"The mentee scores {-margin:.1f} points higher with another mentor, whose place "
+        "went to other mentees."
+    )
+
+
+def _margin(r: object) -> str:
+    """Under a row's reasons: its margin (nothing for a run without margins)."""
+    margin = getattr(r, "margin", None)
+    if margin is None:
+        return ""
+    return f"<br><small class='wb-margin'>{escape(margin_text(float(margin)))}</small>"
+
+
+def close_note(result: MatchResult) -> str:
+    """What the rows' margins and close calls mean, with how many close calls there are."""
+    calls = result.summary.close_calls
+    what = f"the mentee's next best mentor is within {CLOSE_MARGIN:g} point of it" + (
+        f", or one weight {NUDGE:.0%} lower or higher would give the mentee another mentor"
+        if result.summary.robustness != "margins only"
+        else ""
+    )
+    head = (
+        f"{calls} of {len(result.matches)} pairs are close calls"
+        if calls != 1
+        else f"1 of {len(result.matches)} pairs is a close call"
+    )
+    return (
+        f"<p class='wb-help wb-close-summary'>{escape(head)}: a pair is one when "
+        f"{escape(what)}. Under each pair's reasons, how far it is ahead of the mentee's next "
+        "best mentor (the best score among the other mentors the rules allow them).</p>"
+    )
 
 
 def _person(name: object, person: object) -> str:
@@ -249,6 +349,12 @@ class ResultsView:
             layout=w.Layout(width="360px"),
         ).add_class("wb-find")
         self.find.observe(lambda _c: self._go(0), names="value")
+        self.close_only = w.Checkbox(
+            description="Close calls only", indent=False, layout=w.Layout(width="auto")
+        ).add_class("wb-close-only")
+        self.close_only.observe(lambda _c: self._go(0), names="value")
+        self.close_note = w.HTML().add_class("wb-close-note")
+        self.tradeoff = w.HTML().add_class("wb-tradeoff")
         self.previous_page = w.Button(description="Previous", icon="chevron-left").add_class(
             "wb-page-previous"
         )
@@ -263,7 +369,8 @@ class ResultsView:
         self.matches_box = w.VBox(
             [
                 w.HTML("<h4>Matches</h4>"),
-                self.find,
+                self.close_note,
+                w.HBox([self.find, self.close_only], layout=w.Layout(align_items="center")),
                 self.rows,
                 w.HBox([self.previous_page, self.where, self.next_page]),
             ]
@@ -271,13 +378,13 @@ class ResultsView:
         self.unmatched_box = w.VBox(
             [w.HTML("<h4>Not matched</h4>"), self.unmatched_rows]
         ).add_class("wb-unmatched-view")
-        for box in (self.matches_box, self.unmatched_box):
+        for box in (self.tradeoff, self.matches_box, self.unmatched_box):
             box.layout.display = "none"
         self._others: Sequence[w.Widget] = ()
         self.top: list[w.Widget] = [w.HTML(STYLE), self.sentence, self.details]
         """The sentence and "How this was computed": where the results begin."""
-        self.tables: list[w.Widget] = [self.matches_box, self.unmatched_box]
-        """The matches and the unmatched mentees, row by row."""
+        self.tables: list[w.Widget] = [self.tradeoff, self.matches_box, self.unmatched_box]
+        """Coverage against quality, then the matches and the unmatched mentees, row by row."""
         review.on_change(self._refresh)
 
     # ------------------------------------------------------------ what the step calls
@@ -298,7 +405,13 @@ class ResultsView:
         )
         self.details.layout.display = ""
         self.matches_box.layout.display = "" if len(result.matches) else "none"
+        self.close_note.value = close_note(result)
+        self.tradeoff.value = tradeoff_html(
+            sweep(result.scored, result.summary.objective), len(result.scored)
+        )
+        self.tradeoff.layout.display = ""
         self.find.value = ""
+        self.close_only.value = False
         self._go(0)
         self._show_unmatched()
 
@@ -351,6 +464,8 @@ class ResultsView:
     def _found(self) -> pd.DataFrame:
         assert self.result is not None
         matches = self.result.matches
+        if self.close_only.value and "close_call" in matches:
+            matches = matches[matches["close_call"].astype(bool)]
         words = self.find.value.strip().casefold()
         if not words:
             return matches
@@ -380,7 +495,12 @@ class ResultsView:
         ).add_class("wb-result-head")
         rows = [head, *(self._row(r, review) for r in shown.itertuples(index=False))]
         if not len(found):
-            rows.append(w.HTML("<p class='wb-help'>No match has that name or ID.</p>"))
+            none = (
+                "No close call has that name or ID."
+                if self.close_only.value
+                else "No match has that name or ID."
+            )
+            rows.append(w.HTML(f"<p class='wb-help'>{none}</p>"))
         self._replace(self.rows, rows)
         end = self._start + len(shown)
         self.where.value = (
@@ -402,18 +522,23 @@ class ResultsView:
         action = review.get((mentee, mentor))
         pin = self._action(mentee, mentor, action, "pin")
         forbid = self._action(mentee, mentor, action, "forbid")
+        if bool(getattr(r, "close_call", False)):
+            mark += "<br><b class='wb-close-mark'>Close call</b>"
+        score = f"<b>{whole(float(r.score))}</b>"  # type: ignore[attr-defined]
         row = w.HBox(
             [
                 _cell(_person(r.mentee_name, mentee), "mentee"),  # type: ignore[attr-defined]
                 _cell(_person(r.mentor_name, mentor) + mark, "mentor"),  # type: ignore[attr-defined]
-                _cell(f"<b>{whole(float(r.score))}</b>", "score"),  # type: ignore[attr-defined]
-                _cell(f"<span class='wb-why'>{escape(why)}</span>", "why", "1 1 auto"),
+                _cell(score, "score"),
+                _cell(f"<span class='wb-why'>{escape(why)}</span>{_margin(r)}", "why", "1 1 auto"),
                 pin,
                 forbid,
             ]
         ).add_class("wb-result-row")
         if pinned:
             row.add_class("wb-pinned-row")
+        if bool(getattr(r, "close_call", False)):
+            row.add_class("wb-close-row")
         return row
 
     def _action(self, mentee: str, mentor: str, taken: str | None, action: str) -> w.Button:
