@@ -636,10 +636,13 @@ def _profile(
 def _capacity_effects(
     scored: Scored, now: Solution, objective: MatchObjective
 ) -> tuple[tuple[CapacityEffect, ...], int]:
-    """Each current mentor's extra place, solved again; those that change something.
+    """Each current mentor's extra place; those that change something, most first.
 
     A mentor is tried when they are full (any mentor with room under fairness) and some
-    allowed mentee is not already theirs: nobody else could take the extra place."""
+    allowed mentee is not already theirs: nobody else could take the extra place.
+    Coverage and quality read every mentor's gain off one shortest-path tree
+    (:func:`_extra_place_gains`); fairness, whose lowest score moves in steps, solves
+    the run again for each."""
     p = scored.pools
     load = np.bincount(now.mentor, minlength=p.m)
     allowed = scored.mentee.astype(np.int64) * p.m + scored.mentor
@@ -649,23 +652,134 @@ def _capacity_effects(
     room = p.capacity > 0
     full = load >= p.capacity if objective != "fairness" else np.ones(p.m, bool)
     tried = np.flatnonzero(room & full & (partners > own))
+    if objective == "fairness":
+        before_n, before_t = len(now.mentee), _total(now)
+        gains = []
+        for j in tried:
+            capacity = p.capacity.copy()
+            capacity[j] += 1
+            again = solve(_with_capacity(scored, capacity), objective)
+            gains.append((len(again.mentee) - before_n, _total(again) - before_t))
+    else:
+        matched, total = _extra_place_gains(scored, now, objective)
+        gains = [(int(matched[j]), int(total[j])) for j in tried]
     frame = p.roster.frame
     ids = frame["id"].to_numpy(dtype=object)
     names = frame["name"].to_numpy(dtype=object)
-    before_n, before_t = len(now.mentee), _total(now)
-    out = []
-    for j in tried:
-        capacity = p.capacity.copy()
-        capacity[j] += 1
-        again = solve(_with_capacity(scored, capacity), objective)
-        d_n, d_t = len(again.mentee) - before_n, _total(again) - before_t
-        if d_n or d_t:
-            person = p.mentors[j]
-            out.append(
-                CapacityEffect(str(ids[person]), str(names[person]), d_n, round(d_t / SCALE, 3))
-            )
+    out = [
+        CapacityEffect(str(ids[p.mentors[j]]), str(names[p.mentors[j]]), d_n, round(d_t / SCALE, 3))
+        for j, (d_n, d_t) in zip(tried, gains, strict=True)
+        if d_n or d_t
+    ]
     out.sort(key=lambda e: (-e.matched, -e.total, e.mentor))
     return tuple(out), len(tried)
+
+
+def _extra_place_gains(scored: Scored, now: Solution, objective: MatchObjective) -> tuple[I64, I64]:
+    """For every mentor, the change in mentees matched and in the total (thousandths)
+    one more place with them would bring, exact, from one shortest-path tree.
+
+    The run is a min-cost flow (source -> mentee -> mentor -> sink, and a bypass from
+    source to sink for the mentees left out). One more unit of capacity on mentor
+    ``j``'s arc to the sink improves the optimum by exactly the cheapest cycle through
+    that unit: the difference between the old and the new optimal flows splits into
+    cycles of the residual graph, those without the new unit cost nothing less (the old
+    flow was optimal), and the unit carries one. That cycle is the shortest path from
+    the sink to ``j`` in the residual graph, found for every ``j`` at once by
+    Bellman-Ford from the sink (no negative cycle, since the flow is optimal). A path
+    through the bypass, backwards, matches one more mentee.
+    """
+    p = scored.pools
+    n, m = p.n, p.m
+    pinned = np.zeros(n, bool)
+    capacity = p.capacity.copy()
+    for i, j in p.pins:
+        pinned[i] = True
+        capacity[j] -= 1
+    free = ~pinned[scored.mentee]
+    tail = scored.mentee[free].astype(np.int64)
+    head = scored.mentor[free].astype(np.int64)
+    score = scored.score[free].astype(np.int64)
+    pins = {(int(i), int(j)) for i, j in p.pins}
+    chosen = [
+        int(i) * m + int(j)
+        for i, j in zip(now.mentee, now.mentor, strict=True)
+        if (int(i), int(j)) not in pins
+    ]
+    used = np.isin(tail * m + head, np.array(chosen, np.int64))
+    top = int(score.max(initial=0)) + 1
+    if objective == "quality":
+        # As the solver weighs it: the total first, then one more mentee matched.
+        weight, bypass = n + 1, 1
+    else:
+        # Dearer than any total could gain, twice over, so the two are told apart.
+        weight, bypass = 1, 2 * n * top + 1
+    cost = -score * weight
+    matched = np.zeros(n, bool)
+    matched[tail[used]] = True
+    load = np.bincount(head[used], minlength=m)
+    source, sink = n + m, n + m + 1
+    mentees, mentors = np.arange(n), np.arange(n, n + m)
+    free_mentee = ~pinned
+    left_out = int((free_mentee & ~matched).sum())
+    tails = [
+        np.where(used, head + n, tail),
+        np.where(matched, mentees, source)[free_mentee],
+        mentors[load < np.maximum(capacity, 0)],
+        np.full(int((load > 0).sum()), sink),
+    ]
+    heads = [
+        np.where(used, tail, head + n),
+        np.where(matched, source, mentees)[free_mentee],
+        np.full(int((load < np.maximum(capacity, 0)).sum()), sink),
+        mentors[load > 0],
+    ]
+    costs = [
+        np.where(used, -cost, cost),
+        np.zeros(int(free_mentee.sum()), np.int64),
+        np.zeros(len(tails[2]), np.int64),
+        np.zeros(len(tails[3]), np.int64),
+    ]
+    if left_out:  # the bypass carries them: taking one back matches one more
+        tails.append(np.array([sink]))
+        heads.append(np.array([source]))
+        costs.append(np.array([-bypass], np.int64))
+    distance = _from(sink, np.concatenate(tails), np.concatenate(heads), np.concatenate(costs))
+    d = distance[n : n + m]
+    gain = np.where(d < 0, -d, 0)
+    if objective == "quality":
+        more = gain % weight
+        total = (gain - more) // weight
+    else:
+        more = (gain >= bypass - n * top).astype(np.int64)
+        total = gain - more * bypass
+    return more, total
+
+
+UNREACHED = np.iinfo(np.int64).max // 4
+
+
+def _from(root: int, tail: I64, head: I64, cost: I64) -> I64:
+    """Shortest distances from ``root`` (``UNREACHED`` where no path), Bellman-Ford with
+    every arc relaxed at once per pass; the graph has no negative cycle."""
+    nodes = int(max(tail.max(initial=root), head.max(initial=root))) + 1
+    distance = np.full(nodes, UNREACHED, np.int64)
+    distance[root] = 0
+    if not len(head):
+        return distance
+    order = np.argsort(head, kind="stable")
+    tail, head, cost = tail[order], head[order], cost[order]
+    starts = np.flatnonzero(np.concatenate([[True], head[1:] != head[:-1]]))
+    into = head[starts]
+    for _ in range(nodes):
+        reach = distance[tail]
+        offer = np.where(reach < UNREACHED, reach + cost, UNREACHED)
+        best = np.minimum.reduceat(offer, starts)
+        better = best < distance[into]
+        if not better.any():
+            break
+        distance[into[better]] = best[better]
+    return distance
 
 
 # --------------------------------------------------------------------------- words
