@@ -183,7 +183,7 @@ def test_the_proof_counts_a_mentee_left_out_before_any_total() -> None:
     d = design(weights=Weights(skills=1), min_score=10)
     scored = scored_of(d, roster_bytes(rows))
     for objective in ("coverage", "fairness"):
-        sol = solve(scored, objective, shortlist=1)  # type: ignore[arg-type]
+        sol = solve(scored, objective, shortlist=1)
         assert key_of(sol, objective) == brute_force(scored, objective)
         assert sorted(zip(sol.mentee.tolist(), sol.mentor.tolist(), strict=True))[:2] == [
             (0, 0),  # Ida with Jo
