@@ -365,3 +365,127 @@ def test_a_mentee_listed_twice_or_an_empty_id_is_refused_with_its_row(tmp_path: 
         "one running pair per mentee: remove the row of the pair that ended",
     ]
     assert not (tmp_path / "out").exists()
+
+
+# --------------------------------------------------------------------------- the step
+
+
+def test_the_step_keeps_an_uploaded_running_pairs_file_and_lists_what_ended(
+    tmp_path: Path,
+) -> None:
+    import datetime as dt
+    import shutil
+
+    from helpers import EXAMPLE
+
+    from workbook.ui.matching import MatchingStep
+
+    for name in ("design.yaml", "roster.csv"):
+        shutil.copy(EXAMPLE / name, tmp_path / name)
+
+    def open_step() -> MatchingStep:
+        step = MatchingStep.from_params(tmp_path / "design.yaml", output_dir=tmp_path / "out")
+        assert isinstance(step, MatchingStep)
+        return step
+
+    step = open_step()
+    assert step.roster_run.running_file is None  # nothing kept unless asked
+    first = step.roster_run.run(raise_errors=True)
+    assert first is not None and first.running is None
+    running = (tmp_path / "out" / "matches.csv").read_bytes()
+    # One mentee's mentor becomes their manager: that running pair must end.
+    mentee, mentor = first.matches.iloc[0][["mentee_id", "mentor_id"]]
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "roster.csv").read_text("utf-8"))))
+    for row in rows:
+        if row["id"] == mentee:
+            row["manager_id"] = mentor
+    out = io.StringIO()
+    writer = csv.DictWriter(out, list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    (tmp_path / "roster.csv").write_text(out.getvalue(), "utf-8")
+
+    run = open_step().roster_run
+    run.running_upload.value = (
+        {
+            "name": "matches.csv",
+            "type": "text/csv",
+            "size": len(running),
+            "content": memoryview(running),
+            "last_modified": dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+        },
+    )
+    assert run.running_file == tmp_path / "running-pairs.csv"
+    assert f"the next run keeps its {len(first.matches)} running pairs" in run.running_status.value
+    again = run.run(raise_errors=True)
+    assert again is not None
+    assert again.summary.kept == len(first.matches) - 1 and again.summary.dropped == 1
+    shown = run.running_pairs.value
+    assert f"{len(first.matches) - 1} of {len(first.matches)} running pairs kept" in shown
+    assert "the mentor is now in the mentee&#x27;s reporting line" in shown or (
+        "the mentor is now in the mentee's reporting line" in shown
+    )
+    assert "running pairs were kept" in run.results_view.sentence.value
+    assert (tmp_path / "out" / "running_pairs.csv").exists()
+    # Coming back: the kept run shows what became of the running pairs, and the file
+    # is offered again.
+    back = open_step().roster_run
+    assert back.running_file == tmp_path / "running-pairs.csv"
+    assert "could not be kept" in back.running_pairs.value
+    assert "running pair(s) kept" in back.summary.value
+    assert "running_pairs.csv" in back.downloads.value
+
+
+def test_a_bad_running_pairs_upload_is_refused_in_words(tmp_path: Path) -> None:
+    import datetime as dt
+    import shutil
+
+    from helpers import EXAMPLE
+
+    from workbook.ui.matching import MatchingStep
+
+    for name in ("design.yaml", "roster.csv"):
+        shutil.copy(EXAMPLE / name, tmp_path / name)
+    step = MatchingStep.from_params(tmp_path / "design.yaml", output_dir=tmp_path / "out")
+    assert isinstance(step, MatchingStep)
+    bad = b"mentee_id,mentor_id\nP1,P2\nP1,P3\n"
+    step.roster_run.running_upload.value = (
+        {
+            "name": "running.csv",
+            "type": "text/csv",
+            "size": len(bad),
+            "content": memoryview(bad),
+            "last_modified": dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+        },
+    )
+    status = step.roster_run.running_status.value
+    assert "running.csv was not used." in status
+    assert "running.csv:3: mentee_id: the mentee is listed twice (first in row 2)" in status
+    assert step.roster_run.running_file is None
+    assert not (tmp_path / "running-pairs.csv").exists()
+
+
+def test_the_notebook_takes_a_keep_path(tmp_path: Path, run_notebook) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+
+    from helpers import EXAMPLE
+
+    for name in ("design.yaml", "roster.csv"):
+        shutil.copy(EXAMPLE / name, tmp_path / name)
+    keep = running_file(tmp_path, [("P000054", "P000041"), ("nobody", "P000041")])
+    run_notebook(
+        "05_matching.ipynb",
+        {
+            "design_path": str(tmp_path / "design.yaml"),
+            "roster_path": str(tmp_path / "roster.csv"),
+            "output_dir": str(tmp_path / "out"),
+            "keep_path": str(keep),
+            "run": True,
+        },
+    )
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
+    assert (summary["kept"], summary["dropped"]) == (1, 1)
+    matches = list(
+        csv.DictReader(io.StringIO((tmp_path / "out" / "matches.csv").read_text("utf-8-sig")))
+    )
+    assert {r["mentee_id"]: r["mentor_id"] for r in matches}["P000054"] == "P000041"

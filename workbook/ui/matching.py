@@ -176,11 +176,13 @@ class MatchingStep(Step[MatchingInputs]):
         roster_path: str | Path = "",
         output_dir: str | Path = "",
         previous_path: str | Path = "",
+        keep_path: str | Path = "",
     ) -> None:
         roster = places.given(roster_path, places.ROSTER)
         self._roster_default = str(roster) if roster else ""
         self._output_default = default_output(snapshot.path, output_dir)
         self._previous_default = str(previous_path).strip()
+        self._keep_default = str(keep_path).strip()
         self._roster_names: list[str] | None = None
         """The headers of the roster on file (``None``: no roster known, the column
         names are typed)."""
@@ -255,7 +257,11 @@ class MatchingStep(Step[MatchingInputs]):
 
     def build(self) -> list[w.Widget]:
         self.roster_run = RosterRun(
-            self, self._roster_default, self._output_default, self._previous_default
+            self,
+            self._roster_default,
+            self._output_default,
+            self._previous_default,
+            self._keep_default,
         )
         self.objective = self.field(
             "objective",
@@ -673,6 +679,7 @@ class MatchingStep(Step[MatchingInputs]):
         roster_path: str | Path = "",
         output_dir: str | Path = "",
         previous_path: str | Path = "",
+        keep_path: str | Path = "",
         method: str | None = None,
         mentee_say: str | None = None,
         review: str | None = None,
@@ -745,7 +752,7 @@ class MatchingStep(Step[MatchingInputs]):
             configure,
             save=save,
             headless=run or save,
-            build=lambda snap: cls(snap, roster_path, output_dir, previous_path),
+            build=lambda snap: cls(snap, roster_path, output_dir, previous_path, keep_path),
         )
 
 

@@ -51,6 +51,8 @@ from workbook.errors import InputError, Problem, RosterError, WorkbookError
 from workbook.matching import exports, template
 from workbook.matching.constraints import Settings
 from workbook.matching.explain import MatchResult
+from workbook.matching.keep import FILE as RUNNING_FILE
+from workbook.matching.keep import read_running
 from workbook.matching.roster import Roster, load_roster, summarise
 from workbook.matching.tables import ROSTER_FILE, read_table
 from workbook.steps import matching as matching_step
@@ -85,6 +87,8 @@ SHOWN_PROBLEMS = 50
 HISTORY = "roster.history"
 """Where the program's folder keeps the rosters an upload replaced (``store.keep``)."""
 PREVIOUS_NAMES = ("previous-matches.csv", "previous-matches.xlsx")
+KEEP_NAMES = ("running-pairs.csv", "running-pairs.xlsx")
+"""The names an uploaded running program's matches are kept under, in the program's folder."""
 """The names an uploaded previous cohort's matches are kept under, in the program's folder."""
 UPLOAD_STYLE = """<style>
 .wb-roster-run .widget-upload { font-size: 0; }
@@ -92,6 +96,7 @@ UPLOAD_STYLE = """<style>
 .wb-roster-run .widget-upload::after { font-size: var(--jp-widgets-font-size, 13px); }
 .wb-roster-run .wb-upload::after { content: "Upload roster"; }
 .wb-roster-run .wb-previous-upload::after { content: "Upload previous matches"; }
+.wb-roster-run .wb-keep-upload::after { content: "Upload running pairs"; }
 </style>"""
 """ipywidgets' FileUpload writes "<description> (<files held>)" into its button, and the
 step empties it after each upload (the kernel keeps no second copy), so it would read
@@ -177,13 +182,20 @@ class RosterRun:
             on file, or (in a notebook) any file, which the picker then offers.
         output: the folder the run's files go to (the program's ``output/`` in the app).
         previous: a previous cohort's matches.csv given as a parameter ("" for none).
+        keep: the running program's matches.csv given as a parameter ("" for none): its
+            pairs still allowed are kept (:mod:`workbook.matching.keep`).
 
     Attributes:
         widgets: its widgets, in page order.
     """
 
     def __init__(
-        self, step: Step[MatchingInputs], roster: str, output: Path, previous: str
+        self,
+        step: Step[MatchingInputs],
+        roster: str,
+        output: Path,
+        previous: str,
+        keep: str = "",
     ) -> None:
         self.step = step
         self.result: MatchResult | None = None
@@ -198,6 +210,7 @@ class RosterRun:
         self._given_roster = Path(roster).expanduser() if str(roster).strip() else None
         self._output_default = output
         self._given_previous = Path(previous).expanduser() if str(previous).strip() else None
+        self._given_keep = Path(keep).expanduser() if str(keep).strip() else None
         self._worker: threading.Thread | None = None
         self._cancel = threading.Event()
         self._quiet = False
@@ -248,6 +261,16 @@ class RosterRun:
         )
         self.previous_upload.observe(self._previous_uploaded, names="value")
         self.previous_status = w.HTML().add_class("wb-previous-status")
+        self.running_pick, self.running_upload = _pick_and_upload(
+            "Pairs already running",
+            "wb-keep-pick",
+            "Upload running pairs",
+            "wb-keep-upload",
+            "Upload the running program's matches.csv: its pairs that are still allowed "
+            "are kept, and only the other mentees are matched",
+        )
+        self.running_upload.observe(self._running_uploaded, names="value")
+        self.running_status = w.HTML().add_class("wb-keep-status")
         self.output_note = w.HTML().add_class("wb-output-note")
         design_mode = Settings.from_design(self.step.snapshot.design).mode
         self.mode = box(
@@ -264,6 +287,7 @@ class RosterRun:
         )
         self._list_rosters(self._first_roster())
         self._list_previous(self._first_previous())
+        self._list_running(self._first_running())
         self.roster_pick.observe(self._picked, names="value")
         self._show_on_file()
         self.show_template(self.step.snapshot.design.matching)
@@ -276,12 +300,20 @@ class RosterRun:
             "<span class='wb-help'>A previous cohort's matches.csv, to never repeat its "
             "pairs (when the design asks for it).</span>"
         )
+        self.running_status.value = (
+            "<span class='wb-help'>For a program under way (a new intake, or mentees whose "
+            "relationship ended): the pairs already running are kept as they are while "
+            "they are still allowed, and only the mentees without a mentor are matched. "
+            "Unlike the previous cohort, whose pairs are never made again.</span>"
+        )
         return [
             w.HBox([self.roster_pick, self.upload]).add_class("wb-roster-run"),
             self.upload_status,
             self.template,
             w.HBox([self.previous_pick, self.previous_upload]).add_class("wb-roster-run"),
             self.previous_status,
+            w.HBox([self.running_pick, self.running_upload]).add_class("wb-roster-run"),
+            self.running_status,
             self.output_note,
             self.mode,
         ]
@@ -319,6 +351,7 @@ class RosterRun:
         self.matches = w.HTML().add_class("wb-matches-box")
         self.unmatched = w.HTML().add_class("wb-unmatched-box")
         self.mode_table = w.HTML().add_class("wb-mode-box")
+        self.running_pairs = w.HTML().add_class("wb-running-box")
         self.downloads = w.HTML().add_class("wb-downloads")
         self.excel_button = w.Button(
             description="Prepare the Excel file",
@@ -336,6 +369,7 @@ class RosterRun:
             self.matches,
             self.unmatched,
             self.mode_table,
+            self.running_pairs,
         ]
 
     # ------------------------------------------------------------ files
@@ -363,6 +397,12 @@ class RosterRun:
     def previous_file(self) -> Path | None:
         """The previous cohort's matches a run would use now, ``None`` for none."""
         value = self.previous_pick.value
+        return value if isinstance(value, Path) else None
+
+    @property
+    def running_file(self) -> Path | None:
+        """The running program's pairs a run would keep now, ``None`` for none."""
+        value = self.running_pick.value
         return value if isinstance(value, Path) else None
 
     def _is_program_roster(self, path: Path) -> bool:
@@ -411,6 +451,24 @@ class RosterRun:
         self.previous_pick.options = options
         values = [v for _, v in options]
         self.previous_pick.value = select if select in values else None
+
+    def _first_running(self) -> Path | None:
+        if self._given_keep is not None:
+            return self._given_keep
+        return on_file(self.folder, KEEP_NAMES)
+
+    def _list_running(self, select: Path | None) -> None:
+        """Fill the running pairs picker: none, a given file, the one kept."""
+        options: list[tuple[str, Path | None]] = [("None: match every mentee afresh", None)]
+        given = self._given_keep
+        if given is not None:
+            options.append((self.shown(given), given))
+        kept = on_file(self.folder, KEEP_NAMES)
+        if kept is not None:
+            options.append((f"{kept.name} of {clock.utc_text(modified(kept))}", kept))
+        self.running_pick.options = options
+        values = [v for _, v in options]
+        self.running_pick.value = select if select in values else None
 
     def _settings(self) -> Matching:
         """The matching settings on screen (the saved ones while a field is invalid)."""
@@ -631,6 +689,36 @@ class RosterRun:
                 "avoids repeating pairs.</span>"
             )
 
+    def _running_uploaded(self, change: dict[str, Any]) -> None:
+        """Check an uploaded running program's matches (as a run reads them) and keep it
+        in the program's folder; the one it replaces is kept aside, as a roster is."""
+        items = change["new"]
+        if not items:
+            return
+        with self.step._guard():
+            item = items[0]
+            name, content = str(item["name"]), bytes(item["content"])
+            self.running_upload.value = ()
+            try:
+                roster_upload.check_size(name, len(content))
+                pairs = read_running(content, name)
+                target = self.folder / f"running-pairs.{roster_upload.kind(name, content)}"
+                for old in (self.folder / n for n in KEEP_NAMES):
+                    if old.is_file() and old.read_bytes() != content:
+                        store.keep(old, old.read_bytes(), old.name)
+                    if old.is_file() and old != target:
+                        old.unlink()
+                store.atomic_write(target, content)
+            except WorkbookError as exc:
+                self.running_status.value = self._problems_html(f"{name} was not used.", exc, [])
+                return
+            self._list_running(target)
+            self.running_status.value = (
+                f"<span class='wb-status-ok'>{escape(name)} kept as {escape(target.name)}: "
+                f"the next run keeps its {len(pairs)} running pairs that are still allowed "
+                "and matches only the other mentees.</span>"
+            )
+
     # ------------------------------------------------------------ run
 
     def _roster_path(self) -> Path:
@@ -768,7 +856,9 @@ class RosterRun:
                 design = matching_step.apply(self.step.snapshot.design, self.step.read())
                 roster = self._roster_path()
                 previous = self.previous_file
+                running = self.running_file
                 paths += [roster, *([previous] if previous else [])]
+                paths += [running] if running else []
                 data = self._read(roster)
                 review = self.review_panel.path
                 result = matching.match(
@@ -777,6 +867,7 @@ class RosterRun:
                     None,
                     review=review if review.exists() else None,
                     previous=previous,
+                    keep=running,
                     mode=self.mode.value,
                     roster_name=self.shown(roster),
                     progress=self._progress_of_match,
@@ -799,7 +890,7 @@ class RosterRun:
                     "This run failed: the results below are from the run before it, and no "
                     "longer match the settings or the roster.",
                     also=[self.summary, self.group_by, self.charts, self.matches, self.unmatched,
-                          self.mode_table],
+                          self.mode_table, self.running_pairs],
                 )  # fmt: skip
                 if raise_errors:
                     raise
@@ -850,7 +941,8 @@ class RosterRun:
     def _show_downloads(self) -> None:
         """Links to the run's files; the Excel button while matches.xlsx is not there
         (only for a run of this session: a kept run has no result to build it from)."""
-        links = [download_link(self.outdir / n) for n in DOWNLOADS if (self.outdir / n).exists()]
+        names = (*DOWNLOADS, RUNNING_FILE)
+        links = [download_link(self.outdir / n) for n in names if (self.outdir / n).exists()]
         self.downloads.value = " | ".join(links)
         missing = self.excel_on_demand and not (self.outdir / "matches.xlsx").exists()
         self.excel_button.layout.display = "" if missing and self.result is not None else "none"
@@ -881,6 +973,10 @@ class RosterRun:
         said = f"{matched} of {mentees} mentees have a mentor, from {mentors} mentors."
         if unmatched:
             said += f" {unmatched} could not be matched: the reasons are below."
+        kept, dropped = s.get("kept"), s.get("dropped")
+        if isinstance(kept, int):
+            said += f" {kept} running pair(s) kept"
+            said += f"; {dropped} could not be kept (below)." if dropped else "."
         self.summary.value = f"<p class='wb-results-sentence'>{escape(said)}</p>"
 
     def _show_tables(
@@ -930,6 +1026,7 @@ class RosterRun:
         else:
             self.mode_table.value = ""
         self.review_panel.use(result)  # only this run's people can be pinned or forbidden
+        self.running_pairs.value = running_html(result.running)
         self._show_downloads()
         self._show_run_info()
         self.progress.value = 1.0
@@ -953,7 +1050,13 @@ class RosterRun:
             summary = json.loads((out / "summary.json").read_text("utf-8"))
             tables = {
                 name: _read_csv(out / name) if (out / name).is_file() else None
-                for name in ("matches.csv", "unmatched.csv", "groups.csv", "shortlist.csv")
+                for name in (
+                    "matches.csv",
+                    "unmatched.csv",
+                    "groups.csv",
+                    "shortlist.csv",
+                    RUNNING_FILE,
+                )
             }
             if not isinstance(summary, dict):
                 raise ValueError("summary.json is not an object")
@@ -979,6 +1082,7 @@ class RosterRun:
             tables["groups.csv"],
             tables["shortlist.csv"],
         )
+        self.running_pairs.value = running_html(tables[RUNNING_FILE])
         self._show_downloads()
         self._show_run_info(saved=True)
         return True
@@ -1077,3 +1181,24 @@ def _pick_and_upload(
         description=upload_label, accept=".csv,.xlsx", multiple=False, tooltip=tooltip
     ).add_class(upload_css)
     return pick, upload
+
+
+def running_html(running: pd.DataFrame | None) -> str:
+    """What became of the running pairs (a run given some): how many were kept, each one
+    that could not be and why, and each one kept with a note ("" without running pairs)."""
+    if running is None:
+        return ""
+    ended = running[running["kept"] == "no"].drop(columns=["kept"])
+    noted = running[(running["kept"] == "yes") & (running["why"] != "")].drop(columns=["kept"])
+    kept = len(running) - len(ended)
+    html = (
+        "<h4>Pairs already running</h4><p class='wb-running-sentence'>"
+        f"{kept} of {len(running)} running pairs kept as they are"
+        + (f"; {len(ended)} could not be kept:" if len(ended) else ".")
+        + "</p>"
+    )
+    if len(ended):
+        html += table_html(_in_words(ended), "wb-running-ended")
+    if len(noted):
+        html += "<h5>Kept, with a note</h5>" + table_html(_in_words(noted), "wb-running-noted")
+    return html
