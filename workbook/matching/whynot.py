@@ -8,7 +8,9 @@ For a mentee and a mentor of the roster:
 * if it is allowed but the run chose otherwise, the two pairs side by side criterion by
   criterion, and what forcing it would cost: the run solved again with the pair pinned,
   against the run as it is (mentees matched, the total and the lowest score, and who
-  else would get another mentor or none).
+  else would get another mentor or none). Of the assignments as good as each other
+  with the pair forced, the one that keeps the most of the run's pairs is shown, so
+  nobody is said to move who need not.
 
 The same pipeline pieces as :func:`workbook.matching.match` (settings, roster, review,
 previous cohort), so the answer is about the run the coordinator is looking at.
@@ -165,8 +167,13 @@ def why_not(
     forced = None
     if not blocked and not chosen:
         pinned = replace(review, pins=(*review.pins, (mentee, mentor)))
+        # Between assignments as good as each other with the pair forced, the one that
+        # keeps the most of the run's pairs: only the mentees who must move are named.
+        keep = np.array(sorted(k * pools.m + j for k, (j, _) in chosen_pairs.items()), np.int64)
         again = solve(
-            score_pairs(build_pools(loaded, settings, pinned, earlier)), settings.objective
+            score_pairs(build_pools(loaded, settings, pinned, earlier)),
+            settings.objective,
+            prefer=keep,
         )
         after = _solution_pairs(again)
         moved = tuple(
