@@ -6,13 +6,14 @@ from __future__ import annotations
 import csv
 import itertools
 import json
+import shutil
 from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import EXAMPLE, roster_bytes
 from helpers import matching_design as design
-from helpers import roster_bytes
 
 from workbook.design import Weights
 from workbook.matching import match, robustness
@@ -294,3 +295,34 @@ def test_what_runs_depends_on_the_allowed_pairs() -> None:
     assert robustness.plan(robustness.RANGES_LIMIT) == "ranges"
     assert robustness.plan(robustness.RANGES_LIMIT + 1) == "halved and doubled"
     assert robustness.plan(robustness.WEIGHTS_LIMIT + 1) == "margins only"
+
+
+# ---------------------------------------------------------------- the notebook, headless
+
+
+@pytest.mark.notebook
+def test_the_matching_notebook_runs_and_shows_close_calls_and_the_curve(
+    tmp_path: Path, run_notebook
+) -> None:  # type: ignore[no-untyped-def]
+    for name in ("design.yaml", "roster.csv"):
+        shutil.copy(EXAMPLE / name, tmp_path / name)
+    executed = run_notebook(
+        "05_matching.ipynb",
+        {
+            "design_path": str(tmp_path / "design.yaml"),
+            "roster_path": str(tmp_path / "roster.csv"),
+            "output_dir": str(tmp_path / "out"),
+            "run": True,
+        },
+    )
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
+    with (tmp_path / "out" / "matches.csv").open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert summary["close_calls"] == sum(r["close_call"] == "yes" for r in rows) > 0
+    assert summary["robustness"] == "ranges" and len(summary["weight_changes"]) == len(
+        summary["weights"]
+    )
+    # What the step showed is kept in the notebook's widget state (papermill).
+    state = json.dumps(json.loads(executed.read_text())["metadata"]["widgets"])
+    assert "Coverage against quality" in state and "At your minimum score of" in state
+    assert f"{summary['close_calls']} of {summary['matched']} pairs are close calls" in state

@@ -62,14 +62,15 @@ RANGE_STEP = 0.01
 """A range's ends are found to 1% of the weight."""
 RANGE_TOP = 10.0
 """A range is looked for up to ten times the weight ("10 times or more" beyond)."""
-RANGES_LIMIT = 20_000
-"""Up to this many allowed pairs, each weight's range is worked out (about 20 solves a
-weight, a few milliseconds each at this size)."""
-WEIGHTS_LIMIT = 300_000
+RANGES_LIMIT = 10_000
+"""Up to this many allowed pairs, each weight's range is worked out too (about 17 more
+re-solves a weight, a few hundredths of a second each at this size)."""
+WEIGHTS_LIMIT = 100_000
 """Up to this many allowed pairs, each weight is tried halved, doubled and 10% either
-way (four solves a weight, about 0.1 s each at 1,000 x 400, which has 57,000 allowed
-pairs); above it a run would take seconds more per weight, so only the margins are
-given and the words say so."""
+way: four re-scores and re-solves a weight, 0.05 to 0.25 s each at 1,000 x 400 (57,114
+allowed pairs; halving a weight can let three times as many pairs over the minimum
+score), 2 to 4 s for five weights (``benchmarks/bench_robustness.py``). Above it a run
+would take many seconds more, so only the margins are given and the words say so."""
 
 Level = Literal["ranges", "halved and doubled", "margins only"]
 
