@@ -3,32 +3,13 @@ driven in Debian's chromium: before any mentor is recruited, and with the exampl
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 
 import pytest
-from helpers import EXAMPLE
 from playwright.sync_api import expect
+from test_supply import example_rows, mentees_alone
 
 pytestmark = pytest.mark.browser
-
-
-def example_rows() -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO((EXAMPLE / "roster.csv").read_text("utf-8"))))
-
-
-def mentees_alone() -> str:
-    """The example roster before mentors are recruited: its mentors take no part (they
-    stay for the reporting lines), and whoever was both is a mentee."""
-    rows = example_rows()
-    for row in rows:
-        row["role"] = {"mentor": "", "both": "mentee"}.get(row["role"], row["role"])
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(rows[0]))
-    writer.writeheader()
-    writer.writerows(rows)
-    return out.getvalue()
 
 
 def test_the_panel_plans_mentors_for_a_roster_of_mentees_alone(browse) -> None:  # type: ignore[no-untyped-def]

@@ -4,14 +4,19 @@ brute force; a roster of mentees alone; no mentee named in the plan."""
 
 from __future__ import annotations
 
+import csv
+import html
+import io
 import itertools
 import json
 import math
+import shutil
+from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import EXAMPLE, roster_bytes
 from helpers import matching_design as design
-from helpers import roster_bytes
 from test_matching import brute_force, random_instance
 
 from workbook.design import Design, Weights
@@ -261,3 +266,56 @@ def test_a_must_have_no_new_mentor_can_meet_leaves_mentees_out_of_reach() -> Non
     assert plan.out_of_reach == (
         ("a must-have a new mentor cannot meet (such as being the mentee's own choice)", 1),
     )
+
+
+# ---------------------------------------------------------------- the step's panel
+
+
+def example_rows() -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO((EXAMPLE / "roster.csv").read_text("utf-8"))))
+
+
+def mentees_alone() -> str:
+    """The example roster before mentors are recruited: its mentors take no part (they
+    stay for the reporting lines), and whoever was both is a mentee."""
+    rows = example_rows()
+    for row in rows:
+        row["role"] = {"mentor": "", "both": "mentee"}.get(row["role"], row["role"])
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def test_the_steps_panel_plans_for_the_roster_picked_with_its_capacity(tmp_path: Path) -> None:
+    """Widgets without a kernel: the example's mentees alone, 4 then 8 per new mentor."""
+    from workbook.ui.matching import MatchingStep
+
+    shutil.copy(EXAMPLE / "design.yaml", tmp_path / "design.yaml")
+    (tmp_path / "roster.csv").write_text(mentees_alone(), encoding="utf-8")
+    step = MatchingStep.from_params(
+        tmp_path / "design.yaml", roster_path=tmp_path / "roster.csv", output_dir=tmp_path / "out"
+    )
+    panel = step.roster_run.supply_panel  # type: ignore[attr-defined]
+    for capacity, needed in ((4, 16), (8, 8)):
+        panel.capacity.value = capacity
+        panel.button.click()
+        answer = html.unescape(panel.answer.value)
+        assert f"{needed} more mentors would match every mentee" in answer
+        assert answer.count("<li>") == needed
+    assert not (tmp_path / "out").exists()  # nothing written
+
+
+def test_the_steps_panel_shows_a_refused_roster_in_words(tmp_path: Path) -> None:
+    from workbook.ui.matching import MatchingStep
+
+    shutil.copy(EXAMPLE / "design.yaml", tmp_path / "design.yaml")
+    (tmp_path / "roster.csv").write_text("id,name,role,manager_id\na,A,boss,\n", encoding="utf-8")
+    step = MatchingStep.from_params(
+        tmp_path / "design.yaml", roster_path=tmp_path / "roster.csv", output_dir=tmp_path / "out"
+    )
+    panel = step.roster_run.supply_panel  # type: ignore[attr-defined]
+    assert panel.run() == []
+    answer = html.unescape(panel.answer.value)
+    assert "unknown role" in answer and "Traceback" not in answer

@@ -65,7 +65,7 @@ class SupplyPanel:
             value=max(1, min(capacity, 50)),
             min=1,
             max=50,
-            description="Each new mentor takes",
+            description="Mentees per new mentor",
             style={"description_width": "160px"},
             layout=w.Layout(width="260px"),
         ).add_class("wb-supply-capacity")
