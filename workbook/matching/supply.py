@@ -839,8 +839,9 @@ def in_words(plan: SupplyPlan, name: Any = None) -> list[str]:
             )
         elif p.proof == "search":
             lines.append(
-                "That is the fewest possible among mentors with the time zones, levels and "
-                "departments the mentees have: every smaller combination was tried."
+                "That is the fewest possible among new mentors each placed for one of the "
+                "mentees (their time zone, a level and a department that suit them): every "
+                "smaller combination was tried."
             )
         else:
             lines.append(
