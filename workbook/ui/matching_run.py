@@ -450,7 +450,9 @@ class RosterRun:
             options.append((f"{kept.name} of {clock.utc_text(modified(kept))}", kept))
         self.previous_pick.options = options
         values = [v for _, v in options]
-        self.previous_pick.value = select if select in values else None
+        # By index: a Dropdown given options after it was made keeps no selection for
+        # a None value, and the page would show an empty box instead of "None: ...".
+        self.previous_pick.index = values.index(select) if select in values else 0
 
     def _first_running(self) -> Path | None:
         if self._given_keep is not None:
@@ -468,7 +470,7 @@ class RosterRun:
             options.append((f"{kept.name} of {clock.utc_text(modified(kept))}", kept))
         self.running_pick.options = options
         values = [v for _, v in options]
-        self.running_pick.value = select if select in values else None
+        self.running_pick.index = values.index(select) if select in values else 0
 
     def _settings(self) -> Matching:
         """The matching settings on screen (the saved ones while a field is invalid)."""
@@ -1178,7 +1180,11 @@ def _pick_and_upload(
     a previous cohort's matches): the same pair of controls for both."""
     pick = box(w.Dropdown(description=label, layout=w.Layout(width="600px")).add_class(pick_css))
     upload = w.FileUpload(
-        description=upload_label, accept=".csv,.xlsx", multiple=False, tooltip=tooltip
+        description=upload_label,
+        accept=".csv,.xlsx",
+        multiple=False,
+        tooltip=tooltip,
+        layout=w.Layout(width="auto"),  # "Upload previous matches" whole, not cut short
     ).add_class(upload_css)
     return pick, upload
 
