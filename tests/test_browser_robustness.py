@@ -39,6 +39,8 @@ def test_close_calls_and_the_coverage_chart_show_with_the_results(browse) -> Non
     ARTIFACTS.mkdir(exist_ok=True)
     page.locator(".wb-matches-view").screenshot(path=str(ARTIFACTS / "robustness-rows.png"))
     chart.screenshot(path=str(ARTIFACTS / "robustness-tradeoff.png"))
+    chart.scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "robustness-results.png"))  # as a person sees it
     # How this was computed says what was checked, in words.
     page.click(".wb-computed .p-Accordion-header, .wb-computed .jupyter-widget-Collapse-header")
     expect(page.locator(".wb-summary-table")).to_contain_text("How robust the pairs are")

@@ -246,7 +246,7 @@ STYLE = """<style>
 .wb-result-row .wb-cell small { opacity: .8; }
 .wb-pinned-row { background: rgba(48,84,150,.10); }
 .wb-close-row { background: rgba(217,130,43,.12); }
-.wb-tradeoff figure.wb-chart { display: flex; flex-wrap: wrap; gap: 8px; }
+.wb-tradeoff figure.wb-chart { display: flex; flex-wrap: wrap; gap: 8px; align-items: flex-end; }
 .wb-results-words p { font-size: 1.1em; margin: .3em 0; }
 .wb-stale-note { font-weight: bold; }
 </style>"""
