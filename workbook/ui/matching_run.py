@@ -79,7 +79,7 @@ STAGES = {  # a stage of workbook.matching.match -> where its share of the bar s
     "constraints": (0.05, "Applying the rules"),
     "score": (0.1, "Scoring pairs"),
     "solve": (0.6, "Finding the best matches"),
-    "explain": (0.8, "Explaining each match"),
+    "explain": (0.8, "Explaining each match and how robust it is"),
     "export": (0.9, "Writing the files"),
     "done": (1.0, "Done"),
 }
