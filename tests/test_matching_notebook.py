@@ -222,8 +222,8 @@ def test_extra_criteria_and_column_names_are_set_in_their_own_fields(workdir: Pa
     assert design.matching.column_map == {"Staff No": "id"}
     reopened = open_step(workdir)
     assert [row.values() for row in reopened.extras] == [
-        {"column": "department", "mode": "same", "weight": 2.0},
-        {"column": "timezone", "mode": "different", "weight": 1.0},
+        {"column": "department", "mode": "same", "weight": 2.0, "must_have": False},
+        {"column": "timezone", "mode": "different", "weight": 1.0, "must_have": False},
     ]
     assert reopened.columns["id"].value == "Staff No"
     step.extras[1].column.value = "department"
