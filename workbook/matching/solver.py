@@ -147,7 +147,13 @@ def _network(
         mentee, mentor, score = scored.mentee[edges], scored.mentor[edges], scored.score[edges]
     preferred = None
     if prefer is not None and len(prefer) and len(score):
-        preferred = np.isin(mentee.astype(np.int64) * m + mentor, np.asarray(prefer, np.int64))
+        wanted = np.unique(np.asarray(prefer, np.int64))
+        preferred = np.empty(len(score), bool)
+        for start in range(0, len(score), CELLS_PER_BLOCK):  # flat memory at 20 million
+            part = slice(start, start + CELLS_PER_BLOCK)
+            key = mentee[part].astype(np.int64) * m + mentor[part]
+            found = np.minimum(np.searchsorted(wanted, key), len(wanted) - 1)
+            preferred[part] = wanted[found] == key
     chosen = min(int(preferred.sum()), n) if preferred is not None else 0
     # Quality: scores weighted by n + 1 and a bypass costing 1 per mentee left out, so
     # the best total always wins and, between equal totals, the assignment that matches
