@@ -243,16 +243,19 @@ def _weight_change(
     when it is 10% lower or higher (the close calls)."""
     n = scored.pools.n
     moved = np.zeros(len(solution.mentee), bool)
-    shares, same = [], []
+    shares = []
+    same: dict[float, bool] = {}
+    """Factor of the weight -> whether the whole assignment stayed the same."""
     count = max(int(free.sum()), 1)
     for factor in FACTORS:
         again = assignment(n, resolve(scored, key, weight * factor, objective))
         differ = (again[solution.mentee] != solution.mentor) & free
         shares.append(float(differ.sum()) / count)
-        same.append(bool(np.array_equal(again, base)))
+        same[factor] = bool(np.array_equal(again, base))
     for factor in (1 - NUDGE, 1 + NUDGE):
         again = assignment(n, resolve(scored, key, weight * factor, objective))
         moved |= (again[solution.mentee] != solution.mentor) & free
+        same[factor] = bool(np.array_equal(again, base))
     change = WeightChange(key, weight, shares[0], shares[1])
     if not ranges:
         return change, moved
@@ -260,18 +263,20 @@ def _weight_change(
     def unchanged(t: float) -> bool:
         return bool(np.array_equal(assignment(n, resolve(scored, key, t, objective)), base))
 
-    low, high, top = _range(weight, same[0], same[1], unchanged)
+    low, high, top = _range(weight, same, unchanged)
     return replace(change, low=low, high=high, top=top), moved
 
 
 def _range(
-    weight: float, same_halved: bool, same_doubled: bool, unchanged: Callable[[float], bool]
+    weight: float, same: dict[float, bool], unchanged: Callable[[float], bool]
 ) -> tuple[float, float | None, float]:
     """The weights around ``weight`` with the same pairs: (low, high or None, top tried).
 
-    Bisection between a weight known to give the same pairs and one known not to, until
+    ``same`` holds what the tries so far found (factor of the weight -> the same pairs):
+    the nearest try that changed something on each side bounds the search, then
+    bisection between a weight known to give the same pairs and one known not to, until
     they are :data:`RANGE_STEP` of the weight apart; the end reported is the one that
-    gives the same pairs. The halved and doubled runs already say which half to search.
+    gives the same pairs.
     """
     tol = RANGE_STEP * weight
 
@@ -284,14 +289,17 @@ def _range(
                 bad = mid
         return good
 
-    if same_halved:
-        low = 0.0 if unchanged(0.0) else bisect(weight / 2, 0.0)
-    else:
-        low = bisect(weight, weight / 2)
+    def side(factors: list[float], end: float) -> float | None:
+        """Walk out from the weight through the tries made, then to ``end``."""
+        good = weight
+        for factor in factors:
+            if not same[factor]:
+                return bisect(good, weight * factor)
+            good = weight * factor
+        return None if unchanged(end) else bisect(good, end)
+
+    below = sorted((f for f in same if f < 1), reverse=True)
+    above = sorted(f for f in same if f > 1)
     top = weight * RANGE_TOP
-    high: float | None
-    if same_doubled:
-        high = None if unchanged(top) else bisect(weight * 2, top)
-    else:
-        high = bisect(weight, weight * 2)
-    return low, high, top
+    low = side(below, 0.0)
+    return (0.0 if low is None else low), side(above, top), top
