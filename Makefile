@@ -14,12 +14,13 @@ PYTEST_ARGS ?= -n 2
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help app lab test lint format setup browser office clean mutation
+.PHONY: help app lab test lint format setup browser office clean mutation hub hub-proxy
 
 help:
 	@echo "make app     set up, then open the workbook in Voila on the example program"
 	@echo "make test    set up (venv, packages, Debian chromium and LibreOffice), then run every test"
 	@echo "make lab     set up, then open JupyterLab on the example program's folder"
+	@echo "make hub     set up, then serve the app to several people through a JupyterHub"
 	@echo "make lint    ruff check, format check and mypy --strict"
 	@echo "make mutation  mutation testing of the domain modules (slow; not in CI)"
 	@echo "make format  ruff format and fix"
@@ -28,7 +29,7 @@ help:
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m pip install --quiet -e ".[test,hub]"
 	touch $(STAMP)
 
 setup: $(STAMP)
@@ -49,6 +50,17 @@ office:
 	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive \
 	    apt-get install -y -qq --no-install-recommends $(OFFICE) >/dev/null; }
 
+# The hub's proxy, configurable-http-proxy, is an npm package: installed into the venv's
+# node/ folder (removed by `make clean`), with Debian's nodejs and npm when missing.
+HUB_PROXY := $(VENV)/node/node_modules/.bin/configurable-http-proxy
+hub-proxy: setup
+	@command -v npm >/dev/null 2>&1 || { \
+	  echo "Installing Debian's nodejs and npm for the hub's proxy"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive \
+	    apt-get install -y -qq nodejs npm >/dev/null; }
+	@[ -x $(HUB_PROXY) ] || npm install --silent --no-fund --no-audit \
+	  --prefix $(VENV)/node configurable-http-proxy@4
+
 # A working copy of the example program, so the app never edits the committed example.
 # work/ is the app's programs folder: programs created in the app are folders beside it.
 $(WORK)/design.yaml:
@@ -63,12 +75,29 @@ app: setup $(WORK)/design.yaml
 lab: setup $(WORK)/design.yaml
 	$(BIN)/workbook lab $(WORK) $(LAB_ARGS)
 
-test: setup browser office
+# JupyterHub on this machine (deploy/jupyterhub/jupyterhub_config.py): each person signs
+# in and gets the app on the programs folder work/. The demo sign-in takes any name with
+# one password: $WORKBOOK_HUB_PASSWORD, else one made up once and kept in work/.hub/.
+HUB_PORT ?= 8000
+HUB_STATE := $(dir $(WORK)).hub
+hub: hub-proxy $(WORK)/design.yaml
+	@mkdir -p $(HUB_STATE)
+	@[ -n "$$WORKBOOK_HUB_PASSWORD" ] || [ -s $(HUB_STATE)/password ] || \
+	  (umask 077; $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(12))" \
+	  > $(HUB_STATE)/password)
+	@export WORKBOOK_HUB_PASSWORD="$${WORKBOOK_HUB_PASSWORD:-$$(cat $(HUB_STATE)/password)}"; \
+	echo "Sign in at http://127.0.0.1:$(HUB_PORT)/ with any name and the password" \
+	  "$$WORKBOOK_HUB_PASSWORD (Ctrl+C stops the hub)"; \
+	WORKBOOK_PROGRAMS=$(dir $(WORK)) WORKBOOK_HUB_STATE=$(HUB_STATE) \
+	WORKBOOK_HUB_PORT=$(HUB_PORT) WORKBOOK_HUB_PROXY=$(HUB_PROXY) PATH="$(BIN):$$PATH" \
+	  exec $(BIN)/jupyterhub -f deploy/jupyterhub/jupyterhub_config.py
+
+test: setup browser office hub-proxy
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: setup
-	$(BIN)/ruff check workbook tests benchmarks
-	$(BIN)/ruff format --check workbook tests benchmarks
+	$(BIN)/ruff check workbook tests benchmarks deploy
+	$(BIN)/ruff format --check workbook tests benchmarks deploy
 	$(BIN)/mypy workbook
 
 # Mutation testing with mutmut (not in CI: about an hour for every module on 2 cores).
@@ -84,8 +113,8 @@ mutation: setup
 	$(BIN)/python benchmarks/mutation_score.py
 
 format: setup
-	$(BIN)/ruff format workbook tests benchmarks
-	$(BIN)/ruff check --fix workbook tests benchmarks
+	$(BIN)/ruff format workbook tests benchmarks deploy
+	$(BIN)/ruff check --fix workbook tests benchmarks deploy
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts *.egg-info

@@ -28,7 +28,8 @@ def _requirement(text: str) -> tuple[str, str]:
 
 def test_environment_yml_matches_pyproject() -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    wanted = [*project["dependencies"], *project["optional-dependencies"]["test"]]
+    extras = project["optional-dependencies"]
+    wanted = [*project["dependencies"], *extras["test"], *extras["hub"]]
     expected = {CONDA_NAMES.get(n, n): spec for n, spec in map(_requirement, wanted)}
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     listed = dict(_requirement(d) for d in env["dependencies"] if isinstance(d, str) and d != "pip")
