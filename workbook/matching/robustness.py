@@ -63,7 +63,7 @@ RANGE_STEP = 0.01
 RANGE_TOP = 10.0
 """A range is looked for up to ten times the weight ("10 times or more" beyond)."""
 RANGES_LIMIT = 10_000
-"""Up to this many allowed pairs, each weight's range is worked out too (about 17 more
+"""Up to this many allowed pairs, each weight's range is worked out too (about 8 more
 re-solves a weight, a few hundredths of a second each at this size)."""
 WEIGHTS_LIMIT = 100_000
 """Up to this many allowed pairs, each weight is tried halved, doubled and 10% either
