@@ -24,7 +24,7 @@ import pandas as pd
 from workbook.design import MatchObjective
 from workbook.matching import criteria
 from workbook.matching.constraints import I64, Block, Mode, Settings
-from workbook.matching.robustness import CLOSE_MARGIN, NUDGE, WeightChange, analyse
+from workbook.matching.robustness import CLOSE_MARGIN, NUDGE, Level, WeightChange, analyse
 from workbook.matching.scoring import CELLS_PER_BLOCK, F64, SCALE, Scored
 from workbook.matching.solver import SOLVER, Solution
 from workbook.matching.stability import blocking_pairs, stable
@@ -261,7 +261,7 @@ class Summary:
     close_calls: int = 0
     """Pairs flagged close calls (:mod:`workbook.matching.robustness`): within one point
     of the mentee's next best mentor, or changed by one weight 10% lower or higher."""
-    robustness: str = "margins only"
+    robustness: Level = "margins only"
     """What was worked out: "ranges", "halved and doubled" or "margins only"."""
     weight_changes: list[WeightChange] = field(default_factory=list)
     """Per active criterion: the share of pairs that change with its weight halved
