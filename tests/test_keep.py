@@ -339,6 +339,24 @@ def test_the_exports_mark_kept_pairs_and_list_the_running_ones(tmp_path: Path) -
     assert pairs_of(again, kept=True) == {("bo", "y"), ("cy", "x")}
 
 
+def test_ids_a_spreadsheet_would_read_as_formulas_survive_the_round_trip(tmp_path: Path) -> None:
+    # The exports write "-17" as "'-17" so a spreadsheet does not compute it; reading the
+    # file back (running pairs, a previous cohort) must find -17 again.
+    rows = [
+        "=m1,Mo,mentor,,6,D,UTC,a,,,,1,,,",
+        "-17,Ann,mentee,,2,D,UTC,,a,,,,,,",
+    ]
+    d = design(weights=Weights(skills=1))
+    first = tmp_path / "first"
+    match(d, roster_bytes(rows), first)
+    assert "'-17" in (first / "matches.csv").read_text("utf-8-sig")
+    again = match(d, roster_bytes(rows), keep=first / "matches.csv")
+    assert pairs_of(again, kept=True) == {("-17", "=m1")}
+    repeat = design(weights=Weights(skills=1), avoid_repeat_pairs=True)
+    fresh = match(repeat, roster_bytes(rows), previous=first / "matches.csv")
+    assert fresh.matches.empty  # the only pair is the previous cohort's
+
+
 # --------------------------------------------------------------------------- the file
 
 

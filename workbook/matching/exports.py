@@ -45,6 +45,7 @@ import pandas as pd
 
 from workbook import archive
 from workbook.matching.explain import computation, in_words
+from workbook.matching.values import DANGEROUS
 from workbook.store import write_outputs
 
 if TYPE_CHECKING:
@@ -86,13 +87,12 @@ WIDTHS = {
     "What": 36,
     "Value": 60,
 }
-_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def neutralise(value: object) -> object:
     """Make a text cell inert in a spreadsheet; leave numbers and other values alone."""
-    if isinstance(value, str) and value.startswith(_DANGEROUS):
+    if isinstance(value, str) and value.startswith(DANGEROUS):
         return "'" + value
     return value
 
@@ -103,7 +103,7 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     for column in out.columns:
         if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
             text = out[column].astype(str)
-            bad = text.str.startswith(_DANGEROUS)
+            bad = text.str.startswith(DANGEROUS)
             out[column] = text.where(~bad, "'" + text)
     return out
 

@@ -61,6 +61,7 @@ from workbook.matching.constraints import Block
 from workbook.matching.explain import whole
 from workbook.matching.scoring import SCALE, Scored
 from workbook.matching.tables import read_table
+from workbook.matching.values import restore_ids
 
 if TYPE_CHECKING:
     from workbook.matching.explain import MatchResult
@@ -169,6 +170,8 @@ def read_running(source: str | Path | bytes, name: str | None = None) -> pd.Data
     for column in ("mentee_id", "mentor_id", "mentee_name", "mentor_name"):
         values = frame[column] if column in frame else pd.Series("", index=frame.index)
         out[column] = values.fillna("").astype(str).str.strip()
+        if column.endswith("_id"):
+            out[column] = restore_ids(out[column])
     problems = []
     for column, who in (("mentee_id", "mentee"), ("mentor_id", "mentor")):
         for row in out.index[out[column] == ""]:

@@ -23,6 +23,7 @@ import pandas as pd
 
 from workbook.errors import InputError, Problem, RosterError
 from workbook.matching.tables import read_table
+from workbook.matching.values import restore_ids
 from workbook.store import atomic_write
 
 FILE = "review.csv"
@@ -58,6 +59,8 @@ def read_pairs_file(path: str | Path) -> pd.DataFrame:
                 for c in missing
             ]
         )
+    for column in ("mentee_id", "mentor_id"):
+        frame[column] = restore_ids(frame[column].fillna(""))
     return frame
 
 

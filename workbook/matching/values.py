@@ -17,6 +17,22 @@ REFERENCE_DAY = dt.date(2026, 1, 15)
 zones keep standard time then)."""
 
 
+DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+"""A spreadsheet reads a text cell starting with one of these as a formula: the exports
+write such a cell with a leading apostrophe ("CSV injection")."""
+
+
+def restore_ids(values: Iterable[object]) -> list[str]:
+    """Ids read back from the workbook's own exports, as the roster writes them: the
+    apostrophe the exports put before an id like ``-17`` or ``=A1`` is taken off, so a
+    previous cohort's or a running program's ``matches.csv`` finds its people again."""
+    out = []
+    for value in values:
+        text = str(value)
+        out.append(text[1:] if text.startswith("'") and text[1:].startswith(DANGEROUS) else text)
+    return out
+
+
 def split_list(values: Iterable[str]) -> list[list[str]]:
     """Split ``;``-separated cells into trimmed, de-duplicated, non-empty items."""
     out = []
