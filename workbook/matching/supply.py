@@ -231,9 +231,11 @@ def _keys(roster: Roster, settings: Settings, mentees: I64) -> list[_Key]:
         gaps = [g for g in (lo, hi) if math.isfinite(g)] or [0.0]
         if settings.format == "reverse":
             gaps = [-g for g in gaps]
+    wanted = ["timezone", "department", *[c for c, _ in extras]]
+    cells = {c: frame[c].to_numpy(dtype=object) for c in wanted if c in frame.columns}
     out: dict[_Key, None] = {}
     for person in mentees:
-        row = frame.iloc[int(person)]
+        row = {c: values[person] for c, values in cells.items()}
         zone = row["timezone"] if "timezone" in used else ""
         if "department" not in used or matching.department == "either":
             dept = ""
@@ -466,16 +468,10 @@ def plan_supply(
             Problem("the roster has no mentees", "set role to mentee or both", loaded.file, "role")
         )
 
-    # The roster as it is: what its mentors match, and the most they could.
-    now: Solution | None = None
-    effects: tuple[CapacityEffect, ...] = ()
-    tried = 0
-    if has_mentors:
-        scored_now = score_pairs(build_pools(loaded, settings, review, earlier))
-        now = solve(scored_now, settings.objective)
-        effects, tried = _capacity_effects(scored_now, now, settings.objective)
-
-    # Candidates: every mentee's key, offering everything any mentee wants.
+    # Candidates: every mentee's key, offering everything any mentee wants, scored
+    # with the roster's mentors in one pass. With the candidates' capacity at 0 this is
+    # the roster as it is (the candidates come after every mentor, whose positions and
+    # pairs stay the same).
     keys = _keys(loaded, settings, mentees)
     best_offer = _everything(loaded, mentees)
     augmented = _with_mentors(loaded, settings, keys, [best_offer] * len(keys), cap)
@@ -484,31 +480,27 @@ def plan_supply(
     m0 = pools.m - len(keys)
     base = pools.capacity.copy()
     base[m0:] = 0
-    start = solve(_with_capacity(scored, base), "coverage")
+    as_is = _with_capacity(scored, base)
+    start = solve(as_is, "coverage")
     matchable = len(start.mentee)
+    now: Solution | None = None
+    effects: tuple[CapacityEffect, ...] = ()
+    tried = 0
+    if has_mentors:
+        now = solve(as_is, settings.objective)
+        effects, tried = _capacity_effects(as_is, now, settings.objective, m0)
     every = solve(_with_capacity(scored, _unbounded(base, m0, pools.n)), "coverage")
     target = len(every.mentee)
     out_of_reach = _out_of_reach(scored, every, m0)
 
     # Candidates that serve the same mentees are one candidate.
-    serves: dict[int, frozenset[int]] = {}
-    for c in range(len(keys)):
-        on = scored.mentor == m0 + c
-        serves[c] = frozenset(scored.mentee[on].tolist())
-    keep = list({s: c for c, s in reversed(list(serves.items())) if s}.values())
-    keep.sort()
+    serves = _served(scored, m0, len(keys))
+    keep = sorted({s: c for c, s in reversed(list(enumerate(serves))) if s}.values())
 
     # Greedy cover of the mentees the roster's mentors leave out.
     matched = np.zeros(pools.n, bool)
     matched[start.mentee] = True
-    left = {i for i in range(pools.n) if not matched[i]} & set().union(*serves.values())
-    options = Counter(i for c in keep for i in serves[c])
-    chosen: list[tuple[int, list[int]]] = []
-    while left:
-        c = max(keep, key=lambda c: (min(len(serves[c] & left), cap), -c))
-        take = sorted(serves[c] & left, key=lambda i: (options[i], i))[:cap]
-        chosen.append((c, take))
-        left -= set(take)
+    chosen = _greedy(serves, keep, set(np.flatnonzero(~matched).tolist()), cap)
     lower = math.ceil((target - matchable) / cap)
     picked = [c for c, _ in chosen]
     solution = solve(_with_capacity(scored, _capacities(base, m0, picked, cap)), "coverage")
@@ -548,8 +540,15 @@ def plan_supply(
             plan_keys.append(keys[c])
             offers.append(_trimmed(augmented, settings, mine))
             counts.append(len(mine))
-    final = _with_mentors(loaded, settings, plan_keys, offers, cap)
-    check = solve(score_pairs(build_pools(final, settings, review, earlier)), settings.objective)
+    # The check: the roster solved again with the planned mentors as they would be
+    # recruited (offering only what their mentees want).
+    check = now
+    if plan_keys:
+        final = _with_mentors(loaded, settings, plan_keys, offers, cap)
+        check = solve(
+            score_pairs(build_pools(final, settings, review, earlier)), settings.objective
+        )
+    scores = check.score if check is not None else np.zeros(0, np.int64)
     profiles = tuple(
         _profile(key, offer, settings, cap, count)
         for key, offer, count in zip(plan_keys, offers, counts, strict=True)
@@ -567,13 +566,55 @@ def plan_supply(
         fewest=fewest,
         proof=proof,
         target=target,
-        matched_after=len(check.mentee),
-        total_after=round(_total(check) / SCALE, 3),
-        lowest_after=round(int(check.score.min()) / SCALE, 3) if len(check.score) else None,
+        matched_after=len(scores),
+        total_after=round(int(scores.sum()) / SCALE, 3),
+        lowest_after=round(int(scores.min()) / SCALE, 3) if len(scores) else None,
         out_of_reach=out_of_reach,
         capacity_effects=effects,
         capacity_tried=tried,
     )
+
+
+def _served(scored: Scored, m0: int, k: int) -> list[frozenset[int]]:
+    """The mentees each candidate (mentor positions from ``m0``) may be matched with."""
+    on = np.flatnonzero(scored.mentor >= m0)
+    by = scored.mentor[on].astype(np.int64) - m0
+    order = np.argsort(by, kind="stable")
+    bounds = np.searchsorted(by[order], np.arange(k + 1))
+    mentees = scored.mentee[on][order]
+    return [frozenset(mentees[bounds[c] : bounds[c + 1]].tolist()) for c in range(k)]
+
+
+def _greedy(
+    serves: list[frozenset[int]], keep: list[int], left: set[int], cap: int
+) -> list[tuple[int, list[int]]]:
+    """Cover ``left`` with copies of candidates: each time the candidate that takes the
+    most of them (up to ``cap``), and its mentees with the fewest other candidates
+    first. Counts are kept up to date as mentees are covered, so a step costs the
+    number of candidates, not the size of the roster."""
+    left = left & set().union(*(serves[c] for c in keep))
+    options = Counter(i for c in keep for i in serves[c])
+    serving: dict[int, list[int]] = {}
+    for c in keep:
+        for i in serves[c]:
+            serving.setdefault(i, []).append(c)
+    queue = {c: sorted(serves[c] & left, key=lambda i: (options[i], i)) for c in keep}
+    count = {c: len(queue[c]) for c in keep}
+    at = dict.fromkeys(keep, 0)
+    chosen: list[tuple[int, list[int]]] = []
+    while left:
+        c = max(keep, key=lambda c: (min(count[c], cap), -c))
+        take: list[int] = []
+        while len(take) < cap and at[c] < len(queue[c]):
+            i = queue[c][at[c]]
+            at[c] += 1
+            if i in left:
+                take.append(i)
+                left.discard(i)
+                for other in serving[i]:
+                    count[other] -= 1
+        chosen.append((c, take))
+    return chosen
 
 
 def _unbounded(base: I64, m0: int, n: int) -> I64:
@@ -634,7 +675,7 @@ def _profile(
 
 
 def _capacity_effects(
-    scored: Scored, now: Solution, objective: MatchObjective
+    scored: Scored, now: Solution, objective: MatchObjective, m0: int
 ) -> tuple[tuple[CapacityEffect, ...], int]:
     """Each current mentor's extra place; those that change something, most first.
 
@@ -645,13 +686,15 @@ def _capacity_effects(
     the run again for each."""
     p = scored.pools
     load = np.bincount(now.mentor, minlength=p.m)
-    allowed = scored.mentee.astype(np.int64) * p.m + scored.mentor
-    partners = np.bincount(scored.mentor, minlength=p.m)
-    kept = np.isin(now.mentee * p.m + now.mentor, allowed)
-    own = np.bincount(now.mentor[kept], minlength=p.m)
+    pinned = np.zeros(p.n, bool)
+    pinned[[i for i, _ in p.pins]] = True
+    # A pinned mentee stays where they are; the others' pairs are all allowed ones.
+    partners = np.bincount(scored.mentor[~pinned[scored.mentee]], minlength=p.m)
+    own = np.bincount(now.mentor[~pinned[now.mentee]], minlength=p.m)
     room = p.capacity > 0
     full = load >= p.capacity if objective != "fairness" else np.ones(p.m, bool)
     tried = np.flatnonzero(room & full & (partners > own))
+    tried = tried[tried < m0]  # the roster's mentors, not the candidates
     if objective == "fairness":
         before_n, before_t = len(now.mentee), _total(now)
         gains = []
@@ -706,7 +749,10 @@ def _extra_place_gains(scored: Scored, now: Solution, objective: MatchObjective)
         for i, j in zip(now.mentee, now.mentor, strict=True)
         if (int(i), int(j)) not in pins
     ]
-    used = np.isin(tail * m + head, np.array(chosen, np.int64))
+    chosen_keys = np.sort(np.array(chosen, np.int64))
+    keys = tail * m + head
+    at = np.minimum(np.searchsorted(chosen_keys, keys), max(len(chosen_keys) - 1, 0))
+    used = chosen_keys[at] == keys if len(chosen_keys) else np.zeros(len(keys), bool)
     top = int(score.max(initial=0)) + 1
     if objective == "quality":
         # As the solver weighs it: the total first, then one more mentee matched.
