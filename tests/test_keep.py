@@ -507,3 +507,24 @@ def test_the_notebook_takes_a_keep_path(tmp_path: Path, run_notebook) -> None:  
         csv.DictReader(io.StringIO((tmp_path / "out" / "matches.csv").read_text("utf-8-sig")))
     )
     assert {r["mentee_id"]: r["mentor_id"] for r in matches}["P000054"] == "P000041"
+
+
+def test_why_not_answers_about_the_run_that_kept_the_running_pairs(tmp_path: Path) -> None:
+    from workbook.matching.whynot import why_not
+
+    rows = [
+        "x,Xi,mentor,,6,D,UTC,a;b,,,,1,,,",
+        "y,Yu,mentor,,6,D,UTC,a,,,,1,,,",
+        "ann,Ann,mentee,,2,D,UTC,,a;b,,,,,,",
+        "bo,Bo,mentee,,2,D,UTC,,a,,,,,,",
+    ]
+    plain = design(weights=Weights(skills=1))
+    # Without running pairs Ann has Xi (100) and Bo Yu (100); Bo's running pair is Xi.
+    assert why_not(plain, roster_bytes(rows), "bo", "x").current == "y"
+    running = running_file(tmp_path, [("bo", "x")])
+    answer = why_not(plain, roster_bytes(rows), "ann", "x", running=running)
+    assert answer.current == "y" and answer.blocked == ()
+    forced = answer.forced
+    assert forced is not None
+    # Forcing Ann with Xi ends Bo's running pair: Bo moves to Yu's place, which Ann leaves.
+    assert forced.moved == ("bo",) and forced.lost == ()

@@ -173,6 +173,7 @@ def match_command(
             objective=objective,
             review=review,
             previous=previous,
+            running=keep,
         )
         for line in whynot.in_words(answer):
             click.echo(line)

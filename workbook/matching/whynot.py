@@ -27,12 +27,14 @@ import numpy as np
 from workbook.design import Design, MatchObjective
 from workbook.errors import MatchingError, Problem
 from workbook.matching import criteria
-from workbook.matching.constraints import Settings, build_pools
+from workbook.matching.constraints import Pools, Settings, build_pools
 from workbook.matching.explain import THEIR, whole
+from workbook.matching.keep import decide, read_running
+from workbook.matching.keep import keep as keep_pairs
 from workbook.matching.pipeline import previous_pairs
 from workbook.matching.review import Review, read_review
 from workbook.matching.roster import Roster, load_roster
-from workbook.matching.scoring import SCALE, score_pairs
+from workbook.matching.scoring import SCALE, Scored, score_pairs
 from workbook.matching.solver import Solution, solve
 
 
@@ -101,8 +103,13 @@ def why_not(
     objective: MatchObjective | None = None,
     review: Review | str | Path | None = None,
     previous: str | Path | None = None,
+    running: str | Path | None = None,
 ) -> WhyNot:
     """Why ``mentee`` did not get ``mentor`` (roster ids) in the design's run.
+
+    ``running`` is the running program's pairs, as the run kept them (``match(keep=)``):
+    forcing a pair then ends the mentee's running pair and keeps every other one the
+    run kept.
 
     Raises:
         MatchingError: an id that is not a mentee (or a mentor) of the roster.
@@ -114,10 +121,18 @@ def why_not(
         review = read_review(review)
     review = review or Review()
     earlier = previous_pairs(design, previous)
+    pairs_running = read_running(running) if running is not None else None
+
+    def scored_with(pools: Pools) -> Scored:
+        scored = score_pairs(pools)
+        if pairs_running is not None:
+            keep_pairs(scored, decide(scored, pairs_running))
+        return scored
+
     pools = build_pools(loaded, settings, review, earlier)
     i = _position(loaded, pools.mentees, mentee, "mentee")
     j = _position(loaded, pools.mentors, mentor, "mentor")
-    scored = score_pairs(pools)
+    scored = scored_with(pools)
     c = scored.criteria
     pair_score = float(c.scores(np.array([i]), np.array([j]))[0])
     key = i * pools.m + j
@@ -171,7 +186,7 @@ def why_not(
         # keeps the most of the run's pairs: only the mentees who must move are named.
         keep = np.array(sorted(k * pools.m + j for k, (j, _) in chosen_pairs.items()), np.int64)
         again = solve(
-            score_pairs(build_pools(loaded, settings, pinned, earlier)),
+            scored_with(build_pools(loaded, settings, pinned, earlier)),
             settings.objective,
             prefer=keep,
         )

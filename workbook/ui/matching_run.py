@@ -836,6 +836,7 @@ class RosterRun:
             objective=self.result.summary.objective,
             review=review if review.exists() else None,
             previous=self.previous_file,
+            running=self.running_file,
         )
         people = self.review_panel.people
         return whynot.in_words(answer, people.name if people else str)
