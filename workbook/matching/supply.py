@@ -806,25 +806,29 @@ UNREACHED = np.iinfo(np.int64).max // 4
 
 
 def _from(root: int, tail: I64, head: I64, cost: I64) -> I64:
-    """Shortest distances from ``root`` (``UNREACHED`` where no path), Bellman-Ford with
-    every arc relaxed at once per pass; the graph has no negative cycle."""
+    """Shortest distances from ``root`` (``UNREACHED`` where no path) in a graph without
+    negative cycles: arcs are relaxed from the nodes whose distance changed in the pass
+    before only (the arcs of the others still hold), until none changes."""
     nodes = int(max(tail.max(initial=root), head.max(initial=root))) + 1
     distance = np.full(nodes, UNREACHED, np.int64)
     distance[root] = 0
-    if not len(head):
-        return distance
-    order = np.argsort(head, kind="stable")
+    order = np.argsort(tail, kind="stable")
     tail, head, cost = tail[order], head[order], cost[order]
-    starts = np.flatnonzero(np.concatenate([[True], head[1:] != head[:-1]]))
-    into = head[starts]
-    for _ in range(nodes):
-        reach = distance[tail]
-        offer = np.where(reach < UNREACHED, reach + cost, UNREACHED)
-        best = np.minimum.reduceat(offer, starts)
-        better = best < distance[into]
+    first = np.searchsorted(tail, np.arange(nodes + 1))
+    changed = np.array([root], np.int64)
+    for _ in range(nodes + 1):
+        starts, counts = first[changed], first[changed + 1] - first[changed]
+        total = int(counts.sum())
+        if not total:
+            break
+        arcs = np.arange(total) - np.repeat(np.cumsum(counts) - counts - starts, counts)
+        to = head[arcs]
+        offer = distance[tail[arcs]] + cost[arcs]
+        better = offer < distance[to]
         if not better.any():
             break
-        distance[into[better]] = best[better]
+        np.minimum.at(distance, to[better], offer[better])
+        changed = np.unique(to[better])
     return distance
 
 
