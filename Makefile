@@ -98,6 +98,7 @@ test: setup browser office hub-proxy
 lint: setup
 	$(BIN)/ruff check workbook tests benchmarks deploy
 	$(BIN)/ruff format --check workbook tests benchmarks deploy
+	$(BIN)/yamllint --strict -c deploy/.yamllint deploy
 	$(BIN)/mypy workbook
 
 # Mutation testing with mutmut (not in CI: about an hour for every module on 2 cores).

@@ -9,6 +9,7 @@ reads from the environment is changed (ports, folders, a short idle time).
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -25,13 +26,37 @@ import pytest
 from conftest import on_this_machine
 from helpers import EXAMPLE, ROOT
 from playwright.sync_api import Browser, Page, expect
+from traitlets.config import Config
 
-from workbook import permissions, store
+from workbook import files, permissions, server, store
+from workbook.errors import InputError
 from workbook.server import free_port, stop_group, wait_for_port
 
-pytestmark = pytest.mark.browser
-
 CONFIG = ROOT / "deploy" / "jupyterhub" / "jupyterhub_config.py"
+VALUES = ROOT / "deploy" / "jupyterhub" / "values.yaml"
+CHART_KEYS = {
+    "fullnameOverride",
+    "nameOverride",
+    "enabled",
+    "imagePullSecrets",
+    "imagePullSecret",
+    "custom",
+    "hub",
+    "proxy",
+    "singleuser",
+    "scheduling",
+    "ingress",
+    "prePuller",
+    "cull",
+    "debug",
+    "rbac",
+    "global",
+    "apps",
+    "Chart",
+    "Release",
+    "Capabilities",
+}
+"""The top-level sections of the chart's values (Zero to JupyterHub 4.x)."""
 PROXY = Path(sys.prefix) / "node" / "node_modules" / ".bin" / "configurable-http-proxy"
 """Where `make hub` and `make test` install configurable-http-proxy (npm)."""
 PASSWORD = "demo-password"
@@ -159,6 +184,7 @@ def save_sponsor(page: Page, program: str, sponsor: str) -> None:
     page.wait_for_selector(".wb-picker")
 
 
+@pytest.mark.browser
 def test_two_people_sign_in_save_under_their_names_and_idle_servers_stop(
     hub: Hub, browser: Browser
 ) -> None:
@@ -209,3 +235,70 @@ def test_two_people_sign_in_save_under_their_names_and_idle_servers_stop(
         time.sleep(1)
     assert stopped.search(hub.log_text()), hub.log_text()[-3000:]
     assert "Culling server dana (inactive for" in hub.log_text()
+
+
+# ------------------------------------------------------------------ Kubernetes, in step
+
+
+def _hub_config(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, password: str = PASSWORD
+) -> Config:
+    """What jupyterhub_config.py sets, read as JupyterHub reads it."""
+    monkeypatch.setenv("WORKBOOK_HUB_STATE", str(tmp_path / "state"))
+    monkeypatch.setenv("WORKBOOK_PROGRAMS", str(tmp_path / "programs"))
+    if password:
+        monkeypatch.setenv("WORKBOOK_HUB_PASSWORD", password)
+    config = Config()
+    exec(compile(CONFIG.read_text(), str(CONFIG), "exec"), {"get_config": lambda: config})
+    return config
+
+
+def _args(config: Config, prefix: str) -> dict[str, str]:
+    pairs = (a.removeprefix("--").split("=", 1) for a in config.Spawner.args if "=" in a)
+    return {k.removeprefix(prefix): v for k, v in pairs if k.startswith(prefix)}
+
+
+def test_the_kubernetes_values_say_what_the_hub_config_says(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = _hub_config(tmp_path, monkeypatch)
+    values = files.load_yaml(VALUES.read_text(), str(VALUES), InputError)  # no repeated key
+    assert set(values) <= CHART_KEYS  # a misspelt section would be silently ignored
+    single = values["singleuser"]
+    assert single["defaultUrl"] == config.Spawner.default_url == "/voila/render/app.ipynb"
+    assert "WORKBOOK_PROGRAMS" in single["extraEnv"]
+    mount = single["storage"]["extraVolumeMounts"][0]["mountPath"]
+    assert mount == single["extraEnv"]["WORKBOOK_PROGRAMS"]
+    files_ = single["extraFiles"]
+    voila = files_["voila"]["data"]
+    for key, value in _args(config, "VoilaConfiguration.").items():
+        assert str(voila["VoilaConfiguration"][key]).lower() == value.lower(), key
+    # The workbook's own Voila settings (no files served, the upload limit) come along.
+    workbook_voila = json.loads(server.CONFIG.read_text())
+    assert voila["VoilaConfiguration"]["file_allowlist"] == []
+    assert voila["Voila"] == workbook_voila["Voila"]
+    jupyter = files_["server"]["data"]
+    for key, value in _args(config, "MappingKernelManager.").items():
+        assert str(jupyter["MappingKernelManager"][key]) == value, key
+    every = "--ServerApp.jpserver_extensions="
+    off = {a.removeprefix(every).split("=")[0] for a in config.Spawner.args if a.startswith(every)}
+    assert off and off == {
+        k for k, on in jupyter["ServerApp"]["jpserver_extensions"].items() if not on
+    }
+    assert jupyter["ServerApp"]["terminals_enabled"] is False
+    assert jupyter["ServerApp"]["tornado_settings"] == {"mathjax_url": ""}
+    # The idle culler: a service on one machine, the chart's culler on Kubernetes.
+    assert [s["name"] for s in config.JupyterHub.services] == ["idle-culler"]
+    assert values["cull"]["enabled"] is True and values["cull"]["timeout"] == 3600
+    assert f"--timeout={values['cull']['timeout']}" in config.JupyterHub.services[0]["command"]
+    assert values["hub"]["config"]["JupyterHub"]["authenticator_class"] == (
+        config.JupyterHub.authenticator_class
+    )
+
+
+def test_the_hub_refuses_to_start_without_a_password(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("WORKBOOK_HUB_PASSWORD", raising=False)
+    with pytest.raises(SystemExit, match="Set WORKBOOK_HUB_PASSWORD"):
+        _hub_config(tmp_path, monkeypatch, password="")
