@@ -22,8 +22,10 @@ from test_matching import brute_force, random_instance
 from workbook.design import Design, Weights
 from workbook.errors import MatchingError, RosterError
 from workbook.matching.constraints import Settings, build_pools
+from workbook.matching.review import Review
 from workbook.matching.roster import load_roster
 from workbook.matching.scoring import score_pairs
+from workbook.matching.solver import solve
 from workbook.matching.supply import in_words, plan_supply, to_json
 
 ZONES = ["Europe/London", "Asia/Tokyo", "America/New_York"]
@@ -319,3 +321,42 @@ def test_the_steps_panel_shows_a_refused_roster_in_words(tmp_path: Path) -> None
     assert panel.run() == []
     answer = html.unescape(panel.answer.value)
     assert "unknown role" in answer and "Traceback" not in answer
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("objective", ["coverage", "quality"])
+def test_one_more_place_with_pins_and_forbids_is_what_solving_again_gives(
+    seed: int, objective: str
+) -> None:
+    """The coordinator's review holds: a pinned mentee stays, a forbidden pair is never
+    made; each mentor's extra place against the exact solver run once per mentor."""
+    d, data = random_instance(seed, n=12, m=5)
+    roster = load_roster(data, d.matching)
+    settings = Settings.from_design(d)
+    scored = score_pairs(build_pools(roster, settings))
+    ids = roster.frame["id"].to_numpy(dtype=object)
+    p = scored.pools
+    first, second = 0, len(scored) // 2
+    review = Review(
+        pins=((ids[p.mentees[scored.mentee[first]]], ids[p.mentors[scored.mentor[first]]]),),
+        forbids=((ids[p.mentees[scored.mentee[second]]], ids[p.mentors[scored.mentor[second]]]),),
+    )
+    plan = plan_supply(d, data, objective=objective, review=review)  # type: ignore[arg-type]
+    reviewed = score_pairs(build_pools(roster, settings, review))
+    before = solve(reviewed, objective)  # type: ignore[arg-type]
+    expected = set()
+    for j in range(reviewed.pools.m):
+        if reviewed.pools.capacity[j] <= 0:
+            continue
+        capacity = reviewed.pools.capacity.copy()
+        capacity[j] += 1
+        pools = build_pools(roster, settings, review)
+        pools.capacity = capacity
+        after = solve(score_pairs(pools), objective)  # type: ignore[arg-type]
+        change = (
+            len(after.mentee) - len(before.mentee),
+            int(after.score.sum() - before.score.sum()),
+        )
+        if change != (0, 0):
+            expected.add((ids[p.mentors[j]], change[0], round(change[1] / 1000, 3)))
+    assert {(e.mentor, e.matched, e.total) for e in plan.capacity_effects} == expected
