@@ -360,3 +360,22 @@ def test_one_more_place_with_pins_and_forbids_is_what_solving_again_gives(
         if change != (0, 0):
             expected.add((ids[p.mentors[j]], change[0], round(change[1] / 1000, 3)))
     assert {(e.mentor, e.matched, e.total) for e in plan.capacity_effects} == expected
+
+
+def test_every_smaller_combination_is_tried_when_the_first_cover_is_not_the_fewest() -> None:
+    """Zones an hour apart in a row (London, Paris, Helsinki, Moscow, Dubai), a pair
+    within an hour: taking the most mentees first (three near Helsinki) leaves London and
+    Dubai apart, three mentors; Paris and Moscow take all six with two."""
+    zones = ["Asia/Dubai", "Europe/Helsinki", "Europe/Moscow", "Europe/London"]
+    zones += ["Europe/Helsinki", "Europe/Paris"]
+    rows = [f"e{i},E{i},mentee,,2,X,{zone},,s,,,,,," for i, zone in enumerate(zones)]
+    d = design(
+        weights=Weights(skills=1, timezone=1), max_timezone_hours=1, min_score=60, capacity=3
+    )
+    every_zone = sorted(set(zones))
+    profiles = [f"5,X,{zone},s,,,,3,,," for zone in every_zone]
+    target, size = fewest(d, rows, profiles, 3, len(rows))
+    assert (target, size) == (6, 2)
+    plan = plan_supply(d, roster_bytes(rows))
+    assert (len(plan.profiles), plan.proof, plan.matched_after) == (2, "search", 6)
+    assert sorted(p.timezone or "" for p in plan.profiles) == ["Europe/Moscow", "Europe/Paris"]
