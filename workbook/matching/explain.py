@@ -24,7 +24,14 @@ import pandas as pd
 from workbook.design import MatchObjective
 from workbook.matching import criteria
 from workbook.matching.constraints import I64, Block, Mode, Settings
-from workbook.matching.robustness import CLOSE_MARGIN, NUDGE, Level, WeightChange, analyse
+from workbook.matching.robustness import (
+    CLOSE_MARGIN,
+    NUDGE,
+    RANGE_STEP,
+    Level,
+    WeightChange,
+    analyse,
+)
 from workbook.matching.scoring import CELLS_PER_BLOCK, F64, SCALE, Scored
 from workbook.matching.solver import SOLVER, Solution
 from workbook.matching.stability import blocking_pairs, stable
@@ -522,6 +529,8 @@ def robust_words(summary: Summary) -> str:
         text += "; the run solved again with each weight halved and doubled: " + "; ".join(
             _change_words(c) for c in changes
         )
+        if summary.robustness == "ranges":
+            text += f" (each range to within {RANGE_STEP:.0%} of the weight)"
     noun = "call" if calls == 1 else "calls"
     text += f". {calls:,} close {noun}: " if calls else ". No close call: "
     text += f"a pair is one when the mentee's next best mentor is within {CLOSE_MARGIN:g} point"
@@ -545,7 +554,7 @@ def _change_words(change: WeightChange) -> str:
     text = f"{name}: halved, {share(c.halved)}; doubled, {share(c.doubled)}"
     if c.low is not None:
         high = f"{c.high:.3g}" if c.high is not None else f"{c.top:.3g} or more"
-        text += f"; exactly the same pairs for a weight from {c.low:.3g} to {high}"
+        text += f"; the same pairs stay the best for a weight from {c.low:.3g} to {high}"
     return text
 
 

@@ -17,8 +17,10 @@ pools, :func:`~workbook.matching.scoring.score_pairs` and
 * **Weight changes**: for every active criterion, the run solved again with its weight
   halved and with it doubled (the other weights as they are), and the share of the
   matched pairs whose mentee then gets another mentor or none. On small rosters also
-  the **range** of the weight within which the assignment stays exactly the same,
-  found by bisection to :data:`RANGE_STEP` of the weight.
+  the **range** of the weight within which the run's assignment stays a best one for
+  the aim (:func:`still_best`: every pair still allowed, and nothing better; an equally
+  good assignment the solver might pick instead is no change), found by bisection to
+  :data:`RANGE_STEP` of the weight.
 * **Close call**: a pair (not pinned by the coordinator) whose margin is under
   :data:`CLOSE_MARGIN` point either way, or whose mentee gets another mentor (or none)
   when any one weight is :data:`NUDGE` lower or higher. Why one point: scores are shown
@@ -84,9 +86,9 @@ class WeightChange:
         weight: its weight in the run.
         halved, doubled: the share (0 to 1) of the matched pairs, pins aside, whose
             mentee gets another mentor or none with the weight halved (doubled).
-        low, high: the range of the weight within which every pair stays the same
-            (checked to :data:`RANGE_STEP` of the weight); ``None`` when not worked
-            out. ``high`` is ``None`` too when the pairs stay the same up to ``top``.
+        low, high: the range of the weight within which the run's assignment stays a
+            best one (checked to :data:`RANGE_STEP` of the weight); ``None`` when not
+            worked out. ``high`` is ``None`` too when it stays best up to ``top``.
         top: the highest weight tried for the range.
         alone: the only active criterion: its weight cannot change a score.
     """
@@ -177,12 +179,53 @@ def with_weight(matching: Matching, key: str, weight: float) -> Matching:
     return matching.model_copy(update={"weights": weights})
 
 
-def resolve(scored: Scored, key: str, weight: float, objective: MatchObjective) -> Solution:
-    """The run solved again with one weight changed: re-scored on the same pools (the
-    same roster, rules, review and pins), solved with the same objective."""
+def rescore(scored: Scored, key: str, weight: float) -> Scored:
+    """The run's pairs scored again with one weight changed, on the same pools (the same
+    roster, rules, review and pins)."""
     p = scored.pools
     settings = replace(p.settings, matching=with_weight(p.settings.matching, key, weight))
-    return solve(score_pairs(replace(p, settings=settings)), objective)
+    return score_pairs(replace(p, settings=settings))
+
+
+def resolve(scored: Scored, key: str, weight: float, objective: MatchObjective) -> Solution:
+    """The run solved again with one weight changed, with the same objective."""
+    return solve(rescore(scored, key, weight), objective)
+
+
+def aim(score: I64, objective: MatchObjective) -> tuple[int, ...]:
+    """What the objective ranks assignments by, from their pairs' scores (thousandths):
+    the most matched then the best total (coverage), the best total then the most
+    matched (quality), the most matched then the highest lowest then the best total
+    (fairness)."""
+    matched, total = len(score), int(score.sum())
+    if objective == "quality":
+        return total, matched
+    if objective == "fairness":
+        return matched, int(score.min()) if matched else 0, total
+    return matched, total
+
+
+def still_best(
+    scored: Scored, solution: Solution, objective: MatchObjective, best: Solution | None = None
+) -> bool:
+    """Whether the run's assignment (``solution``) is still a best one for the aim on
+    ``scored`` (the pairs scored with other weights): every pair still allowed (pins
+    always are), and as good by the aim as the solver's optimum there (``best``, or
+    solved here). Ties count as best, so a solver choosing another of equal assignments
+    is not a change."""
+    p = scored.pools
+    keys = scored.mentee.astype(np.int64) * p.m + scored.mentor
+    chosen = solution.mentee * p.m + solution.mentor
+    pinned = np.isin(chosen, np.array([i * p.m + j for i, j in p.pins], np.int64))
+    if not np.isin(chosen[~pinned], keys).all():
+        return False
+    mine = (
+        np.rint(scored.criteria.scores(solution.mentee, solution.mentor) * SCALE).astype(np.int64)
+        if len(chosen)
+        else np.zeros(0, np.int64)
+    )
+    optimum = best if best is not None else solve(scored, objective)
+    return aim(mine, objective) == aim(optimum.score, objective)
 
 
 def assignment(n: int, solution: Solution) -> I64:
@@ -213,7 +256,6 @@ def analyse(
     close = ~pinned & (np.abs(np.nan_to_num(margin, nan=np.inf)) < CLOSE_MARGIN)
     changes: list[WeightChange] = []
     if level != "margins only":
-        base = assignment(p.n, solution)
         free = ~pinned
         weights = scored.criteria.weights
         if len(weights) == 1:
@@ -221,7 +263,7 @@ def analyse(
             changes.append(WeightChange(key, weight, 0.0, 0.0, alone=True))
         else:
             for key, weight in weights.items():
-                change, moved = _weight_change(scored, solution, base, free, key, weight, objective,
+                change, moved = _weight_change(scored, solution, free, key, weight, objective,
                                                ranges=level == "ranges")  # fmt: skip
                 close |= moved
                 changes.append(change)
@@ -231,7 +273,6 @@ def analyse(
 def _weight_change(
     scored: Scored,
     solution: Solution,
-    base: I64,
     free: npt.NDArray[np.bool_],
     key: str,
     weight: float,
@@ -247,21 +288,23 @@ def _weight_change(
     same: dict[float, bool] = {}
     """Factor of the weight -> whether the whole assignment stayed the same."""
     count = max(int(free.sum()), 1)
-    for factor in FACTORS:
-        again = assignment(n, resolve(scored, key, weight * factor, objective))
+    for factor in (*FACTORS, 1 - NUDGE, 1 + NUDGE):
+        rescored = rescore(scored, key, weight * factor)
+        found = solve(rescored, objective)
+        again = assignment(n, found)
         differ = (again[solution.mentee] != solution.mentor) & free
-        shares.append(float(differ.sum()) / count)
-        same[factor] = bool(np.array_equal(again, base))
-    for factor in (1 - NUDGE, 1 + NUDGE):
-        again = assignment(n, resolve(scored, key, weight * factor, objective))
-        moved |= (again[solution.mentee] != solution.mentor) & free
-        same[factor] = bool(np.array_equal(again, base))
+        if factor in FACTORS:
+            shares.append(float(differ.sum()) / count)
+        else:
+            moved |= differ
+        if ranges:
+            same[factor] = still_best(rescored, solution, objective, found)
     change = WeightChange(key, weight, shares[0], shares[1])
     if not ranges:
         return change, moved
 
     def unchanged(t: float) -> bool:
-        return bool(np.array_equal(assignment(n, resolve(scored, key, t, objective)), base))
+        return still_best(rescore(scored, key, t), solution, objective)
 
     low, high, top = _range(weight, same, unchanged)
     return replace(change, low=low, high=high, top=top), moved
@@ -270,13 +313,13 @@ def _weight_change(
 def _range(
     weight: float, same: dict[float, bool], unchanged: Callable[[float], bool]
 ) -> tuple[float, float | None, float]:
-    """The weights around ``weight`` with the same pairs: (low, high or None, top tried).
+    """The weights around ``weight`` keeping the assignment: (low, high or None, top tried).
 
-    ``same`` holds what the tries so far found (factor of the weight -> the same pairs):
+    ``same`` holds what the tries so far found (factor of the weight -> still best):
     the nearest try that changed something on each side bounds the search, then
     bisection between a weight known to give the same pairs and one known not to, until
     they are :data:`RANGE_STEP` of the weight apart; the end reported is the one that
-    gives the same pairs.
+    keeps it.
     """
     tol = RANGE_STEP * weight
 
