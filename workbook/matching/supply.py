@@ -513,6 +513,7 @@ def plan_supply(
         ]
         best = max(range(len(keep)), key=lambda k: (len(tries[k].mentee), -k))
         picked, solution = [*picked, keep[best]], tries[best]
+    picked = _needed(solution, m0, cap)
     fewest = len(picked) <= lower
     proof = "bound" if fewest else ""
     if not fewest and len(scored) <= SEARCH_PAIRS:
@@ -573,6 +574,13 @@ def plan_supply(
         capacity_effects=effects,
         capacity_tried=tried,
     )
+
+
+def _needed(solution: Solution, m0: int, cap: int) -> list[int]:
+    """The copies of each candidate a solution uses (a copy it left empty is not
+    recruited: the solution reaches as many mentees without it)."""
+    used = Counter(int(j) - m0 for j in solution.mentor if j >= m0)
+    return [c for c, n in sorted(used.items()) for _ in range(math.ceil(n / cap))]
 
 
 def _served(scored: Scored, m0: int, k: int) -> list[frozenset[int]]:
