@@ -15,6 +15,7 @@ names those mentors, for the coordinator who asks them.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -75,8 +76,9 @@ class SupplyPanel:
             tooltip="The fewest more mentors who would give every mentee a mentor, checked "
             "by matching again with them added",
         ).add_class("wb-supply-run")
-        button.on_click(lambda _b: self.run())
+        button.on_click(lambda _b: self.start())
         self.button = button
+        self._worker: threading.Thread | None = None
         self.answer = w.HTML().add_class("wb-supply-answer")
         self.widgets: list[w.Widget] = [
             w.HTML(
@@ -90,6 +92,27 @@ class SupplyPanel:
             w.HBox([self.capacity, button]).add_class("wb-supply-bar"),
             self.answer,
         ]
+
+    def start(self) -> None:
+        """What Work it out does: :meth:`run` in a background thread, so the page keeps
+        answering while a large roster is planned (tens of seconds at 10,000 mentees)."""
+        if self._worker is not None and self._worker.is_alive():
+            return
+        self.button.disabled = True
+        self._worker = threading.Thread(target=self._work, name="workbook-supply", daemon=True)
+        self._worker.start()
+
+    def _work(self) -> None:
+        try:
+            self.run()
+        finally:
+            self.button.disabled = False
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Wait for a plan started with :meth:`start`; True when none is under way."""
+        if self._worker is not None:
+            self._worker.join(timeout)
+        return self._worker is None or not self._worker.is_alive()
 
     def run(self) -> list[str]:
         """What Work it out does: the plan in words (also shown in the panel)."""
