@@ -205,7 +205,8 @@ def test_mentees_no_new_mentor_could_match_are_counted_with_why() -> None:
     assert plan.matched_now == 1 and plan.target == 1 and not plan.profiles
     assert [n for _, n in plan.out_of_reach] == [2]
     words = "\n".join(in_words(plan))
-    assert "2 mentees no new mentor could match" in words
+    assert "No new mentor would match more mentees" in words
+    assert "2 mentees could not be matched by any new mentor" in words
     assert "25/100, under the minimum score of 30" in words
 
 

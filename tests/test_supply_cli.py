@@ -61,7 +61,8 @@ def test_plan_supply_prints_the_plan_in_words(tmp_path: Path) -> None:
     assert any("Europe/London" in p and "offering a" in p for p in profiles)
     assert "That is the fewest possible" in out
     assert "outside every mentee's reporting line" in out
-    assert "matches 4 of 4 mentees" in out
+    assert "Checked: matching the roster again with them added gives 4 of 4 mentees a mentor" in out
+    assert "- x: 1 more mentee would have a mentor; the total of the match scores would rise" in out
     named = set(re.findall(r"\w+", out.casefold())) & {"ann", "bo", "cy", "di"}
     assert not named  # the plan is for recruiters: no mentee named
     assert not list(tmp_path.glob("*.json"))  # nothing written

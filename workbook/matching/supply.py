@@ -877,12 +877,17 @@ def in_words(plan: SupplyPlan, name: Any = None) -> list[str]:
     reach = (
         "every mentee"
         if p.target == p.mentees
-        else f"{p.target} of the {p.mentees} mentees (every one a new mentor could match)"
+        else f"{p.target} of the {p.mentees} mentees (no new mentor could match the others)"
     )
-    if not new:
+    if not new and p.target == p.mentees:
         lines.append(
-            f"No more mentors are needed: the mentors you have can match {reach} "
-            f"at or above the minimum score of {minimum}."
+            "No more mentors are needed: the mentors you have can match every mentee at or "
+            f"above the minimum score of {minimum}."
+        )
+    elif not new:
+        lines.append(
+            f"No new mentor would match more mentees: the mentors you have can match "
+            f"{p.target} of the {p.mentees}, and no new mentor could match the others."
         )
     else:
         lines.append(
@@ -910,28 +915,35 @@ def in_words(plan: SupplyPlan, name: Any = None) -> list[str]:
             "Each new mentor is assumed to be outside every mentee's reporting line and "
             "excluded by nobody: check this when you recruit."
         )
-    verb = "matches" if p.matched_after >= p.target else "matches only"
+    low = f" (the lowest score {whole(p.lowest_after)})" if p.lowest_after is not None else ""
     lines.append(
-        f"Checked: the roster solved again with {'them' if new else 'its mentors'} "
-        f"({OBJECTIVE_WORDS[p.objective]}) {verb} {p.matched_after} of {p.mentees} mentees"
-        + (f", the lowest score {whole(p.lowest_after)}." if p.lowest_after is not None else ".")
+        f"Checked: matching the roster again with them added gives {p.matched_after} of "
+        f"{p.mentees} mentees a mentor{low}."
+        if new
+        else f"Checked: matching the roster as it is gives {p.matched_after} of "
+        f"{p.mentees} mentees a mentor{low}."
     )
+    if p.matched_after < p.target:
+        lines.append(
+            f"Your objective ({OBJECTIVE_WORDS[p.objective]}) leaves "
+            f"{_count(p.target - p.matched_after, 'mentee')} without a mentor even so; "
+            "the objective 'as many mentees as possible' would match them."
+        )
     for why, n in p.out_of_reach:
-        lines.append(f"{_count(n, 'mentee')} no new mentor could match: {why}.")
+        lines.append(f"{_count(n, 'mentee')} could not be matched by any new mentor: {why}.")
     if p.mentors:
         if p.capacity_effects:
-            lines.append(
-                "One more place with a current mentor would change (solved again each time):"
-            )
+            lines.append("One more place with one of these mentors would help most:")
             for e in p.capacity_effects[:SHOWN_EFFECTS]:
                 parts = []
                 if e.matched:
-                    parts.append(f"{_count(e.matched, 'more mentee')} matched")
+                    parts.append(f"{_count(e.matched, 'more mentee')} would have a mentor")
                 if round(e.total, 1):
                     parts.append(
-                        f"the total score {'up' if e.total > 0 else 'down'} by {abs(e.total):,.1f}"
+                        f"the total of the match scores would {'rise' if e.total > 0 else 'fall'}"
+                        f" by {abs(e.total):,.1f} points"
                     )
-                lines.append(f"- {show(e)}: " + (", ".join(parts) or "a small change in scores"))
+                lines.append(f"- {show(e)}: " + ("; ".join(parts) or "a small change in scores"))
             if len(p.capacity_effects) > SHOWN_EFFECTS:
                 lines.append(
                     f"- and {len(p.capacity_effects) - SHOWN_EFFECTS} more mentors with a "
@@ -941,7 +953,7 @@ def in_words(plan: SupplyPlan, name: Any = None) -> list[str]:
             lines.append(
                 "One more place with any current mentor would change nothing"
                 + (
-                    f" ({_count(p.capacity_tried, 'full mentor')} tried; a mentor with room "
+                    f" ({_count(p.capacity_tried, 'full mentor')} checked; a mentor with room "
                     "left cannot help)."
                     if p.objective != "fairness"
                     else "."
