@@ -103,3 +103,20 @@ def test_a_capacity_of_zero_is_refused_by_the_option(tmp_path: Path) -> None:
     design, roster = files(tmp_path, ROWS)
     code, _, err = run("plan-supply", str(design), str(roster), "--capacity", "0")
     assert code == 2 and "--capacity" in err
+
+
+def test_a_previous_cohort_is_needed_only_once_there_are_mentors(tmp_path: Path) -> None:
+    """A design that avoids repeating pairs needs the previous cohort's matches to plan
+    around its mentors; before any mentor is recruited there is nothing to repeat."""
+    design, roster = files(tmp_path, ROWS)
+    snapshot = store.load(design)
+    matching = snapshot.design.matching.model_copy(update={"avoid_repeat_pairs": True})
+    store.save(snapshot.design.model_copy(update={"matching": matching}), snapshot)
+    code, out, err = run("plan-supply", str(design), str(roster))
+    assert code == 2 and not out
+    assert len(err.strip().splitlines()) == 1 and "previous matches file" in err
+    alone = tmp_path / "alone.csv"
+    alone.write_bytes(roster_bytes([r for r in ROWS if ",mentor," not in r]))
+    code, out, err = run("plan-supply", str(design), str(alone))
+    assert code == 0, err
+    assert "2 more mentors would match every mentee" in out
