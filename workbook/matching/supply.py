@@ -10,11 +10,13 @@ cohort starts:
   score and within every hard rule and must-have. A new mentor is assumed to be
   outside every mentee's reporting line and excluded by nobody: the plan says so.
 * **Whom to ask for one more place.** What raising each current mentor's capacity by
-  one would change (mentees matched, total score), exact: the run solved again each
-  time. Only a mentor who is full can help under the coverage and quality objectives
-  (a linear program's optimum does not move when a constraint that is slack at it is
-  relaxed), and only one with an allowed mentee they are not already given; under
-  fairness the lowest score can move anyway, so every mentor with room is tried.
+  one would change (mentees matched, total score), exact. Only a mentor who is full
+  can help under the coverage and quality objectives (a linear program's optimum does
+  not move when a constraint that is slack at it is relaxed), and only one with an
+  allowed mentee they are not already given. Under those objectives every mentor's
+  gain is read off one shortest-path tree of the run's residual graph
+  (:func:`_extra_place_gains`); under fairness, whose lowest score can move even with
+  a mentor who has room, the run is solved again for every mentor with room.
 
 How a plan is found. A candidate profile takes its one-valued attributes (time zone,
 level, department, extra columns) from a mentee, for the criteria the design uses
