@@ -15,8 +15,9 @@ cohort starts:
   not move when a constraint that is slack at it is relaxed), and only one with an
   allowed mentee they are not already given. Under those objectives every mentor's
   gain is read off one shortest-path tree of the run's residual graph
-  (:func:`_extra_place_gains`); under fairness, whose lowest score can move even with
-  a mentor who has room, the run is solved again for every mentor with room.
+  (:func:`_extra_place_gains`); under fairness the run is solved again for each mentor
+  who is full, or full in a largest matching of the pairs above the lowest score (the
+  only ones whose extra place could raise it).
 
 How a plan is found. A candidate profile takes its one-valued attributes (time zone,
 level, department, extra columns) from a mentee, for the criteria the design uses
@@ -49,6 +50,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from workbook.design import Design, Matching, MatchObjective
@@ -689,11 +691,12 @@ def _capacity_effects(
 ) -> tuple[tuple[CapacityEffect, ...], int]:
     """Each current mentor's extra place; those that change something, most first.
 
-    A mentor is tried when they are full (any mentor with room under fairness) and some
+    A mentor is tried when they are full (see below for fairness) and some
     allowed mentee is not already theirs: nobody else could take the extra place.
     Coverage and quality read every mentor's gain off one shortest-path tree
     (:func:`_extra_place_gains`); fairness, whose lowest score moves in steps, solves
-    the run again for each."""
+    the run again for each (:func:`_full_above_lowest` adds the mentors who could raise
+    the lowest score)."""
     p = scored.pools
     load = np.bincount(now.mentor, minlength=p.m)
     pinned = np.zeros(p.n, bool)
@@ -702,7 +705,9 @@ def _capacity_effects(
     partners = np.bincount(scored.mentor[~pinned[scored.mentee]], minlength=p.m)
     own = np.bincount(now.mentor[~pinned[now.mentee]], minlength=p.m)
     room = p.capacity > 0
-    full = load >= p.capacity if objective != "fairness" else np.ones(p.m, bool)
+    full = load >= p.capacity
+    if objective == "fairness":
+        full |= _full_above_lowest(scored, now, pinned)
     tried = np.flatnonzero(room & full & (partners > own))
     tried = tried[tried < m0]  # the roster's mentors, not the candidates
     if objective == "fairness":
@@ -726,6 +731,26 @@ def _capacity_effects(
     ]
     out.sort(key=lambda e: (-e.matched, -e.total, e.mentor))
     return tuple(out), len(tried)
+
+
+def _full_above_lowest(
+    scored: Scored, now: Solution, pinned: npt.NDArray[np.bool_]
+) -> npt.NDArray[np.bool_]:
+    """Under fairness, the mentors whose extra place could raise the lowest score: full
+    in a largest matching of the pairs scoring above it. (The lowest score rises only if
+    the next one up keeps every mentee matched; a mentor with room in some largest
+    matching of those pairs cannot change how large it is.)"""
+    p = scored.pools
+    free = now.score[~pinned[now.mentee]]
+    above = scored.score > (int(free.min()) if len(free) else np.iinfo(np.int32).max)
+    if not above.any():
+        return np.zeros(p.m, bool)
+    higher = dataclasses.replace(
+        scored, mentee=scored.mentee[above], mentor=scored.mentor[above], score=scored.score[above]
+    )
+    largest = solve(higher, "coverage")
+    full: npt.NDArray[np.bool_] = np.bincount(largest.mentor, minlength=p.m) >= p.capacity
+    return full
 
 
 def _extra_place_gains(scored: Scored, now: Solution, objective: MatchObjective) -> tuple[I64, I64]:
