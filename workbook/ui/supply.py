@@ -86,8 +86,9 @@ class SupplyPanel:
                 "roster picked above (mentees alone will do) and the settings on this page: "
                 "the fewest more mentors who would give every mentee a mentor at or above "
                 "the minimum score, what each should offer, and what one more place with "
-                "each current mentor would change. The plan describes mentors to recruit "
-                "and never names a mentee, so you can pass it on to whoever recruits.</p>"
+                "each current mentor would change. The mentors to recruit are described "
+                "without naming anyone, so you can pass that part on to whoever recruits; "
+                "the part about one more place names your current mentors, for you.</p>"
             ),
             w.HBox([self.capacity, button]).add_class("wb-supply-bar"),
             self.answer,
