@@ -26,6 +26,7 @@ from workbook.design import (
 from workbook.errors import DesignError, MatchingError
 from workbook.matching import aggregates, match, record_results
 from workbook.matching.constraints import Settings, build_pools
+from workbook.matching.explain import in_words
 from workbook.matching.review import Review
 from workbook.matching.roster import load_roster
 from workbook.matching.scoring import SCALE, Criteria, Scored, score_pairs
@@ -265,10 +266,11 @@ def test_min_score_and_zero_scores_are_never_matched() -> None:
     result = match(design(min_score=50), roster_bytes(rows))
     assert result.matches.empty
     reasons = dict(zip(result.unmatched.mentee_id, result.unmatched.reason, strict=True))
-    assert (
-        reasons["e1"] == "no mentor reaches the minimum score of 50 (the best scores 33 out of 100)"
+    assert reasons["e1"] == (
+        "no mentor offering the skills they want reaches the minimum score of 50 (the best "
+        "scores 33 out of 100)"
     )
-    assert reasons["e2"].startswith("no mentor has anything in common")
+    assert reasons["e2"] == "no mentor offers any of the skills they want (rust)"
 
 
 def test_unmatched_reason_names_mentors_without_capacity() -> None:
@@ -280,7 +282,7 @@ def test_unmatched_reason_names_mentors_without_capacity() -> None:
     ]
     result = match(design(), roster_bytes(rows))
     assert result.unmatched.reason.tolist() == [
-        "every mentor who fits takes no mentees this time (capacity 0)"
+        "every mentor offering the skills they want takes no mentees this time (capacity 0)"
     ]
 
 
@@ -751,3 +753,24 @@ def test_the_mentees_preferences_suggest_their_say_and_a_saved_run_the_method() 
     )
     after, _ = step.suggest(d, step.inputs_from(d))
     assert (after.method, after.mentee_say) == ("algorithm", "preferences")
+
+
+def test_a_mentor_who_takes_nobody_is_counted_among_the_causes() -> None:
+    # The only mentors offering python: the mentee's manager, and one who takes nobody
+    # this time. Neither "in their reporting line" nor "capacity 0" alone is the truth.
+    rows = [
+        "top,Top,,,9,X,UTC,,,,,,,,",
+        "mgr,Mgr,mentor,top,5,X,UTC,python,,,,1,,,",
+        "r0,R0,mentor,top,5,X,UTC,python,,,,0,,,",
+        "r1,R1,mentor,top,5,X,UTC,cooking,,,,1,,,",
+        "e1,E1,mentee,mgr,1,X,UTC,,python,,,,,,",
+    ]
+    result = match(design(), roster_bytes(rows))
+    assert result.unmatched.reason.tolist() == [
+        "every mentor offering the skills they want is ruled out: 1 taking no mentees this "
+        "time (capacity 0), 1 in their reporting line"
+    ]
+    assert in_words(result).endswith(
+        "could not be matched: every mentor offering the skills they want is ruled out by "
+        "the rules."
+    )

@@ -121,12 +121,13 @@ def test_the_results_begin_with_a_sentence_grouping_why_mentees_are_unmatched(
     result = match(design(), roster(tmp_path, rows), tmp_path / "out")
     assert in_words(result) == (
         "2 of 5 mentees have a mentor. 3 could not be matched: 2 because every mentor "
-        "offering the skills they want is in their reporting line; 1 because no mentor has "
-        "anything in common with what they asked for."
+        "offering the skills they want is in their reporting line; 1 because no mentor "
+        "offers any of the skills they want."
     )
     # unmatched.csv says the same, for the coordinator (no "you", no field names).
     reasons = set(result.unmatched.reason)
     assert "every mentor offering the skills they want is in their reporting line" in reasons
+    assert "no mentor offers any of the skills they want (rust)" in reasons
     assert not any("you" in r.split() or "_" in r for r in reasons)
 
 

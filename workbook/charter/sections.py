@@ -43,7 +43,6 @@ from workbook.charter.results import results_appendix
 from workbook.charter.summary import summary
 from workbook.design import SMALLEST_GROUP, Design, objective_key
 from workbook.evaluation import plan
-from workbook.matching import criteria
 
 _AIMS = {
     "coverage": "as many mentees matched as possible",
@@ -108,12 +107,12 @@ def _matching(d: Design) -> Section:
         "reporting line is their mentor.",
     ]
     fmt = d.model.format
-    musts = criteria.required(m)
+    musts = matching.required(m)
     constraints += [f"Only when the mentor {c.must(m, fmt)[0]} (a must-have)." for c in musts]
     # The seniority gap, the department and the time zone limit shape a criterion's
     # score; unless they are must-haves they rule no pair out, so the charter says them
     # as preferences, and only for criteria that weigh anything.
-    weighed = {c.key for c in criteria.active(m)} - {c.key for c in musts}
+    weighed = {c.key for c in matching.active(m)} - {c.key for c in musts}
     preferred = []
     if "seniority" in weighed:
         if fmt in ("reverse", "peer"):

@@ -15,6 +15,16 @@ The face of the matching pipeline. :func:`match` runs it::
     plan         the matching decisions the rest of a design already states
     template     the roster templates a coordinator downloads (CSV, XLSX)
 
+and beside the pipeline, what a coordinator asks of a run:
+
+    equity       match rate and score by any roster column (small groups pooled)
+    stability    blocking pairs, and what the stable assignment would give
+    robustness   each pair's margin, weights nudged, close calls
+    tradeoff     coverage against quality as the minimum score moves
+    whynot       why a mentee did not get a mentor, and what forcing it would cost
+    keep         running pairs kept while newcomers are matched (rolling intake)
+    supply       how many more mentors, with which profiles, would match everyone
+
 The rest of the product (the matching step, the command line, the app, the charter)
 uses the names exported here; the modules behind them are the pipeline's own. Names are
 imported when first used, so describing criteria does not load numpy, pandas and the
@@ -28,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from workbook.matching.constraints import Mode, Settings
-    from workbook.matching.criteria import BUILT_IN, Criterion, active, every, label
+    from workbook.matching.criteria import BUILT_IN, Criterion, active, every, label, required
     from workbook.matching.explain import MatchResult, Summary
     from workbook.matching.pipeline import aggregates, match, record_results
     from workbook.matching.plan import Implied, implied
@@ -49,6 +59,7 @@ _WHERE = {
     "active": "criteria",
     "every": "criteria",
     "label": "criteria",
+    "required": "criteria",
     "MatchResult": "explain",
     "Summary": "explain",
     "aggregates": "pipeline",
@@ -89,6 +100,7 @@ __all__ = [  # what _WHERE serves, spelled out for type checkers and linters
     "match",
     "read_review",
     "record_results",
+    "required",
     "summarise",
     "template_columns",
     "template_csv",

@@ -167,36 +167,8 @@ class _Context:
             nearest = np.flatnonzero(fits & ~hard)
         elif not has_room.any():
             reason, nearest = "no mentor has room for a mentee", np.zeros(0, np.int64)
-        elif not fits.any() and (reaches & ~hard).any():
-            reason = "every mentor who fits takes no mentees this time (capacity 0)"
-        elif not fits.any():
-            best = s[has_room & ~hard].max(initial=0.0)
-            reason = (
-                f"no mentor reaches the minimum score of {min_score:g} "
-                f"(the best scores {whole(best)} out of 100)"
-                if best > 0
-                else "no mentor has anything in common with what they asked for "
-                "(the skills they want, their goals, ...)"
-            )
         else:
-            # Name the skills when they are what fits: "every mentor offering the skills
-            # they want is in their reporting line" is what a coordinator can act on.
-            who = "who fits"
-            offering = offers & has_room
-            if offering.any() and hard[offering].all():
-                fits, who = offering, "offering the skills they want"
-            counts = pd.Series(cause[fits]).value_counts()
-            settings = p.settings
-            if len(counts) == 1 and str(counts.index[0]).startswith(MUST):
-                key = str(counts.index[0]).removeprefix(MUST)
-                lacks = required[key].must(settings.matching, settings.format)[1]
-                reason = f"every mentor {who} fails a must-have: {lacks}"
-            elif len(counts) == 1:
-                reason = f"every mentor {who} is {THEIR[Block(str(counts.index[0]))]}"
-            else:
-                reason = f"every mentor {who} is ruled out: " + ", ".join(
-                    f"{v} {_ruled_out(str(k), required)}" for k, v in counts.items()
-                )
+            reason = self._ruled_out(i, s, offers, cause)
         alternatives = []
         for j in nearest[np.lexsort((nearest, -s[nearest]))][:3]:
             note = (
@@ -212,11 +184,84 @@ class _Context:
             )
         return reason, "; ".join(alternatives)
 
+    def _ruled_out(
+        self, i: int, s: F64, offers: npt.NDArray[np.bool_], cause: npt.NDArray[np.object_]
+    ) -> str:
+        """Why no mentor is allowed for mentee ``i``: among the mentors they have anything
+        in common with (those offering a skill they want, when any does), what rules
+        each out, first cause first: a hard rule, a must-have, no places (capacity 0),
+        a score under the minimum."""
+        p = self.scored.pools
+        settings = p.settings
+        min_score = settings.matching.min_score
+        criteria_ = self.scored.criteria
+        if "skills" in criteria_.features and not offers.any():
+            wanted = str(p.roster.frame["skills_wanted"].iloc[p.mentees[i]] or "")
+            items = [x.strip() for x in wanted.split(";") if x.strip()]
+            if items:
+                return f"no mentor offers any of the skills they want ({', '.join(items)})"
+        considered, who = (
+            (offers, "offering the skills they want")
+            if offers.any()
+            else (
+                s > 0,
+                "who fits",
+            )
+        )
+        if not considered.any():
+            return (
+                "no mentor has anything in common with what they asked for "
+                "(the skills they want, their goals, ...)"
+            )
+        why = cause.copy()
+        why[(why == "") & (p.capacity <= 0)] = NO_PLACES
+        why[(why == "") & (s < max(min_score, 0.001))] = UNDER_MINIMUM
+        why[why == ""] = NO_PLACES  # every place is pinned: no room left for a run
+        # The commonest cause first; equal counts in a fixed order, so a re-run reads
+        # the same.
+        counts = pd.Series(why[considered]).value_counts().sort_index()
+        counts = counts.sort_values(ascending=False, kind="stable")
+        if len(counts) == 1:
+            only = str(counts.index[0])
+            if only == UNDER_MINIMUM:
+                best = s[considered].max(initial=0.0)
+                return (
+                    f"no mentor {who.removeprefix('who fits').strip()}".strip()
+                    + f" reaches the minimum score of {min_score:g} (the best scores "
+                    f"{whole(best)} out of 100)"
+                )
+            if only.startswith(MUST):
+                lacks = criteria_.required[only.removeprefix(MUST)].must(
+                    settings.matching, settings.format
+                )[1]
+                return f"every mentor {who} fails a must-have: {lacks}"
+            return f"every mentor {who} {_one_cause(only, min_score)}"
+        return f"every mentor {who} is ruled out: " + ", ".join(
+            f"{v} {_ruled_out(str(k), criteria_.required, min_score)}" for k, v in counts.items()
+        )
 
-def _ruled_out(cause: str, required: dict[str, criteria.Criterion]) -> str:
+
+NO_PLACES = "no places"
+UNDER_MINIMUM = "under the minimum"
+"""Causes of a mentor being ruled out for a mentee besides the hard rules (:class:`Block`)
+and the must-haves (:data:`MUST`)."""
+
+
+def _one_cause(cause: str, min_score: float) -> str:
+    """A cause as it completes "every mentor who fits ..."."""
+    if cause == NO_PLACES:
+        return "takes no mentees this time (capacity 0)"
+    return f"is {THEIR[Block(cause)]}"
+
+
+def _ruled_out(cause: str, required: dict[str, criteria.Criterion], min_score: float) -> str:
     """One cause among several, after a count ("3 in their reporting line")."""
     if cause.startswith(MUST):
         return f"failing the must-have on {required[cause.removeprefix(MUST)].label}"
+    if cause == NO_PLACES:
+        return "taking no mentees this time (capacity 0)"
+    if cause == UNDER_MINIMUM:
+        return f"scoring under the minimum of {min_score:g}"
     return THEIR[Block(cause)]
 
 
@@ -436,7 +481,10 @@ _GOALS = {
 
 
 def _headline(reason: str) -> str:
-    """A reason without its trailing detail in brackets, so alike reasons group."""
+    """A reason without its detail (the counts after "ruled out:", a trailing bracket),
+    so alike reasons group in the sentence; the table keeps each in full."""
+    if " is ruled out: " in reason:
+        return reason.split(": ", 1)[0] + " by the rules"
     return reason.split(" (", 1)[0] if reason.endswith(")") else reason
 
 
