@@ -381,3 +381,34 @@ def test_every_smaller_combination_is_tried_when_the_first_cover_is_not_the_fewe
     plan = plan_supply(d, roster_bytes(rows))
     assert (len(plan.profiles), plan.proof, plan.matched_after) == (2, "search", 6)
     assert sorted(p.timezone or "" for p in plan.profiles) == ["Europe/Moscow", "Europe/Paris"]
+
+
+def test_a_weighed_time_zone_puts_each_new_mentor_in_their_mentees_zone() -> None:
+    """Time zone is weighed, not required, and the minimum score lets any candidate serve
+    anyone: candidates then serve the same mentees, and each new mentor must still take
+    the zone of the mentees they are for (they all took the first mentee's)."""
+    rows = [
+        "a,A,mentee,,2,X,America/Chicago,,s,,en,,,,",
+        "b,B,mentee,,2,X,Europe/Warsaw,,s,,pl,,,,",
+        "c,C,mentee,,2,X,Asia/Tokyo,,s,,ja,,,,",
+    ]
+    d = design(weights=Weights(skills=1, timezone=1, language=1), capacity=1)
+    plan = plan_supply(d, roster_bytes(rows))
+    assert sorted((p.timezone, p.languages) for p in plan.profiles) == [
+        ("America/Chicago", ("en",)),
+        ("Asia/Tokyo", ("ja",)),
+        ("Europe/Warsaw", ("pl",)),
+    ]
+    assert plan.matched_after == 3 and plan.lowest_after == 100.0
+
+
+def test_a_new_mentor_for_two_mentees_speaks_a_language_of_each() -> None:
+    rows = [
+        "a,A,mentee,,2,X,UTC,,s,,pl,,,,",
+        "b,B,mentee,,2,X,UTC,,s,,es,,,,",
+    ]
+    d = design(weights=Weights(skills=1), must_have=["language"], capacity=2)
+    plan = plan_supply(d, roster_bytes(rows))
+    (profile,) = plan.profiles
+    assert set(profile.languages) == {"pl", "es"}
+    assert "speaking es and pl" in profile.describe() or "speaking pl and es" in profile.describe()

@@ -117,7 +117,8 @@ class Profile:
         if self.timezone:
             parts.append(f"in the time zone {self.timezone}")
         if self.languages:
-            parts.append("speaking " + " or ".join(self.languages))
+            # The fewest languages that reach each of their mentees: all are needed.
+            parts.append("speaking " + " and ".join(self.languages))
         if self.level is not None:
             parts.append(f"at level {self.level}")
         if self.other_department:
@@ -225,6 +226,16 @@ class _Key:
 
 def _keys(roster: Roster, settings: Settings, mentees: I64) -> list[_Key]:
     """One or two candidate keys per mentee, in mentee order, without repeats."""
+    out: dict[_Key, None] = {}
+    for keys in _keys_by_mentee(roster, settings, mentees):
+        for key in keys:
+            out.setdefault(key, None)
+    return list(out)
+
+
+def _keys_by_mentee(roster: Roster, settings: Settings, mentees: I64) -> list[list[_Key]]:
+    """Each mentee's candidate keys: their time zone, department and extra columns (as
+    the design wants them), at the levels the seniority gap asks for."""
     matching = settings.matching
     used = _used_keys(matching)
     frame = roster.frame
@@ -237,7 +248,7 @@ def _keys(roster: Roster, settings: Settings, mentees: I64) -> list[_Key]:
             gaps = [-g for g in gaps]
     wanted = ["timezone", "department", *[c for c, _ in extras]]
     cells = {c: frame[c].to_numpy(dtype=object) for c in wanted if c in frame.columns}
-    out: dict[_Key, None] = {}
+    out: list[list[_Key]] = []
     for person in mentees:
         row = {c: values[person] for c, values in cells.items()}
         zone = row["timezone"] if "timezone" in used else ""
@@ -255,9 +266,35 @@ def _keys(roster: Roster, settings: Settings, mentees: I64) -> list[_Key]:
         levels = [""]
         if "seniority" in used and np.isfinite(level):
             levels = [str(int(min(max(level + g, -MAX_LEVEL), MAX_LEVEL))) for g in gaps]
-        for lv in levels:
-            out.setdefault(_Key(zone, lv, dept, columns), None)
-    return list(out)
+        out.append(list(dict.fromkeys(_Key(zone, lv, dept, columns) for lv in levels)))
+    return out
+
+
+def _best_key(
+    scored: Scored,
+    m0: int,
+    keys: list[_Key],
+    serves: list[frozenset[int]],
+    group: list[int],
+    own: list[list[_Key]],
+    fallback: int,
+) -> _Key:
+    """The key that suits a planned mentor's mentees best: among their own keys (their
+    time zone, department, level), the one every one of them may be matched with and
+    that scores the most with them. Copies of one candidate serve the same mentees, so
+    the cover picks the first; without this every new mentor took the first mentee's
+    time zone, whoever they were for."""
+    index = {key: c for c, key in enumerate(keys)}
+    best, best_total = keys[fallback], -1.0
+    positions = np.array(group, np.int64)
+    for key in dict.fromkeys(k for i in group for k in own[i]):
+        c = index[key]
+        if not all(i in serves[c] for i in group):
+            continue
+        total = float(scored.criteria.scores(positions, np.full(len(group), m0 + c)).sum())
+        if total > best_total:
+            best, best_total = key, total
+    return best
 
 
 def _fresh_ids(roster: Roster, k: int) -> list[str]:
@@ -476,6 +513,7 @@ def plan_supply(
     # with the roster's mentors in one pass. With the candidates' capacity at 0 this is
     # the roster as it is (the candidates come after every mentor, whose positions and
     # pairs stay the same).
+    own = _keys_by_mentee(loaded, settings, mentees)
     keys = _keys(loaded, settings, mentees)
     best_offer = _everything(loaded, mentees)
     augmented = _with_mentors(loaded, settings, keys, [best_offer] * len(keys), cap)
@@ -536,13 +574,13 @@ def plan_supply(
     for c, n_same in sorted(Counter(picked).items()):
         # Copies of one profile share its mentees out; mentees who want the same things
         # go to the same mentor, so each mentor's list stays short.
-        people = sorted(
-            (int(pools.mentees[i]) for i in given.get(c, [])),
-            key=lambda person: _wants(augmented, person),
-        )
+        positions = sorted(given.get(c, []), key=lambda i: _wants(augmented, int(pools.mentees[i])))
         for part in range(n_same):
-            mine = people[part * cap : (part + 1) * cap]
-            plan_keys.append(keys[c])
+            group = positions[part * cap : (part + 1) * cap]
+            mine = [int(pools.mentees[i]) for i in group]
+            plan_keys.append(
+                _best_key(scored, m0, keys, serves, group, own, c) if group else keys[c]
+            )
             offers.append(_trimmed(augmented, settings, mine))
             counts.append(len(mine))
     # The check: the roster solved again with the planned mentors as they would be
