@@ -75,6 +75,7 @@ def test_files_are_written_and_injection_strings_read_back_inert(tmp_path: Path)
         "reasons",
         "margin",
         "close_call",
+        "close_because",
     ]
     names = {r["mentee_name"] for r in rows} | {r["mentor_name"] for r in rows}
     assert names == {"'+Eve", "'-Eli", '\'=HYPERLINK("http://evil")', "'@SUM(A1)"}
@@ -283,6 +284,7 @@ def test_the_excel_file_speaks_in_words_and_the_csv_keeps_its_columns(tmp_path: 
     assert headers["Matches"] == [
         "Mentee ID", "Mentee", "Mentor ID", "Mentor", "Match score (0-100)", "Why",
         "Pinned by the coordinator", "Ahead of the next best mentor (points)", "Close call",
+        "Why a close call",
     ]  # fmt: skip
     assert headers["Unmatched"] == ["Mentee ID", "Mentee", "Why not matched", "Nearest mentors"]
     assert headers["Summary"] == ["What", "Value"]

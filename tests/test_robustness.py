@@ -241,6 +241,9 @@ def test_a_tie_is_a_close_call_and_a_lone_fit_is_not(tmp_path: Path) -> None:
     flags = dict(zip(result.matches.mentee_id, result.matches.close_call, strict=True))
     assert flags == {"ann": True, "bo": False}
     assert result.summary.close_calls == 1
+    because = dict(zip(result.matches.mentee_id, result.matches.close_because, strict=True))
+    assert because["ann"].startswith("the next best mentor is within 1 point of it")
+    assert because["bo"] == ""
     with (tmp_path / "out" / "matches.csv").open(encoding="utf-8-sig", newline="") as fh:
         rows = {r["mentee_id"]: r for r in csv.DictReader(fh)}
     assert (rows["ann"]["margin"], rows["ann"]["close_call"]) == ("0.0", "yes")
@@ -275,6 +278,11 @@ def test_a_pair_that_moves_with_a_weight_ten_percent_off_is_a_close_call() -> No
     assert row.mentor_id == "x" and row.margin == pytest.approx(100 * 0.1 / 4.1, abs=1e-3)
     assert abs(row.margin) > robustness.CLOSE_MARGIN  # not close by its margin alone
     assert bool(row.close_call)  # timezone 2.2 > skills 2.1: Yu instead
+    # The row says which weight makes it one (its margin alone would not).
+    assert row.close_because == (
+        "the skills weight 10% lower or higher gives the mentee another mentor; the time zone "
+        "weight 10% lower or higher gives the mentee another mentor"
+    )
 
 
 def test_large_rosters_get_margins_only_and_the_words_say_so(

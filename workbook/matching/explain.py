@@ -390,6 +390,7 @@ def explain(scored: Scored, solution: Solution, settings: Settings, seconds: flo
             ],
             "margin": np.round(robust.margin, 3),
             "close_call": robust.close,
+            "close_because": robust.because,
         }
     )
     if p.kept is not None:

@@ -4,7 +4,8 @@ Files (in the output folder)::
 
     matches.csv      mentee_id, mentee_name, mentor_id, mentor_name, score, reasons,
                      margin (points ahead of the mentee's next best mentor, empty when
-                     there is none), close_call (yes or no; workbook.matching.robustness)
+                     there is none), close_call (yes or no; workbook.matching.robustness),
+                     close_because (why, in words)
     unmatched.csv    mentee_id, mentee_name, reason, alternatives
     matches.xlsx     the same for people: headers in words (Mentee, Mentor, Match score
                      (0-100), Why), scores shown as whole numbers, a Pinned column, Groups
@@ -71,6 +72,7 @@ HEADERS = {
     "mentee_names": "Mentees",
     "margin": "Ahead of the next best mentor (points)",
     "close_call": "Close call",
+    "close_because": "Why a close call",
 }
 """The Excel file's header for each column of a result's tables."""
 SCORES = ("Match score (0-100)", "Mean match score (0-100)")

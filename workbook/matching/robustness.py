@@ -50,7 +50,7 @@ import numpy.typing as npt
 
 from workbook.design import Matching, MatchObjective
 from workbook.matching.constraints import I64
-from workbook.matching.criteria import RosterColumn
+from workbook.matching.criteria import RosterColumn, label
 from workbook.matching.scoring import F64, SCALE, Scored, score_pairs
 from workbook.matching.solver import Solution, solve
 
@@ -111,6 +111,7 @@ class Robustness:
     Attributes:
         margin: each pair's margin in points, NaN when the mentee has no other allowed mentor.
         close: whether each pair is a close call.
+        because: why each close call is one, in words ("" for the others).
         changes: one per active criterion, when weights were tried.
         level: what was worked out (:func:`plan`).
         allowed_pairs: the run's allowed pairs, which decided the level.
@@ -118,6 +119,7 @@ class Robustness:
 
     margin: F64
     close: npt.NDArray[np.bool_]
+    because: npt.NDArray[np.object_]
     changes: tuple[WeightChange, ...]
     level: Level
     allowed_pairs: int
@@ -254,6 +256,11 @@ def analyse(
     for k, (i, j) in enumerate(zip(solution.mentee, solution.mentor, strict=True)):
         pinned[k] = (int(i), int(j)) in pins
     close = ~pinned & (np.abs(np.nan_to_num(margin, nan=np.inf)) < CLOSE_MARGIN)
+    # Why each close call is one, so a row flagged with a large margin says which
+    # weight moves it.
+    reasons: list[list[str]] = [[] for _ in range(len(close))]
+    for at in np.flatnonzero(close).tolist():
+        reasons[at].append(f"the next best mentor is within {CLOSE_MARGIN:g} point of it")
     changes: list[WeightChange] = []
     if level != "margins only":
         free = ~pinned
@@ -266,8 +273,14 @@ def analyse(
                 change, moved = _weight_change(scored, solution, free, key, weight, objective,
                                                ranges=level == "ranges")  # fmt: skip
                 close |= moved
+                for at in np.flatnonzero(moved).tolist():
+                    reasons[at].append(
+                        f"the {label(key)} weight {NUDGE:.0%} lower or higher gives "
+                        "the mentee another mentor"
+                    )
                 changes.append(change)
-    return Robustness(margin, close, tuple(changes), level, len(scored))
+    because = np.array(["; ".join(r) for r in reasons], dtype=object)
+    return Robustness(margin, close, because, tuple(changes), level, len(scored))
 
 
 def _weight_change(

@@ -514,23 +514,31 @@ class ResultsView:
     def _row(self, r: object, review: dict[tuple[str, str], str]) -> w.Widget:
         mentee, mentor = str(r.mentee_id), str(r.mentor_id)  # type: ignore[attr-defined]
         pinned = bool(r.pinned)  # type: ignore[attr-defined]
+        kept = bool(getattr(r, "kept", False))
         why = why_text(str(r.reasons))  # type: ignore[attr-defined]
-        mark = ""
-        if pinned:
-            mark = "<br><b class='wb-pinned-mark'>Pinned</b>"
+        mark, margin = "", _margin(r)
+        if kept:
+            # A running pair the run kept: its margin against other mentors does not
+            # apply, the pair was not chosen this time.
+            mark, margin = "<br><b class='wb-kept-mark'>Running, kept</b>", ""
+        elif pinned:
+            mark, margin = "<br><b class='wb-pinned-mark'>Pinned</b>", ""
             why = f"{pinned_note(float(r.score))}. {why}"  # type: ignore[attr-defined]
         action = review.get((mentee, mentor))
         pin = self._action(mentee, mentor, action, "pin")
         forbid = self._action(mentee, mentor, action, "forbid")
         if bool(getattr(r, "close_call", False)):
             mark += "<br><b class='wb-close-mark'>Close call</b>"
+            because = str(getattr(r, "close_because", "") or "")
+            if because:
+                margin += f"<br><small class='wb-close-why'>Close call: {escape(because)}.</small>"
         score = f"<b>{whole(float(r.score))}</b>"  # type: ignore[attr-defined]
         row = w.HBox(
             [
                 _cell(_person(r.mentee_name, mentee), "mentee"),  # type: ignore[attr-defined]
                 _cell(_person(r.mentor_name, mentor) + mark, "mentor"),  # type: ignore[attr-defined]
                 _cell(score, "score"),
-                _cell(f"<span class='wb-why'>{escape(why)}</span>{_margin(r)}", "why", "1 1 auto"),
+                _cell(f"<span class='wb-why'>{escape(why)}</span>{margin}", "why", "1 1 auto"),
                 pin,
                 forbid,
             ]
