@@ -247,7 +247,21 @@ def test_running_pairs_beyond_a_mentors_capacity_keep_the_best_first(tmp_path: P
     rows = running_rows(result)
     assert rows[("bo", "y")] == ("yes", "")  # Bo wants only a (100); Cy a and b (50)
     kept, why = rows[("cy", "y")]
-    assert kept == "no" and why.startswith("the mentor has no capacity left: their 1 place")
+    assert kept == "no" and why == (
+        "the mentor has no capacity left: their only place goes to running pairs that score "
+        "as high or higher (pin this pair to keep it instead)"
+    )
+
+
+def test_a_running_pair_whose_place_a_pin_takes_says_so(tmp_path: Path) -> None:
+    keep = running_file(tmp_path, [("bo", "y")])  # Yu has one place
+    review = Review(pins=(("cy", "y"),))
+    result = match(small(), roster_bytes(ROWS), keep=keep, review=review)  # type: ignore[arg-type]
+    assert running_rows(result)[("bo", "y")] == (
+        "no",
+        "the mentor has no capacity left: their only place goes to a mentee the coordinator "
+        "pinned to them",
+    )
 
 
 def test_people_who_left_or_changed_role_end_their_pairs(tmp_path: Path) -> None:
@@ -510,6 +524,7 @@ def test_the_notebook_takes_a_keep_path(tmp_path: Path, run_notebook) -> None:  
 
 
 def test_why_not_answers_about_the_run_that_kept_the_running_pairs(tmp_path: Path) -> None:
+    from workbook.matching.whynot import in_words as in_words_why
     from workbook.matching.whynot import why_not
 
     rows = [
@@ -527,4 +542,26 @@ def test_why_not_answers_about_the_run_that_kept_the_running_pairs(tmp_path: Pat
     forced = answer.forced
     assert forced is not None
     # Forcing Ann with Xi ends Bo's running pair: Bo moves to Yu's place, which Ann leaves.
-    assert forced.moved == ("bo",) and forced.lost == ()
+    assert forced.moved == ("bo",) and forced.lost == () and forced.ended == ("bo",)
+    assert in_words_why(answer)[-1] == "- the running pairs of these mentees would end: bo"
+
+
+def test_a_mentee_whose_mentors_places_are_held_hears_by_whom(tmp_path: Path) -> None:
+    rows = [
+        "x,Xi,mentor,,6,D,UTC,a,,,,1,,,",
+        "ann,Ann,mentee,,2,D,UTC,,a,,,,,,",
+        "bo,Bo,mentee,,2,D,UTC,,a,,,,,,",
+    ]
+    d = design(weights=Weights(skills=1))
+    pinned = match(d, roster_bytes(rows), review=Review(pins=(("ann", "x"),)))
+    assert pinned.unmatched.reason.tolist() == [
+        "the one mentor who fits has no place left: it is taken by mentees the coordinator "
+        "pinned to them"
+    ]
+    running = match(d, roster_bytes(rows), keep=running_file(tmp_path, [("bo", "x")]))
+    assert running.unmatched.reason.tolist() == [
+        "the one mentor who fits has no place left: it is taken by running pairs the run kept"
+    ]
+    # Without either, the place goes where the best assignment puts it.
+    plain = match(d, roster_bytes(rows))
+    assert plain.unmatched.reason.iloc[0].startswith("the one mentor who fits is at capacity")

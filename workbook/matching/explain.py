@@ -156,7 +156,11 @@ class _Context:
         fits = reaches & has_room
         hard = cause != ""
         nearest = np.flatnonzero(has_room & ~hard & (s > 0))
-        if self.allowed[i] > 0:
+        held = self._held(i) if self.allowed[i] > 0 else ""
+        if held:
+            reason = held
+            nearest = np.flatnonzero(fits & ~hard)
+        elif self.allowed[i] > 0:
             reason = (
                 f"all {self.allowed[i]} mentors who fit are at capacity: the best "
                 "assignment overall needs their places for other mentees"
@@ -183,6 +187,36 @@ class _Context:
                 f"{self.names[person]} ({self.ids[person]}): score {whole(s[j])}, {note}"
             )
         return reason, "; ".join(alternatives)
+
+    def _held(self, i: int) -> str:
+        """Why mentee ``i`` is unmatched when every mentor who fits them has all their
+        places held before the run chose (the coordinator's pins, running pairs kept):
+        then the best assignment did not take the place, a decision did."""
+        p = self.scored.pools
+        if not p.pins:
+            return ""
+        lo, hi = np.searchsorted(self.scored.mentee, [i, i + 1])
+        fit = np.unique(self.scored.mentor[lo:hi].astype(np.int64))
+        kept = set(p.kept or ())
+        pinned = np.bincount([j for i_, j in p.pins if (i_, j) not in kept], minlength=p.m).astype(
+            np.int64
+        )
+        running = np.bincount([j for _, j in kept], minlength=p.m).astype(np.int64)
+        if not len(fit) or ((pinned + running)[fit] < p.capacity[fit]).any():
+            return ""
+        one = len(fit) == 1
+        by = (
+            "mentees the coordinator pinned to them"
+            if not running[fit].any()
+            else "running pairs the run kept"
+            if not pinned[fit].any()
+            else "the coordinator's pins and running pairs the run kept"
+        )
+        return (
+            f"the one mentor who fits has no place left: it is taken by {by}"
+            if one
+            else f"all {len(fit)} mentors who fit have no place left: they are taken by {by}"
+        )
 
     def _ruled_out(
         self, i: int, s: F64, offers: npt.NDArray[np.bool_], cause: npt.NDArray[np.object_]

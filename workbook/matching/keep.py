@@ -316,11 +316,17 @@ def _who_left(person: int, position: np.ndarray, role: str) -> list[str]:
 
 
 def _no_place(capacity: int, pinned: int) -> str:
-    places = f"{capacity} {'place' if capacity == 1 else 'places'}"
+    places = "only place goes" if capacity == 1 else f"{capacity} places go"
     if pinned >= capacity:
-        return f"the mentor has no capacity left: their {places} go to the coordinator's pins"
+        return (
+            f"the mentor has no capacity left: their {places} to mentees the coordinator "
+            "pinned to them"
+            if capacity > 1
+            else f"the mentor has no capacity left: their {places} to a mentee the "
+            "coordinator pinned to them"
+        )
     return (
-        f"the mentor has no capacity left: their {places} go to "
+        f"the mentor has no capacity left: their {places} to "
         + ("the coordinator's pins and " if pinned else "")
         + "running pairs that score as high or higher (pin this pair to keep it instead)"
     )

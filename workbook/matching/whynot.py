@@ -52,6 +52,8 @@ class Forced:
     """Other mentees (ids) who would get another mentor."""
     lost: tuple[str, ...]
     """Mentees (ids) who would have no mentor any more."""
+    ended: tuple[str, ...] = ()
+    """Mentees (ids) among those whose running pair (kept by the run) would end."""
 
 
 @dataclass(frozen=True)
@@ -199,6 +201,12 @@ def why_not(
         lost = tuple(
             str(ids[pools.mentees[k]]) for k in sorted(chosen_pairs) if k != i and k not in after
         )
+        running_now = set(pools.kept or ())
+        ended = tuple(
+            str(ids[pools.mentees[k]])
+            for k, (was, _) in sorted(chosen_pairs.items())
+            if (k, was) in running_now and after.get(k, (None, 0))[0] != was
+        )
         forced = Forced(
             matched_before=len(chosen_pairs),
             matched_after=len(after),
@@ -210,6 +218,7 @@ def why_not(
             lowest_after=round(int(again.score.min()) / SCALE, 3) if len(again.score) else None,
             moved=moved,
             lost=lost,
+            ended=ended,
         )
     return WhyNot(
         mentee=mentee,
@@ -275,5 +284,9 @@ def in_words(answer: WhyNot, name: Callable[[str], str] = str) -> list[str]:
         if f.lost:
             lines.append(
                 f"- these mentees would have no mentor any more: {', '.join(map(name, f.lost))}"
+            )
+        if f.ended:
+            lines.append(
+                "- the running pairs of these mentees would end: " + ", ".join(map(name, f.ended))
             )
     return lines
