@@ -196,3 +196,31 @@ def test_each_objective_is_swept_with_its_own_aim() -> None:
                           for p in found.points if p.min_score in (0, 30)]  # fmt: skip
     assert got["coverage"] == [(0, 2, 37.5, 25.0), (30, 1, 100.0, 100.0)]
     assert got["quality"] == [(0, 1, 100.0, 100.0), (30, 1, 100.0, 100.0)]
+
+
+def test_a_pinned_pair_does_not_hold_the_lowest_score_of_the_curve() -> None:
+    from workbook.matching.review import Review
+
+    rows = [
+        "x,Xi,mentor,,6,D,UTC,a;b,,,,1,,,",
+        "y,Yu,mentor,,6,D,UTC,a,,,,1,,,",
+        "ann,Ann,mentee,,2,D,UTC,,a;b,,,,,,",
+        "bo,Bo,mentee,,2,D,UTC,,b;c,,,,,,",
+    ]
+    # Ann is pinned to Yu (50); Bo gets Xi (50). Above 50 only the pin is left, and it
+    # is no pair the minimum chose: no lowest score, rather than the pin's 50 throughout.
+    d = design(weights=Weights(skills=1))
+    result = match(d, roster_bytes(rows), review=Review(pins=(("ann", "y"),)))
+    curve = tradeoff.sweep(result.scored, "coverage")
+    assert curve is not None
+    top = curve.at(50.0)
+    assert top.matched == 2  # the pin, and Bo with Xi (50)
+    assert top.lowest_score == 50.0 and top.mean_score == 50.0
+    above = [p for p in curve.points if p.min_score > 50]
+    assert above and all(p.matched == 1 and p.lowest_score is None for p in above)
+    assert curve.held == 1
+    from workbook.ui.match_results import tradeoff_html
+
+    assert "The 1 pinned or running pair is counted as matched at every minimum" in (
+        tradeoff_html(curve)
+    )

@@ -5,7 +5,9 @@ The coordinator sets one number; this module shows the curve it sits on: the run
 solved again, exactly (the run's pools, rules, pins and objective, through
 :func:`~workbook.matching.solver.solve`), at every minimum score from 0 to 95 in steps
 of :data:`STEP` points and at the design's own, with how many mentees are matched and
-the mean and lowest score of their pairs at each.
+the mean and lowest score of their pairs at each. The mean and the lowest leave out the
+pairs held whatever the minimum (the coordinator's pins, running pairs kept): they would
+hold the lowest score at a pinned pair's however high the minimum went.
 
 The pairs are scored once with no minimum (every pair the rules allow that has
 anything in common), and each step keeps those at or above its minimum, so a step costs
@@ -52,6 +54,9 @@ class Tradeoff:
     points: tuple[Point, ...]
     setting: float
     mentees: int
+    held: int = 0
+    """Pairs held whatever the minimum (pins, running pairs kept): counted as matched,
+    left out of the mean and the lowest score."""
 
     def at(self, min_score: float) -> Point:
         """The point of this minimum score.
@@ -89,6 +94,7 @@ def sweep(scored: Scored, objective: MatchObjective, limit: int = SWEEP_LIMIT) -
     if len(every) > limit:
         return None
     highest = float(every.score.max()) / SCALE if len(every) else 0.0
+    held = set(p.pins)
     points = []
     for minimum in steps(setting, highest):
         keep = every.score >= max(round(minimum * SCALE), 1)
@@ -96,13 +102,20 @@ def sweep(scored: Scored, objective: MatchObjective, limit: int = SWEEP_LIMIT) -
             pools, every.criteria, every.mentee[keep], every.mentor[keep], every.score[keep]
         )
         solution = solve(at, objective)
-        scores = solution.score / SCALE
+        chosen = np.array(
+            [
+                (int(i), int(j)) not in held
+                for i, j in zip(solution.mentee, solution.mentor, strict=True)
+            ],
+            dtype=bool,
+        )
+        scores = solution.score[chosen] / SCALE if len(chosen) else solution.score / SCALE
         points.append(
             Point(
                 min_score=minimum,
-                matched=len(scores),
+                matched=len(solution.score),
                 mean_score=round(float(np.mean(scores)), 3) if len(scores) else None,
                 lowest_score=round(float(np.min(scores)), 3) if len(scores) else None,
             )
         )
-    return Tradeoff(tuple(points), setting, p.n)
+    return Tradeoff(tuple(points), setting, p.n, len(held))

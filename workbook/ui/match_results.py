@@ -191,7 +191,14 @@ def tradeoff_html(found: Tradeoff | None, allowed_pairs: int = 0) -> str:
     return (
         head + "<p class='wb-help wb-tradeoff-note'>The run solved again at each minimum score "
         f"from 0 to {points[-1].min_score:g}: a higher minimum keeps weak pairs out and "
-        f"leaves more mentees without a mentor. {escape(said)}</p>"
+        f"leaves more mentees without a mentor. {escape(said)}"
+        + (
+            f" The {found.held} pinned or running {'pair is' if found.held == 1 else 'pairs are'}"
+            " counted as matched at every minimum and left out of the mean and the lowest."
+            if found.held
+            else ""
+        )
+        + "</p>"
         + _figure(matched, scores, css="wb-chart wb-tradeoff-chart")
     )
 
