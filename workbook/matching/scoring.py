@@ -18,7 +18,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -94,16 +94,30 @@ class Overlap(Feature):
         self.r = onehot(offered).T.copy()
         self.inv: F64 = 1.0 / np.maximum(self.e.sum(axis=1, dtype=np.float64), 1)
         self._every = np.arange(pools.m)
+        # The same sets as 64-bit words: a block's counts are the bits a mentee's and a
+        # mentor's words share, element by element, with no BLAS call (its threads spin
+        # against the rest of the run on two cores: 10,000 x 4,000 scored in 0.93 s
+        # where the matrix product took 0.96 s idle and up to 2 s under load).
+        self.bits = (_words(self.e), _words(self.r.T)) if hasattr(np, "bitwise_count") else None
+
+    def counts(self, a: I64, b: I64) -> npt.NDArray[Any]:
+        """How many of each mentee's items each mentor lists, for a block (whole numbers)."""
+        rows, cols = a.ravel(), b.ravel()
+        if self.bits is not None:
+            wanted, offered = self.bits
+            found = np.zeros((len(rows), len(cols)), np.uint16)
+            for w in range(wanted.shape[1]):
+                found += np.bitwise_count(wanted[rows, w][:, None] & offered[cols, w][None, :])
+            return found
+        whole = cols.size == self.r.shape[1] and bool((cols == self._every).all())
+        return self.e[rows] @ (self.r if whole else self.r[:, cols])
 
     def value(self, a: I64, b: I64) -> F64:
-        # Counts come from one matrix product per block (exact whole numbers in float32)
-        # and are then scaled by the same float64 reciprocal in block and pair mode, so
-        # a pair's value is bit-for-bit the one that was solved.
+        # Counts are exact whole numbers (bits in common, or a float32 matrix product)
+        # scaled by the same float64 reciprocal in block and pair mode, so a pair's
+        # value is bit-for-bit the one that was solved.
         if a.ndim == 2:
-            cols = b.ravel()
-            whole = cols.size == self.r.shape[1] and bool((cols == self._every).all())
-            counts = self.e[a.ravel()] @ (self.r if whole else self.r[:, cols])
-            block: F64 = counts * self.inv[a.ravel()][:, None]
+            block: F64 = self.counts(a, b) * self.inv[a.ravel()][:, None]
             return block
         pairs: F64 = np.einsum("ij,ji->i", self.e[a], self.r[:, b]) * self.inv[a]
         return pairs
@@ -124,10 +138,24 @@ class Overlap(Feature):
         return out
 
 
+def _words(onehot: npt.NDArray[np.float32]) -> npt.NDArray[np.uint64]:
+    """Rows of a one-hot item table as 64-bit words (item ``k`` is bit ``k % 64`` of word
+    ``k // 64``)."""
+    rows, items = onehot.shape
+    out = np.zeros((rows, (items + 63) // 64), np.uint64)
+    for w in range(out.shape[1]):
+        part = onehot[:, w * 64 : (w + 1) * 64] > 0
+        bit = np.left_shift(np.uint64(1), np.arange(part.shape[1], dtype=np.uint64))
+        out[:, w] = np.bitwise_or.reduce(np.where(part, bit, np.uint64(0)), axis=1)
+    return out
+
+
 class AnyShared(Overlap):
     """1 when the mentor lists any of the mentee's items (a shared language), else 0."""
 
     def value(self, a: I64, b: I64) -> F64:
+        if a.ndim == 2:
+            return (self.counts(a, b) > 0).astype(np.float64)
         return (super().value(a, b) > 0).astype(np.float64)
 
 
