@@ -334,3 +334,19 @@ def test_the_matching_notebook_runs_and_shows_close_calls_and_the_curve(
     state = json.dumps(json.loads(executed.read_text())["metadata"]["widgets"])
     assert "Coverage against quality" in state and "At your minimum score of" in state
     assert f"{summary['close_calls']} of {summary['matched']} pairs are close calls" in state
+
+
+def test_a_weight_range_reads_as_a_person_writes_numbers() -> None:
+    from workbook.matching.explain import _change_words
+    from workbook.matching.robustness import WeightChange
+
+    wide = WeightChange("skills", 1.0, 0.0, 0.25, low=0.953, high=1.5, top=4.0)
+    assert _change_words(wide).endswith(
+        "the same pairs stay the best for a weight from 0.95 to 1.5"
+    )
+    tight = WeightChange("skills", 1.0, 0.5, 0.5, low=1.0, high=1.0, top=4.0)
+    assert _change_words(tight).endswith(
+        "the smallest change to this weight that was tried moves a pair"
+    )
+    open_ended = WeightChange("goals", 12.5, 0.0, 0.0, low=3.125, high=None, top=50.0)
+    assert _change_words(open_ended).endswith("from 3.12 to 50 or more")

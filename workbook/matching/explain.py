@@ -636,9 +636,21 @@ def _change_words(change: WeightChange) -> str:
 
     text = f"{name}: halved, {share(c.halved)}; doubled, {share(c.doubled)}"
     if c.low is not None:
-        high = f"{c.high:.3g}" if c.high is not None else f"{c.top:.3g} or more"
-        text += f"; the same pairs stay the best for a weight from {c.low:.3g} to {high}"
+        step = RANGE_STEP * c.weight
+        if c.high is not None and c.high - c.low <= step:
+            # Within one step of the search either side: any change found moves a pair.
+            text += "; the smallest change to this weight that was tried moves a pair"
+        else:
+            high = (
+                _weight(c.high) if c.high is not None else f"{_weight(c.top or c.weight)} or more"
+            )
+            text += f"; the same pairs stay the best for a weight from {_weight(c.low)} to {high}"
     return text
+
+
+def _weight(x: float) -> str:
+    """A weight as a person reads it: at most two decimals, none trailing (0.95, 12.5, 1)."""
+    return f"{x:.2f}".rstrip("0").rstrip(".")
 
 
 def _running(summary: Summary) -> str:
