@@ -140,7 +140,8 @@ def test_an_older_roster_can_be_picked_by_name_and_date(program: Path) -> None:
     assert labels[1].startswith("roster.csv, replaced ") and labels[1].endswith("(earlier roster)")
     run.roster_pick.index = 1
     picked = html.unescape(run.upload_status.value)
-    assert "Picked roster.history/" in picked and "64 mentees" in picked
+    assert "Picked roster.csv, replaced " in picked and "64 mentees" in picked
+    assert "roster.history" not in picked
     assert run.run(raise_errors=True) is not None
     summary = json.loads((program / "output" / "summary.json").read_text())
     assert summary["roster_file"].startswith("roster.history/")

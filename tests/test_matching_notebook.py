@@ -407,7 +407,9 @@ def test_an_upload_is_kept_in_the_program_folder_and_the_old_roster_in_history(
     text = upload(step, "cohort-2027.csv", new)
     assert "cohort-2027.csv checked and kept as roster.csv in the program's folder" in text
     (kept,) = (workdir / "roster.history").iterdir()
-    assert f"the roster it replaces is kept as roster.history/{kept.name}" in text
+    assert "the roster it replaces is kept, listed as roster.csv, replaced " in text
+    assert "(earlier roster) among the rosters to choose from" in text
+    assert "roster.history" not in text  # the folder's layout is not the coordinator's
     assert kept.read_bytes() == old and (workdir / "roster.csv").read_bytes() == new
     assert step.roster_run.roster_file == workdir / "roster.csv"
     assert step.roster_run.roster_pick.label.startswith("roster.csv of ")

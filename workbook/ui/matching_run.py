@@ -162,11 +162,15 @@ def kept_rosters(folder: Path) -> list[tuple[str, Path]]:
         key=lambda p: p.name,
         reverse=True,
     ) if history.is_dir() else []  # fmt: skip
-    for path in earlier:
-        replaced = _stamp_time(path.name)
-        when = f"replaced {clock.utc_text(replaced)}" if replaced else "kept earlier"
-        out.append((f"roster{path.suffix}, {when} (earlier roster)", path))
+    out += [(roster_label(path), path) for path in earlier]
     return out
+
+
+def roster_label(path: Path) -> str:
+    """An earlier roster (kept in ``roster.history/``) as the picker names it."""
+    replaced = _stamp_time(path.name)
+    when = f"replaced {clock.utc_text(replaced)}" if replaced else "kept earlier"
+    return f"roster{path.suffix}, {when} (earlier roster)"
 
 
 # --------------------------------------------------------------------------- the run
@@ -387,6 +391,12 @@ class RosterRun:
         """A file as messages name it: relative to the program's folder."""
         return shown_path(path, self.folder)
 
+    def named(self, roster: Path) -> str:
+        """A roster as the page names it: an earlier one as the roster list does
+        ("roster.csv, replaced 2026-12-01 10:00 UTC (earlier roster)"), never by where
+        the folder keeps it."""
+        return roster_label(roster) if roster.parent.name == HISTORY else self.shown(roster)
+
     @property
     def roster_file(self) -> Path | None:
         """The roster a run would use now (the one picked), ``None`` when there is none."""
@@ -545,7 +555,7 @@ class RosterRun:
             )
         else:
             self.upload_status.value = (
-                f"<span class='wb-help'>Roster: {escape(self.shown(picked))}. Upload a new one "
+                f"<span class='wb-help'>Roster: {escape(self.named(picked))}. Upload a new one "
                 f"(CSV or XLSX, up to {limit}) to replace it; the one it replaces is kept."
                 "</span>"
             )
@@ -575,7 +585,10 @@ class RosterRun:
                 "; it is the same as the roster already there"
                 if stored.unchanged
                 else "".join(
-                    f"; the roster it replaces is kept as {self.shown(p)}" for p in stored.kept
+                    # Named as the roster list names it, never by its file in the folder.
+                    f"; the roster it replaces is kept, listed as {roster_label(p)} among the "
+                    "rosters to choose from"
+                    for p in stored.kept
                 )
             )
             self._list_rosters(stored.path)
@@ -617,14 +630,14 @@ class RosterRun:
                 data = self._read(path)
                 self._offer_columns(data, path.name)
                 settings = self._settings()
-                roster = load_roster(data, settings, self.shown(path))
+                roster = load_roster(data, settings, self.named(path))
             except WorkbookError as exc:
                 self.upload_status.value = self._problems_html(
-                    f"{self.shown(path)} cannot be matched as it is:", exc, [path]
+                    f"{self.named(path)} cannot be matched as it is:", exc, [path]
                 )
             else:
                 self.upload_status.value = self._summary_html(
-                    f"Picked {self.shown(path)}. Run matching to use it.", roster, settings
+                    f"Picked {self.named(path)}. Run matching to use it.", roster, settings
                 )
             self._fresh_roster()
 
