@@ -377,3 +377,14 @@ def test_must_have_is_a_notebook_parameter(folder: Path) -> None:
     step = open_step(folder, must_have=["skills"], save=True)
     assert step.must_haves["skills"].value
     assert store.load(folder / "design.yaml").design.matching.must_have == ["skills"]
+
+
+def test_the_criteria_shares_add_up_to_a_hundred() -> None:
+    assert matching.whole_percents([3, 2, 1, 1, 1]) == [38, 25, 13, 12, 12]
+    assert sum(matching.whole_percents([1, 1, 1])) == 100
+    assert matching.whole_percents([1]) == [100]
+    inputs = matching.make_inputs(weights={"skills": 3, "goals": 2, "seniority": 1,
+                                           "timezone": 1, "language": 1})  # fmt: skip
+    shares = [int(m.group(1)) for m in re.finditer(r"is (\d+)% of a score", " ".join(
+        matching.effect(inputs)))]  # fmt: skip
+    assert sum(shares) == 100

@@ -394,10 +394,11 @@ def effect(inputs: MatchingInputs, fmt: str | None = None, either: Sequence[str]
         key=lambda c: -c.weight(matching),
     )
     extras = [c for c in chosen if isinstance(c, criteria.RosterColumn)]
+    shown = [*built_in, *extras]
+    percents = whole_percents([c.weight(matching) for c in shown])
     lines = [
-        f"{c.subject} is {100 * c.weight(matching) / total:.0f}% of a score: "
-        f"{c.effect(matching, fmt)}."
-        for c in [*built_in, *extras]
+        f"{c.subject} is {pct}% of a score: {c.effect(matching, fmt)}."
+        for c, pct in zip(shown, percents, strict=True)
     ]
     lines.append(
         {
@@ -433,6 +434,18 @@ def effect(inputs: MatchingInputs, fmt: str | None = None, either: Sequence[str]
     elif fmt == "peer":
         lines.append("Peer mentoring: the seniority criterion rewards the same level.")
     return lines
+
+
+def whole_percents(weights: Sequence[float]) -> list[int]:
+    """Weights as whole percentages that add up to 100 (the largest remainders get the
+    points rounding leaves over: 38 + 25 + 12 + 12 + 12 read as 99%)."""
+    total = sum(weights)
+    exact = [100 * w / total for w in weights]
+    out = [int(x) for x in exact]
+    left = 100 - sum(out)
+    for k in sorted(range(len(exact)), key=lambda k: (-(exact[k] - out[k]), k))[:left]:
+        out[k] += 1
+    return out
 
 
 def rule_named(rule_id: str) -> str:
