@@ -170,6 +170,35 @@ def sign_in(browser: Browser, hub: Hub, name: str) -> Page:
     return page
 
 
+CONFIG_DATA = "JSON.parse(document.getElementById('jupyter-config-data').textContent)"
+XSRF = "((document.cookie.match(/_xsrf=([^;]+)/) || [])[1] || '')"
+SEND_CODE = f"""async (code) => {{
+  const cfg = {CONFIG_DATA};
+  const ws = new WebSocket(`ws://${{location.host}}${{cfg.baseUrl}}api/kernels/${{cfg.kernelId}}/channels`);
+  await new Promise((ok, no) => {{ ws.onopen = ok; ws.onerror = no; }});
+  ws.send(JSON.stringify({{channel: 'shell', parent_header: {{}}, metadata: {{}}, buffers: [],
+    header: {{msg_id: 'x1', msg_type: 'execute_request', username: '', session: 's',
+      version: '5.3'}},
+    content: {{code, silent: false}}}}));
+  await new Promise(r => setTimeout(r, 1000));
+  ws.close();
+  return 'sent';
+}}"""
+"""What a page could send its kernel to run code, given the chance."""
+PUT_FILE = f"""async () => {{
+  const cfg = {CONFIG_DATA};
+  const r = await fetch(`${{cfg.baseUrl}}api/contents/page.ipynb`, {{method: 'PUT',
+    headers: {{'X-XSRFToken': {XSRF}, 'Content-Type': 'application/json'}},
+    body: JSON.stringify({{type: 'file', format: 'text', content: 'x'}})}});
+  return {{status: r.status, text: await r.text()}};
+}}"""
+GET_LISTING = f"""async () => {{
+  const cfg = {CONFIG_DATA};
+  const r = await fetch(`${{cfg.baseUrl}}api/contents/`, {{headers: {{'X-XSRFToken': {XSRF}}}}});
+  return r.status;
+}}"""
+
+
 def program_names(page: Page) -> list[str]:
     return page.locator(".wb-program-open").all_inner_texts()
 
@@ -222,6 +251,18 @@ def test_two_people_sign_in_save_under_their_names_and_idle_servers_stop(
         "You can read this program but not change it"
     )
     assert steering.read_bytes() == before
+
+    # Nor can a page go around the app: its server runs no code a page sends and
+    # writes no file through Jupyter's contents interface (a notebook put there would
+    # run with Voila).
+    marker = hub.programs / "written-by-a-page"
+    assert sam.evaluate(SEND_CODE, f"open({str(marker)!r}, 'w').write('x')") == "sent"
+    put = sam.evaluate(PUT_FILE)
+    assert put["status"] == 403 and "does not write files" in put["text"], put
+    assert sam.evaluate(GET_LISTING) == 200  # signed in: reading still works
+    time.sleep(2)
+    assert not marker.exists()
+    assert 'Received message of type "execute_request", which is not allowed' in hub.log_text()
 
     for page in (dana, sam):
         assert page.outside == []  # type: ignore[attr-defined]
@@ -278,8 +319,19 @@ def test_the_kubernetes_values_say_what_the_hub_config_says(
     assert voila["VoilaConfiguration"]["file_allowlist"] == []
     assert voila["Voila"] == workbook_voila["Voila"]
     jupyter = files_["server"]["data"]
-    for key, value in _args(config, "MappingKernelManager.").items():
-        assert str(jupyter["MappingKernelManager"][key]) == value, key
+    kernels = _args(config, "MappingKernelManager.")
+    for key in ("cull_idle_timeout", "cull_interval"):
+        assert str(jupyter["MappingKernelManager"][key]) == kernels[key], key
+    allowed = "--MappingKernelManager.allowed_message_types="
+    only = [a.removeprefix(allowed) for a in config.Spawner.args if a.startswith(allowed)]
+    assert "execute_request" not in only
+    assert jupyter["MappingKernelManager"]["allowed_message_types"] == only
+    classes = _args(config, "ServerApp.")["contents_manager_class"]
+    assert (
+        jupyter["ServerApp"]["contents_manager_class"]
+        == classes
+        == ("workbook.hub.ReadOnlyContents")
+    )
     every = "--ServerApp.jpserver_extensions="
     off = {a.removeprefix(every).split("=")[0] for a in config.Spawner.args if a.startswith(every)}
     assert off and off == {

@@ -52,6 +52,16 @@ ACTIVITY_EVERY = int(env("WORKBOOK_HUB_ACTIVITY_EVERY", "60"))
 PROXY = env("WORKBOOK_HUB_PROXY", "") or shutil.which("configurable-http-proxy") or ""
 """configurable-http-proxy (npm); `make hub` installs it in .venv/node."""
 
+ALLOWED_MESSAGES = (
+    "comm_open",
+    "comm_close",
+    "comm_msg",
+    "comm_info_request",
+    "kernel_info_request",
+    "shutdown_request",
+)
+"""What a page may send a kernel: the list standalone Voila enforces (widgets only)."""
+
 STATE.mkdir(parents=True, exist_ok=True)
 PROGRAMS.mkdir(parents=True, exist_ok=True)
 c = get_config()  # type: ignore[name-defined]
@@ -105,9 +115,16 @@ c.Spawner.args = [
     "--VoilaConfiguration.allow_theme_override=YES",
     "--MappingKernelManager.cull_idle_timeout=900",
     "--MappingKernelManager.cull_interval=60",
+    # Only widget messages reach a kernel, as standalone Voila allows (the server
+    # extension alone would run any code a page sends): the app's own buttons, which
+    # check the program's access list, are the only way to change a program.
+    *(f"--MappingKernelManager.allowed_message_types={kind}" for kind in ALLOWED_MESSAGES),
     # The app is the product: no terminal, no JupyterLab, no classic notebook (a Dict
     # trait takes one key=value per option on the command line).
     "--ServerApp.terminals_enabled=False",
+    # ... and no file written through the server's contents interface (a notebook put
+    # there would run with Voila): workbook.hub.ReadOnlyContents refuses every write.
+    "--ServerApp.contents_manager_class=workbook.hub.ReadOnlyContents",
     # Standalone Voila gives its page no MathJax address; as an extension it would name
     # a CDN, and the page would fetch from another machine. The app shows no formulas.
     "--ServerApp.tornado_settings=mathjax_url=",
