@@ -398,3 +398,21 @@ def test_a_summary_counts_each_role_apart() -> None:
         "8 people: 3 mentees, 4 mentors (2 people are both), 3 people not taking part; "
         "1 department."
     )
+
+
+def test_a_problem_names_the_column_as_the_file_heads_it() -> None:
+    from workbook.design import Matching
+    from workbook.matching.roster import load_roster
+
+    content = (
+        "Employee ID,name,role,manager_id,Job Level,department,timezone,skills_offered,"
+        "skills_wanted\n"
+        "x,Xi,mentor,,senior,D,UTC,a,\n"
+        "ann,Ann,mentee,,2,D,UTC,,a\n"
+    ).encode()
+    matching = Matching(column_map={"Employee ID": "id", "Job Level": "level"})
+    with pytest.raises(RosterError) as caught:
+        load_roster(content, matching, "hr-export.csv")
+    (problem,) = caught.value.problems
+    assert (problem.file, problem.row, problem.field) == ("hr-export.csv", 2, "Job Level")
+    assert problem.format().startswith("hr-export.csv:2: Job Level: ")

@@ -430,8 +430,25 @@ def load_roster(
     matching = matching or Matching()
     frame, encoding = read_table(source, file)
     name = file or (str(source) if not isinstance(source, bytes) else "roster")
-    frame = map_columns(frame, matching.column_map, name)
-    roster = validate(frame, matching, name)
+    mapped = map_columns(frame, matching.column_map, name)
+    # A problem names the column as the file heads it ("Job Level"), not as the
+    # workbook reads it ("level"): that is the column the coordinator looks for.
+    headers = {
+        str(new): str(old)
+        for old, new in zip(frame.columns, mapped.columns, strict=True)
+        if str(new) != str(old)
+    }
+    try:
+        roster = validate(mapped, matching, name)
+    except RosterError as exc:
+        if not headers:
+            raise
+        raise RosterError(
+            [
+                dataclasses.replace(p, field=headers.get(p.field, p.field)) if p.field else p
+                for p in exc.problems
+            ]
+        ) from None
     return dataclasses.replace(roster, encoding=encoding)
 
 
