@@ -235,3 +235,13 @@ def test_an_unmatched_mentee_hears_every_cause_counted() -> None:
         "every mentor offering the skills they want is ruled out: 1 failing the must-have on "
         "language, 1 in their reporting line"
     )
+
+
+def test_every_weighed_criterion_can_be_a_must_have() -> None:
+    from typing import get_args
+
+    from workbook.design import BuiltInCriterion
+    from workbook.matching.criteria import BUILT_IN
+
+    assert set(get_args(BuiltInCriterion)) == set(Weights.model_fields)
+    assert [c.key for c in BUILT_IN] == list(Weights.model_fields)
