@@ -555,8 +555,10 @@ def test_why_not_answers_for_the_chosen_mentee_and_mentor_by_name(workdir: Path)
     assert f"{mentee} has {panel.people.name(first['mentor_id'])} instead" in lines[0]
     answer = html.unescape(panel.answer.value)
     assert "If the pair were forced" in answer and "<li>" in panel.answer.value
-    # The same question for the pair the run chose.
+    # The same question for the pair the run chose; choosing it clears the answer
+    # about the other pair.
     panel.mentor.value = first["mentor_id"]
+    assert panel.answer.value == ""
     chosen = panel.people.name(first["mentor_id"])
     assert panel.why_not() == [
         f"{mentee} and {chosen} are matched in this run (score {whole(first['score'])}/100)."

@@ -103,6 +103,10 @@ class ReviewPanel:
         self.explain: Callable[[str, str], list[str]] | None = None
         """Set by the matching run: the answer for a mentee and a mentor, in lines."""
         self.answer = w.HTML().add_class("wb-why-not-answer")
+        # An answer is about the pair asked: choosing another clears it, so it is never
+        # read as the answer for the pair now in the dropdowns.
+        for dropdown in (self.mentee, self.mentor):
+            dropdown.observe(lambda _change: setattr(self.answer, "value", ""), names="value")
         self.clear_button.on_click(lambda _b: self.clear())
         self.chooser = w.HBox([self.mentee, self.mentor, pin, forbid, why]).add_class(
             "wb-review-pick"
