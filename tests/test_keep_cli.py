@@ -128,3 +128,19 @@ def test_a_missing_running_file_exits_2(tmp_path: Path) -> None:
                           str(missing))  # fmt: skip
     assert code == 2
     assert stderr.strip() == f"{missing}: does not exist; check the path"
+
+
+def test_match_prints_the_must_haves_and_the_close_calls(tmp_path: Path) -> None:
+    design, roster, _ = setup(tmp_path, "mentee_id,mentor_id\n")
+    snap = store.load(design)
+    must = snap.design.matching.model_copy(update={"must_have": ["skills"]})
+    store.save(snap.design.model_copy(update={"matching": must}), snap)
+    out = tmp_path / "out"
+    code, stdout, _ = run("match", str(design), str(roster), "-o", str(out))
+    assert code == 0
+    summary = json.loads((out / "summary.json").read_text())
+    assert f"{out}: must-haves: the mentor offers at least one skill the mentee wants" in stdout
+    assert (
+        f"{out}: {summary['close_calls']} close call(s) (matches.csv says which and why), "
+        f"{summary['blocking_pairs']} blocking pair(s)" in stdout
+    )

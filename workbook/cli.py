@@ -194,6 +194,12 @@ def match_command(
         f"{outdir}: matched {s.matched} of {s.mentees} mentees with {s.mentors} mentors "
         f"(objective {s.objective}, optimal, total score {s.total_score}) in {s.seconds} s"
     )
+    if s.must_haves:
+        click.echo(f"{outdir}: must-haves: the mentor " + "; the mentor ".join(s.must_haves))
+    click.echo(
+        f"{outdir}: {s.close_calls} close call(s) (matches.csv says which and why), "
+        f"{s.blocking_pairs} blocking pair(s)"
+    )
     if s.kept is not None:
         click.echo(
             f"{outdir}: kept {s.kept} running pair(s); {s.dropped} could not be kept"
