@@ -60,7 +60,7 @@ CHART_KEYS = {
 PROXY = Path(sys.prefix) / "node" / "node_modules" / ".bin" / "configurable-http-proxy"
 """Where `make hub` and `make test` install configurable-http-proxy (npm)."""
 PASSWORD = "demo-password"
-IDLE = 20
+IDLE = 30
 """Seconds the culler lets a server sit unused in this test (an hour in `make hub`)."""
 
 
