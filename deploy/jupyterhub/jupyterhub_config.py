@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import sys
 from pathlib import Path
 
@@ -61,6 +62,12 @@ ALLOWED_MESSAGES = (
     "shutdown_request",
 )
 """What a page may send a kernel: the list standalone Voila enforces (widgets only)."""
+
+# The hub stops people's servers and the culler with SIGINT first. A hub started in the
+# background by a shell without job control (nohup, a script) inherits SIGINT ignored,
+# and so would every process it starts: each stop would wait out the hub's timeouts.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 STATE.mkdir(parents=True, exist_ok=True)
 PROGRAMS.mkdir(parents=True, exist_ok=True)
