@@ -405,11 +405,11 @@ def test_a_problem_names_the_column_as_the_file_heads_it() -> None:
     from workbook.matching.roster import load_roster
 
     content = (
-        "Employee ID,name,role,manager_id,Job Level,department,timezone,skills_offered,"
-        "skills_wanted\n"
-        "x,Xi,mentor,,senior,D,UTC,a,\n"
-        "ann,Ann,mentee,,2,D,UTC,,a\n"
-    ).encode()
+        b"Employee ID,name,role,manager_id,Job Level,department,timezone,skills_offered,"
+        b"skills_wanted\n"
+        b"x,Xi,mentor,,senior,D,UTC,a,\n"
+        b"ann,Ann,mentee,,2,D,UTC,,a\n"
+    )
     matching = Matching(column_map={"Employee ID": "id", "Job Level": "level"})
     with pytest.raises(RosterError) as caught:
         load_roster(content, matching, "hr-export.csv")
