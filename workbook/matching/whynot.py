@@ -186,7 +186,7 @@ def why_not(
         pinned = replace(review, pins=(*review.pins, (mentee, mentor)))
         # Between assignments as good as each other with the pair forced, the one that
         # keeps the most of the run's pairs: only the mentees who must move are named.
-        keep = np.array(sorted(k * pools.m + j for k, (j, _) in chosen_pairs.items()), np.int64)
+        keep = np.array(sorted(k * pools.m + r for k, (r, _) in chosen_pairs.items()), np.int64)
         again = solve(
             scored_with(build_pools(loaded, settings, pinned, earlier)),
             settings.objective,
