@@ -10,7 +10,7 @@ WORK     ?= work/graduate-program
 LAB_ARGS ?=
 EXAMPLE  := examples/graduate-program
 # Two pytest workers on a 2-core machine; each starts its own Voila server.
-PYTEST_ARGS ?= -n 2
+PYTEST_ARGS ?= -n 2 --durations=20
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 

@@ -23,6 +23,7 @@ import pytest
 os.environ.setdefault("SOURCE_DATE_EPOCH", "1796083200")  # 2026-12-01 00:00 UTC
 from helpers import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, EXAMPLE, NOTEBOOKS, ROOT, Browse, VoilaApp
 
+from workbook.batch.kernel import IOPUB_TIMEOUT
 from workbook.server import environment, free_port, running
 
 
@@ -149,6 +150,9 @@ def run_notebook(tmp_path: Path):  # type: ignore[no-untyped-def]
             cwd=str(NOTEBOOKS),
             progress_bar=False,
             kernel_name="python3",
+            # As the batch runner waits (workbook.batch.kernel.IOPUB_TIMEOUT): papermill's
+            # 4 s for a cell's last output failed the matching notebook on a loaded machine.
+            iopub_timeout=IOPUB_TIMEOUT,
         )
         return output
 
