@@ -451,18 +451,30 @@ class RosterRun:
 
     def _list_previous(self, select: Path | None) -> None:
         """Fill the previous matches picker: none, a given file, the one kept."""
-        options: list[tuple[str, Path | None]] = [("None: pairs may be repeated", None)]
-        given = self._given_previous
+        self._fill_pick(self.previous_pick, "None: pairs may be repeated",
+                        self._given_previous, PREVIOUS_NAMES, select)  # fmt: skip
+
+    def _fill_pick(
+        self,
+        pick: w.Dropdown,
+        none: str,
+        given: Path | None,
+        names: tuple[str, ...],
+        select: Path | None,
+    ) -> None:
+        """Fill a pairs file's picker (previous matches, running pairs): ``none``, the
+        file given, the one kept in the program's folder under ``names``."""
+        options: list[tuple[str, Path | None]] = [(none, None)]
         if given is not None:
             options.append((self.shown(given), given))
-        kept = on_file(self.folder, PREVIOUS_NAMES)
+        kept = on_file(self.folder, names)
         if kept is not None:
             options.append((f"{kept.name} of {clock.utc_text(modified(kept))}", kept))
-        self.previous_pick.options = options
+        pick.options = options
         values = [v for _, v in options]
         # By index: a Dropdown given options after it was made keeps no selection for
         # a None value, and the page would show an empty box instead of "None: ...".
-        self.previous_pick.index = values.index(select) if select in values else 0
+        pick.index = values.index(select) if select in values else 0
 
     def _first_running(self) -> Path | None:
         if self._given_keep is not None:
@@ -471,16 +483,8 @@ class RosterRun:
 
     def _list_running(self, select: Path | None) -> None:
         """Fill the running pairs picker: none, a given file, the one kept."""
-        options: list[tuple[str, Path | None]] = [("None: match every mentee afresh", None)]
-        given = self._given_keep
-        if given is not None:
-            options.append((self.shown(given), given))
-        kept = on_file(self.folder, KEEP_NAMES)
-        if kept is not None:
-            options.append((f"{kept.name} of {clock.utc_text(modified(kept))}", kept))
-        self.running_pick.options = options
-        values = [v for _, v in options]
-        self.running_pick.index = values.index(select) if select in values else 0
+        self._fill_pick(self.running_pick, "None: match every mentee afresh",
+                        self._given_keep, KEEP_NAMES, select)  # fmt: skip
 
     def _settings(self) -> Matching:
         """The matching settings on screen (the saved ones while a field is invalid)."""
