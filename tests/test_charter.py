@@ -266,9 +266,9 @@ def test_matching_results_appear_as_totals() -> None:
         mentors=30,
         matched=57,
         unmatched=3,
-        mean_score=0.71,
-        min_score=0.2,
-        score_quartiles=[0.5, 0.7, 0.85],
+        mean_score=71.042,
+        min_score=20.0,
+        score_quartiles=[50.4, 70.5, 85.25],
         optimal=True,
         run_at=dt.datetime(2027, 2, 20, 10, 30, tzinfo=dt.timezone(dt.timedelta(hours=1))),
     )
@@ -281,7 +281,8 @@ def test_matching_results_appear_as_totals() -> None:
     assert ["Matched", "—", "57"] in table and ["Unmatched", "—", "3"] in table
     text = section.get_text(" ")
     assert "2027-02-20 09:30 UTC" in text
-    assert "mean 0.71" in text and "quartiles 0.5, 0.7, 0.85" in text
+    # Whole numbers, as the matching step shows scores (a sponsor reads 71, not 71.042).
+    assert "mean 71, lowest 20, quartiles 50, 71, 85;" in " ".join(text.split())
 
 
 def test_a_matching_of_fewer_than_five_shows_no_scores_and_says_why() -> None:

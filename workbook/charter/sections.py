@@ -12,6 +12,7 @@ references. Each section records what the design has not decided yet through the
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -34,7 +35,6 @@ from workbook.charter.drafting import (
     add_component,
     catalogue_title,
     cite_standard,
-    number_text,
     readable,
     references,
 )
@@ -150,7 +150,7 @@ def _matching(d: Design) -> Section:
     if r is None:
         s.add(Paragraph("No matching has been run yet; results will be added when it has."))
     else:
-        quartiles = ", ".join(f"{q:.3g}" for q in r.score_quartiles)
+        quartiles = ", ".join(_score(q) for q in r.score_quartiles)
         p = d.participation
         s.add(
             Table(
@@ -173,8 +173,8 @@ def _matching(d: Design) -> Section:
             )
         )
         scores = (
-            f"Match scores (0 to 100): mean {number_text(r.mean_score) or '-'}, lowest "
-            f"{number_text(r.min_score) or '-'}, quartiles {quartiles or '-'}; "
+            f"Match scores (0 to 100): mean {_score(r.mean_score)}, lowest "
+            f"{_score(r.min_score)}, quartiles {quartiles or '-'}; "
             if r.matched >= SMALLEST_GROUP or not r.matched
             else f"Match scores are not shown for fewer than {SMALLEST_GROUP} "
             "matched mentees, so that nobody's score can be worked out; "
@@ -190,6 +190,12 @@ def _matching(d: Design) -> Section:
             )
         )
     return s.done()
+
+
+def _score(value: float | None) -> str:
+    """A match score as the matching step shows it: a whole number, half up (a sponsor
+    reads 51, not 51.042)."""
+    return "-" if value is None else str(math.floor(value + 0.5))
 
 
 def _count(value: int | None) -> str:
