@@ -351,7 +351,7 @@ class ResultsView:
         self.details.layout.display = "none"
         self.find = w.Text(
             description="Find",
-            placeholder="a name or an ID",
+            placeholder="a name or an ID, then Enter",
             continuous_update=False,
             layout=w.Layout(width="360px"),
         ).add_class("wb-find")
