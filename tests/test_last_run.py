@@ -254,3 +254,20 @@ def test_a_kept_run_draws_its_scores_and_mentor_load(program: Path) -> None:
     assert idle > 0  # the example has mentors without a mentee: they must be counted
     titles = re.findall(r"<title>([^<]*)</title>", svgs)
     assert any(t.startswith("0:") and t.endswith(str(idle)) for t in titles), titles
+
+
+def test_the_review_names_people_when_the_step_opens_again(program: Path) -> None:
+    step = open_step(program)
+    result = step.roster_run.run(raise_errors=True)
+    assert result is not None
+    first = result.matches.iloc[0]
+    panel = step.roster_run.review_panel
+    assert panel.add(str(first["mentee_id"]), str(first["mentor_id"]), "pin")
+    # The coordinator comes back: the page opens on the last run, before any new run.
+    again = open_step(program).roster_run.review_panel
+    assert again.people is None
+    shown = " ".join(everything_shown(again.entries))
+    assert (
+        f"Pinned: {first['mentee_name']} ({first['mentee_id']}) with "
+        f"{first['mentor_name']} ({first['mentor_id']})" in html.unescape(shown)
+    )

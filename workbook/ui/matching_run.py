@@ -55,6 +55,7 @@ from workbook.matching.keep import FILE as RUNNING_FILE
 from workbook.matching.keep import read_running
 from workbook.matching.roster import Roster, load_roster, summarise
 from workbook.matching.tables import ROSTER_FILE, read_table
+from workbook.matching.values import restore_ids
 from workbook.steps import matching as matching_step
 from workbook.steps.matching import MatchingInputs
 from workbook.ui import roster_upload
@@ -1087,6 +1088,8 @@ class RosterRun:
             )
             return False
         self.record = {k: summary[k] for k in RECORD if k in summary}
+        self.review_panel.known = _names(tables["matches.csv"], tables["unmatched.csv"])
+        self.review_panel.show()
         self._show_summary(summary)
         matches = tables["matches.csv"]
         if matches is not None:
@@ -1165,6 +1168,21 @@ class RosterRun:
 
 RECORD = ("run_at", "roster_file", "roster_modified", "roster_sha256")
 """What a run adds to its summary.json: when, and on which roster (no personal data)."""
+
+
+def _names(*tables: pd.DataFrame | None) -> dict[str, str]:
+    """Id -> name of everyone a run's tables name (mentees and mentors)."""
+    out: dict[str, str] = {}
+    for table in tables:
+        if table is None:
+            continue
+        for side in ("mentee", "mentor"):
+            if f"{side}_id" in table and f"{side}_name" in table:
+                ids = restore_ids(table[f"{side}_id"])  # as the review file writes them
+                for person, name in zip(ids, table[f"{side}_name"], strict=True):
+                    if str(name).strip():
+                        out.setdefault(person, str(name))
+    return out
 
 
 def _read_csv(path: Path) -> pd.DataFrame:

@@ -84,6 +84,10 @@ class ReviewPanel:
         self._folder = folder
         self.people: People | None = None
         """The last run's mentees and mentors; ``None`` until there was a run."""
+        self.known: dict[str, str] = {}
+        """Names of people the last run's files name (id -> name), for the review list
+        before a run in this session: "Pinned: Ada Lovelace (E0109) with ..." rather
+        than the ids alone after a reload."""
         self._listeners: list[Callable[[], None]] = []
         self.mentee = w.Dropdown(description="Mentee", options=[]).add_class("wb-review-mentee")
         self.mentor = w.Dropdown(description="Mentor", options=[]).add_class("wb-review-mentor")
@@ -231,7 +235,13 @@ class ReviewPanel:
 
     def _row(self, row: dict[str, str]) -> w.Widget:
         mentee, mentor, action = row["mentee_id"], row["mentor_id"], row["action"]
-        name = self.people.name if self.people else str
+
+        def name(person: str) -> str:
+            if self.people is not None:
+                return self.people.name(person)
+            known = self.known.get(person)
+            return f"{known} ({person})" if known else person
+
         text = w.HTML(
             f"<span class='wb-review-item'>{escape(WORDS.get(action, action))}: "
             f"{escape(name(mentee))} with {escape(name(mentor))}</span>"
