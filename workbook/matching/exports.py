@@ -141,20 +141,30 @@ def to_xlsx_bytes(sheets: dict[str, pd.DataFrame], widths: dict[str, int] | None
             cell.font, cell.fill = bold, fill
             header.append(cell)
         sheet.append(header)
-        wrapped = {k for k, c in enumerate(frame.columns) if c in WRAPPED}
-        whole = {k for k, c in enumerate(frame.columns) if c in SCORES}
+        # One styled cell per column, filled again for each row: a write-only sheet
+        # writes a row as it is appended, so the cell is free again for the next one
+        # (a new cell per value, with its style looked up again, cost most of the time).
+        wrapped: dict[int, WriteOnlyCell] = {}
+        numbers: dict[int, WriteOnlyCell] = {}
+        for k, c in enumerate(frame.columns):
+            if c in WRAPPED:
+                wrapped[k] = WriteOnlyCell(sheet)
+                wrapped[k].alignment = wrap
+            else:
+                numbers[k] = WriteOnlyCell(sheet)
+                numbers[k].number_format = "0" if c in SCORES else "0.0"
         for row in frame.itertuples(index=False):
             cells: list[object] = []
             for k, value in enumerate(row):
                 if isinstance(value, str):
                     value = _ILLEGAL_XML.sub("", str(neutralise(value)))
                 if k in wrapped:
-                    cell = WriteOnlyCell(sheet, value=value)
-                    cell.alignment = wrap
+                    cell = wrapped[k]
+                    cell.value = value
                     cells.append(cell)
                 elif isinstance(value, float):
-                    cell = WriteOnlyCell(sheet, value=value)
-                    cell.number_format = "0" if k in whole else "0.0"
+                    cell = numbers[k]
+                    cell.value = value
                     cells.append(cell)
                 else:
                     cells.append(value)

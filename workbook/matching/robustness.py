@@ -152,11 +152,22 @@ def margins(scored: Scored, mentee: I64, mentor: I64, score: I64) -> F64:
         return out
     bounds = np.searchsorted(scored.mentee, np.arange(p.n + 1))
     others = scored.score.copy()
-    for i, j in zip(mentee.tolist(), mentor.tolist(), strict=True):
-        lo, hi = int(bounds[i]), int(bounds[i + 1])
-        at = lo + int(np.searchsorted(scored.mentor[lo:hi], j))
-        if at < hi and scored.mentor[at] == j:  # a pin below the minimum is not there
-            others[at] = -1
+    # Each chosen pair's place in its mentee's run (sorted by mentor), by one binary
+    # search over every chosen pair at once: the first place whose mentor is not below.
+    lo, hi = bounds[mentee], bounds[np.asarray(mentee) + 1]
+    wanted = np.asarray(mentor)
+    last = len(scored) - 1
+    while True:
+        open_ = lo < hi
+        if not open_.any():
+            break
+        mid = (lo + hi) // 2
+        below = open_ & (scored.mentor[np.minimum(mid, last)] < wanted)
+        lo = np.where(below, mid + 1, lo)
+        hi = np.where(open_ & ~below, mid, hi)
+    at = lo
+    there = (at < bounds[np.asarray(mentee) + 1]) & (scored.mentor[np.minimum(at, last)] == wanted)
+    others[at[there]] = -1  # a pin below the minimum is not there
     has = bounds[:-1] < bounds[1:]
     best = np.full(p.n, -1, np.int64)
     best[has] = np.maximum.reduceat(others, bounds[:-1][has])

@@ -64,6 +64,11 @@ class Feature(ABC):
     def details(self, a: I64, b: I64) -> list[str]:
         """What the value rests on, for each of the given pairs (1-D)."""
 
+    def weighted(self, share: float, a: I64, b: I64) -> F64:
+        """``share * value(a, b)``, bit for bit (a subclass may compute it faster)."""
+        found: F64 = share * self.value(a, b)
+        return found
+
     def _column(self, name: str) -> npt.NDArray[np.object_]:
         return self.pools.roster.frame[name].to_numpy(dtype=object)
 
@@ -76,6 +81,8 @@ class Overlap(Feature):
         self.columns = (mentee_column, mentor_column)
         wanted = split_list(self._column(mentee_column)[pools.mentees])
         offered = split_list(self._column(mentor_column)[pools.mentors])
+        self.items = (wanted, offered)
+        """Each mentee's and mentor's items (by position), kept for :meth:`details`."""
         # One-hot item sets, mentees x items and items x mentors, so a block is one
         # matrix product. Dense: rosters use tens to hundreds of distinct items.
         vocab: dict[str, int] = {}
@@ -122,10 +129,16 @@ class Overlap(Feature):
         pairs: F64 = np.einsum("ij,ji->i", self.e[a], self.r[:, b]) * self.inv[a]
         return pairs
 
+    def weighted(self, share: float, a: I64, b: I64) -> F64:
+        found = self.value(a, b)
+        if a.ndim == 2:  # a fresh block: scaled in place, the same products
+            np.multiply(found, share, out=found)
+            return found
+        return share * found
+
     def details(self, a: I64, b: I64) -> list[str]:
-        p = self.pools
-        wanted = split_list(self._column(self.columns[0])[p.mentees[a]])
-        offered = split_list(self._column(self.columns[1])[p.mentors[b]])
+        wanted = [self.items[0][i] for i in np.asarray(a).tolist()]
+        offered = [self.items[1][j] for j in np.asarray(b).tolist()]
         out = []
         for want, have in zip(wanted, offered, strict=True):
             folded = {h.casefold() for h in have}
@@ -158,6 +171,12 @@ class AnyShared(Overlap):
             return (self.counts(a, b) > 0).astype(np.float64)
         return (super().value(a, b) > 0).astype(np.float64)
 
+    def weighted(self, share: float, a: I64, b: I64) -> F64:
+        if a.ndim == 2:  # share * 1.0 is share and share * 0.0 is 0.0, exactly
+            found: F64 = np.where(self.counts(a, b) > 0, share * 1.0, share * 0.0)
+            return found
+        return share * self.value(a, b)
+
 
 class _Table(Feature):
     """A criterion whose value depends on one code per person (a level, a zone): the
@@ -172,6 +191,19 @@ class _Table(Feature):
         p = self.pools
         found: F64 = self.table[self.code[p.mentees[a]], self.code[p.mentors[b]]]
         return found
+
+    def weighted(self, share: float, a: I64, b: I64) -> F64:
+        p = self.pools
+        if a.ndim != 2 or b.shape != (1, p.m) or not (b[0] == np.arange(p.m)).all():
+            return share * self.value(a, b)
+        # A block against every mentor: each mentee code's row of ``share * value`` is
+        # worked out once (the same products), and a block gathers whole rows.
+        cached = getattr(self, "_rows", None)
+        if cached is None or cached[0] != share:
+            cached = (share, share * self.table[:, self.code[p.mentors]])
+            self._rows = cached
+        rows: F64 = np.take(cached[1], self.code[p.mentees[a.ravel()]], axis=0)
+        return rows
 
 
 class SeniorityGap(_Table):
@@ -358,7 +390,7 @@ class Criteria:
         """Weighted score, 0 to 100, of the given pairs (or block)."""
         total: F64 = np.zeros(np.broadcast_shapes(a.shape, b.shape))
         for name, share in self.share.items():
-            total += share * self.value(name, a, b)
+            total += self.features[name].weighted(share, a, b)
         return total
 
 
@@ -390,19 +422,29 @@ def score_pairs(pools: Pools, progress: Progress | None = None) -> Scored:
     step = max(1, CELLS_PER_BLOCK // max(m, 1))
     parts: list[tuple[npt.NDArray[np.int32], ...]] = []
     b = np.arange(m)[None, :]
+    least = max(min_int, 1)
+    # A pair's integer score is rint(score * SCALE); any pair reaching ``least`` scores at
+    # least this (half a thousandth below, with room for rounding), so only those
+    # candidates are rounded and checked exactly.
+    floor = (least - 0.5) / SCALE - 1e-9
+    every_room = bool(has_room.all())
     for start in range(0, n, step):
         stop = min(n, start + step)
-        block = np.rint(criteria.scores(np.arange(start, stop)[:, None], b) * SCALE).astype(
-            np.int32
-        )
-        ok = (block >= max(min_int, 1)) & has_room[None, :]
+        total = criteria.scores(np.arange(start, stop)[:, None], b)
+        ok = total >= floor
+        if not every_room:
+            ok &= has_room[None, :]
         if criteria.required:
             ok &= criteria.meets(np.arange(start, stop)[:, None], b)
         lo, hi = np.searchsorted(forbidden, [start * m, stop * m])
         fk = forbidden[lo:hi]
         ok[fk // m - start, fk % m] = False
-        r, c = np.nonzero(ok)
-        parts.append(((r + start).astype(np.int32), c.astype(np.int32), block[r, c]))
+        flat = np.flatnonzero(ok)
+        value = np.rint(total.ravel()[flat] * SCALE).astype(np.int32)
+        keep = value >= least
+        flat, value = flat[keep], value[keep]
+        r, c = np.divmod(flat, m)
+        parts.append(((r + start).astype(np.int32), c.astype(np.int32), value))
         if progress:
             progress("score", stop / n)
     mentee, mentor, score = (np.concatenate(x) for x in zip(*parts, strict=True))
