@@ -15,8 +15,10 @@ never proposed.
 
 from __future__ import annotations
 
+import os
 from abc import ABC, abstractmethod
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -39,6 +41,8 @@ SCALE = 1000
 different optimal totals never round to the same integer sum at this scale."""
 CELLS_PER_BLOCK = 4_000_000
 """Pairs scored at once: memory stays flat whatever the roster's size."""
+THREADS = 2
+"""Blocks scored at once (at most one per core)."""
 
 
 # --------------------------------------------------------------------------- features
@@ -428,7 +432,8 @@ def score_pairs(pools: Pools, progress: Progress | None = None) -> Scored:
     # candidates are rounded and checked exactly.
     floor = (least - 0.5) / SCALE - 1e-9
     every_room = bool(has_room.all())
-    for start in range(0, n, step):
+
+    def block(start: int) -> tuple[npt.NDArray[np.int32], ...]:
         stop = min(n, start + step)
         total = criteria.scores(np.arange(start, stop)[:, None], b)
         ok = total >= floor
@@ -443,10 +448,19 @@ def score_pairs(pools: Pools, progress: Progress | None = None) -> Scored:
         value = np.rint(total.ravel()[flat] * SCALE).astype(np.int32)
         keep = value >= least
         flat, value = flat[keep], value[keep]
+        del total, ok  # freed before the part is kept: the heap stays compact
         r, c = np.divmod(flat, m)
-        parts.append(((r + start).astype(np.int32), c.astype(np.int32), value))
-        if progress:
-            progress("score", stop / n)
+        return (r + start).astype(np.int32), c.astype(np.int32), value
+
+    # Blocks are independent and numpy releases the GIL on whole-array work: two threads
+    # score two blocks at once on two cores; the parts are kept in block order.
+    starts = range(0, n, step)
+    workers = min(THREADS, os.cpu_count() or 1, len(starts))
+    with ThreadPoolExecutor(max(workers, 1)) as pool:
+        for start, part in zip(starts, pool.map(block, starts), strict=True):
+            parts.append(part)
+            if progress:
+                progress("score", min(n, start + step) / n)
     mentee, mentor, score = (np.concatenate(x) for x in zip(*parts, strict=True))
     return Scored(pools, criteria, mentee, mentor, score)
 
