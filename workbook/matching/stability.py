@@ -52,10 +52,15 @@ def blocking_pairs(scored: Scored, mentee: I64, mentor: I64, score: I64) -> int:
     # The worst score a mentor would give up for a better pair: -1 while it has room
     # (any pair is better), its lowest held score otherwise.
     bar = np.where(room, -1, np.where(load > 0, worst, np.iinfo(np.int64).max))
+    # In the scores' own type (int32, as solved): a bar past every score stays past them.
+    kind = scored.score.dtype
+    if np.issubdtype(kind, np.signedinteger):
+        top = np.iinfo(kind).max
+        got, bar = got.astype(kind), np.minimum(bar, top).astype(kind)
     count = 0
     for start in range(0, len(scored), CELLS_PER_BLOCK):  # flat memory at 20 million pairs
         part = slice(start, start + CELLS_PER_BLOCK)
-        s = scored.score[part].astype(np.int64)
+        s = scored.score[part]
         wants = s > got[scored.mentee[part]]
         count += int(np.count_nonzero(wants & (s > bar[scored.mentor[part]])))
     return count
