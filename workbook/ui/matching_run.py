@@ -692,13 +692,7 @@ class RosterRun:
                             for c in missing
                         ]
                     )
-                target = self.folder / f"previous-matches.{roster_upload.kind(name, content)}"
-                for old in (self.folder / n for n in PREVIOUS_NAMES):
-                    if old.is_file() and old.read_bytes() != content:
-                        store.keep(old, old.read_bytes(), old.name)
-                    if old.is_file() and old != target:
-                        old.unlink()
-                store.atomic_write(target, content)
+                target = self._keep_pairs_file("previous-matches", PREVIOUS_NAMES, name, content)
             except WorkbookError as exc:
                 self.previous_status.value = self._problems_html(f"{name} was not used.", exc, [])
                 return
@@ -708,6 +702,28 @@ class RosterRun:
                 f"its {len(pairs)} pairs are not repeated in the next run when the design "
                 "avoids repeating pairs.</span>"
             )
+
+    def _keep_pairs_file(
+        self, stem: str, names: tuple[str, ...], name: str, content: bytes
+    ) -> Path:
+        """Keep an uploaded pairs file (previous matches, running pairs) in the program's
+        folder as ``stem`` with its kind's suffix; a different one it replaces is kept
+        aside in the history first, never lost.
+
+        Raises:
+            StoreError: the file could not be written safely.
+        """
+        target = self.folder / f"{stem}.{roster_upload.kind(name, content)}"
+        for old in (self.folder / n for n in names):
+            if not old.is_file():
+                continue
+            before = old.read_bytes()
+            if before != content:
+                store.keep(old, before, old.name)
+            if old != target:
+                old.unlink()
+        store.atomic_write(target, content)
+        return target
 
     def _running_uploaded(self, change: dict[str, Any]) -> None:
         """Check an uploaded running program's matches (as a run reads them) and keep it
@@ -722,13 +738,7 @@ class RosterRun:
             try:
                 roster_upload.check_size(name, len(content))
                 pairs = read_running(content, name)
-                target = self.folder / f"running-pairs.{roster_upload.kind(name, content)}"
-                for old in (self.folder / n for n in KEEP_NAMES):
-                    if old.is_file() and old.read_bytes() != content:
-                        store.keep(old, old.read_bytes(), old.name)
-                    if old.is_file() and old != target:
-                        old.unlink()
-                store.atomic_write(target, content)
+                target = self._keep_pairs_file("running-pairs", KEEP_NAMES, name, content)
             except WorkbookError as exc:
                 self.running_status.value = self._problems_html(f"{name} was not used.", exc, [])
                 return
