@@ -83,6 +83,21 @@ def validate(path: Path, strict: bool) -> None:
     click.echo(f"{path}: valid{warned}")
 
 
+objective_option = click.option(
+    "--objective",
+    type=click.Choice(["coverage", "quality", "fairness"]),
+    default=None,
+    help="Override the design's objective.",
+)
+review_option = click.option(
+    "--review",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The coordinator's pins and forbidden pairs (mentee_id,mentor_id,action).",
+)
+"""Options the commands that match a roster share, worded once."""
+
+
 @cli.command("match")
 @click.argument("design", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("roster", type=click.Path(dir_okay=False, path_type=Path))
@@ -93,12 +108,7 @@ def validate(path: Path, strict: bool) -> None:
     type=click.Path(file_okay=False, path_type=Path),
     help="Folder for the exports: new, or one the workbook wrote before.",
 )
-@click.option(
-    "--objective",
-    type=click.Choice(["coverage", "quality", "fairness"]),
-    default=None,
-    help="Override the design's objective.",
-)
+@objective_option
 @click.option(
     "--mode",
     type=click.Choice(["assign", "group", "shortlist"]),
@@ -106,12 +116,7 @@ def validate(path: Path, strict: bool) -> None:
     help="Override the mode the design implies.",
 )
 @click.option("--all-scores", is_flag=True, help="Also write pair_scores.csv (every allowed pair).")
-@click.option(
-    "--review",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="The coordinator's pins and forbidden pairs (mentee_id,mentor_id,action).",
-)
+@review_option
 @click.option(
     "--previous",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -222,18 +227,8 @@ def match_command(
     default=None,
     help="Mentees each new mentor would take (default: the design's mentees per mentor).",
 )
-@click.option(
-    "--objective",
-    type=click.Choice(["coverage", "quality", "fairness"]),
-    default=None,
-    help="Override the design's objective.",
-)
-@click.option(
-    "--review",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="The coordinator's pins and forbidden pairs (mentee_id,mentor_id,action).",
-)
+@objective_option
+@review_option
 @click.option(
     "--previous",
     type=click.Path(dir_okay=False, path_type=Path),
