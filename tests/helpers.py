@@ -387,3 +387,16 @@ def matching_design(
         participation=Participation(mentor_capacity=capacity),
         matching=Matching(**matching),  # type: ignore[arg-type]
     )
+
+
+def objective_key(scores: list[int], objective: str) -> tuple[int, ...]:
+    """What an objective maximises, in its order, for an assignment's integer scores:
+    coverage the mentees matched then the total, quality the total then the matched,
+    fairness the matched, the lowest score, then the total (brute-force checks compare
+    these)."""
+    matched, total, low = len(scores), sum(scores), min(scores, default=0)
+    return {
+        "coverage": (matched, total),
+        "quality": (total, matched),
+        "fairness": (matched, low, total),
+    }[objective]

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from helpers import matching_design as design
-from helpers import roster_bytes
+from helpers import objective_key, roster_bytes
 
 from workbook.design import Matching, Weights
 from workbook.errors import RosterError
@@ -172,19 +172,11 @@ def test_the_others_get_the_best_assignment_that_keeps_the_running_pairs(
         if (load > room).any():
             continue
         scores = [sc for j, sc in choice if j >= 0]
-        key = {
-            "coverage": (len(scores), sum(scores)),
-            "quality": (sum(scores), len(scores)),
-            "fairness": (len(scores), min(scores, default=0), sum(scores)),
-        }[objective]
+        key = objective_key(scores, objective)
         best = key if best is None or key > best else best
     new = result.matches[~result.matches["kept"]]
     got_scores = [round(x * SCALE) for x in new["score"]]
-    got = {
-        "coverage": (len(got_scores), sum(got_scores)),
-        "quality": (sum(got_scores), len(got_scores)),
-        "fairness": (len(got_scores), min(got_scores, default=0), sum(got_scores)),
-    }[objective]
+    got = objective_key(got_scores, objective)
     assert got == best
     assert not (set(new["mentee_id"]) & kept_mentees)
 

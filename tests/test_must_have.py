@@ -13,7 +13,7 @@ import json
 import numpy as np
 import pytest
 from helpers import matching_design as design
-from helpers import roster_bytes
+from helpers import objective_key, roster_bytes
 
 from workbook.design import ExtraCriterion, Weights
 from workbook.errors import InputError, MatchingError, RosterError
@@ -142,19 +142,11 @@ def test_allowed_pairs_and_the_optimum_follow_the_must_haves(seed: int, objectiv
         if (load > p.capacity).any():
             continue
         scores = [s for j, s in choice if j >= 0]
-        key = {
-            "coverage": (len(scores), sum(scores)),
-            "quality": (sum(scores), len(scores)),
-            "fairness": (len(scores), min(scores, default=0), sum(scores)),
-        }[objective]
+        key = objective_key(scores, objective)
         best = key if best is None or key > best else best
     solution = solve(scored, objective)  # type: ignore[arg-type]
     scores = solution.score.tolist()
-    found = {
-        "coverage": (len(scores), sum(scores)),
-        "quality": (sum(scores), len(scores)),
-        "fairness": (len(scores), min(scores, default=0), sum(scores)),
-    }[objective]
+    found = objective_key(scores, objective)
     assert found == best
 
 

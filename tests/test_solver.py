@@ -16,7 +16,7 @@ from collections.abc import Iterator
 import numpy as np
 import pytest
 from helpers import matching_design as design
-from helpers import roster_bytes
+from helpers import objective_key, roster_bytes
 from test_matching import brute_force, free_brute_force, random_instance
 
 from workbook.design import Weights
@@ -37,13 +37,7 @@ def scored_of(d, data: bytes, review: Review | None = None) -> Scored:  # type: 
 
 def key_of(sol: Solution, objective: str) -> tuple[int, ...]:
     """The objective's value of a solution, as :func:`test_matching.brute_force` gives it."""
-    scores = sol.score.tolist()
-    matched, total, low = len(scores), sum(scores), min(scores, default=0)
-    return {
-        "coverage": (matched, total),
-        "quality": (total, matched),
-        "fairness": (matched, low, total),
-    }[objective]
+    return objective_key(sol.score.tolist(), objective)
 
 
 def assert_feasible(scored: Scored, sol: Solution) -> None:

@@ -8,6 +8,7 @@ import itertools
 
 import numpy as np
 import pytest
+from helpers import objective_key
 from test_matching import random_instance
 
 from workbook.matching.constraints import Settings, build_pools
@@ -38,11 +39,7 @@ def fewest_moved(scored: Scored, objective: str, i: int, j: int, now: dict[int, 
         if (load > room).any():
             continue
         scores = [s for b, s in choice if b >= 0]
-        key = {
-            "coverage": (len(scores), sum(scores)),
-            "quality": (sum(scores), len(scores)),
-            "fairness": (len(scores), min(scores, default=0), sum(scores)),
-        }[objective]
+        key = objective_key(scores, objective)
         moved = sum(1 for a, was in now.items() if a != i and choice[a][0] != was)
         if best is None or key > best:
             best, fewest = key, moved
