@@ -98,12 +98,17 @@ def explain_unmatched(scored: Scored, solution: Solution) -> pd.DataFrame:
     columns = ["mentee_id", "mentee_name", "reason", "alternatives"]
     if not len(rows):
         return pd.DataFrame(columns=columns)
+    kept = set(p.kept or ())
     context = _Context(
         scored,
         load=np.bincount(solution.mentor, minlength=p.m),
         allowed=np.bincount(scored.mentee, minlength=p.n),
         names=frame["name"].to_numpy(dtype=object),
         ids=frame["id"].to_numpy(dtype=object),
+        pinned=np.bincount(
+            np.array([j for i, j in p.pins if (i, j) not in kept], np.int64), minlength=p.m
+        ),
+        running=np.bincount(np.array([j for _, j in kept], np.int64), minlength=p.m),
     )
     every = np.arange(p.m)[None, :]
     step = max(1, CELLS_PER_BLOCK // max(p.m, 1))
@@ -132,6 +137,10 @@ class _Context:
     allowed: I64
     names: npt.NDArray[np.object_]
     ids: npt.NDArray[np.object_]
+    pinned: I64
+    """Places per mentor held by the coordinator's pins."""
+    running: I64
+    """Places per mentor held by running pairs the run kept."""
 
     def why(self, i: int, s: F64, offers: npt.NDArray[np.bool_]) -> tuple[str, str]:
         """The reason mentee ``i`` is unmatched and up to three nearest alternatives.
@@ -197,11 +206,7 @@ class _Context:
             return ""
         lo, hi = np.searchsorted(self.scored.mentee, [i, i + 1])
         fit = np.unique(self.scored.mentor[lo:hi].astype(np.int64))
-        kept = set(p.kept or ())
-        pinned = np.bincount([j for i_, j in p.pins if (i_, j) not in kept], minlength=p.m).astype(
-            np.int64
-        )
-        running = np.bincount([j for _, j in kept], minlength=p.m).astype(np.int64)
+        pinned, running = self.pinned, self.running
         if not len(fit) or ((pinned + running)[fit] < p.capacity[fit]).any():
             return ""
         one = len(fit) == 1
